@@ -1,0 +1,3 @@
+from oms_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,37 @@
+"""`db upgrade`, `db current`."""
+
+from __future__ import annotations
+
+from oms_desktop.cli.output import emit, open_db
+from oms_desktop.storage import migrate
+
+
+def register(commands, common) -> None:
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", metavar="ACTION", required=True)
+    db.add_parser("upgrade", parents=[common], help="apply pending migrations").set_defaults(
+        handler=_upgrade)
+    db.add_parser("current", parents=[common], help="show the schema revision").set_defaults(
+        handler=_current)
+
+
+def _upgrade(args) -> int:
+    database = open_db(args, upgrade=False)
+    ran = migrate.upgrade(database)
+    result = {"database": database.display_url, "upgraded": ran,
+              "revision": sorted(migrate.current(database))}
+    emit(args, result, rows=[[result["database"], ", ".join(result["revision"]),
+                              "upgraded" if ran else "already current"]],
+         headers=["database", "revision", "result"])
+    return 0
+
+
+def _current(args) -> int:
+    database = open_db(args, upgrade=False)
+    now, heads = migrate.current(database), migrate.heads(database)
+    result = {"database": database.display_url, "revision": sorted(now),
+              "head": sorted(heads), "up_to_date": now == heads}
+    emit(args, result, rows=[[result["database"], ", ".join(result["revision"]) or "(empty)",
+                              "yes" if now == heads else "no"]],
+         headers=["database", "revision", "up to date"])
+    return 0

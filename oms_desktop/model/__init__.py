@@ -1,0 +1,24 @@
+"""The local model: SQLAlchemy 2 typed declarative entities and their state machines."""
+
+from oms_desktop.model.base import Base, Money, UtcDateTime, utcnow
+from oms_desktop.model.catalog import BarcodeKind, KitComponent, Product, ProductBarcode
+from oms_desktop.model.location import SITE_KINDS, STOCK_KINDS, Location, LocationKind
+from oms_desktop.model.order import (
+    ORDER_FLOW, FinancialStatus, FulfilmentStatus, HoldReason, Order, OrderHold, OrderLine,
+    OrderStatus, OrderTag,
+)
+from oms_desktop.model.party import Channel, Customer, CustomerKind, channel_locations
+from oms_desktop.model.returns import (
+    RETURN_FLOW, Refund, RefundStatus, Return, ReturnLine, ReturnStatus,
+)
+from oms_desktop.model.shipment import (
+    SHIPMENT_FLOW, SHIPPED_STATES, Package, Shipment, ShipmentLine, ShipmentStatus,
+)
+from oms_desktop.model.stock import (
+    MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
+)
+from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
+from oms_desktop.model.user import AuditEvent, User
+from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,90 @@
+"""Declarative base and the column types every entity shares."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY_SCALE = 4
+_MONEY_FACTOR = Decimal(10) ** MONEY_SCALE
+
+
+class Money(TypeDecorator):
+    """Exact decimal money.
+
+    PostgreSQL keeps NUMERIC(18, 4). SQLite has no exact decimal type, so there the value is
+    stored as an integer count of ten-thousandths, which keeps sums and comparisons exact.
+    """
+
+    impl = sa.Numeric(18, MONEY_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(18, MONEY_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value)
+        if dialect.name == "sqlite":
+            return int((value * _MONEY_FACTOR).to_integral_value())
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(value) / _MONEY_FACTOR).quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        return Decimal(value)
+
+
+class UtcDateTime(TypeDecorator):
+    """Timestamps stored as naive UTC and always returned timezone-aware (UTC)."""
+
+    impl = sa.DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use oms_desktop.model.utcnow()")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        # Enums are stored as plain strings (names == values in our StrEnums): adding a member
+        # later needs no migration and no native ENUM type on PostgreSQL.
+        enum.Enum: sa.Enum(enum.Enum, native_enum=False, length=32, create_constraint=False),
+        datetime: UtcDateTime(),
+        Decimal: Money(),
+        str: sa.String(255),
+        dict: sa.JSON(),
+        list: sa.JSON(),
+    }

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.order import Order, OrderLine
+from oms_desktop.model.user import AuditEvent
+from oms_desktop.model.workflow import Actor, table
+
+
+class ReturnStatus(enum.StrEnum):
+    requested = "requested"
+    authorized = "authorized"
+    received = "received"
+    inspected = "inspected"
+    refunded = "refunded"
+    rejected = "rejected"
+    closed = "closed"
+
+
+_R = ReturnStatus
+RETURN_FLOW = table("return", {
+    "authorize": ((_R.requested,), _R.authorized),
+    "receive": ((_R.authorized,), _R.received),
+    "inspect": ((_R.received,), _R.inspected),
+    "refund": ((_R.inspected,), _R.refunded),
+    "reject": ((_R.requested, _R.authorized, _R.received, _R.inspected), _R.rejected),
+    "close": ((_R.inspected, _R.refunded), _R.closed),
+})
+
+
+class Return(Base):
+    """A return merchandise authorisation (RMA)."""
+
+    __tablename__ = "returns"
+    MACHINE = RETURN_FLOW
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    status: Mapped[ReturnStatus] = mapped_column(default=ReturnStatus.requested)
+    resolution: Mapped[str] = mapped_column(sa.String(16), default="refund")
+    method: Mapped[str] = mapped_column(sa.String(32), default="customer_arranged")
+    tracking_number: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime | None]
+
+    order: Mapped[Order] = relationship()
+    lines: Mapped[list["ReturnLine"]] = relationship(
+        back_populates="rma", cascade="all, delete-orphan", order_by="ReturnLine.id")
+
+    def _go(self, verb: str, by: Actor, detail: dict | None = None) -> None:
+        target = RETURN_FLOW.target(verb, self.status, self.rma_number)
+        before, self.status = self.status, target
+        self.order.audit.add(AuditEvent.of(
+            by, entity="return", entity_id=self.id, order_id=self.order_id, action=verb,
+            from_state=before.value, to_state=target.value, detail=detail))
+
+    def authorize(self, *, by: Actor) -> None:
+        self._go("authorize", by)
+
+    def receive(self, *, by: Actor) -> None:
+        self._go("receive", by)
+        self.received_at = utcnow()
+
+    def inspect(self, *, by: Actor) -> None:
+        self._go("inspect", by)
+
+    def refund(self, *, by: Actor) -> None:
+        self._go("refund", by)
+
+    def reject(self, *, by: Actor, reason: str | None = None) -> None:
+        self._go("reject", by, {"reason": reason} if reason else None)
+
+    def close(self, *, by: Actor) -> None:
+        self._go("close", by)
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(sa.ForeignKey("returns.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_lines.id"))
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("products.id"))
+    quantity: Mapped[int]
+    reason_code: Mapped[str] = mapped_column(sa.String(64))
+    sub_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    received_qty: Mapped[int] = mapped_column(default=0)
+    condition: Mapped[str | None] = mapped_column(sa.String(32))
+    disposition: Mapped[str | None] = mapped_column(sa.String(32))
+    unexpected: Mapped[bool] = mapped_column(default=False)
+
+    rma: Mapped[Return] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine | None] = relationship()
+
+
+class RefundStatus(enum.StrEnum):
+    pending_approval = "pending_approval"
+    approved = "approved"
+    issued = "issued"
+    issued_outside = "issued_outside"
+    failed = "failed"
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    return_id: Mapped[int | None] = mapped_column(sa.ForeignKey("returns.id"), index=True)
+    status: Mapped[RefundStatus] = mapped_column(default=RefundStatus.pending_approval)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    items_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    tax_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    shipping_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    restocking_fee: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    amount: Mapped[Decimal]
+    kind: Mapped[str] = mapped_column(sa.String(16), default="refund")  # refund | store_credit
+    external_id: Mapped[str | None] = mapped_column(sa.String(128))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by: Mapped[str] = mapped_column(sa.String(64))
+    approved_by: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[datetime | None]

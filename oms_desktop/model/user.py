@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.workflow import Actor, Role
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str]
+    role: Mapped[Role]
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def as_actor(self, station: str | None = None) -> Actor:
+        return Actor(name=self.username, role=self.role, user_id=self.id, station=station)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from where: the order timeline is built from these."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    entity: Mapped[str] = mapped_column(sa.String(32))
+    entity_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(sa.String(64))
+    from_state: Mapped[str | None] = mapped_column(sa.String(32))
+    to_state: Mapped[str | None] = mapped_column(sa.String(32))
+    actor_name: Mapped[str] = mapped_column(sa.String(64))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    station: Mapped[str | None] = mapped_column(sa.String(64))
+    source: Mapped[str | None] = mapped_column(sa.String(128))
+    detail: Mapped[dict | None]
+
+    @classmethod
+    def of(cls, actor: Actor, *, entity: str, entity_id: int | None, action: str,
+           order_id: int | None = None, from_state: str | None = None,
+           to_state: str | None = None, detail: dict | None = None) -> "AuditEvent":
+        return cls(entity=entity, entity_id=entity_id, action=action, order_id=order_id,
+                   from_state=from_state, to_state=to_state, actor_name=actor.name,
+                   actor_id=actor.user_id, station=actor.station, source=actor.source,
+                   detail=detail, at=utcnow())

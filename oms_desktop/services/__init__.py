@@ -1,0 +1,2 @@
+"""Use cases: each opens one unit of work, calls model and policy code, commits, and returns
+plain dataclasses (never live ORM objects)."""

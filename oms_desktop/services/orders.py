@@ -1,0 +1,145 @@
+"""Reading orders: the list the command line prints and the detail of one order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from oms_desktop.errors import ValidationError
+from oms_desktop.model import (
+    AuditEvent, Channel, Order, OrderStatus, Shipment, ORDER_FLOW,
+)
+from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.storage import Database
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    id: int
+    number: str
+    channel: str
+    status: str
+    customer: str | None
+    country: str | None
+    total: Decimal
+    currency: str
+    ship_by: date | None
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class HoldView:
+    reason: str
+    note: str | None
+    placed_by: str
+    placed_at: datetime
+    released_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    id: int
+    status: str
+    location: str | None
+    carrier: str | None
+    tracking_number: str | None
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    station: str | None
+    source: str | None
+    entity: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    detail: dict | None
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    summary: OrderSummary
+    external_id: str
+    financial_status: str
+    fulfilment_status: str
+    email: str | None
+    ship_to: dict[str, str | None]
+    requested_service: str | None
+    tags: list[str]
+    lines: list[LineView]
+    holds: list[HoldView]
+    shipments: list[ShipmentView]
+    timeline: list[EventView]
+    allowed_actions: list[str] = field(default_factory=list)
+
+
+def _summary(order: Order, channel_code: str) -> OrderSummary:
+    return OrderSummary(order.id, order.number, channel_code, order.status.value,
+                        order.ship_name, order.ship_country, order.total, order.currency,
+                        order.ship_by, order.placed_at)
+
+
+def list_orders(db: Database, *, status: str | None = None, channel: str | None = None,
+                limit: int = 100) -> list[OrderSummary]:
+    if status is not None and status not in OrderStatus.__members__:
+        raise ValidationError(f"Unknown status {status!r}: one of {', '.join(OrderStatus)}")
+    with db.uow(readonly=True) as uow:
+        query = (sa.select(Order, Channel.code).join(Channel)
+                 .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit))
+        if status:
+            query = query.where(Order.status == OrderStatus(status))
+        if channel:
+            query = query.where(Channel.code == channel)
+        return [_summary(o, code) for o, code in uow.session.execute(query)]
+
+
+def get_order(db: Database, ref: str | int) -> OrderDetail:
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        order = order_by_ref(s, ref)
+        shipments = s.scalars(sa.select(Shipment).where(Shipment.order_id == order.id)
+                              .options(selectinload(Shipment.lines), selectinload(Shipment.location))
+                              .order_by(Shipment.id)).all()
+        events = s.scalars(order.audit.select().order_by(AuditEvent.at, AuditEvent.id)).all()
+        return OrderDetail(
+            summary=_summary(order, order.channel.code),
+            external_id=order.external_id,
+            financial_status=order.financial_status.value,
+            fulfilment_status=order.fulfilment_status.value,
+            email=order.email,
+            ship_to={"name": order.ship_name, "company": order.ship_company,
+                     "line1": order.ship_line1, "line2": order.ship_line2,
+                     "city": order.ship_city, "region": order.ship_region,
+                     "postal_code": order.ship_postal_code, "country": order.ship_country,
+                     "phone": order.ship_phone},
+            requested_service=order.requested_service,
+            tags=order.tag_names,
+            lines=[LineView(l.line_no, l.sku, l.name, l.quantity, l.unit_price)
+                   for l in order.lines],
+            holds=[HoldView(h.reason.value, h.note, h.placed_by, h.placed_at, h.released_at)
+                   for h in order.holds],
+            shipments=[ShipmentView(sh.id, sh.status.value,
+                                    sh.location.code if sh.location else None, sh.carrier,
+                                    sh.tracking_number,
+                                    {str(l.order_line_id): l.quantity for l in sh.lines})
+                       for sh in shipments],
+            timeline=[EventView(e.at, e.actor_name, e.station, e.source, e.entity, e.action,
+                                e.from_state, e.to_state, e.detail) for e in events],
+            allowed_actions=ORDER_FLOW.verbs_from(order.status),
+        )

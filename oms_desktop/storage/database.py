@@ -1,0 +1,116 @@
+"""Choosing and opening the database: an embedded SQLite file by default, PostgreSQL for many
+workstations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from oms_desktop.errors import DatabaseUnavailable
+from oms_desktop.storage.uow import UnitOfWork
+
+ENV_URL = "OMS_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def default_sqlite_url() -> str:
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("oms-desktop", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'oms.sqlite3'}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """`--db URL`, else $OMS_DATABASE_URL, else the SQLite file in the user data folder."""
+    url = url or os.environ.get(ENV_URL) or default_sqlite_url()
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A writing unit of work takes the write lock at BEGIN, so two workstations never
+        # both read the last unit and then both write; reads stay deferred and concurrent.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One per process: the engine, and units of work on it."""
+
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise DatabaseUnavailable(f"Not a database URL: {url!r}") from exc
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            db_file = parsed.database
+            if db_file and db_file != ":memory:":
+                Path(db_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(url, echo=echo)
+            _sqlite_setup(self.engine)
+            self._read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
+        elif self.dialect == "postgresql":
+            self.engine = sa.create_engine(url, echo=echo, pool_pre_ping=True,
+                                           connect_args={"connect_timeout": 5})
+            self._read_engine = self.engine
+        else:
+            raise DatabaseUnavailable(
+                f"Unsupported database {self.dialect!r}: use sqlite:///FILE or "
+                "postgresql+psycopg://USER@HOST/DB")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def uow(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(self._read_engine if readonly else self.engine)
+
+    def check(self) -> None:
+        """Connect once, turning driver errors into one clear message."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except OperationalError as exc:
+            reason = " ".join(str(exc.orig).split())  # one line, whatever the driver says
+            raise DatabaseUnavailable(f"Cannot open database {self.display_url}: {reason}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True,
+                  echo: bool = False) -> Database:
+    """Open the database the user chose and bring its schema up to date."""
+    db = Database(resolve_url(url), echo=echo)
+    db.check()
+    if upgrade:
+        from oms_desktop.storage.migrate import upgrade as run_upgrade
+
+        run_upgrade(db)
+    return db

@@ -1,0 +1,39 @@
+"""The unit of work: one transaction a use case; leaving without commit() rolls back."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from oms_desktop.errors import DatabaseUnavailable
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = Session(self._engine, expire_on_commit=False, autoflush=True)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.session.rollback()
+        self.session.close()
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(_describe(exc)) from exc
+        return False
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+
+def _describe(exc: OperationalError) -> str:
+    text = str(exc.orig)
+    if "locked" in text or "busy" in text:
+        return "The database is busy (locked by another workstation); try again."
+    return f"Database error: {text.splitlines()[0] if text else exc}"
