@@ -14,7 +14,6 @@ os.environ.setdefault("OMS_DISABLE_SOUND", "1")
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.model import Base
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
 
@@ -62,7 +61,8 @@ def pg_database_url():
 
 
 def _truncate_all(db: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    names = [n for n in sa.inspect(db.engine).get_table_names() if n != "alembic_version"]
+    tables = ", ".join(f'"{n}"' for n in names)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 

@@ -1,0 +1,1 @@
+"""Carrier plugins (entry-point group `oms_desktop.carriers`)."""

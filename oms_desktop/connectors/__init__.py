@@ -1,0 +1,1 @@
+"""Sales-channel connector plugins (entry-point group `oms_desktop.connectors`)."""

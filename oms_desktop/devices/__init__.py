@@ -1,0 +1,1 @@
+"""Hardware: scanners, printers, scales."""

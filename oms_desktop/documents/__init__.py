@@ -1,0 +1,1 @@
+"""Printed documents: `collect(...)` chooses the data, `render(data)` draws PDF or ZPL."""
