@@ -17,6 +17,7 @@ from oms_desktop.model.shipment import (
 from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
 )
+from oms_desktop.model.settings import Setting
 from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
 from oms_desktop.model.user import AuditEvent, User
 from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine

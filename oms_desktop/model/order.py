@@ -103,6 +103,8 @@ class Order(Base):
     customer_po: Mapped[str | None] = mapped_column(sa.String(64))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     pickup_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+    # A location forced by a manager or an automation rule; routing then ships from it only.
+    preferred_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
     priority: Mapped[int] = mapped_column(default=0)
     risk_level: Mapped[str | None] = mapped_column(sa.String(16))
     fraud_score: Mapped[int | None]

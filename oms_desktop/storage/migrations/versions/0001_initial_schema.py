@@ -71,6 +71,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_locations_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_locations_site_id'), ['site_id'], unique=False)
 
+    op.create_table('settings',
+    sa.Column('key', sa.String(length=128), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.Column('updated_at', oms_desktop.model.base.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -122,6 +128,7 @@ def upgrade() -> None:
     sa.Column('customer_po', sa.String(length=64), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('pickup_location_id', sa.Integer(), nullable=True),
+    sa.Column('preferred_location_id', sa.Integer(), nullable=True),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('risk_level', sa.String(length=16), nullable=True),
     sa.Column('fraud_score', sa.Integer(), nullable=True),
@@ -131,6 +138,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], name=op.f('fk_orders_channel_id_channels')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_orders_customer_id_customers')),
     sa.ForeignKeyConstraint(['pickup_location_id'], ['locations.id'], name=op.f('fk_orders_pickup_location_id_locations')),
+    sa.ForeignKeyConstraint(['preferred_location_id'], ['locations.id'], name=op.f('fk_orders_preferred_location_id_locations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
     sa.UniqueConstraint('channel_id', 'external_id', name=op.f('uq_orders_channel_id_external_id'))
     )
@@ -580,6 +588,7 @@ def downgrade() -> None:
     op.drop_table('orders')
     op.drop_table('channel_locations')
     op.drop_table('users')
+    op.drop_table('settings')
     with op.batch_alter_table('locations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_locations_site_id'))
         batch_op.drop_index(batch_op.f('ix_locations_parent_id'))

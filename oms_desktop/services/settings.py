@@ -1,0 +1,36 @@
+"""Shared settings with defaults: `get(session, "fraud.threshold", 60)`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from oms_desktop.model import Actor, Setting
+from oms_desktop.policies.permissions import require
+from oms_desktop.storage import Database
+
+
+def get(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    return default if row is None else row.value
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def read(db: Database, key: str, default: Any = None) -> Any:
+    with db.uow(readonly=True) as uow:
+        return get(uow.session, key, default)
+
+
+def write(db: Database, *, actor: Actor, key: str, value: Any) -> None:
+    require(actor, "settings.edit")
+    with db.uow() as uow:
+        put(uow.session, key, value)
+        uow.commit()
