@@ -9,7 +9,7 @@ from oms_desktop.model.order import (
 )
 from oms_desktop.model.party import Channel, Customer, CustomerKind, channel_locations
 from oms_desktop.model.returns import (
-    RETURN_FLOW, Refund, RefundStatus, Return, ReturnLine, ReturnStatus,
+    RETURN_FLOW, Refund, RefundStatus, Return, ReturnLine, ReturnStatus, ReturnUnit,
 )
 from oms_desktop.model.shipment import (
     SHIPMENT_FLOW, SHIPPED_STATES, Package, Shipment, ShipmentLine, ShipmentStatus,
@@ -18,6 +18,7 @@ from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
 )
 from oms_desktop.model.settings import Setting
+from oms_desktop.model.shipping import Manifest, PrintJob, PrintJobState, ShippingLabel, TrackingEvent
 from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
 from oms_desktop.model.user import AuditEvent, User
 from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine

@@ -93,12 +93,31 @@ class ReturnLine(Base):
     reason_code: Mapped[str] = mapped_column(sa.String(64))
     sub_reason: Mapped[str | None] = mapped_column(sa.String(64))
     received_qty: Mapped[int] = mapped_column(default=0)
-    condition: Mapped[str | None] = mapped_column(sa.String(32))
-    disposition: Mapped[str | None] = mapped_column(sa.String(32))
     unexpected: Mapped[bool] = mapped_column(default=False)
 
     rma: Mapped[Return] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine | None] = relationship()
+    units: Mapped[list["ReturnUnit"]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", order_by="ReturnUnit.id")
+
+
+class ReturnUnit(Base):
+    """One unit scanned at intake: its grade, what was done with it, who received it where."""
+
+    __tablename__ = "return_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_line_id: Mapped[int] = mapped_column(sa.ForeignKey("return_lines.id"), index=True)
+    condition: Mapped[str] = mapped_column(sa.String(32))
+    disposition: Mapped[str] = mapped_column(sa.String(32))
+    location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
+    stock_move_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_moves.id"))
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refunds.id"))
+    received_by: Mapped[str] = mapped_column(sa.String(64))
+    station: Mapped[str | None] = mapped_column(sa.String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    line: Mapped[ReturnLine] = relationship(back_populates="units")
 
 
 class RefundStatus(enum.StrEnum):
@@ -122,6 +141,7 @@ class Refund(Base):
     shipping_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
     restocking_fee: Mapped[Decimal] = mapped_column(default=Decimal(0))
     amount: Mapped[Decimal]
+    explanation: Mapped[list | None]
     kind: Mapped[str] = mapped_column(sa.String(16), default="refund")  # refund | store_credit
     external_id: Mapped[str | None] = mapped_column(sa.String(128))
     error: Mapped[str | None] = mapped_column(sa.Text)

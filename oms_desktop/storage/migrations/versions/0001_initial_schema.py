@@ -422,6 +422,7 @@ def upgrade() -> None:
     sa.Column('shipping_amount', oms_desktop.model.base.Money(precision=18, scale=4), nullable=False),
     sa.Column('restocking_fee', oms_desktop.model.base.Money(precision=18, scale=4), nullable=False),
     sa.Column('amount', oms_desktop.model.base.Money(precision=18, scale=4), nullable=False),
+    sa.Column('explanation', sa.JSON(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('external_id', sa.String(length=128), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
@@ -446,8 +447,6 @@ def upgrade() -> None:
     sa.Column('reason_code', sa.String(length=64), nullable=False),
     sa.Column('sub_reason', sa.String(length=64), nullable=True),
     sa.Column('received_qty', sa.Integer(), nullable=False),
-    sa.Column('condition', sa.String(length=32), nullable=True),
-    sa.Column('disposition', sa.String(length=32), nullable=True),
     sa.Column('unexpected', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_return_lines_order_line_id_order_lines')),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_return_lines_product_id_products')),
@@ -496,9 +495,33 @@ def upgrade() -> None:
         batch_op.create_index('ix_reservations_level_status', ['stock_level_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_reservations_shipment_line_id'), ['shipment_line_id'], unique=False)
 
+    op.create_table('return_units',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('return_line_id', sa.Integer(), nullable=False),
+    sa.Column('condition', sa.String(length=32), nullable=False),
+    sa.Column('disposition', sa.String(length=32), nullable=False),
+    sa.Column('location_id', sa.Integer(), nullable=True),
+    sa.Column('stock_move_id', sa.Integer(), nullable=True),
+    sa.Column('refund_id', sa.Integer(), nullable=True),
+    sa.Column('received_by', sa.String(length=64), nullable=False),
+    sa.Column('station', sa.String(length=64), nullable=True),
+    sa.Column('received_at', oms_desktop.model.base.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_return_units_location_id_locations')),
+    sa.ForeignKeyConstraint(['refund_id'], ['refunds.id'], name=op.f('fk_return_units_refund_id_refunds')),
+    sa.ForeignKeyConstraint(['return_line_id'], ['return_lines.id'], name=op.f('fk_return_units_return_line_id_return_lines')),
+    sa.ForeignKeyConstraint(['stock_move_id'], ['stock_moves.id'], name=op.f('fk_return_units_stock_move_id_stock_moves')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_return_units'))
+    )
+    with op.batch_alter_table('return_units', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_return_units_return_line_id'), ['return_line_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('return_units', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_return_units_return_line_id'))
+
+    op.drop_table('return_units')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reservations_shipment_line_id'))
         batch_op.drop_index('ix_reservations_level_status')
