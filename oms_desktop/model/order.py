@@ -100,6 +100,7 @@ class Order(Base):
     carrier: Mapped[str | None] = mapped_column(sa.String(64))
     service: Mapped[str | None] = mapped_column(sa.String(64))
     ship_by: Mapped[date | None]
+    deliver_by: Mapped[date | None]  # promised delivery date
     customer_po: Mapped[str | None] = mapped_column(sa.String(64))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     pickup_location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))

@@ -63,6 +63,8 @@ class Shipment(Base):
     packed_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    rate_choice: Mapped[dict | None]  # chosen rate and the alternatives (rate shopping)
+    tracking_status: Mapped[str | None] = mapped_column(sa.String(32))
 
     order: Mapped[Order] = relationship()
     location: Mapped[Location | None] = relationship()
