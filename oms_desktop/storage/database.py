@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from oms_desktop.errors import DatabaseUnavailable
+from oms_desktop.storage.changes import track_writes
 from oms_desktop.storage.uow import UnitOfWork
 
 ENV_URL = "OMS_DATABASE_URL"
@@ -74,6 +75,7 @@ class Database:
         elif self.dialect == "postgresql":
             self.engine = sa.create_engine(url, echo=echo, pool_pre_ping=True,
                                            connect_args={"connect_timeout": 5})
+            track_writes(self.engine)
             self._read_engine = self.engine
         else:
             raise DatabaseUnavailable(
