@@ -77,7 +77,21 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
+    """Entities get their scalar column defaults when constructed, not only at INSERT, so a
+    new Order is `new` (and its state machine works) before it is flushed."""
+
     metadata = sa.MetaData(naming_convention=NAMING)
+
+    def __init__(self, **values):
+        for attr in sa.inspect(type(self)).column_attrs:
+            default = attr.columns[0].default
+            if attr.key not in values and default is not None and default.is_scalar:
+                setattr(self, attr.key, default.arg)
+        for key, value in values.items():
+            if not hasattr(type(self), key):
+                raise TypeError(f"{key!r} is not an attribute of {type(self).__name__}")
+            setattr(self, key, value)
+
     type_annotation_map = {
         # Enums are stored as plain strings (names == values in our StrEnums): adding a member
         # later needs no migration and no native ENUM type on PostgreSQL.

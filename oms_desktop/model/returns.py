@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.catalog import Product
 from oms_desktop.model.order import Order, OrderLine
 from oms_desktop.model.user import AuditEvent
 from oms_desktop.model.workflow import Actor, table
@@ -97,6 +98,7 @@ class ReturnLine(Base):
 
     rma: Mapped[Return] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine | None] = relationship()
+    product: Mapped[Product | None] = relationship()
     units: Mapped[list["ReturnUnit"]] = relationship(
         back_populates="line", cascade="all, delete-orphan", order_by="ReturnUnit.id")
 

@@ -1,0 +1,176 @@
+"""Return authorisations (RMAs): creating them from an order, finding them at intake, listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.model import (
+    SHIPPED_STATES, Actor, Order, Return, ReturnLine, ReturnStatus, Shipment,
+    ShipmentLine,
+)
+from oms_desktop.policies.permissions import require
+from oms_desktop.services import settings
+from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.storage import Database
+
+DEFAULT_REASONS = ["changed_mind", "defective", "wrong_item_sent", "damaged_in_transit",
+                   "not_as_described", "too_small", "too_large", "arrived_late"]
+RESOLUTIONS = ("refund", "exchange", "credit")
+CONDITIONS = ("resellable", "open_box", "damaged", "defective", "wrong_item")
+DISPOSITIONS = ("restock", "quarantine", "refurbish", "scrap", "return_to_vendor")
+
+
+_LOAD = (selectinload(Return.lines).selectinload(ReturnLine.units),
+         selectinload(Return.lines).selectinload(ReturnLine.product),
+         selectinload(Return.lines).selectinload(ReturnLine.order_line))
+
+
+@dataclass(frozen=True)
+class RequestedLine:
+    sku: str
+    quantity: int
+    reason: str
+    sub_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RmaLineView:
+    sku: str
+    quantity: int
+    reason: str
+    sub_reason: str | None
+    received: int
+    unexpected: bool
+    units: list[tuple[str, str]]  # (condition, disposition) per received unit
+
+    @property
+    def missing(self) -> int:
+        return 0 if self.unexpected else max(self.quantity - self.received, 0)
+
+
+@dataclass(frozen=True)
+class RmaView:
+    id: int
+    rma_number: str
+    order_id: int
+    order_number: str
+    customer: str | None
+    status: str
+    resolution: str
+    method: str
+    tracking_number: str | None
+    created_at: datetime
+    lines: list[RmaLineView]
+
+
+def view(rma: Return) -> RmaView:
+    lines = [RmaLineView(l.product.sku if l.product else l.order_line.sku, l.quantity,
+                         l.reason_code, l.sub_reason, l.received_qty, l.unexpected,
+                         [(u.condition, u.disposition) for u in l.units]) for l in rma.lines]
+    return RmaView(rma.id, rma.rma_number, rma.order_id, rma.order.number, rma.order.ship_name,
+                   rma.status.value, rma.resolution, rma.method, rma.tracking_number,
+                   rma.created_at, lines)
+
+
+def returnable(session: Session, order: Order) -> dict[int, int]:
+    """Per order line: units shipped minus units already on a (not rejected) RMA."""
+    shipped = dict(session.execute(
+        sa.select(ShipmentLine.order_line_id, sa.func.sum(ShipmentLine.quantity))
+        .join(Shipment).where(Shipment.order_id == order.id,
+                              Shipment.status.in_(SHIPPED_STATES))
+        .group_by(ShipmentLine.order_line_id)).all())
+    claimed = dict(session.execute(
+        sa.select(ReturnLine.order_line_id, sa.func.sum(ReturnLine.quantity))
+        .join(Return).where(Return.order_id == order.id,
+                            Return.status != ReturnStatus.rejected,
+                            ReturnLine.unexpected.is_(False))
+        .group_by(ReturnLine.order_line_id)).all())
+    return {line.id: int(shipped.get(line.id, 0)) - int(claimed.get(line.id, 0))
+            for line in order.lines}
+
+
+def create_rma(db: Database, *, actor: Actor, order: str | int, lines: list[RequestedLine],
+               resolution: str = "refund", method: str = "customer_arranged") -> RmaView:
+    """Authorise a return of shipped units; never more than shipped minus already returned."""
+    require(actor, "returns.create")
+    if resolution not in RESOLUTIONS:
+        raise ValidationError(f"Resolution must be one of {', '.join(RESOLUTIONS)}")
+    if not lines:
+        raise ValidationError("A return needs at least one line")
+    with db.uow() as uow:
+        s = uow.session
+        target = order_by_ref(s, order)
+        reasons = settings.get(s, "returns.reasons", DEFAULT_REASONS)
+        rma = Return(rma_number="pending", order=target, resolution=resolution, method=method,
+                     location_id=_origin(s, target))
+        left = returnable(s, target)
+        for req in lines:
+            rma.lines.append(_line(target, req, left, reasons))
+        s.add(rma)
+        s.flush()
+        rma.rma_number = f"RMA-{rma.id:06d}"
+        rma.authorize(by=actor)
+        uow.commit()
+        return view(rma)
+
+
+def _line(order: Order, req: RequestedLine, left: dict[int, int], reasons: list[str]) -> ReturnLine:
+    if req.reason not in reasons:
+        raise ValidationError(f"Unknown return reason {req.reason!r}: one of {', '.join(reasons)}")
+    matches = [l for l in order.lines if l.sku == req.sku]
+    if not matches:
+        raise ValidationError(f"{req.sku} is not on order {order.number}")
+    line = max(matches, key=lambda l: left[l.id])
+    if req.quantity <= 0 or req.quantity > left[line.id]:
+        raise ValidationError(
+            f"Cannot return {req.quantity} x {req.sku} on order {order.number}: "
+            f"{left[line.id]} shipped and not yet returned")
+    left[line.id] -= req.quantity
+    return ReturnLine(order_line=line, product_id=line.product_id, quantity=req.quantity,
+                      reason_code=req.reason, sub_reason=req.sub_reason)
+
+
+def _origin(session: Session, order: Order) -> int | None:
+    """Returns come back by default to the site that shipped the order."""
+    return session.scalar(sa.select(Shipment.location_id).where(
+        Shipment.order_id == order.id, Shipment.status.in_(SHIPPED_STATES)).limit(1))
+
+
+def load_rma(session: Session, ref: str) -> Return:
+    """An RMA by its number, the return label's tracking number, or the order's reference
+    (the newest open RMA of that order)."""
+    ref = ref.strip()
+    options = _LOAD
+    rma = session.scalar(sa.select(Return).options(*options).where(
+        sa.or_(Return.rma_number == ref.upper(), Return.tracking_number == ref)))
+    if rma is None:
+        try:
+            order = order_by_ref(session, ref)
+        except NotFound:
+            raise NotFound(f"No RMA, return tracking number or order {ref!r}") from None
+        rma = session.scalar(sa.select(Return).options(*options)
+                             .where(Return.order_id == order.id).order_by(Return.id.desc()))
+        if rma is None:
+            raise NotFound(f"Order {order.number} has no return authorisation")
+    return rma
+
+
+def find_rma(db: Database, ref: str) -> RmaView:
+    with db.uow(readonly=True) as uow:
+        return view(load_rma(uow.session, ref))
+
+
+def list_returns(db: Database, *, status: str | None = None, limit: int = 200) -> list[RmaView]:
+    with db.uow(readonly=True) as uow:
+        query = (sa.select(Return).options(*_LOAD, selectinload(Return.order))
+                 .order_by(Return.id.desc()).limit(limit))
+        if status:
+            if status not in ReturnStatus.__members__:
+                raise ValidationError(f"Unknown status {status!r}: one of {', '.join(ReturnStatus)}")
+            query = query.where(Return.status == ReturnStatus(status))
+        return [view(r) for r in uow.session.scalars(query)]

@@ -1,0 +1,64 @@
+"""A shipped order to return: stock received, reserved, packed and shipped through the
+stock services, so the ledger is real."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from oms_desktop.model import (
+    SYSTEM, Channel, FinancialStatus, LocationKind, Order, OrderLine, Product, Reservation,
+    Shipment, ShipmentLine,
+)
+from oms_desktop.services import stock_ops
+from oms_desktop.services.lookup import location_by_code, virtual_location
+from oms_desktop.storage import Database
+
+PRICES = {"SKU-1": Decimal("40.00"), "SKU-2": Decimal("10.00")}
+
+
+def shipped_order(db: Database, lines: dict[str, int], *, shipping=Decimal("8.00"),
+                  tax_rate=Decimal("0.10")) -> int:
+    """An order for `lines` (SKU: quantity) shipped from bin WH1-A-01; returns its id."""
+    with db.uow() as uow:
+        s = uow.session
+        bin_ = location_by_code(s, "WH1-A-01")
+        customer = virtual_location(s, LocationKind.customer)
+        supplier = virtual_location(s, LocationKind.supplier)
+        channel = s.scalar(sa.select(Channel).where(Channel.code == "WEB"))
+        order = Order(number=f"#{1000 + (s.scalar(sa.select(sa.func.count(Order.id))) or 0)}",
+                      channel=channel, external_id=f"ext-{len(lines)}-{id(lines)}",
+                      currency="USD", shipping_total=shipping,
+                      financial_status=FinancialStatus.paid, ship_name="Zoë Müller",
+                      ship_country="US", email="zoe@example.com")
+        shipment = Shipment(order=order)
+        subtotal = tax_total = Decimal(0)
+        for n, (sku, qty) in enumerate(lines.items(), 1):
+            product = s.scalar(sa.select(Product).where(Product.sku == sku))
+            tax = PRICES[sku] * qty * tax_rate
+            line = OrderLine(line_no=n, product_id=product.id, sku=sku, name=product.name,
+                             quantity=qty, unit_price=PRICES[sku], tax=tax)
+            order.lines.append(line)
+            shipment.lines.append(ShipmentLine(order_line=line, product_id=product.id,
+                                               quantity=qty))
+            subtotal, tax_total = subtotal + PRICES[sku] * qty, tax_total + tax
+        order.subtotal, order.tax_total = subtotal, tax_total
+        order.total = subtotal + tax_total + shipping
+        s.add_all([order, shipment])
+        s.flush()
+        order.verify(by=SYSTEM)
+        order.start_fulfilment(by=SYSTEM)
+        shipment.assign(bin_.parent.parent, by=SYSTEM)
+        for sl in shipment.lines:
+            stock_ops.move(s, product_id=sl.product_id, source=supplier, target=bin_,
+                           quantity=sl.quantity, reason="receipt", by=SYSTEM)
+            got = stock_ops.try_reserve(s, product_id=sl.product_id, location=bin_,
+                                        quantity=sl.quantity, shipment_line_id=sl.id)
+            stock_ops.consume(s, s.get(Reservation, got.reservation_id), target=customer,
+                              by=SYSTEM)
+        shipment.pack(by=SYSTEM)
+        shipment.ship(by=SYSTEM, tracking_number="1Z999AA10123456784")
+        order.complete(by=SYSTEM)
+        uow.commit()
+        return order.id
