@@ -21,6 +21,7 @@ from oms_desktop.model.settings import Setting
 from oms_desktop.model.channels import ChannelOrderState, ChannelOutbox, ChannelSkuLevel, InventorySyncLog
 from oms_desktop.model.floor import PickList, PickListItem, PickListKind, PickListLine, PickListSlot, PickListStatus, PickLineStatus, ScanEvent, ScanResult, ShortPick, ShortPickStatus
 from oms_desktop.model.shipping import Manifest, PrintJob, PrintJobState, ShippingLabel, TrackingEvent
+from oms_desktop.model.counting import COUNT_FLOW, CountBin, CountLine, CountStatus, CycleCount
 from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
 from oms_desktop.model.user import AuditEvent, User
 from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine

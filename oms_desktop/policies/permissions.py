@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, Role] = {
     "stock.move": Role.packer,
     "stock.reserve": Role.packer,
     "stock.adjust": Role.supervisor,
+    "stock.count": Role.packer,
     "stock.count.approve": Role.supervisor,
     "floor.pick": Role.packer,
     "floor.pack": Role.packer,
