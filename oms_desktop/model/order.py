@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from oms_desktop.model.base import Base, utcnow
 from oms_desktop.model.party import Channel, Customer
+from oms_desktop.model.text import fold
 from oms_desktop.model.user import AuditEvent
 from oms_desktop.model.workflow import Actor, table
 
@@ -67,6 +68,12 @@ class Order(Base):
         sa.Index("ix_orders_status_placed", "status", "placed_at", "id"),
         sa.Index("ix_orders_ship_by", "ship_by", "id"),
         sa.Index("ix_orders_placed", "placed_at", "id"),
+        # queue screen: every sort under a status filter, and the free-text search
+        sa.Index("ix_orders_status_id", "status", "id"),
+        sa.Index("ix_orders_status_number", "status", "number", "id"),
+        sa.Index("ix_orders_status_total", "status", "total", "id"),
+        sa.Index("ix_orders_external_id", "external_id"),
+        sa.Index("ix_orders_email", "email"),
     )
     MACHINE = ORDER_FLOW
 
@@ -170,8 +177,17 @@ class Order(Base):
         return sorted(t.tag for t in self.tags)
 
 
+_ORDERS = Order.__table__.c
+sa.Index("ix_orders_status_customer", _ORDERS.status, fold(_ORDERS.ship_name), _ORDERS.id)
+sa.Index("ix_orders_customer_prefix", fold(_ORDERS.ship_name).label("ship_name_folded"),
+         postgresql_ops={"ship_name_folded": "text_pattern_ops"})
+sa.Index("ix_orders_number_prefix", fold(_ORDERS.number).label("number_folded"),
+         postgresql_ops={"number_folded": "text_pattern_ops"})
+
+
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    __table_args__ = (sa.Index("ix_order_lines_sku", "sku"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
