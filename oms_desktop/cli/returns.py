@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from pathlib import Path
+
 from oms_desktop.cli.output import emit, emit_json, open_db
+from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
 from oms_desktop.services import refunds, return_intake, return_stats, returns
@@ -17,6 +20,7 @@ def register(commands, common) -> None:
     p.add_argument("order", metavar="ORDER")
     p.add_argument("--line", action="append", required=True, metavar="SKU:QTY:REASON")
     p.add_argument("--resolution", choices=returns.RESOLUTIONS, default="refund")
+    p.add_argument("--slip-out", metavar="FILE.pdf", help="write the RMA slip PDF")
     p.set_defaults(handler=_create)
     p = sub.add_parser("receive", parents=[common], help="receive and grade returned units")
     p.add_argument("rma", metavar="RMA")
@@ -52,8 +56,12 @@ def _create(args) -> int:
         if not qty.isdigit():
             raise ValidationError(f"{text!r}: the quantity must be a whole number")
         lines.append(returns.RequestedLine(sku, int(qty), reason))
-    rma = returns.create_rma(open_db(args), actor=SYSTEM, order=args.order, lines=lines,
+    db = open_db(args)
+    rma = returns.create_rma(db, actor=SYSTEM, order=args.order, lines=lines,
                              resolution=args.resolution)
+    if args.slip_out:
+        data = rma_slip.collect(rma, return_to=returns.return_address(db, rma.rma_number))
+        Path(args.slip_out).write_bytes(rma_slip.render(data))
     _show(args, rma)
     return 0
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    SHIPPED_STATES, Actor, Order, Return, ReturnLine, ReturnStatus, Shipment,
+    SHIPPED_STATES, Actor, Location, Order, Return, ReturnLine, ReturnStatus, Shipment,
     ShipmentLine,
 )
 from oms_desktop.policies.permissions import require
@@ -174,3 +174,18 @@ def list_returns(db: Database, *, status: str | None = None, limit: int = 200) -
                 raise ValidationError(f"Unknown status {status!r}: one of {', '.join(ReturnStatus)}")
             query = query.where(Return.status == ReturnStatus(status))
         return [view(r) for r in uow.session.scalars(query)]
+
+
+def return_address(db: Database, rma: str) -> list[str]:
+    """Where the parcel goes: the company's returns address from settings, else the site
+    the order shipped from."""
+    with db.uow(readonly=True) as uow:
+        configured = settings.get(uow.session, "company.return_address")
+        if configured:
+            return list(configured)
+        ret = load_rma(uow.session, rma)
+        site = uow.session.get(Location, ret.location_id) if ret.location_id else None
+        if site is None:
+            return ["(no return address configured: set company.return_address)"]
+        city = " ".join(p for p in (site.city, site.region, site.postal_code) if p)
+        return [p for p in (site.name, site.address_line1, city, site.country) if p]
