@@ -1,0 +1,106 @@
+"""Return analytics: rate by reason as a chart, rates by SKU with the outliers, CSV export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from oms_desktop.services import return_stats
+from oms_desktop.ui.context import AppContext
+
+
+class ReturnAnalyticsPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result: return_stats.ReturnStats | None = None
+        self.chart_holder = QVBoxLayout()
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["SKU", "Shipped", "Returned", "Rate", "Stands out"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setAccessibleName("Return rates by SKU")
+        self.refresh_button = QPushButton("Refresh (F5)")
+        self.refresh_button.setShortcut("F5")
+        self.refresh_button.setAccessibleName("Refresh analytics")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setAccessibleName("Export analytics as CSV")
+        self.export_button.clicked.connect(self.export)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(self.chart_holder, 1)
+        layout.addWidget(self.table, 1)
+        ctx.changes.changed.connect(lambda areas: "returns" in areas and self.refresh())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.result is None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: return_stats.stats(db), success=self.show_stats)
+
+    def show_stats(self, result: return_stats.ReturnStats) -> None:
+        self.result = result
+        outliers = {sku for sku, *_ in result.outliers}
+        self.table.setRowCount(len(result.by_sku))
+        for row, r in enumerate(result.by_sku):
+            for col, text in enumerate([r.key, str(r.shipped), str(r.returned), f"{r.rate:.1%}",
+                                        "yes" if r.key in outliers else ""]):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self._chart(result.by_reason)
+
+    def _chart(self, by_reason: dict[str, int]) -> None:
+        while self.chart_holder.count():
+            self.chart_holder.takeAt(0).widget().deleteLater()
+        self.chart_holder.addWidget(reason_chart(by_reason))
+
+    def export(self, path: str | None = None) -> None:
+        if self.result is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export return analytics",
+                                                  "returns.csv", "CSV (*.csv)")
+        if path:
+            return_stats.export_csv(self.result, Path(path))
+
+
+def reason_chart(by_reason: dict[str, int]) -> QWidget:
+    """A bar chart of returned units by reason (QtCharts), or a plain list without it."""
+    try:
+        from PySide6.QtCharts import (
+            QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis,
+        )
+    except ImportError:
+        return QLabel("\n".join(f"{k}: {v}" for k, v in by_reason.items()) or "No returns yet")
+    bars = QBarSet("Returned units")
+    bars.append(list(by_reason.values()))
+    series = QBarSeries()
+    series.append(bars)
+    chart = QChart()
+    chart.addSeries(series)
+    chart.setTitle("Returned units by reason")
+    reasons = QBarCategoryAxis()
+    reasons.append([k.replace("_", " ") for k in by_reason])
+    chart.addAxis(reasons, Qt.AlignBottom)
+    series.attachAxis(reasons)
+    units = QValueAxis()
+    units.setLabelFormat("%d")
+    chart.addAxis(units, Qt.AlignLeft)
+    series.attachAxis(units)
+    chart.legend().hide()
+    view = QChartView(chart)
+    view.setAccessibleName("Returns by reason chart")
+    view.setMinimumHeight(220)
+    return view
