@@ -143,3 +143,49 @@ def get_order(db: Database, ref: str | int) -> OrderDetail:
                                 e.from_state, e.to_state, e.detail) for e in events],
             allowed_actions=ORDER_FLOW.verbs_from(order.status),
         )
+
+
+# -- what the shell's sidebar and status bar show -------------------------------------------
+
+OPEN_STATES = (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold,
+               OrderStatus.in_fulfilment)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    waiting: int  # verified, not yet in fulfilment
+    on_hold: int
+    late: int  # open and past its ship-by date
+
+
+def queue_counts(db: Database, *, today: date | None = None) -> QueueCounts:
+    """Each count is an index range scan on (status, ship_by)."""
+    today = today or date.today()
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        by_status = dict(s.execute(
+            sa.select(Order.status, sa.func.count())
+            .where(Order.status.in_([OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold]))
+            .group_by(Order.status)).all())
+        late = s.scalar(sa.select(sa.func.count()).select_from(Order)
+                        .where(Order.status.in_(OPEN_STATES), Order.ship_by < today))
+    return QueueCounts(by_status.get(OrderStatus.new, 0), by_status.get(OrderStatus.verified, 0),
+                       by_status.get(OrderStatus.on_hold, 0), late or 0)
+
+
+def sync_summary(db: Database) -> str:
+    """One line for the status bar: the last channel sync and the errors still open."""
+    from oms_desktop.model import SyncError, SyncRun
+
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        run = s.execute(sa.select(SyncRun, Channel.code).join(Channel, Channel.id == SyncRun.channel_id)
+                        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1)).first()
+        errors = s.scalar(sa.select(sa.func.count(SyncError.id))
+                          .where(SyncError.resolved_at.is_(None)))
+    if run is None:
+        return "Sync: no channel synced yet"
+    last, code = run
+    text = f"Sync: {code} {last.status} {last.started_at:%H:%M}"
+    return text + (f", {errors} errors open" if errors else "")
