@@ -63,8 +63,8 @@ class Return(Base):
             by, entity="return", entity_id=self.id, order_id=self.order_id, action=verb,
             from_state=before.value, to_state=target.value, detail=detail))
 
-    def authorize(self, *, by: Actor) -> None:
-        self._go("authorize", by)
+    def authorize(self, *, by: Actor, approved_by: Actor | None = None) -> None:
+        self._go("authorize", by, {"approved_by": approved_by.name} if approved_by else None)
 
     def receive(self, *, by: Actor) -> None:
         self._go("receive", by)

@@ -25,6 +25,14 @@ CONDITIONS = ("resellable", "open_box", "damaged", "defective", "wrong_item")
 DISPOSITIONS = ("restock", "quarantine", "refurbish", "scrap", "return_to_vendor")
 
 
+class NoReturnAuthorisation(NotFound):
+    """A parcel for an order that has no RMA yet: the bench may create one."""
+
+    def __init__(self, order_ref: str):
+        super().__init__(f"Order {order_ref} has no return authorisation yet")
+        self.order_ref = order_ref
+
+
 _LOAD = (selectinload(Return.lines).selectinload(ReturnLine.units),
          selectinload(Return.lines).selectinload(ReturnLine.product),
          selectinload(Return.lines).selectinload(ReturnLine.order_line))
@@ -95,9 +103,12 @@ def returnable(session: Session, order: Order) -> dict[int, int]:
 
 
 def create_rma(db: Database, *, actor: Actor, order: str | int, lines: list[RequestedLine],
-               resolution: str = "refund", method: str = "customer_arranged") -> RmaView:
-    """Authorise a return of shipped units; never more than shipped minus already returned."""
-    require(actor, "returns.create")
+               resolution: str = "refund", method: str = "customer_arranged",
+               approved_by: Actor | None = None) -> RmaView:
+    """Authorise a return of shipped units; never more than shipped minus already returned.
+    At a bench without an RMA, a packer creates one with a supervisor's approval
+    (`approved_by`, a signed-in supervisor)."""
+    require(approved_by or actor, "returns.create")
     if resolution not in RESOLUTIONS:
         raise ValidationError(f"Resolution must be one of {', '.join(RESOLUTIONS)}")
     if not lines:
@@ -105,7 +116,7 @@ def create_rma(db: Database, *, actor: Actor, order: str | int, lines: list[Requ
     with db.uow() as uow:
         s = uow.session
         target = order_by_ref(s, order)
-        reasons = settings.get(s, "returns.reasons", DEFAULT_REASONS)
+        reasons = _reasons(s)
         rma = Return(rma_number="pending", order=target, resolution=resolution, method=method,
                      location_id=_origin(s, target))
         left = returnable(s, target)
@@ -114,9 +125,35 @@ def create_rma(db: Database, *, actor: Actor, order: str | int, lines: list[Requ
         s.add(rma)
         s.flush()
         rma.rma_number = f"RMA-{rma.id:06d}"
-        rma.authorize(by=actor)
+        rma.authorize(by=actor, approved_by=approved_by)
         uow.commit()
         return view(rma)
+
+
+def _reasons(session: Session) -> list[str]:
+    return list(settings.get(session, "returns.reasons", DEFAULT_REASONS))
+
+
+def reasons(db: Database) -> list[str]:
+    """The configured return reason codes."""
+    with db.uow(readonly=True) as uow:
+        return _reasons(uow.session)
+
+
+@dataclass(frozen=True)
+class ReturnableLine:
+    sku: str
+    name: str
+    returnable: int
+
+
+def returnable_lines(db: Database, order: str | int) -> tuple[str, list[ReturnableLine]]:
+    """The order's number and, per line, how many units may still come back."""
+    with db.uow(readonly=True) as uow:
+        target = order_by_ref(uow.session, order)
+        left = returnable(uow.session, target)
+        return target.number, [ReturnableLine(l.sku, l.name, left[l.id]) for l in target.lines
+                               if left[l.id] > 0]
 
 
 def _line(order: Order, req: RequestedLine, left: dict[int, int], reasons: list[str]) -> ReturnLine:
@@ -156,7 +193,7 @@ def load_rma(session: Session, ref: str) -> Return:
         rma = session.scalar(sa.select(Return).options(*options)
                              .where(Return.order_id == order.id).order_by(Return.id.desc()))
         if rma is None:
-            raise NotFound(f"Order {order.number} has no return authorisation")
+            raise NoReturnAuthorisation(order.number)
     return rma
 
 

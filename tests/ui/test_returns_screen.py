@@ -95,3 +95,67 @@ def test_a_packer_sees_no_refund_button(qtbot, sqlite_db):
     screen = ReturnsScreen(ctx)
     qtbot.addWidget(screen)
     assert not screen.intake.refund_button.isVisibleTo(screen)
+
+
+def _add_user(db, username, role, pin):
+    from oms_desktop.model import User
+    from oms_desktop.services.auth import hash_secret
+
+    with db.uow() as uow:
+        uow.session.add(User(username=username, display_name=username.title(), role=role,
+                             password_hash=hash_secret(pin)))
+        uow.commit()
+
+
+def test_a_parcel_without_rma_gets_one_on_the_spot_with_a_supervisors_pin(qtbot, sqlite_db):
+    small_world(sqlite_db)
+    order_id = shipped_order(sqlite_db, {"SKU-1": 1, "SKU-2": 2})
+    _add_user(sqlite_db, "sue", Role.supervisor, "4321")
+    ctx = AppContext(db=sqlite_db, actor=Actor("pat", Role.packer, station="RET-1"), ops=Ops())
+    screen = ReturnsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+
+    # The packer scans the order barcode from the packing slip found in the parcel.
+    screen.handle_scan(f"ORD-{order_id}")
+    qtbot.waitUntil(lambda: getattr(screen.intake, "dialog", None) is not None
+                    and screen.intake.dialog.isVisible(), timeout=5000)
+    dialog = screen.intake.dialog
+    assert "has no return authorisation" in screen.intake.banner.text()
+
+    # Two spoons back, too small; the supervisor signs with her PIN.
+    spoon_row = [dialog.source.index(l) for l in dialog.source if l.sku == "SKU-2"][0]
+    dialog.table.cellWidget(spoon_row, 1).setValue(2)
+    dialog.table.cellWidget(spoon_row, 2).setCurrentText("too_small")
+    qtbot.keyClicks(dialog.supervisor, "sue")
+    qtbot.keyClicks(dialog.pin, "4321")
+    qtbot.keyClick(dialog.pin, Qt.Key_Return)
+
+    qtbot.waitUntil(lambda: screen.intake.rma is not None, timeout=5000)
+    rma = screen.intake.rma
+    assert [(l.sku, l.quantity, l.reason) for l in rma.lines] == [("SKU-2", 2, "too_small")]
+    approval = [e for e in orders.get_order(sqlite_db, order_id).timeline
+                if e.action == "authorize"][0]
+    assert (approval.actor, approval.detail) == ("pat", {"approved_by": "sue"})
+
+
+def test_without_the_right_pin_no_rma_is_created(qtbot, sqlite_db):
+    small_world(sqlite_db)
+    order_id = shipped_order(sqlite_db, {"SKU-1": 1})
+    _add_user(sqlite_db, "sue", Role.supervisor, "4321")
+    ctx = AppContext(db=sqlite_db, actor=Actor("pat", Role.packer), ops=Ops())
+    screen = ReturnsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.handle_scan(f"ORD-{order_id}")
+    qtbot.waitUntil(lambda: getattr(screen.intake, "dialog", None) is not None, timeout=5000)
+    dialog = screen.intake.dialog
+    dialog.table.cellWidget(0, 1).setValue(1)
+    dialog.supervisor.setText("sue")
+    dialog.pin.setText("0000")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "has no return" not in screen.intake.banner.text(), timeout=5000)
+    assert screen.intake.rma is None
+    assert screen.intake.banner.text() != ""
+    from oms_desktop.services.returns import list_returns
+
+    assert list_returns(sqlite_db) == []

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
+from oms_desktop.services.returns import NoReturnAuthorisation
 from oms_desktop.services import refunds, return_intake, returns
 from oms_desktop.ui.context import AppContext
 
@@ -218,6 +219,27 @@ class IntakePanel(QWidget):
         from oms_desktop.ui.errors import message_for
 
         self._show_message(message_for(exc), BAD)
+        if isinstance(exc, NoReturnAuthorisation):
+            self._offer_new_rma(exc.order_ref)
+
+    def _offer_new_rma(self, order_ref: str) -> None:
+        db = self.ctx.db
+
+        def load():
+            number, lines = returns.returnable_lines(db, order_ref)
+            return number, lines, returns.reasons(db)
+
+        self.ctx.ops.run(load, success=self._ask_new_rma, failure=self._failed)
+
+    def _ask_new_rma(self, loaded) -> None:
+        from oms_desktop.ui.screens.returns_create import CreateRmaDialog
+
+        number, lines, reasons = loaded
+        self.dialog = CreateRmaDialog(self.ctx, number, lines, reasons, self)
+        self.dialog.accepted.connect(
+            lambda: self.ctx.ops.run(self.dialog.create, success=self._opened,
+                                     failure=self._failed))
+        self.dialog.open()
 
     # -- drawing ----------------------------------------------------------------------------
     def _render(self, rma: returns.RmaView) -> None:
