@@ -141,3 +141,21 @@ def test_every_scan_is_in_the_orders_scan_trail(floor):
     assert [(r.value, r.result, r.actor, r.station) for r in trail] == [
         (f"ORD-{order_id}", "ok", "pat", "PACK-1"), (SPOON, "wrong_item", "pat", "PACK-1"),
         (MUG, "ok", "pat", "PACK-1")]
+
+
+def test_the_packing_slip_carries_a_scannable_order_barcode_and_return_instructions(floor):
+    import pypdfium2
+    import zxingcpp
+
+    from oms_desktop.documents import packing_slip
+
+    order_id, sid = assigned_shipment(floor, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"})
+    _scan(floor, sid, MUG)
+    packing.complete(floor, actor=PACKER, shipment_id=sid)
+    with floor.uow(readonly=True) as uow:
+        data = packing_slip.collect(uow.session, sid)
+    pdf = pypdfium2.PdfDocument(packing_slip.render_pdf(data, page="Letter"))
+    image = pdf[0].render(scale=203 / 72, grayscale=True).to_pil()
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"ORD-{order_id}"]
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Returns" in text and "Trail mug" in text and "Ada Lovelace" in text

@@ -1,0 +1,126 @@
+"""The packing slip that goes in the box: what was packed, for whom, the order barcode
+(ORD-<id>, which the returns desk scans) and how to send something back."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy.orm import Session
+
+from oms_desktop.documents.barcode_drawing import draw_code128
+from oms_desktop.documents.picklist import PAGES
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.model import Product, Setting, Shipment
+
+DEFAULT_RETURNS = ("Not right? Return unused items within 30 days. Keep this slip, write the "
+                   "reason on it, put it in the parcel and send it back, or bring it to any of "
+                   "our stores. Your return is matched to your order by the barcode above.")
+MARGIN = 15 * mm
+
+
+@dataclass(frozen=True)
+class SlipLine:
+    sku: str
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PackingSlipData:
+    order_barcode: str
+    order_number: str
+    shipment: str
+    sender: str
+    ship_to: tuple[str, ...]
+    lines: tuple[SlipLine, ...]
+    packages: int
+    return_instructions: str
+
+
+def collect(session: Session, shipment_id: int) -> PackingSlipData:
+    shipment = session.get(Shipment, shipment_id)
+    if shipment is None:
+        raise NotFound(f"No shipment SHP-{shipment_id}")
+    order = shipment.order
+    address = (order.ship_name, order.ship_company, order.ship_line1, order.ship_line2,
+               " ".join(x for x in (order.ship_postal_code, order.ship_city) if x),
+               order.ship_region, order.ship_country)
+    lines = tuple(SlipLine(p.sku, p.name, l.quantity) for l in shipment.lines
+                  for p in [session.get(Product, l.product_id)])
+    return PackingSlipData(
+        f"ORD-{order.id}", order.number, shipment.label,
+        shipment.location.name if shipment.location else order.channel.name,
+        tuple(a for a in address if a), lines, max(1, len(shipment.packages)),
+        _setting(session, "documents.return_instructions") or DEFAULT_RETURNS)
+
+
+def _setting(session: Session, key: str):
+    row = session.get(Setting, key)
+    return row.value if row else None
+
+
+def render_pdf(data: PackingSlipData, page: str = "A4") -> bytes:
+    if page not in PAGES:
+        raise ValidationError(f"Paper must be one of {', '.join(PAGES)}, not {page!r}")
+    width, height = PAGES[page]
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(width, height), pageCompression=1)
+    c.setTitle(f"Packing slip {data.order_number}")
+    y = _head(c, data, width, height - MARGIN)
+    y = _lines(c, data, width, y - 10 * mm)
+    _returns(c, data, width, y - 12 * mm)
+    c.save()
+    return out.getvalue()
+
+
+def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
+    c.setFont("Helvetica-Bold", 20)
+    c.drawString(MARGIN, top - 18, "Packing slip")
+    c.setFont("Helvetica", 10)
+    c.drawString(MARGIN, top - 34, f"Order {data.order_number} · {data.shipment} · "
+                                   f"{data.packages} package(s)")
+    c.drawString(MARGIN, top - 48, f"From {data.sender}")
+    draw_code128(c, data.order_barcode, x=width - MARGIN - 55 * mm, y=top - 40,
+                 module=0.4 * mm, height=12 * mm, max_width=55 * mm)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(MARGIN, top - 72, "Ship to")
+    c.setFont("Helvetica", 10)
+    y = top - 86
+    for text in data.ship_to:
+        c.drawString(MARGIN, y, text)
+        y -= 13
+    return y
+
+
+def _lines(c: Canvas, data: PackingSlipData, width: float, y: float) -> float:
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(MARGIN, y, "SKU")
+    c.drawString(MARGIN + 45 * mm, y, "Item")
+    c.drawRightString(width - MARGIN, y, "Qty")
+    c.line(MARGIN, y - 4, width - MARGIN, y - 4)
+    c.setFont("Helvetica", 10)
+    for line in data.lines:
+        y -= 16
+        c.drawString(MARGIN, y, line.sku[:28])
+        c.drawString(MARGIN + 45 * mm, y, line.name[:70])
+        c.drawRightString(width - MARGIN, y, str(line.quantity))
+    c.line(MARGIN, y - 6, width - MARGIN, y - 6)
+    return y - 6
+
+
+def _returns(c: Canvas, data: PackingSlipData, width: float, y: float) -> None:
+    c.setFont("Helvetica-Bold", 11)
+    c.drawString(MARGIN, y, "Returns")
+    c.setFont("Helvetica", 10)
+    words, line = data.return_instructions.split(), ""
+    for word in words:
+        if c.stringWidth(f"{line} {word}".strip()) > width - 2 * MARGIN:
+            y -= 14
+            c.drawString(MARGIN, y, line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    c.drawString(MARGIN, y - 14, line)
