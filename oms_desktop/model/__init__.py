@@ -18,6 +18,9 @@ from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
 )
 from oms_desktop.model.settings import Setting
+from oms_desktop.model.automation import AutomationRule, RuleRun, RuleTrigger
+from oms_desktop.model.notification import NotificationKind, NotificationTemplate, OutboxMessage, OutboxStatus
+from oms_desktop.model.replenishment import ReorderPoint, ReplenishmentSuggestion, SuggestionKind, SuggestionStatus
 from oms_desktop.model.channels import ChannelOrderState, ChannelOutbox, ChannelSkuLevel, InventorySyncLog
 from oms_desktop.model.floor import PickList, PickListItem, PickListKind, PickListLine, PickListSlot, PickListStatus, PickLineStatus, ScanEvent, ScanResult, ShortPick, ShortPickStatus
 from oms_desktop.model.shipping import Manifest, PrintJob, PrintJobState, ShippingLabel, TrackingEvent

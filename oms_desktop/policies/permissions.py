@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, Role] = {
     "returns.refund": Role.supervisor,
     "returns.refund.approve": Role.manager,
     "rules.edit": Role.manager,
+    "stock.replenish": Role.supervisor,
     "channels.manage": Role.manager,
     "channels.sync": Role.supervisor,
     "settings.edit": Role.manager,

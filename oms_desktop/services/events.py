@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from oms_desktop.model import Actor
 
 SUBSCRIBER_MODULES: list[str] = []
+SUBSCRIBER_MODULES.append("oms_desktop.services.rules")  # automation rules (issue 3 B)
+SUBSCRIBER_MODULES.append("oms_desktop.services.notifications")  # customer e-mails
+SUBSCRIBER_MODULES.append("oms_desktop.services.replenishment")  # restock triggers
 
 _handlers: list[Callable[[Session, "Event"], None]] | None = None
 

@@ -1,0 +1,138 @@
+"""Reading orders as plain facts for the rules, in bulk over row tuples (no ORM objects),
+with the conditions that map onto order columns compiled to SQL first."""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from oms_desktop.model import (
+    Channel, Customer, HoldReason, Location, Order, OrderHold, OrderLine, OrderTag, OutboxMessage,
+    Product,
+)
+from oms_desktop.policies.rules import OPEN_STATUSES, Condition, OrderFacts, RuleSpec, needs
+
+_PREFERRED = aliased(Location)
+_COLUMNS = {
+    "channel": Channel.code, "country": Order.ship_country, "region": Order.ship_region,
+    "service": Order.requested_service, "customer_type": Customer.kind,
+}
+_COMPARE = {"equals": operator.eq, "not_equals": operator.ne, ">=": operator.ge,
+            "<=": operator.le, ">": operator.gt, "<": operator.lt}
+ACTIVE = ("new", "verified", "on_hold", "in_fulfilment")
+
+
+def _text_clause(column, op: str, value):
+    values = value if isinstance(value, tuple) else (value,)
+    if not all(str(v).isascii() for v in values):
+        return None  # SQLite's lower() folds ASCII only: leave these to Python
+    folded = sa.func.lower(column)
+    low = [str(v).lower() for v in values]
+    if op == "equals":
+        return folded == low[0]
+    if op == "in":
+        return folded.in_(low)
+    if op == "contains":
+        return folded.contains(low[0], autoescape=True)
+    unequal = folded != low[0] if op == "not_equals" else folded.not_in(low)
+    return sa.or_(column.is_(None), unequal)
+
+
+def _clause(condition: Condition, today: date):
+    name, op, value = condition.field, condition.op, condition.value
+    if name in _COLUMNS:
+        return _text_clause(_COLUMNS[name], op, value)
+    if name == "total":
+        return _COMPARE[op](Order.total, value)
+    if name == "ship_by":
+        if op == "is_empty":
+            return Order.ship_by.is_(None)
+        if op == "before":
+            return Order.ship_by < value
+        if op == "after":
+            return Order.ship_by > value
+        return Order.ship_by <= today + timedelta(days=value)
+    return None
+
+
+def order_query(rules: Iterable[RuleSpec], today: date, *, statuses=ACTIVE) -> sa.Select:
+    """The order rows the rules could match: conditions on order columns become SQL (a
+    superset filter; Python checks every condition again)."""
+    query = (sa.select(Order.id, Order.number, Order.status, Channel.code, Order.ship_country,
+                       Order.ship_region, Order.total, Customer.kind, Order.requested_service,
+                       Order.ship_by, Order.carrier, Order.service, _PREFERRED.code,
+                       Order.priority)
+             .join(Channel, Channel.id == Order.channel_id)
+             .outerjoin(Customer, Customer.id == Order.customer_id)
+             .outerjoin(_PREFERRED, _PREFERRED.id == Order.preferred_location_id)
+             .where(Order.status.in_(statuses)).order_by(Order.id))
+    rules = list(rules)
+    if len(rules) == 1:
+        for condition in rules[0].conditions:
+            clause = _clause(condition, today)
+            if clause is not None:
+                query = query.where(clause)
+    return query
+
+
+def load_facts(session: Session, query: sa.Select, rules: Iterable[RuleSpec]) -> list[OrderFacts]:
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    ids = query.with_only_columns(Order.id).order_by(None).scalar_subquery()
+    want = needs(rules)
+    lines = _lines(session, ids) if "lines" in want else {}
+    tags = _grouped(session, sa.select(OrderTag.order_id, OrderTag.tag)
+                    .where(OrderTag.order_id.in_(ids))) if "tags" in want else {}
+    holds = _grouped(session, sa.select(OrderHold.order_id, OrderHold.note).where(
+        OrderHold.order_id.in_(ids), OrderHold.reason == HoldReason.rule,
+        OrderHold.released_at.is_(None))) if "holds" in want else {}
+    notified = _grouped(session, sa.select(OutboxMessage.order_id, OutboxMessage.kind)
+                        .where(OutboxMessage.order_id.in_(ids))) if "notified" in want else {}
+    empty = ((), 0, 0)
+    return [_facts(row, lines.get(row[0], empty), tags.get(row[0], ()), holds.get(row[0], ()),
+                   notified.get(row[0], ())) for row in rows]
+
+
+def facts_for(session: Session, order_ids: list[int], rules: list[RuleSpec]) -> list[OrderFacts]:
+    query = order_query([], date.today(), statuses=ACTIVE).where(Order.id.in_(order_ids))
+    return load_facts(session, query, rules)
+
+
+def _facts(row, line, tags, holds, notified) -> OrderFacts:
+    (oid, number, status, channel, country, region, total, kind, service, ship_by, carrier,
+     carrier_service, location, priority) = row
+    return OrderFacts(
+        order_id=oid, number=number, status=str(status), channel=channel, country=country,
+        region=region, total=total, weight=line[2], item_count=line[1], skus=line[0],
+        tags=frozenset(tags), customer_type=kind and str(kind), service=service,
+        ship_by=ship_by, carrier=carrier, carrier_service=carrier_service, location=location,
+        priority=priority, rule_holds=frozenset(h for h in holds if h),
+        notified=frozenset(str(n) for n in notified))
+
+
+def _lines(session: Session, ids) -> dict[int, tuple[tuple[str, ...], int, int]]:
+    skus, count, weight = defaultdict(list), defaultdict(int), defaultdict(int)
+    query = (sa.select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, Product.weight_g)
+             .outerjoin(Product, Product.id == OrderLine.product_id)
+             .where(OrderLine.order_id.in_(ids)))
+    for oid, sku, qty, grams in session.execute(query):
+        skus[oid].append(sku)
+        count[oid] += qty
+        weight[oid] += (grams or 0) * qty
+    return {oid: (tuple(s), count[oid], weight[oid]) for oid, s in skus.items()}
+
+
+def _grouped(session: Session, query) -> dict[int, list]:
+    out: dict[int, list] = defaultdict(list)
+    for oid, value in session.execute(query):
+        out[oid].append(value)
+    return out
+
+
+__all__ = ["ACTIVE", "OPEN_STATUSES", "facts_for", "load_facts", "order_query"]

@@ -1,0 +1,1 @@
+"""Default customer e-mail templates, shipped with the program; edits live in the database."""
