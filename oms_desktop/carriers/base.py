@@ -1,0 +1,204 @@
+"""The carrier plugin contract: plain DTOs in and out, typed errors, declared settings.
+
+A carrier never gets a Session. It is built with its settings (a dict checked against its
+declared SETTINGS) and a CarrierApi: the small object through which the host gives it
+credentials, a number sequence and a clock."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, ClassVar
+
+from oms_desktop.errors import OmsError
+
+
+# -- errors -------------------------------------------------------------------------------
+class CarrierError(OmsError):
+    """A carrier refused or failed a request."""
+
+
+class AddressRejected(CarrierError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class AuthFailed(CarrierError):
+    pass
+
+
+class CredentialsMissing(AuthFailed):
+    pass
+
+
+class RateLimited(CarrierError):
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Transient(CarrierError):
+    """A network failure or a 5xx: trying again later may work."""
+
+
+class NotSupported(CarrierError):
+    pass
+
+
+# -- DTOs ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AddressDTO:
+    name: str
+    street1: str
+    city: str
+    postal_code: str
+    country: str
+    street2: str | None = None
+    region: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    def lines(self) -> list[str]:
+        """The address as printed on a label, top to bottom."""
+        city = " ".join(p for p in (self.city, self.region, self.postal_code) if p)
+        return [p for p in (self.name, self.company, self.street1, self.street2, city,
+                            self.country) if p]
+
+
+@dataclass(frozen=True)
+class ParcelDTO:
+    number: int
+    weight_g: int
+    length_mm: int = 0
+    width_mm: int = 0
+    height_mm: int = 0
+    sscc: str | None = None
+
+    @property
+    def weight_oz(self) -> float:
+        return round(self.weight_g / 28.349523125, 1)
+
+    def inches(self) -> tuple[float, float, float]:
+        return tuple(round(v / 25.4, 1) for v in (self.length_mm, self.width_mm, self.height_mm))
+
+
+@dataclass(frozen=True)
+class ShipmentDTO:
+    id: int
+    reference: str
+    ship_from: AddressDTO
+    ship_to: AddressDTO
+    parcels: tuple[ParcelDTO, ...]
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Rate:
+    carrier: str
+    service: str
+    amount: Decimal
+    currency: str
+    estimated_days: int | None
+    rate_id: str
+    provider: str | None = None  # the carrier behind an aggregator (USPS, UPS, …)
+    shipment_ref: str | None = None  # the aggregator's shipment id
+
+
+@dataclass(frozen=True)
+class Label:
+    tracking_number: str
+    content: bytes
+    format: str  # "pdf" | "zpl"
+    cost: Decimal
+    currency: str = "USD"
+    carrier_ref: str | None = None
+    service: str = ""
+    sscc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrackingUpdate:
+    tracking_number: str
+    status: str  # normalised: pre_transit, in_transit, out_for_delivery, delivered,
+    #              returned, failure, unknown
+    message: str | None
+    occurred_at: datetime
+    location: str | None = None
+
+    @property
+    def is_exception(self) -> bool:
+        return self.status in EXCEPTION_STATUSES
+
+
+EXCEPTION_STATUSES = frozenset({"returned", "failure"})
+LABEL_FORMATS = ("pdf", "zpl")
+
+
+@dataclass(frozen=True)
+class ManifestResult:
+    carrier_ref: str
+    document: bytes | None = None
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    type: type
+    default: Any = None
+    help: str = ""
+
+
+@dataclass
+class CarrierApi:
+    """What the host lends a plugin."""
+
+    secret: Callable[[str], str]
+    next_number: Callable[[str], int] = lambda name: 1
+    sleep: Callable[[float], None] = field(default=lambda s: __import__("time").sleep(s))
+    today: Callable[[], date] = date.today
+
+
+class Carrier(abc.ABC):
+    name: ClassVar[str]
+    title: ClassVar[str]
+    SETTINGS: ClassVar[tuple[SettingSpec, ...]] = ()
+    has_manifest: ClassVar[bool] = False
+
+    def __init__(self, settings: dict[str, Any] | None, api: CarrierApi):
+        self.settings = self.checked_settings(settings or {})
+        self.api = api
+
+    @classmethod
+    def checked_settings(cls, given: dict[str, Any]) -> dict[str, Any]:
+        """The declared settings with defaults filled in; unknown or mistyped ones refused."""
+        specs = {s.name: s for s in cls.SETTINGS}
+        unknown = sorted(set(given) - set(specs))
+        if unknown:
+            raise CarrierError(f"{cls.name}: unknown setting(s) {', '.join(unknown)}")
+        out = {}
+        for spec in cls.SETTINGS:
+            value = given.get(spec.name, spec.default)
+            if value is not None and not isinstance(value, spec.type):
+                raise CarrierError(f"{cls.name}: setting {spec.name} must be "
+                                   f"{spec.type.__name__}, not {value!r}")
+            out[spec.name] = value
+        return out
+
+    @abc.abstractmethod
+    def rates(self, shipment: ShipmentDTO) -> list[Rate]: ...
+
+    @abc.abstractmethod
+    def buy(self, shipment: ShipmentDTO, rate: Rate, label_format: str) -> Label: ...
+
+    @abc.abstractmethod
+    def void(self, label: Label) -> None: ...
+
+    @abc.abstractmethod
+    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]: ...
+
+    def manifest(self, labels: list[Label], day: date) -> ManifestResult:
+        raise NotSupported(f"{self.title} has no carrier manifest; a local one is printed")

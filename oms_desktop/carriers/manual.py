@@ -1,0 +1,57 @@
+"""`manual`: the own fleet, a local courier, or no carrier account. Rates come from its
+settings, tracking numbers from a sequence the host keeps, labels are rendered locally (each
+package with its SSCC-18 carton barcode)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from oms_desktop.carriers.base import (
+    Carrier, CarrierError, Label, Rate, SettingSpec, ShipmentDTO, TrackingUpdate,
+)
+
+DEFAULT_SERVICES = [{"service": "Courier", "amount": "0.00", "days": 1}]
+
+
+class ManualCarrier(Carrier):
+    name = "manual"
+    title = "Own fleet / local courier"
+    SETTINGS = (
+        SettingSpec("services", list, DEFAULT_SERVICES,
+                    "[{service, amount, days}] offered as rates"),
+        SettingSpec("prefix", str, "LC", "tracking number prefix"),
+        SettingSpec("digits", int, 10, "digits of the running number"),
+        SettingSpec("dpi", int, 203, "label resolution: 203 or 300"),
+        SettingSpec("currency", str, "USD", ""),
+    )
+
+    def rates(self, shipment: ShipmentDTO) -> list[Rate]:
+        return [Rate(self.name, s["service"], Decimal(str(s["amount"])),
+                     self.settings["currency"], s.get("days"), f"manual:{s['service']}")
+                for s in self.settings["services"]]
+
+    def tracking_number(self) -> str:
+        number = self.api.next_number("manual.tracking")
+        digits = self.settings["digits"]
+        if number >= 10 ** digits:
+            raise CarrierError(f"The manual tracking sequence ran out of {digits} digits")
+        return f"{self.settings['prefix']}{number:0{digits}d}"
+
+    def buy(self, shipment: ShipmentDTO, rate: Rate, label_format: str) -> Label:
+        from oms_desktop.documents import labels, zpl
+
+        tracking = self.tracking_number()
+        data = labels.collect(shipment, tracking_number=tracking, carrier=self.name,
+                              service=rate.service)
+        dpi = self.settings["dpi"]
+        content = (labels.render_pdf(data, dpi=dpi) if label_format == "pdf"
+                   else zpl.render(data, dpi=dpi).encode("utf-8"))
+        return Label(tracking, content, label_format, rate.amount, rate.currency,
+                     carrier_ref=None, service=rate.service,
+                     sscc=tuple(p.sscc for p in shipment.parcels if p.sscc))
+
+    def void(self, label: Label) -> None:
+        """Nothing was bought, so nothing to refund; the number is simply not reused."""
+
+    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]:
+        return []

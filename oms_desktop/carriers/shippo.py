@@ -1,0 +1,137 @@
+"""Shippo (apis.md section 7): ShippoToken auth, shipments with async false, transactions with
+label_file_type, refunds, tracks. Transaction failures come back as status ERROR (HTTP 201)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from oms_desktop.carriers.base import (
+    AddressRejected, AuthFailed, Carrier, CarrierError, Label, Rate, SettingSpec, ShipmentDTO,
+    TrackingUpdate,
+)
+from oms_desktop.carriers.easypost import _when
+from oms_desktop.carriers.http import CarrierHttp
+
+STATUS = {"PRE_TRANSIT": "pre_transit", "TRANSIT": "in_transit", "DELIVERED": "delivered",
+          "RETURNED": "returned", "FAILURE": "failure", "UNKNOWN": "unknown"}
+FILE_TYPES = {"pdf": "PDF_4x6", "zpl": "ZPLII"}
+
+
+def _address(a) -> dict:
+    out = {"name": a.name, "company": a.company, "street1": a.street1, "street2": a.street2,
+           "city": a.city, "state": a.region, "zip": a.postal_code, "country": a.country,
+           "phone": a.phone, "email": a.email}
+    return {k: v for k, v in out.items() if v}
+
+
+def _parcel(p) -> dict:
+    length, width, height = p.inches()
+    return {"length": str(length), "width": str(width), "height": str(height),
+            "distance_unit": "in", "weight": str(p.weight_oz), "mass_unit": "oz"}
+
+
+def _field_errors(data: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """DRF-style {"field": ["msg"]} or nested {"address_to": {"zip": ["msg"]}}."""
+    out = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(_field_errors(value, name + "."))
+        elif isinstance(value, list):
+            out.append((name, "; ".join(str(v) for v in value)))
+        else:
+            out.append((name, str(value)))
+    return out
+
+
+class ShippoCarrier(Carrier):
+    name = "shippo"
+    title = "Shippo"
+    SETTINGS = (
+        SettingSpec("base_url", str, "https://api.goshippo.com", "API base URL"),
+        SettingSpec("tracking_carrier", str, "usps", "carrier token used to track"),
+    )
+
+    def __init__(self, settings, api):
+        super().__init__(settings, api)
+        self._http: CarrierHttp | None = None
+        self._providers: dict[str, str] = {}
+
+    @property
+    def http(self) -> CarrierHttp:
+        if self._http is None:
+            headers = {"Authorization": f"ShippoToken {self.api.secret(self.name)}"}
+            self._http = CarrierHttp(title=self.title, base_url=self.settings["base_url"],
+                                     headers=headers, sleep=self.api.sleep)
+        return self._http
+
+    def _json(self, method: str, path: str, body: dict | None = None) -> dict:
+        response = self.http.request(method, path, json=body)
+        data = response.json() if response.content else {}
+        if response.status_code >= 400:
+            self._raise(data, response.status_code)
+        return data
+
+    def _raise(self, data: dict, status: int) -> None:
+        if "detail" in data and len(data) == 1:
+            raise AuthFailed(f"Shippo: {data['detail']}") if status in (401, 403) else \
+                CarrierError(f"Shippo: {data['detail']}")
+        errors = _field_errors(data)
+        address = [(f, m) for f, m in errors if f.startswith("address_")]
+        if address:
+            field, message = address[0]
+            raise AddressRejected(f"Shippo rejected the address: {field}: {message}",
+                                  field=field)
+        text = "; ".join(f"{f}: {m}" for f, m in errors) or f"error {status}"
+        raise CarrierError(f"Shippo: {text}")
+
+    def rates(self, shipment: ShipmentDTO) -> list[Rate]:
+        body = {"address_from": _address(shipment.ship_from),
+                "address_to": _address(shipment.ship_to),
+                "parcels": [_parcel(p) for p in shipment.parcels], "async": False,
+                "metadata": shipment.reference}
+        data = self._json("POST", "/shipments/", body)
+        return [self._rate(r, data["object_id"]) for r in data.get("rates", [])]
+
+    def _rate(self, r: dict, shipment_id: str) -> Rate:
+        level = r.get("servicelevel") or {}
+        self._providers[r["object_id"]] = r.get("provider", "")
+        return Rate(carrier=self.name, service=f"{r.get('provider', '')} {level.get('name', '')}"
+                    .strip(), amount=Decimal(r["amount"]), currency=r["currency"],
+                    estimated_days=r.get("estimated_days"), rate_id=r["object_id"],
+                    provider=r.get("provider"), shipment_ref=shipment_id)
+
+    def buy(self, shipment: ShipmentDTO, rate: Rate, label_format: str) -> Label:
+        body = {"rate": rate.rate_id, "label_file_type": FILE_TYPES[label_format],
+                "async": False, "metadata": shipment.reference[:100]}
+        data = self._json("POST", "/transactions/", body)
+        if data.get("status") != "SUCCESS":
+            text = "; ".join(m.get("text") or m.get("message", "") for m in
+                             data.get("messages") or []) or data.get("status", "no status")
+            raise CarrierError(f"Shippo could not buy the label: {text}")
+        return Label(tracking_number=data["tracking_number"],
+                     content=self.http.download(data["label_url"]), format=label_format,
+                     cost=rate.amount, currency=rate.currency, carrier_ref=data["object_id"],
+                     service=rate.service)
+
+    def void(self, label: Label) -> None:
+        data = self._json("POST", "/refunds/", {"transaction": label.carrier_ref,
+                                                 "async": False})
+        if data.get("status") not in ("QUEUED", "PENDING", "SUCCESS"):
+            raise CarrierError(f"Shippo refused the refund of {label.tracking_number}: "
+                               f"{data.get('status')}")
+
+    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]:
+        carrier = self.settings["tracking_carrier"]
+        updates = []
+        for number in tracking_numbers:
+            data = self._json("GET", f"/tracks/{carrier}/{number}")
+            history = data.get("tracking_history") or [data.get("tracking_status") or {}]
+            updates.extend(self._update(number, h) for h in history if h)
+        return updates
+
+    def _update(self, number: str, h: dict) -> TrackingUpdate:
+        where = h.get("location") or {}
+        place = ", ".join(v for v in (where.get("city"), where.get("state")) if v) or None
+        return TrackingUpdate(number, STATUS.get(h.get("status"), "unknown"),
+                              h.get("status_details"), _when(h.get("status_date")), place)
