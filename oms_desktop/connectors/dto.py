@@ -1,0 +1,131 @@
+"""Validated shapes a connector hands to the sync service (pydantic): the service never sees
+a platform's JSON, and a payload that does not fit is reported, not guessed at."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+FINANCIAL = ("pending", "authorized", "paid", "partially_refunded", "refunded")
+FULFILMENT = ("unfulfilled", "partial", "fulfilled")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AddressDTO(_Frozen):
+    name: str | None = None
+    company: str | None = None
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    phone: str | None = None
+
+
+class LineDTO(_Frozen):
+    external_id: str = Field(min_length=1)
+    sku: str = ""
+    name: str
+    quantity: int = Field(gt=0)
+    unit_price: Decimal = Field(ge=0)
+    tax: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)
+
+
+class OrderDTO(_Frozen):
+    """One channel order as the OMS understands it. `status` is the channel's view:
+    open, cancelled or closed (fulfilled and archived there)."""
+
+    external_id: str = Field(min_length=1)
+    number: str = Field(min_length=1)
+    placed_at: AwareDatetime
+    updated_at: AwareDatetime
+    status: Literal["open", "cancelled", "closed"] = "open"
+    financial_status: Literal[FINANCIAL] = "pending"
+    fulfilment_status: Literal[FULFILMENT] = "unfulfilled"
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    email: str | None = None
+    customer_name: str | None = None
+    shipping: AddressDTO | None = None
+    billing_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    lines: tuple[LineDTO, ...] = Field(min_length=1)
+    subtotal: Decimal = Decimal(0)
+    shipping_total: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    discount_total: Decimal = Decimal(0)
+    total: Decimal
+    requested_service: str | None = None
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @field_validator("email")
+    @classmethod
+    def _email_lower(cls, value: str | None) -> str | None:
+        return value.strip().lower() or None if value else None
+
+    def fingerprint(self) -> str:
+        """Identical for two versions that differ only in updated_at."""
+        body = self.model_dump_json(exclude={"updated_at"})
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A payload that could not be validated, kept whole with the reason."""
+
+    raw: Any
+    reason: str
+    external_id: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a fetch. `high_water` is the greatest updated-at among its payloads:
+    once the page is committed, the sync cursor may move there."""
+
+    orders: list[OrderDTO] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    high_water: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict)  # external id -> raw payload
+
+    @property
+    def fetched(self) -> int:
+        return len(self.orders) + len(self.failures)
+
+
+@dataclass(frozen=True)
+class FulfilmentLine:
+    external_line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockLevelDTO:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """The outcome of pushing one SKU (or one order action)."""
+
+    key: str
+    ok: bool
+    channel_before: int | None = None
+    error: str | None = None
+    reference: str | None = None
+
+
+def high_water(*stamps: datetime | None) -> datetime | None:
+    known = [s for s in stamps if s is not None]
+    return max(known) if known else None
