@@ -263,13 +263,21 @@ def receive(db: Database, *, actor: Actor, suggestion: str | int,
         target = location_by_code(s, location) if location else s.get(Location, found.location_id)
         if target.site_id != found.location_id:
             raise ValidationError(f"{target.code} is not part of the destination site")
-        kind = LocationKind.transit if found.kind == SuggestionKind.transfer \
-            else LocationKind.supplier
-        stock_ops.move(s, product_id=found.product_id, source=virtual_location(s, kind),
+        transfer = found.kind == SuggestionKind.transfer
+        stock_ops.move(s, product_id=found.product_id, source=_inbound_source(s, found),
                        target=target, quantity=found.quantity,
-                       reason=MoveReason.transfer if kind == LocationKind.transit
-                       else MoveReason.receipt, by=actor, reference=found.reference)
+                       reason=MoveReason.transfer if transfer else MoveReason.receipt,
+                       by=actor, reference=found.reference)
         found.status, found.received_at = SuggestionStatus.received, utcnow()
         publish(s, Event("stock.changed", actor, product_ids=(found.product_id,)))
         uow.commit()
         return _view(s, found)
+
+
+def _inbound_source(session: Session, found: ReplenishmentSuggestion) -> Location:
+    """TRANSIT for a transfer; the product's supplier (or the shared one) for a purchase."""
+    if found.kind == SuggestionKind.transfer:
+        return virtual_location(session, LocationKind.transit)
+    if found.source_id is not None:
+        return session.get(Location, found.source_id)
+    return virtual_location(session, LocationKind.supplier)

@@ -1,0 +1,140 @@
+import pytest
+import sqlalchemy as sa
+
+from oms_desktop.errors import InsufficientStock, PermissionDenied, ValidationError
+from oms_desktop.model import SYSTEM, Actor, Location, LocationKind, Product, Role, StockMove
+from oms_desktop.services import replenishment, stock
+from oms_desktop.services.catalog import add_location
+from oms_desktop.services.lookup import location_by_code, product_by_sku
+from tests.factories import small_world
+from tests.integration.rules_helpers import fire
+
+LEAD = Actor("sam", Role.supervisor)
+PACKER = Actor("pat", Role.packer)
+
+
+@pytest.fixture
+def world(db):
+    """WH1 (warehouse with bins), WH2 (a second warehouse), STORE1, and a supplier for SKU-1."""
+    small_world(db)
+    with db.uow() as uow:
+        s = uow.session
+        add_location(s, code="WH2", name="North warehouse", kind=LocationKind.warehouse,
+                     parent=location_by_code(s, "BRAND"))
+        supplier = add_location(s, code="SUP-ACME", name="Acme Mugs Ltd",
+                                kind=LocationKind.supplier)
+        product_by_sku(s, "SKU-1").supplier_id = supplier.id
+        uow.commit()
+    replenishment.set_point(db, actor=LEAD, sku="SKU-1", location="STORE1", reorder_point=5,
+                            max_qty=15)
+    return db
+
+
+def on_hand(db, location: str, sku: str = "SKU-1") -> int:
+    return sum(r.on_hand for r in stock.levels(db, sku=sku) if r.location == location)
+
+
+def test_a_store_below_its_point_gets_a_transfer_from_the_warehouse_with_surplus(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="STORE1", quantity=2)
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-01", quantity=50)
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=8)
+    replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1", reorder_point=10,
+                            max_qty=20)
+
+    [s] = replenishment.suggest(world, actor=LEAD)
+
+    assert (s.kind, s.sku, s.location, s.source, s.quantity) == (
+        "transfer", "SKU-1", "STORE1", "WH1", 13)
+    assert "2 available, below the reorder point 5" in s.reason
+
+
+def test_accepting_a_transfer_puts_the_units_in_transit_and_receiving_brings_them_in(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-01", quantity=6)
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-02", quantity=30)
+    [s] = replenishment.suggest(world, actor=LEAD, location="STORE1")
+
+    accepted = replenishment.accept(world, actor=LEAD, suggestion=s.reference)
+
+    assert accepted.status == "accepted"
+    assert (on_hand(world, "WH1-A-02"), on_hand(world, "WH1-A-01")) == (15, 6)
+    assert on_hand(world, "TRANSIT") == 15
+    assert stock.reconcile(world) == []
+    assert replenishment.suggest(world, actor=LEAD) == []  # in transit counts as coming
+
+    received = replenishment.receive(world, actor=LEAD, suggestion=s.id)
+
+    assert received.status == "received"
+    assert (on_hand(world, "TRANSIT"), on_hand(world, "STORE1")) == (0, 15)
+    assert stock.reconcile(world) == []
+
+
+def test_without_surplus_a_draft_purchase_from_the_supplier_fills_up_to_max(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="STORE1", quantity=4)
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1", quantity=10)
+    replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1", reorder_point=10,
+                            max_qty=20)
+
+    [s] = replenishment.suggest(world, actor=LEAD, location="STORE1")
+    assert (s.kind, s.source, s.quantity) == ("purchase", "SUP-ACME", 11)
+
+    replenishment.accept(world, actor=LEAD, suggestion=s.id)
+    assert on_hand(world, "TRANSIT") == 0  # a draft purchase moves nothing yet
+    replenishment.receive(world, actor=LEAD, suggestion=s.id, location="STORE1")
+    assert on_hand(world, "STORE1") == 15
+    with world.uow(readonly=True) as uow:
+        came_from = uow.session.scalar(
+            sa.select(Location.code).join(StockMove, StockMove.from_location_id == Location.id)
+            .where(StockMove.reference == s.reference))
+    assert came_from == "SUP-ACME"
+    assert stock.reconcile(world) == []
+
+
+def test_a_small_surplus_is_transferred_and_the_rest_purchased(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=4)
+    found = {s.kind: s for s in replenishment.suggest(world, actor=LEAD)}
+    assert (found["transfer"].source, found["transfer"].quantity) == ("WH2", 4)
+    assert (found["purchase"].source, found["purchase"].quantity) == ("SUP-ACME", 11)
+
+
+def test_a_stock_change_event_raises_a_suggestion_once_and_dismissing_removes_it(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="STORE1", quantity=9)
+    with world.uow(readonly=True) as uow:
+        sku1 = uow.session.scalar(sa.select(Product.id).where(Product.sku == "SKU-1"))
+    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
+    assert replenishment.suggestions(world) == []
+
+    stock.adjust(world, actor=LEAD, sku="SKU-1", location="STORE1", delta=-6,
+                 reason_code="damaged")
+    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
+    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
+    [s] = replenishment.suggestions(world)
+    assert (s.kind, s.quantity) == ("purchase", 12)
+
+    replenishment.dismiss(world, actor=LEAD, suggestion=s.reference)
+    assert replenishment.suggestions(world) == []
+    assert [d.id for d in replenishment.suggestions(world, status="dismissed")] == [s.id]
+    with pytest.raises(ValidationError, match="is dismissed, not open"):
+        replenishment.accept(world, actor=LEAD, suggestion=s.id)
+
+
+def test_accepting_a_transfer_whose_surplus_is_gone_moves_nothing(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=20)
+    [s] = replenishment.suggest(world, actor=LEAD)
+    stock.reserve(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=15)
+
+    with pytest.raises(InsufficientStock, match="only 5 of 15"):
+        replenishment.accept(world, actor=LEAD, suggestion=s.id)
+
+    assert on_hand(world, "WH2") == 20 and on_hand(world, "TRANSIT") == 0
+    assert replenishment.suggestions(world)[0].status == "open"
+    assert stock.reconcile(world) == []
+
+
+def test_packers_cannot_decide_and_points_belong_to_sites(world):
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=20)
+    [s] = replenishment.suggest(world, actor=LEAD)
+    with pytest.raises(PermissionDenied):
+        replenishment.accept(world, actor=PACKER, suggestion=s.id)
+    with pytest.raises(ValidationError, match="belong to a warehouse, store or 3PL site"):
+        replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1-A-01",
+                                reorder_point=1, max_qty=2)
