@@ -228,6 +228,7 @@ class ScanReceipt:
     scanned: ScannedCode
     location: str | None
     row: stock.StockRow | None = None
+    quantity: int = 0
 
 
 def receive_scan(db: Database, *, actor: Actor, code: str, location: str | None,
@@ -243,7 +244,7 @@ def receive_scan(db: Database, *, actor: Actor, code: str, location: str | None,
         raise ValidationError("Scan a bin first: where should the goods go?")
     row = stock.receive(db, actor=actor, sku=scanned.code, location=location,
                         quantity=quantity, reference="scan")
-    return ScanReceipt(scanned, location, row)
+    return ScanReceipt(scanned, location, row, quantity)
 
 
 def _must_hold_stock(db: Database, code: str) -> None:
