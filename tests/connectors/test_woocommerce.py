@@ -1,0 +1,114 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from oms_desktop.connectors.dto import FulfilmentLine, StockLevelDTO
+from oms_desktop.connectors.errors import AuthFailed, Transient
+from oms_desktop.connectors.woocommerce import WooCommerceConnector
+from oms_desktop.model import SYSTEM, Order, OrderStatus
+from oms_desktop.services import channels, sync
+from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def woo():
+    emu = WooEmulator().start()
+    yield emu
+    emu.stop()
+
+
+def connector(emu, key=KEY, **settings):
+    return WooCommerceConnector({"store_url": emu.url, "page_size": 20, **settings},
+                                {"consumer_key": key, "consumer_secret": SECRET},
+                                sleep=lambda s: None)
+
+
+def test_a_wrong_key_is_an_auth_failure_with_the_woocommerce_message(woo):
+    with pytest.raises(AuthFailed, match="Consumer key is invalid"):
+        connector(woo, key="ck_wrong").test_connection()
+
+
+def test_plain_http_requests_are_signed_with_oauth1_never_sent_as_basic(woo):
+    assert connector(woo).test_connection().endswith("0 orders")
+    method, path, query = woo.requests[-1]
+    assert query["oauth_signature_method"] == "HMAC-SHA256" and "consumer_secret" not in query
+
+
+def test_pages_are_walked_by_modified_time_with_ties_kept(woo):
+    for i in range(45):  # three orders share each modified second
+        woo.add_order(lines=[("SKU-1", 1, 12.5)], modified=T0 + timedelta(seconds=i // 3))
+    pages = list(connector(woo).fetch_orders(None))
+    ids = [o.external_id for p in pages for o in p.orders]
+    assert set(ids) == {str(n) for n in woo.orders}
+    assert all(q.get("orderby") == "modified" for _, _, q in woo.requests)
+
+
+def test_an_order_changed_during_the_sync_is_not_skipped(woo):
+    orders = [woo.add_order(lines=[("SKU-1", 1, 1.0)], modified=T0 + timedelta(minutes=i))
+              for i in range(60)]
+    c = connector(woo)
+    seen = []
+    for n, page in enumerate(c.fetch_orders(None)):
+        seen += [o.external_id for o in page.orders]
+        if n == 0:
+            woo.touch(orders[0], seconds=3600)  # moves to the end: page numbers would skip one
+    assert set(seen) == {str(o["id"]) for o in orders}
+
+
+def test_server_errors_are_retried_then_reported_as_transient(woo):
+    woo.inject = [(503, {})] * 5
+    with pytest.raises(Transient):
+        list(connector(woo).fetch_orders(None))
+
+
+def test_fulfilment_adds_a_customer_note_with_tracking_and_completes_the_order(woo):
+    o = woo.add_order(lines=[("SKU-1", 2, 12.5), ("SKU-2", 1, 3.99)])
+    c = connector(woo)
+    first = [FulfilmentLine(str(o["line_items"][0]["id"]), 2)]
+    c.push_fulfilment(str(o["id"]), lines=first, carrier="UPS", tracking_number="1Z999")
+    assert o["status"] == "processing"
+    c.push_fulfilment(str(o["id"]), lines=[FulfilmentLine(str(o["line_items"][1]["id"]), 1)],
+                      carrier="USPS", tracking_number="9400", tracking_url="https://t/9400")
+    assert o["status"] == "completed"
+    notes = woo.notes[o["id"]]
+    assert [n["customer_note"] for n in notes] == [True, True]
+    assert "1Z999" in notes[0]["note"] and "https://t/9400" in notes[1]["note"]
+
+
+def test_stock_quantity_is_set_by_sku_through_the_batch_endpoint(woo):
+    woo.add_product("SKU-1", 4)
+    results = connector(woo).push_inventory([StockLevelDTO("SKU-1", 9),
+                                             StockLevelDTO("GHOST", 1)])
+    assert [(r.ok, r.channel_before) for r in results] == [(True, 4), (False, None)]
+    assert woo.stock("SKU-1") == 9
+
+
+def test_a_refund_is_recorded_with_negative_line_quantities(woo):
+    o = woo.add_order(lines=[("SKU-1", 2, 9.0)])
+    connector(woo).push_refund(str(o["id"]), lines=[FulfilmentLine(str(o["line_items"][0]["id"]), 1)],
+                               reason="damaged")
+    [refund] = woo.refunds[o["id"]]
+    assert refund["line_items"][0]["quantity"] == -1 and o["refunds"][0]["total"] == "-9.00"
+
+
+def test_woocommerce_sync_imports_edits_and_cancels(world, woo, memory_keyring):
+    for i in range(30):
+        woo.add_order(lines=[("SKU-1", 1, 12.5)], modified=T0 + timedelta(minutes=i))
+    bad = woo.add_order(lines=[("SKU-2", 1, 3.99)], modified=T0 + timedelta(hours=1))
+    bad["currency"] = "usd dollars"
+    channels.save_channel(world, actor=SYSTEM, kind="woocommerce", name="Woo", code="woo",
+                          values={"store_url": woo.url, "consumer_key": KEY,
+                                  "consumer_secret": SECRET, "page_size": 10})
+    result = sync.sync_orders(world, actor=SYSTEM, code="woo")
+    assert (result.fetched, result.created, result.failed) == (31, 30, 1)
+    victim = woo.orders[701]
+    victim["status"] = "cancelled"
+    woo.touch(victim)
+    again = sync.sync_orders(world, actor=SYSTEM, code="woo")
+    assert (again.created, again.updated) == (0, 1)
+    with world.uow(readonly=True) as uow:
+        status = uow.session.scalar(sa.select(Order.status).where(Order.external_id == "701"))
+    assert status == OrderStatus.cancelled
