@@ -283,3 +283,16 @@ def test_automatic_mails_can_be_switched_off_and_a_rule_sends_them_once(world, m
         fire(world, "order.changed", SYNC, order_id=oid)
     notifications.send_pending(world)
     assert [m["Subject"] for m in mailbox.messages] == ["Your order 9002 is confirmed"]
+
+
+def test_the_command_line_sends_what_is_pending(world, mailbox, capsys):
+    import json
+
+    from oms_desktop.cli import main
+
+    make_order(world, "C1", publish_as=SYNC)
+    assert main(["notifications", "send-pending", "--db", world.url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"sent": 1, "retrying": 0, "failed": 0}
+    assert main(["notifications", "list", "--db", world.url]) == 0
+    assert "order_confirmation" in capsys.readouterr().out
+    assert len(mailbox.messages) == 1

@@ -138,3 +138,20 @@ def test_packers_cannot_decide_and_points_belong_to_sites(world):
     with pytest.raises(ValidationError, match="belong to a warehouse, store or 3PL site"):
         replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1-A-01",
                                 reorder_point=1, max_qty=2)
+
+
+def test_the_command_line_suggests_accepts_and_receives(world, capsys):
+    import json
+
+    from oms_desktop.cli import main
+
+    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=40)
+    assert main(["replenish", "suggest", "--location", "STORE1", "--db", world.url,
+                 "--json"]) == 0
+    [s] = json.loads(capsys.readouterr().out)
+    assert (s["kind"], s["source"], s["quantity"]) == ("transfer", "WH2", 15)
+    assert main(["replenish", "accept", s["reference"], "--db", world.url]) == 0
+    assert "accepted" in capsys.readouterr().out
+    assert on_hand(world, "TRANSIT") == 15
+    assert main(["replenish", "receive", s["reference"], "--db", world.url]) == 0
+    assert on_hand(world, "STORE1") == 15 and stock.reconcile(world) == []

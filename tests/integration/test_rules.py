@@ -263,3 +263,29 @@ def test_only_a_manager_edits_rules_and_bad_rules_are_refused_with_a_clear_messa
                           conditions=[], actions=[{"type": "assign_location",
                                                    "location": "NOPE"}])
     assert rules.list_rules(world) == []
+
+
+def test_the_command_line_adds_lists_and_dry_runs_a_rule(world, capsys):
+    import json
+
+    from oms_desktop.cli import main
+
+    make_order(world, "C1", country="AT", total="250")
+    make_order(world, "C2", country="US", total="250")
+    assert main(["rules", "add", "EU parcels by DHL", "--db", world.url, "--trigger",
+                 "order_imported", "--if", json.dumps(EU_DHL["conditions"]),
+                 "--then", json.dumps(EU_DHL["actions"])]) == 0
+    assert main(["rules", "list", "--db", world.url]) == 0
+    assert "EU parcels by DHL" in capsys.readouterr().out
+
+    assert main(["rules", "dry-run", "EU parcels by DHL", "--db", world.url, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["examined"], result["matched"]) == (1, 1)
+    assert [(r["number"], [c["action"] for c in r["changes"]]) for r in result["rows"]] == [
+        ("C1", ["set_shipping", "add_tag"])]
+
+    assert main(["rules", "dry-run", "Nope", "--db", world.url]) == 1
+    assert "No rule named 'Nope'" in capsys.readouterr().err
+    assert main(["rules", "add", "Bad", "--db", world.url, "--trigger", "order_imported",
+                 "--then", "{not json"]) == 1
+    assert "--then is not valid JSON" in capsys.readouterr().err
