@@ -101,6 +101,7 @@ class _Need:
     line: ShipmentLine
     product: Product
     per_unit: int
+    kit: str | None = None
     scanned: int = 0
 
     @property
@@ -134,7 +135,8 @@ def _needs(session: Session, shipment: Shipment) -> list[_Need]:
     needs = []
     for line in shipment.lines:
         if line.product_id in parts:
-            needs += [_Need(line, part, qty) for part, qty in parts[line.product_id]]
+            kit = products[line.product_id].sku
+            needs += [_Need(line, part, qty, kit) for part, qty in parts[line.product_id]]
         else:
             needs.append(_Need(line, products[line.product_id], 1))
     _count_scans(session, shipment.id, needs)
@@ -299,7 +301,8 @@ def scan_item(db: Database, *, actor: Actor, shipment_id: int, value: str,
 
 
 def _expected(needs: list[_Need]) -> str:
-    left = [f"{n.left} x {n.product.sku}" for n in needs if n.left > 0]
+    left = [f"{n.left} x {n.product.sku}" + (f" (for {n.kit})" if n.kit else "")
+            for n in needs if n.left > 0]
     return "expected " + ", ".join(left) if left else "everything is packed"
 
 
@@ -324,7 +327,7 @@ def _judge(s: Session, shipment: Shipment, needs: list[_Need], parsed: Scan, qua
     if target is None:
         left = sum(n.left for n in mine)
         return (ScanResult.over_scan, f"One too many: {units} x {product.sku} scanned, "
-                f"{left} left to pack", fields)
+                f"{left} left to pack; {_expected(needs)}", fields)
     target.scanned += units
     done = sum(n.left for n in needs) == 0
     return ScanResult.ok, f"{product.sku} ✓ {target.scanned}/{target.needed}" + (

@@ -73,6 +73,7 @@ def test_a_kit_needs_each_of_its_components_scanned(floor):
     _scan(floor, sid, MUG)
     mid = _scan(floor, sid, SPOON)
     assert mid.view.lines[0].packed == 0
+    assert _scan(floor, sid, MUG).message.endswith("expected 1 x SKU-2 (for KIT-1)")
     assert [(p.sku, p.needed, p.scanned) for p in mid.view.lines[0].parts] == [
         ("SKU-1", 1, 1), ("SKU-2", 2, 1)]
     assert _scan(floor, sid, SPOON).view.lines[0].packed == 1

@@ -1,0 +1,298 @@
+"""The pack station: scan an order, shipment, tote or pick-list slot, then every item.
+Keyboard only: F2 quantity, F3 new package, F4 complete, F6 weight, Ctrl+Z undo, Esc put
+the shipment aside. A refused scan turns the banner red with a sound and what was expected."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from oms_desktop.devices.sound import Sounds
+from oms_desktop.policies.boxes import DEFAULT_BOXES
+from oms_desktop.policies.scan import ScanKind, parse_scan
+from oms_desktop.services import pack_documents, packing
+from oms_desktop.services.packing import OPENING_KINDS, PackFeedback, PackView
+from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.errors import message_for
+from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.widgets.checklist import ChecklistTable
+
+PROMPT = "Scan an order, shipment, tote or pick list slot"
+
+
+def station_folder() -> Path:
+    saved = QSettings().value("floor/document_folder", "")
+    if saved:
+        return Path(str(saved))
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "OMS station"
+
+
+def _big(widget: QWidget, size: int, bold: bool = False) -> QWidget:
+    font = QFont(widget.font())
+    font.setPointSize(size)
+    font.setBold(bold)
+    widget.setFont(font)
+    return widget
+
+
+class PackingScreen(QWidget):
+    feedback_shown = Signal(str)  # after every scan's answer is on screen (tests, benchmarks)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sounds = Sounds()
+        self.view: PackView | None = None
+        self.quantity = 1
+        self._pending: list[str] = []
+        self._busy = False
+        self._build()
+        self._shortcuts()
+        self._scale()
+        self.show_view(None)
+
+    # -- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.title = _big(QLabel("Pack station"), 20, True)
+        self.prompt = _big(QLabel(PROMPT), 14)
+        self.banner = Banner()
+        self.order_label = _big(QLabel(""), 18, True)
+        self.order_label.setAccessibleName("Order being packed")
+        self.detail_label = _big(QLabel(""), 13)
+        self.checklist = ChecklistTable()
+        self.manual = QLineEdit()
+        self.manual.setPlaceholderText("Or type an order number or barcode and press Enter")
+        self.manual.setAccessibleName("Type a barcode")
+        self.manual.returnPressed.connect(self._typed)
+        _big(self.manual, 13)
+        for w in (self.title, self.prompt, self.banner, self.order_label, self.detail_label):
+            layout.addWidget(w)
+        layout.addWidget(self.checklist, 1)
+        layout.addLayout(self._controls())
+        layout.addWidget(self.manual)
+
+    def _controls(self) -> QGridLayout:
+        grid = QGridLayout()
+        self.quantity_box = self._spin("Quantity for the next scan (F2)", 1, 9999, 1)
+        self.weight_box = self._spin("Package weight in grams (F6)", 0, 1_000_000, 0)
+        self.weight_box.setSuffix(" g")
+        self.box_choice = QComboBox()
+        self.box_choice.setAccessibleName("Box")
+        self.box_choice.addItems([b.code for b in DEFAULT_BOXES])
+        self.undo_button = self._button("Undo (Ctrl+Z)", self.undo)
+        self.package_button = self._button("New package (F3)", self.new_package)
+        self.complete_button = self._button("Complete (F4)", self.complete)
+        self.aside_button = self._button("Put aside (Esc)", self.put_aside)
+        labels = ("Quantity", "Weight", "Box")
+        for col, (text, widget) in enumerate(zip(labels, (self.quantity_box, self.weight_box,
+                                                          self.box_choice))):
+            grid.addWidget(_big(QLabel(text), 12), 0, col)
+            grid.addWidget(_big(widget, 14), 1, col)
+        for col, button in enumerate((self.undo_button, self.package_button,
+                                      self.complete_button, self.aside_button), start=3):
+            grid.addWidget(_big(button, 14, True), 1, col)
+        self.quantity_box.valueChanged.connect(self._quantity_changed)
+        return grid
+
+    def _spin(self, name: str, low: int, high: int, value: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setValue(value)
+        spin.setAccessibleName(name)
+        return spin
+
+    def _button(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.split(" (")[0])
+        button.setMinimumHeight(48)
+        button.clicked.connect(slot)
+        return button
+
+    def _shortcuts(self) -> None:
+        for key, slot in (("F2", self.quantity_box.setFocus), ("F3", self.new_package),
+                          ("F4", self.complete), ("F6", self.weight_box.setFocus),
+                          ("Ctrl+Z", self.undo), ("Esc", self.put_aside)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _scale(self) -> None:
+        if not QSettings().value("scale/serial_port", ""):
+            return
+        from oms_desktop.devices.scale import SerialScale
+
+        self.scale = SerialScale(self)
+        self.scale.weighed.connect(self.weight_box.setValue)
+
+    # -- scans -----------------------------------------------------------------------------
+    def _typed(self) -> None:
+        text = self.manual.text().strip()
+        self.manual.clear()
+        if text:
+            self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> None:
+        """A scan from the scanner filter (or typed): queued while a previous one runs."""
+        self._pending.append(text)
+        if not self._busy:
+            self._next()
+
+    def _next(self) -> None:
+        if not self._pending:
+            self._busy = False
+            return
+        self._busy = True
+        text = self._pending.pop(0)
+        parsed = parse_scan(text)
+        db, actor = self.ctx.db, self.ctx.actor
+        if parsed.kind == ScanKind.quantity:
+            self.quantity_box.setValue(parsed.number or 1)
+            self._answer("good", f"Next scan counts {self.quantity_box.value()} units")
+        elif self.view is None or parsed.kind in OPENING_KINDS:
+            self._run(lambda: packing.open_shipment(db, actor=actor, value=text), self._opened)
+        else:
+            sid, quantity = self.view.shipment_id, self.quantity
+            self._run(lambda: packing.scan_item(db, actor=actor, shipment_id=sid, value=text,
+                                                quantity=quantity), self._scanned)
+
+    def _run(self, fn, success) -> None:
+        self.ctx.ops.run(fn, success=success, failure=self._failed)
+
+    def _done(self) -> None:
+        self._next()
+
+    def _opened(self, view: PackView) -> None:
+        self.show_view(view)
+        self._answer("good", f"{view.order_number}: scan {view.units_left} units")
+
+    def _scanned(self, feedback: PackFeedback) -> None:
+        if feedback.ok:
+            self.quantity_box.setValue(1)
+        self.show_view(feedback.view)
+        self._answer("good" if feedback.ok else "bad", feedback.message)
+        if feedback.ok and feedback.view and feedback.view.complete:
+            self.prompt.setText("All scanned: weigh, choose the box and press F4 to complete")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._answer("bad", message_for(exc))
+
+    def _answer(self, state: str, text: str) -> None:
+        self.banner.show_message(state, text)
+        self.sounds.play("good" if state == "good" else "bad")
+        self.feedback_shown.emit(text)
+        self._done()
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_view(self, view: PackView | None) -> None:
+        self.view = view
+        has = view is not None
+        for button in (self.undo_button, self.package_button, self.complete_button,
+                       self.aside_button):
+            button.setEnabled(has)
+        if not has:
+            self.order_label.setText("")
+            self.detail_label.setText("")
+            self.checklist.set_lines([])
+            self.prompt.setText(PROMPT)
+            return
+        self.order_label.setText(f"Order {view.order_number} · {view.label}")
+        box = f" · suggested box {view.suggested_box}" if view.suggested_box else ""
+        self.detail_label.setText(f"{view.ship_to} · package {view.current_package}"
+                                  f" · left to scan: {view.units_left}{box}")
+        self.checklist.set_lines(view.lines)
+        self.prompt.setText("Scan each item")
+        if view.suggested_box and self.box_choice.findText(view.suggested_box) < 0:
+            self.box_choice.addItem(view.suggested_box)
+        if view.suggested_box:
+            self.box_choice.setCurrentText(view.suggested_box)
+
+    def _quantity_changed(self, value: int) -> None:
+        self.quantity = value
+
+    # -- actions ---------------------------------------------------------------------------
+    def _weight(self) -> int | None:
+        return self.weight_box.value() or None
+
+    def undo(self) -> None:
+        if self.view is None:
+            return
+        db, actor, sid = self.ctx.db, self.ctx.actor, self.view.shipment_id
+        self._busy = True
+        self._run(lambda: packing.undo_last(db, actor=actor, shipment_id=sid), self._scanned)
+
+    def new_package(self) -> None:
+        if self.view is None:
+            return
+        db, actor, sid = self.ctx.db, self.ctx.actor, self.view.shipment_id
+        weight, box = self._weight(), self.box_choice.currentText() or None
+        self._busy = True
+        self._run(lambda: packing.new_package(db, actor=actor, shipment_id=sid,
+                                              weight_g=weight, box_code=box),
+                  self._new_package_done)
+
+    def _new_package_done(self, view: PackView) -> None:
+        self.weight_box.setValue(0)
+        self.show_view(view)
+        self._answer("good", f"Package {view.current_package} started")
+
+    def complete(self) -> None:
+        if self.view is None:
+            return
+        db, actor, sid = self.ctx.db, self.ctx.actor, self.view.shipment_id
+        weight, box = self._weight(), self.box_choice.currentText() or None
+        self._busy = True
+        self._run(lambda: packing.complete(db, actor=actor, shipment_id=sid, weight_g=weight,
+                                           box_code=box), self._completed)
+
+    def _completed(self, view: PackView) -> None:
+        self.ctx.changes.announce("shipments", "orders")
+        self.weight_box.setValue(0)
+        self.show_view(None)
+        self._answer("good", f"{view.label} packed ({len(view.packages)} package(s)). "
+                             f"Ready for the next order.")
+        self._print(view.shipment_id)
+
+    def put_aside(self) -> None:
+        """Leave this shipment (its scans are kept) and wait for the next one."""
+        if self.view is not None:
+            label = self.view.label
+            self.show_view(None)
+            self.banner.show_message("idle", f"{label} put aside; its scans are kept")
+
+    # -- documents -------------------------------------------------------------------------
+    def _print(self, shipment_id: int) -> None:
+        db, actor, folder = self.ctx.db, self.ctx.actor, station_folder()
+        self.ctx.ops.run(lambda: pack_documents.print_packing_slip(
+            db, actor=actor, shipment_id=shipment_id, folder=folder),
+            success=self._printed, failure=self._print_failed)
+        self.ctx.ops.run(lambda: pack_documents.print_shipping_label(
+            db, actor=actor, shipment_id=shipment_id, folder=folder),
+            success=self._printed, failure=self._print_failed, network=True)
+
+    def _printed(self, printed) -> None:
+        if printed is None:
+            return
+        self.documents_label_text = printed.message
+        self.detail_label.setText(printed.message)
+        if printed.ok and printed.where.endswith(".pdf") and _may_open_files():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(printed.where))
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.detail_label.setText(f"Printing failed: {message_for(exc)}")
+        self.sounds.play("bad")
+
+
+def _may_open_files() -> bool:
+    return (QSettings().value("floor/open_documents", "true") in (True, "true")
+            and QApplication.platformName() not in ("offscreen", "minimal")
+            and os.environ.get("OMS_DISABLE_SOUND") != "1")

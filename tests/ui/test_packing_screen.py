@@ -1,0 +1,114 @@
+import os
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from oms_desktop.services import orders, packing
+from tests.factories import small_world
+from tests.floor_fixtures import assigned_shipment, stock_up
+from tests.ui.floor_ui import install_scanner, make_context, remove_scanner, scan
+
+from oms_desktop.ui.screens.packing import PackingScreen
+
+MUG, SPOON = "4006381333931", "036000291452"
+
+
+@pytest.fixture
+def station(qtbot, sqlite_db, tmp_path):
+    small_world(sqlite_db)
+    stock_up(sqlite_db, {("SKU-1", "WH1-A-01"): 10, ("SKU-2", "WH1-A-02"): 10})
+    QSettings().setValue("floor/document_folder", str(tmp_path / "station"))
+    ctx = make_context(sqlite_db)
+    screen = PackingScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 760)
+    screen.show()
+    scanner = install_scanner(screen)
+    yield screen, sqlite_db, tmp_path / "station"
+    remove_scanner(scanner)
+    ctx.ops.wait()
+    QSettings().remove("floor/document_folder")
+
+
+def test_a_whole_order_packed_by_scanner_bursts(qtbot, station):
+    screen, db, folder = station
+    order_id, sid = assigned_shipment(db, {"SKU-1": 2, "SKU-2": 1},
+                                      bins={"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"})
+    field = screen.manual
+    field.setFocus()
+    assert scan(qtbot, screen, field, f"ORD-{order_id}").endswith("scan 3 units")
+    assert screen.checklist.rowCount() == 2 and screen.banner.state == "good"
+    # a wrong item: red, what was expected, nothing packed
+    text = scan(qtbot, screen, field, "KIT-1")
+    assert screen.banner.state == "bad" and "expected 2 x SKU-1, 1 x SKU-2" in text
+    assert screen.sounds.played[-1] == "bad"
+    assert scan(qtbot, screen, field, MUG) == "SKU-1 ✓ 1/2"
+    assert screen.checklist.item(0, 4).text() == "1"
+    # a second package for the next unit
+    qtbot.keyClick(screen, Qt.Key_F3)
+    qtbot.waitUntil(lambda: screen.view.current_package == 2)
+    assert scan(qtbot, screen, field, MUG) == "SKU-1 ✓ 2/2"
+    # one too many, then an undo of the last good scan and the unit scanned again
+    assert "One too many" in scan(qtbot, screen, field, MUG)
+    assert screen.banner.state == "bad"
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen, Qt.Key_Z, Qt.ControlModifier)
+    assert screen.banner.text() == "Undone: 1 x SKU-1" and screen.view.units_left == 2
+    scan(qtbot, screen, field, MUG)
+    assert scan(qtbot, screen, field, SPOON).endswith("complete")
+    assert field.text() == ""  # no scan landed in the text field
+    screen.weight_box.setValue(450)
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen, Qt.Key_F4)
+    assert screen.banner.text().startswith(f"SHP-{sid} packed (2 package(s))")
+    assert screen.view is None and screen.checklist.rowCount() == 0
+    [shipment] = orders.get_order(db, order_id).shipments
+    assert shipment.status == "packed"
+    packed = packing.view(db, sid)
+    assert [(p.number, p.contents) for p in packed.packages] == [
+        (1, {"SKU-1": 1}), (2, {"SKU-1": 1, "SKU-2": 1})]
+    assert packed.packages[1].weight_g == 450
+    qtbot.waitUntil(lambda: (folder / f"packing-slip-SHP-{sid}.pdf").exists(), timeout=5000)
+    trail = packing.scan_trail(db, str(order_id))
+    assert [r.result for r in trail].count("wrong_item") == 1
+    assert {r.station for r in trail} == {"PACK-1"}
+
+
+def test_a_quantity_card_counts_the_next_scan_several_times(qtbot, station):
+    screen, db, _ = station
+    _, sid = assigned_shipment(db, {"SKU-2": 5}, bins={"SKU-2": "WH1-A-02"})
+    field = screen.manual
+    field.setFocus()
+    scan(qtbot, screen, field, f"SHP-{sid}")
+    assert scan(qtbot, screen, field, "QTY-5") == "Next scan counts 5 units"
+    assert scan(qtbot, screen, field, SPOON).endswith("5/5 — complete")
+    assert screen.quantity_box.value() == 1
+
+
+def test_an_unknown_order_turns_the_banner_red(qtbot, station):
+    screen, _, _ = station
+    screen.manual.setFocus()
+    assert scan(qtbot, screen, screen.manual, "ORD-999") == "No order 'ORD-999'"
+    assert screen.banner.state == "bad"
+
+
+def test_a_hand_typed_order_number_opens_the_order(qtbot, station):
+    screen, db, _ = station
+    assigned_shipment(db, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"}, number="WEB-4242")
+    screen.manual.setFocus()
+    qtbot.keyClicks(screen.manual, "WEB-4242", delay=60)
+    qtbot.wait(50)
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen.manual, Qt.Key_Return)
+    assert screen.view is not None and screen.view.order_number == "WEB-4242"
+
+
+def test_every_control_has_an_accessible_name(station):
+    screen, _, _ = station
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+    controls = [w for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+                for w in screen.findChildren(kind)]
+    ours = [w for w in controls if not w.objectName().startswith("qt_")
+            and not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))]
+    assert len(ours) == 8  # 4 buttons, 2 spin boxes, the box list, the typing field
+    assert [w for w in ours if not w.accessibleName()] == []
