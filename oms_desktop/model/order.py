@@ -44,6 +44,7 @@ class HoldReason(enum.StrEnum):
     credit_limit = "credit_limit"
     out_of_stock = "out_of_stock"
     duplicate = "duplicate"
+    shipping_restricted = "shipping_restricted"
     channel_change = "channel_change"
     rule = "rule"
     manual = "manual"
