@@ -4,6 +4,7 @@ entry-point group `oms_desktop.connectors` (see registry.py)."""
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,6 +57,11 @@ def _typed(f: SettingField, value: Any) -> Any:
         return int(value)
     if f.type == "bool":
         return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+    if f.type == "mapping" and isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValidationError(f"{f.label} must be JSON, e.g. {{\"sku\": \"Seller SKU\"}}") from None
     if f.type == "choice" and value not in f.choices:
         raise ValidationError(f"{f.label} must be one of {', '.join(f.choices)}")
     return value

@@ -1,0 +1,224 @@
+"""Marketplace order reports as files (Amazon, Flipkart, Etsy exports; CSV, TXT or XLSX)
+dropped in an inbox folder, read with the preset's columns or a saved column mapping; shipping
+confirmations are written as the marketplace's tracking upload file in an outbox folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from oms_desktop.connectors.base import Connector, SettingField
+from oms_desktop.connectors.dto import (
+    AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
+)
+from oms_desktop.connectors.errors import ConnectorError
+from oms_desktop.connectors.file_formats import COUNTRY_NAMES, FIELDS, PRESETS, REQUIRED
+
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+class FileConnector(Connector):
+    kind = "file"
+    title = "Marketplace files"
+    SETTINGS = (
+        SettingField("format", "Marketplace", "choice", default="amazon",
+                     choices=tuple(PRESETS)),
+        SettingField("inbox", "Folder with order reports", "path"),
+        SettingField("outbox", "Folder for tracking upload files", "path"),
+        SettingField("mapping", "Column mapping (our field → report column)", "mapping",
+                     required=False, default=None),
+        SettingField("currency", "Currency when the report has none", default="USD"),
+    )
+
+    def __init__(self, settings, secrets):
+        super().__init__(settings, secrets)
+        self.preset = PRESETS[self.settings.get("format") or "amazon"]
+        mapping = self.settings.get("mapping") or {}
+        if isinstance(mapping, str):
+            mapping = json.loads(mapping)
+        self.columns = {**self.preset["columns"], **mapping}
+        unknown = set(mapping) - set(FIELDS)
+        if unknown:
+            raise ConnectorError(f"Unknown mapped field(s): {', '.join(sorted(unknown))}")
+
+    def test_connection(self) -> str:
+        inbox, outbox = Path(self.settings["inbox"]), Path(self.settings["outbox"])
+        for folder in (inbox, outbox):
+            if not folder.is_dir():
+                raise ConnectorError(f"Folder {folder} does not exist")
+        return f"{len(self._files(None))} report file(s) in {inbox}"
+
+    # -- reading ------------------------------------------------------------------------------
+    def _files(self, since: datetime | None) -> list[Path]:
+        inbox = Path(self.settings["inbox"])
+        files = [p for p in inbox.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()]
+        files.sort(key=lambda p: (p.stat().st_mtime, p.name))
+        return [p for p in files if since is None or _mtime(p) >= since]
+
+    def fetch_orders(self, since: datetime | None) -> Iterator[Page]:
+        for path in self._files(since):
+            yield self._page(path)
+
+    def _page(self, path: Path) -> Page:
+        page = Page(high_water=_mtime(path))
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for row in read_rows(path, self.preset["delimiter"]):
+            groups[str(row.get(self.columns["order_id"]) or "").strip()].append(row)
+        for order_id, rows in groups.items():
+            raw = {"file": path.name, "modified": page.high_water.isoformat(), "rows": rows}
+            try:
+                page.orders.append(self.parse_order(raw))
+            except Exception as exc:  # noqa: BLE001 - kept with the rows for a person
+                page.failures.append(Failure(raw, str(exc)[:2000], order_id or None,
+                                             page.high_water))
+        return page
+
+    def parse_order(self, raw: Any) -> OrderDTO:
+        rows = raw["rows"]
+        first = self._get(rows[0])
+        missing = [f for f in REQUIRED if not first.get(f)]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)} in {raw['file']}")
+        lines = [self._line(self._get(r), i) for i, r in enumerate(rows, start=1)]
+        shipping = sum((_money(self._get(r).get("shipping")) for r in rows), Decimal(0))
+        tax = sum((_money(self._get(r).get("tax")) for r in rows), Decimal(0))
+        subtotal = sum((l.unit_price * l.quantity for l in lines), Decimal(0))
+        return OrderDTO(
+            external_id=first["order_id"], number=first["order_id"],
+            placed_at=self._date(first.get("placed_at")) or raw["modified"],
+            updated_at=raw["modified"], currency=first.get("currency") or self.settings.get("currency") or "USD",
+            financial_status="paid", email=first.get("email") or None,
+            customer_name=first.get("buyer_name") or None, shipping=self._address(first),
+            lines=lines, subtotal=subtotal, shipping_total=shipping, tax_total=tax,
+            total=subtotal + shipping + tax, requested_service=first.get("service") or None)
+
+    def _get(self, row: dict) -> dict:
+        values = {f: row.get(col) for f, col in self.columns.items()}
+        values = {k: (str(v).strip() if v is not None else None) for k, v in values.items()}
+        for k, v in (self.preset.get("defaults") or {}).items():
+            values[k] = values.get(k) or v
+        return values
+
+    def _line(self, v: dict, n: int) -> LineDTO:
+        quantity = int(Decimal(v["quantity"]))
+        price = _money(v["price"], strict=True)
+        unit = price / quantity if self.preset["price_is_line_total"] and quantity else price
+        return LineDTO(external_id=v.get("line_id") or f"{v['order_id']}-{n}", sku=v["sku"],
+                       name=v.get("name") or v["sku"], quantity=quantity,
+                       unit_price=unit.quantize(Decimal("0.0001")), tax=_money(v.get("tax")))
+
+    def _address(self, v: dict) -> AddressDTO | None:
+        if not (v.get("line1") or v.get("city")):
+            return None
+        country = v.get("country")
+        if country and len(country) != 2:
+            country = COUNTRY_NAMES.get(country.lower(), country)
+        return AddressDTO(name=v.get("ship_name") or v.get("buyer_name"), line1=v.get("line1"),
+                          line2=v.get("line2") or None, city=v.get("city"),
+                          region=v.get("region"), postal_code=v.get("postal_code"),
+                          country=country.upper() if country else None, phone=v.get("phone"))
+
+    def _date(self, text: str | None) -> datetime | None:
+        if not text:
+            return None
+        try:
+            d = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            d = None
+            for fmt in self.preset["date_formats"]:
+                try:
+                    d = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+            if d is None:
+                raise ValueError(f"unreadable date {text!r}")
+        return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+    def fetch_order(self, external_id: str) -> OrderDTO:
+        for path in self._files(None):
+            for order in self._page(path).orders:
+                if order.external_id == external_id:
+                    return order
+        raise ConnectorError(f"No order {external_id} in the report files")
+
+    # -- writing back -------------------------------------------------------------------------
+    def push_fulfilment(self, external_id, *, lines: Sequence[FulfilmentLine], carrier,
+                        tracking_number, tracking_url=None) -> PushResult:
+        spec = self.preset["tracking"]
+        day = datetime.now(timezone.utc)
+        path = Path(self.settings["outbox"]) / f"{self.settings.get('format', 'amazon')}-tracking-{day:%Y%m%d}.{'txt' if spec['delimiter'] == chr(9) else 'csv'}"
+        new = not path.exists()
+        with path.open("a", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, delimiter=spec["delimiter"])
+            if new:
+                writer.writerow(spec["columns"])
+            for line in lines:
+                writer.writerow(self._tracking_row(spec["columns"], external_id, line, carrier,
+                                                   tracking_number, day))
+        return PushResult(external_id, True, reference=str(path))
+
+    def _tracking_row(self, columns, order_id, line, carrier, number, day) -> list[str]:
+        values = {"order": order_id, "item": line.external_line_id, "quantity": str(line.quantity),
+                  "date": day.strftime("%Y-%m-%d"), "carrier": carrier or "Other",
+                  "tracking": number or "", "method": ""}
+        slots = {"order-id": "order", "Order ID": "order", "order-item-id": "item",
+                 "Order Item ID": "item", "Transaction ID": "item", "quantity": "quantity",
+                 "Quantity": "quantity", "ship-date": "date", "Ship Date": "date",
+                 "Dispatch Date": "date", "carrier-code": "carrier", "carrier-name": "carrier",
+                 "Courier Name": "carrier", "Carrier": "carrier", "tracking-number": "tracking",
+                 "Tracking ID": "tracking", "Tracking Number": "tracking", "ship-method": "method"}
+        return [values[slots[c]] for c in columns]
+
+    def fetch_inventory(self, skus: Sequence[str]) -> dict[str, int | None]:
+        return {}
+
+    def push_inventory(self, levels: Sequence[StockLevelDTO]) -> list[PushResult]:
+        day = datetime.now(timezone.utc)
+        path = Path(self.settings["outbox"]) / f"inventory-{day:%Y%m%d-%H%M%S}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(("sku", "quantity"))
+            writer.writerows((l.sku, l.quantity) for l in levels)
+        return [PushResult(l.sku, True, reference=str(path)) for l in levels]
+
+
+def read_rows(path: Path, delimiter: str) -> list[dict]:
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_rows(path)
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".txt", ".tsv"):
+        delimiter = "\t"
+    return list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+
+
+def _xlsx_rows(path: Path) -> list[dict]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.active.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        return [dict(zip(header, r)) for r in rows if any(v not in (None, "") for v in r)]
+    finally:
+        book.close()
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+
+
+def _money(text: str | None, *, strict: bool = False) -> Decimal:
+    if text in (None, ""):
+        if strict:
+            raise ValueError("missing price")
+        return Decimal(0)
+    try:
+        return Decimal(str(text).replace("₹", "").replace("$", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
