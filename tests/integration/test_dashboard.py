@@ -24,13 +24,13 @@ def _event(s, order, who, action, at):
                      actor_name=who, at=at))
 
 
-@pytest.fixture
-def floor(db):
-    """Orders of each status, some late, two packers' work today and yesterday, returns."""
+def build_floor(db, *, now, first_event, step=timedelta(hours=1)):
+    """Orders of each status (some late against `now`), four shipments packed by two packers
+    `step` apart from `first_event` and shipped by a third, one older pack, one return."""
     with db.uow() as uow:
         s = uow.session
         web = Channel(code="WEB", name="Web", kind="manual")
-        today, yesterday = NOW.date(), NOW.date() - timedelta(days=1)
+        today, yesterday = now.date(), now.date() - timedelta(days=1)
         for n, (status, ship_by) in enumerate([
                 (OrderStatus.new, yesterday), (OrderStatus.new, today),
                 (OrderStatus.verified, yesterday), (OrderStatus.on_hold, None),
@@ -39,15 +39,19 @@ def floor(db):
             _order(s, web, n, status, ship_by)
         shipped = [_order(s, web, 100 + i, OrderStatus.completed) for i in range(4)]
         s.flush()
-        at = NOW.replace(hour=9, minute=5)
         for i, order in enumerate(shipped):
             who = "pat" if i < 3 else "kim"
-            _event(s, order, who, "pack", at + timedelta(hours=i))
-            _event(s, order, "sue", "ship", at + timedelta(hours=i, minutes=30))
-        _event(s, shipped[0], "pat", "pack", NOW - timedelta(days=1))
-        s.add(Return(rma_number="RMA-1", order_id=shipped[0].id, created_at=NOW))
+            _event(s, order, who, "pack", first_event + i * step)
+            _event(s, order, "sue", "ship", first_event + i * step + step / 2)
+        _event(s, shipped[0], "pat", "pack", now - timedelta(days=1))
+        s.add(Return(rma_number="RMA-1", order_id=shipped[0].id, created_at=now))
         uow.commit()
     return db
+
+
+@pytest.fixture
+def floor(db):
+    return build_floor(db, now=NOW, first_event=NOW.replace(hour=9, minute=5))
 
 
 def test_orders_are_counted_by_status_and_late_against_ship_by(floor):
