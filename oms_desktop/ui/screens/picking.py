@@ -1,0 +1,230 @@
+"""Scan-to-pick: scan the pick list, go to the bin shown, scan the bin, scan the items (or a
+quantity card), and the next bin appears. F7 creates a list for typed order numbers, F9 a
+wave; F8 reports a short pick with the chosen reason; Ctrl+Z undoes the last scan."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from oms_desktop.devices.sound import Sounds
+from oms_desktop.policies.scan import ScanKind, parse_scan
+from oms_desktop.services import picking
+from oms_desktop.services.picking import PickFeedback, PickListView
+from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.errors import message_for
+from oms_desktop.ui.widgets.banner import Banner
+
+SHORT_REASONS = ("bin empty", "damaged", "wrong item in bin", "cannot reach")
+COLUMNS = ("#", "Bin", "SKU", "Description", "Qty", "Picked", "Slots")
+STATUS_COLOURS = {"picked": QColor("#bbf7d0"), "short": QColor("#fecaca")}
+
+
+def _big(widget: QWidget, size: int, bold: bool = False) -> QWidget:
+    font = QFont(widget.font())
+    font.setPointSize(size)
+    font.setBold(bold)
+    widget.setFont(font)
+    return widget
+
+
+class PickingScreen(QWidget):
+    feedback_shown = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sounds = Sounds()
+        self.view: PickListView | None = None
+        self.quantity = 1
+        self._build()
+        self._shortcuts()
+        self.show_view(None)
+
+    # -- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(_big(QLabel("Picking"), 20, True))
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.stop = _big(QLabel(""), 30, True)
+        self.stop.setAccessibleName("Next stop")
+        self.what = _big(QLabel(""), 16)
+        self.progress = _big(QLabel(""), 12)
+        for w in (self.stop, self.what, self.progress):
+            layout.addWidget(w)
+        self.table = self._table()
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._controls())
+
+    def _table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS))
+        table.setHorizontalHeaderLabels(COLUMNS)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.NoSelection)
+        table.setFocusPolicy(Qt.NoFocus)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        table.setAccessibleName("Pick list lines")
+        return _big(table, 13)
+
+    def _controls(self) -> QGridLayout:
+        grid = QGridLayout()
+        self.orders_edit = QLineEdit()
+        self.orders_edit.setPlaceholderText("Order numbers, separated by spaces or commas")
+        self.orders_edit.setAccessibleName("Orders for a new pick list")
+        self.orders_edit.returnPressed.connect(self.create_for_orders)
+        self.carrier_edit = QLineEdit()
+        self.carrier_edit.setPlaceholderText("Carrier (any)")
+        self.carrier_edit.setAccessibleName("Wave carrier")
+        self.wave_size = QSpinBox()
+        self.wave_size.setRange(1, 500)
+        self.wave_size.setValue(20)
+        self.wave_size.setAccessibleName("Orders in a wave")
+        self.reason = QComboBox()
+        self.reason.addItems(SHORT_REASONS)
+        self.reason.setAccessibleName("Short pick reason")
+        buttons = [("Create list (F7)", self.create_for_orders), ("Wave (F9)", self.create_wave),
+                   ("Short pick (F8)", self.short_pick), ("Undo (Ctrl+Z)", self.undo)]
+        self.buttons = {}
+        for col, (text, slot) in enumerate(buttons):
+            button = QPushButton(text)
+            button.setAccessibleName(text.split(" (")[0])
+            button.setMinimumHeight(44)
+            button.clicked.connect(slot)
+            self.buttons[text.split(" (")[0]] = button
+            grid.addWidget(_big(button, 13, True), 1, col + 4)
+        for col, (label, widget) in enumerate((("Orders", self.orders_edit),
+                                               ("Carrier", self.carrier_edit),
+                                               ("Wave size", self.wave_size),
+                                               ("Short reason", self.reason))):
+            grid.addWidget(_big(QLabel(label), 11), 0, col)
+            grid.addWidget(_big(widget, 13), 1, col)
+        grid.setColumnStretch(0, 2)
+        return grid
+
+    def _shortcuts(self) -> None:
+        for key, slot in (("F7", self.create_for_orders), ("F8", self.short_pick),
+                          ("F9", self.create_wave), ("Ctrl+Z", self.undo)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- scans -----------------------------------------------------------------------------
+    def handle_scan(self, text: str) -> None:
+        parsed = parse_scan(text)
+        db, actor = self.ctx.db, self.ctx.actor
+        if parsed.kind == ScanKind.quantity:
+            self.quantity = parsed.number or 1
+            self._answer("good", f"Next item scan counts {self.quantity} units")
+        elif parsed.kind == ScanKind.pick_list and (self.view is None
+                                                    or self.view.id != parsed.number):
+            self._run(lambda: picking.scan(db, actor=actor, pick_list_id=parsed.number,
+                                           value=text))
+        elif self.view is None:
+            self._answer("bad", "Scan a pick list (PL-…) first")
+        else:
+            pl, quantity = self.view.id, self.quantity
+            self.quantity = 1
+            self._run(lambda: picking.scan(db, actor=actor, pick_list_id=pl, value=text,
+                                           quantity=quantity))
+
+    def _run(self, fn) -> None:
+        self.ctx.ops.run(fn, success=self._feedback, failure=self._failed)
+
+    def _feedback(self, feedback: PickFeedback) -> None:
+        self.show_view(feedback.view)
+        self._answer("good" if feedback.ok else "bad", feedback.message)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._answer("bad", message_for(exc))
+
+    def _answer(self, state: str, text: str) -> None:
+        self.banner.show_message(state, text)
+        self.sounds.play("good" if state == "good" else "bad")
+        self.feedback_shown.emit(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def create_for_orders(self) -> None:
+        refs = [r for r in self.orders_edit.text().replace(",", " ").split() if r]
+        if not refs:
+            self.orders_edit.setFocus()
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: picking.create_for_orders(db, actor=actor, orders=refs),
+                         success=self._created, failure=self._failed)
+
+    def create_wave(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+        carrier, limit = self.carrier_edit.text().strip() or None, self.wave_size.value()
+        self.ctx.ops.run(lambda: picking.create_wave(db, actor=actor, carrier=carrier,
+                                                     limit=limit),
+                         success=self._created, failure=self._failed)
+
+    def _created(self, view: PickListView) -> None:
+        self.orders_edit.clear()
+        self.ctx.changes.announce("shipments", "orders")
+        self.show_view(view)
+        self._answer("good", f"{view.label}: {len(view.slots)} orders, {len(view.lines)} "
+                             f"lines. Go to bin {view.current.bin}" if view.current else "")
+
+    def short_pick(self) -> None:
+        if self.view is None:
+            return
+        db, actor, pl, reason = self.ctx.db, self.ctx.actor, self.view.id, self.reason.currentText()
+        self._run(lambda: picking.short_pick(db, actor=actor, pick_list_id=pl, reason=reason))
+
+    def undo(self) -> None:
+        if self.view is None:
+            return
+        db, actor, pl = self.ctx.db, self.ctx.actor, self.view.id
+        self._run(lambda: picking.undo_last(db, actor=actor, pick_list_id=pl))
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_view(self, view: PickListView | None) -> None:
+        self.view = view
+        for name in ("Short pick", "Undo"):
+            self.buttons[name].setEnabled(view is not None and view.current is not None)
+        self._fill(view.lines if view else ())
+        if view is None:
+            self.stop.setText("Scan a pick list")
+            self.what.setText("or type order numbers below and press F7")
+            self.progress.setText("")
+            return
+        done = sum(l.picked + l.short for l in view.lines)
+        total = sum(l.quantity for l in view.lines)
+        self.progress.setText(f"{view.label} · {view.kind} · {len(view.slots)} orders · "
+                              f"{done}/{total} units")
+        self._show_stop(view)
+
+    def _show_stop(self, view: PickListView) -> None:
+        line = view.current
+        if line is None:
+            self.stop.setText(f"{view.label} done")
+            self.what.setText("Take the cart to packing")
+            return
+        if view.bin_confirmed:
+            self.stop.setText(f"Pick {line.remaining} × {line.sku}")
+            slots = ", ".join(f"slot {s}: {q}" for s, q in line.slots)
+            self.what.setText(f"{line.description} — from {line.bin} — {slots}")
+        else:
+            self.stop.setText(f"Go to bin {line.bin}")
+            self.what.setText(f"then scan the bin: {line.remaining} × {line.sku} "
+                              f"({line.description})")
+
+    def _fill(self, lines) -> None:
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = (line.seq, line.bin, line.sku, line.description, line.quantity,
+                     line.picked, "  ".join(f"{s}×{q}" for s, q in line.slots))
+            colour = STATUS_COLOURS.get(line.status)
+            for col, value in enumerate(cells):
+                item = QTableWidgetItem(str(value))
+                if colour is not None:
+                    item.setBackground(colour)
+                self.table.setItem(row, col, item)

@@ -1,0 +1,62 @@
+import pytest
+from PySide6.QtCore import Qt
+
+from oms_desktop.services import orders, picking
+from tests.factories import small_world
+from tests.floor_fixtures import assigned_shipment, stock_up
+from tests.ui.floor_ui import install_scanner, make_context, remove_scanner, scan
+
+from oms_desktop.ui.screens.picking import PickingScreen
+
+
+@pytest.fixture
+def cart(qtbot, sqlite_db):
+    small_world(sqlite_db)
+    stock_up(sqlite_db, {("SKU-1", "WH1-A-01"): 10, ("SKU-2", "WH1-A-02"): 10})
+    ctx = make_context(sqlite_db)
+    screen = PickingScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1100, 700)
+    screen.show()
+    scanner = install_scanner(screen)
+    yield screen, sqlite_db
+    remove_scanner(scanner)
+    ctx.ops.wait()
+
+
+def test_a_batch_is_created_and_picked_bin_by_bin_with_the_scanner(qtbot, cart):
+    screen, db = cart
+    o1, _ = assigned_shipment(db, {"SKU-1": 1, "SKU-2": 2},
+                              bins={"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"})
+    o2, _ = assigned_shipment(db, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"})
+    screen.orders_edit.setText(f"{o1}, {o2}")
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen, Qt.Key_F7)
+    pl = screen.view.id
+    assert screen.stop.text() == "Go to bin WH1-A-01"
+    field = screen.orders_edit
+    field.setFocus()
+    assert scan(qtbot, screen, field, f"PL-{pl}") == "Go to bin WH1-A-01"
+    assert scan(qtbot, screen, field, "WH1-A-02").startswith("Wrong bin")
+    assert screen.banner.state == "bad"
+    scan(qtbot, screen, field, "WH1-A-01")
+    assert screen.stop.text() == "Pick 2 × SKU-1"
+    assert scan(qtbot, screen, field, "4006381333931") == "SKU-1: put 1 into slot 1."
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen, Qt.Key_Z, Qt.ControlModifier)
+    assert screen.banner.text() == "Undone: 1 x SKU-1"
+    scan(qtbot, screen, field, "QTY-2")
+    assert scan(qtbot, screen, field, "SKU-1").endswith("Next: bin WH1-A-02")
+    scan(qtbot, screen, field, "WH1-A-02")
+    with qtbot.waitSignal(screen.feedback_shown):
+        qtbot.keyClick(screen, Qt.Key_F8)
+    assert screen.banner.text() == "Short 2 x SKU-2 at WH1-A-02: bin empty"
+    assert screen.stop.text() == f"PL-{pl} done" and field.text() == ""
+    assert [e.reason for e in picking.exceptions(db)] == ["bin empty"]
+    assert orders.get_order(db, o2).shipments[0].status == "picked"
+
+
+def test_scanning_before_a_list_asks_for_one(qtbot, cart):
+    screen, _ = cart
+    screen.orders_edit.setFocus()
+    assert scan(qtbot, screen, screen.orders_edit, "WH1-A-01") == "Scan a pick list (PL-…) first"
