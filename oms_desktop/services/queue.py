@@ -1,0 +1,272 @@
+"""The order queue: filtered, sorted pages by keyset, counts and CSV export.
+
+Every sort is served by an index (status, key, id) at a million orders: a filter on several
+statuses (or none, meaning all) reads the first page of each status from its index and merges
+them. Ties are broken by id. Keys that may be empty (ship-by, customer) sort their empty rows
+last in both directions: the page walks the rows with a key first, then those without."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from oms_desktop.errors import ValidationError
+from oms_desktop.model import (
+    Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
+)
+from oms_desktop.model.text import fold, fold_text
+from oms_desktop.storage import Database
+
+SORT_KEYS = ("ship_by", "placed_at", "number", "total", "status", "customer")
+SHIP_BY = ("overdue", "today", "week")
+STATUSES = tuple(s.value for s in OrderStatus)
+NULLABLE = frozenset({"ship_by", "customer"})
+EXPORT_PAGE = 1000
+O = Order.__table__.c
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    statuses: tuple[str, ...] = ()
+    hold_reasons: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()  # channel codes
+    locations: tuple[str, ...] = ()  # site codes of shipments, preferred or pickup location
+    ship_by: str | None = None  # "overdue" | "today" | "week" (today and the next 6 days)
+    tags: tuple[str, ...] = ()
+    customer_kind: str | None = None
+    carrier: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    number: str
+    channel: str
+    status: str
+    hold_reason: str | None
+    customer: str | None
+    country: str | None
+    items: int
+    total: Decimal
+    currency: str
+    ship_by: date | None
+    placed_at: datetime
+    carrier: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_after: tuple | None  # pass back as `after` for the next page; None at the end
+
+
+def fetch_page(db: Database, flt: QueueFilter, *, sort: str = "ship_by",
+               descending: bool = False, after: tuple | None = None,
+               limit: int = 100) -> QueuePage:
+    """One page of the queue; `after` is the previous page's next_after."""
+    _check(flt, sort, limit)
+    with db.uow(readonly=True) as uow:
+        keys = _page_keys(uow.session, flt, sort, descending, after, limit + 1)
+        rows = _rows(uow.session, [order_id for _key, order_id in keys[:limit]])
+        more = len(keys) > limit
+        return QueuePage(rows, tuple(keys[limit - 1]) if more else None)
+
+
+def count(db: Database, flt: QueueFilter) -> int:
+    _check(flt, "ship_by", 1)
+    with db.uow(readonly=True) as uow:
+        where = _conditions(uow.session, flt)
+        if flt.statuses:
+            where.append(O.status.in_(flt.statuses))
+        return uow.session.scalar(sa.select(sa.func.count()).select_from(Order).where(*where))
+
+
+def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = "ship_by",
+               descending: bool = False) -> int:
+    """Write the whole filtered queue, in order, page by page; the number of rows written."""
+    written, after = 0, None
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        out = csv.writer(handle)
+        out.writerow(["number", "channel", "status", "hold_reason", "customer", "country",
+                      "items", "total", "currency", "ship_by", "placed_at", "carrier", "tags"])
+        while True:
+            page = fetch_page(db, flt, sort=sort, descending=descending, after=after,
+                              limit=EXPORT_PAGE)
+            out.writerows(_csv_row(r) for r in page.rows)
+            written += len(page.rows)
+            if page.next_after is None:
+                return written
+            after = page.next_after
+
+
+def _csv_row(r: QueueRow) -> list:
+    return [r.number, r.channel, r.status, r.hold_reason or "", r.customer or "",
+            r.country or "", r.items, r.total, r.currency,
+            r.ship_by.isoformat() if r.ship_by else "", r.placed_at.isoformat(),
+            r.carrier or "", "; ".join(r.tags)]
+
+
+def _check(flt: QueueFilter, sort: str, limit: int) -> None:
+    if sort not in SORT_KEYS:
+        raise ValidationError(f"Cannot sort the queue by {sort!r}: use one of "
+                              f"{', '.join(SORT_KEYS)}")
+    unknown = set(flt.statuses) - set(STATUSES)
+    if unknown:
+        raise ValidationError(f"Unknown order status {', '.join(sorted(unknown))}")
+    if flt.ship_by is not None and flt.ship_by not in SHIP_BY:
+        raise ValidationError(f"Ship-by filter must be one of {', '.join(SHIP_BY)}")
+    if limit < 1:
+        raise ValidationError("A page holds at least one row")
+
+
+# -- which rows, in which order -----------------------------------------------------------
+def _sort_key(sort: str):
+    return fold(O.ship_name) if sort == "customer" else O[sort]
+
+
+def _page_keys(session: Session, flt: QueueFilter, sort: str, descending: bool,
+               after: tuple | None, n: int) -> list[tuple]:
+    """(key, id) of the next n rows after `after`."""
+    where = _conditions(session, flt)
+    if sort not in NULLABLE:
+        return _segment(session, flt, where, sort, descending, after, n, empty=None)
+    keys = []
+    if after is None or after[0] is not None:
+        keys = _segment(session, flt, where, sort, descending, after, n, empty=False)
+    if len(keys) < n:
+        empty_after = after if after is not None and after[0] is None else None
+        keys += _segment(session, flt, where, sort, descending, empty_after, n - len(keys),
+                         empty=True)
+    return keys
+
+
+def _segment(session, flt, where, sort, descending, after, n, *, empty):
+    """Rows whose key is present (empty=False), absent (True) or either (None), in order."""
+    key = sa.null() if empty else _sort_key(sort)
+    where = list(where)
+    if empty is not None:
+        where.append(_sort_key(sort).is_(None) if empty else _sort_key(sort).is_not(None))
+    if after is not None:
+        where.append(_after(key, after, descending, ids_only=bool(empty)))
+    order = _order(key, descending, ids_only=bool(empty))
+    statuses = flt.statuses or STATUSES
+    parts = [sa.select(key.label("k"), O.id.label("id")).where(O.status == s, *where)
+             .order_by(*order).limit(n) for s in dict.fromkeys(statuses)]
+    if len(parts) == 1:
+        return [tuple(r) for r in session.execute(parts[0])]
+    merged = sa.union_all(*(sa.select(p.subquery()) for p in parts)).subquery()
+    outer_key = merged.c.k if empty else (fold(merged.c.k) if sort == "customer"
+                                          else merged.c.k)
+    query = sa.select(merged.c.k, merged.c.id).order_by(
+        *_order(outer_key, descending, ids_only=bool(empty), id_column=merged.c.id)).limit(n)
+    return [tuple(r) for r in session.execute(query)]
+
+
+def _order(key, descending: bool, *, ids_only: bool, id_column=None) -> list:
+    id_column = O.id if id_column is None else id_column
+    columns = [id_column] if ids_only else [key, id_column]
+    return [c.desc() for c in columns] if descending else columns
+
+
+def _after(key, after: tuple, descending: bool, *, ids_only: bool):
+    """Strictly after (value, id) in the sort order; the first conjunct keeps it indexable."""
+    value, last_id = after
+    if ids_only:
+        return O.id < last_id if descending else O.id > last_id
+    if descending:
+        return sa.and_(key <= value, sa.or_(key < value, O.id < last_id))
+    return sa.and_(key >= value, sa.or_(key > value, O.id > last_id))
+
+
+# -- filters --------------------------------------------------------------------------------
+def _conditions(session: Session, flt: QueueFilter) -> list:
+    """Every filter but the statuses (which _segment spreads over the index)."""
+    where = []
+    if flt.hold_reasons:
+        where.append(O.id.in_(sa.select(OrderHold.order_id).where(
+            OrderHold.released_at.is_(None), OrderHold.reason.in_(flt.hold_reasons))))
+    if flt.channels:
+        where.append(O.channel_id.in_(sa.select(Channel.id).where(
+            Channel.code.in_(flt.channels))))
+    if flt.locations:
+        where.append(_at_locations(flt.locations))
+    if flt.ship_by:
+        where.append(_due(flt.ship_by, date.today()))
+    if flt.tags:
+        where.append(O.id.in_(sa.select(OrderTag.order_id).where(OrderTag.tag.in_(flt.tags))))
+    if flt.customer_kind:
+        where.append(O.customer_id.in_(sa.select(Customer.id).where(
+            Customer.kind == flt.customer_kind)))
+    if flt.carrier:
+        where.append(O.carrier == flt.carrier)
+    if flt.search and flt.search.strip():
+        where.append(_search(session.bind.dialect.name, flt.search.strip()))
+    return where
+
+
+def _at_locations(codes: tuple[str, ...]):
+    sites = sa.select(Location.id).where(Location.code.in_(codes))
+    return sa.or_(O.id.in_(sa.select(Shipment.order_id).where(Shipment.location_id.in_(sites))),
+                  O.preferred_location_id.in_(sites), O.pickup_location_id.in_(sites))
+
+
+def _due(window: str, today: date):
+    if window == "overdue":
+        return O.ship_by < today
+    if window == "today":
+        return O.ship_by == today
+    return O.ship_by.between(today, today + timedelta(days=6))
+
+
+def _search(dialect: str, text: str):
+    """Order number or customer name starting with the text (any case), or exactly an
+    external id, e-mail, SKU or tracking number: each branch is served by its own index."""
+    escaped = fold_text(dialect, text).replace("\\", "\\\\").replace("%", "\\%")
+    prefix = sa.bindparam("prefix", escaped.replace("_", "\\_") + "%", literal_execute=True)
+    exact = {text, text.upper(), text.lower()}
+    ids = sa.union(
+        sa.select(O.id).where(fold(O.number).like(prefix, escape="\\")),
+        sa.select(O.id).where(fold(O.ship_name).like(prefix, escape="\\")),
+        sa.select(O.id).where(O.external_id == text),
+        sa.select(O.id).where(O.email.in_(exact)),
+        sa.select(OrderLine.order_id).where(OrderLine.sku.in_(exact)),
+        sa.select(Shipment.order_id).where(Shipment.tracking_number.in_(exact)),
+    )
+    return O.id.in_(ids)
+
+
+# -- what a row shows ---------------------------------------------------------------------
+def _rows(session: Session, ids: list[int]) -> list[QueueRow]:
+    if not ids:
+        return []
+    items = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
+             .where(OrderLine.order_id == O.id).scalar_subquery())
+    hold = (sa.select(OrderHold.reason).where(OrderHold.order_id == O.id,
+                                              OrderHold.released_at.is_(None))
+            .order_by(OrderHold.id).limit(1).scalar_subquery())
+    query = (sa.select(O.id, O.number, Channel.code, O.status, hold, O.ship_name,
+                       O.ship_country, items, O.total, O.currency, O.ship_by, O.placed_at,
+                       O.carrier)
+             .join(Channel, Channel.id == O.channel_id).where(O.id.in_(ids)))
+    found = {r[0]: r for r in session.execute(query)}
+    tags: dict[int, list[str]] = {}
+    for order_id, tag in session.execute(sa.select(OrderTag.order_id, OrderTag.tag).where(
+            OrderTag.order_id.in_(ids)).order_by(OrderTag.order_id, OrderTag.tag)):
+        tags.setdefault(order_id, []).append(tag)
+    return [_row(found[i], tags.get(i, ())) for i in ids if i in found]
+
+
+def _row(r, tags) -> QueueRow:
+    (oid, number, channel, status, hold, customer, country, items, total, currency, ship_by,
+     placed_at, carrier) = r
+    return QueueRow(oid, number, channel, str(status), str(hold) if hold else None, customer,
+                    country, int(items), total, currency, ship_by, placed_at, carrier,
+                    tuple(tags))
