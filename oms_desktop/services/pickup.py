@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, ValidationError
-from oms_desktop.model import Actor, Order, ScanResult, Shipment, ShipmentStatus
+from oms_desktop.model import (
+    Actor, Location, LocationKind, Order, ScanResult, Shipment, ShipmentStatus,
+)
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import ScanKind, parse_scan
 from oms_desktop.services import events
@@ -41,6 +43,14 @@ def _view(shipment: Shipment) -> PickupView:
     return PickupView(shipment.id, order.id, order.number, order.ship_name,
                       shipment.status.value, shipment.pickup_code, shipment.packed_at,
                       shipment.collected_by)
+
+
+def stores(db: Database) -> list[str]:
+    """Codes of the active stores, for the pickup screen's store choice."""
+    with db.uow(readonly=True) as uow:
+        return list(uow.session.scalars(sa.select(Location.code).where(
+            Location.kind == LocationKind.store, Location.active.is_(True))
+            .order_by(Location.code)))
 
 
 def _for_store(session: Session, store: str):
