@@ -32,6 +32,8 @@ class LocationsTab(QWidget):
         self.tree = QTreeWidget(accessibleName="Location tree")
         self.tree.setHeaderLabels(TREE_HEADERS)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setStretchLastSection(False)
         self.tree.setUniformRowHeights(True)
         self.contents = RowTableModel(CONTENT_COLUMNS, self)
         self.contents_view = make_table(self.contents, "Stock at the chosen location", stretch="Product")
@@ -73,7 +75,7 @@ class LocationsTab(QWidget):
         for node in roots:
             self.tree.addTopLevelItem(self._item(node, expanded))
         if not expanded:
-            self.tree.expandToDepth(3)
+            self.tree.expandToDepth(2)
         if keep:
             self.select(keep)
         elif self.tree.topLevelItemCount():
@@ -81,8 +83,8 @@ class LocationsTab(QWidget):
 
     def _item(self, node: views.LocationNode, expanded: set[str]) -> QTreeWidgetItem:
         self.codes.append((node.code, node.kind))
-        item = QTreeWidgetItem([node.code, node.kind, str(node.on_hand), str(node.reserved),
-                                str(node.available)])
+        item = QTreeWidgetItem([node.code, node.kind, f"{node.on_hand:,}",
+                                f"{node.reserved:,}", f"{node.available:,}"])
         item.setData(0, Qt.UserRole, node.code)
         item.setToolTip(0, node.name)
         for col in (2, 3, 4):

@@ -64,8 +64,8 @@ class RowTableModel(QAbstractTableModel):
 def _text(value: Any, column: Column) -> str:
     if value is None:
         return ""
-    if column.signed and isinstance(value, int) and value > 0:
-        return f"+{value}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:+,}" if column.signed and value > 0 else f"{value:,}"
     return str(value)
 
 
