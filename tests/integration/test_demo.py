@@ -113,3 +113,16 @@ def test_demo_users_sign_in_with_their_pins_and_a_second_seed_is_refused(db):
     assert all(verify_secret(users[u], pin) for u, pin in DEMO_PINS.items())
     with pytest.raises(ValidationError, match="already"):
         seeded(db, orders=20)
+
+
+def test_the_demo_command_prints_counts_per_state_and_the_pins(db_url, capsys):
+    import json
+
+    from oms_desktop.cli import main
+
+    assert main(["demo", "--db", db_url, "--orders", "40", "--seed", "2", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert sum(printed["states"].values()) == printed["orders"] == 40
+    assert printed["users"]["packer"] == "4444"
+    assert main(["demo", "--db", db_url, "--orders", "40"]) == 1
+    assert "already holds data" in capsys.readouterr().err
