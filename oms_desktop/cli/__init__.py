@@ -15,8 +15,8 @@ from oms_desktop.errors import OmsError
 
 COMMAND_MODULES = [
     "oms_desktop.cli.db",
-    "oms_desktop.cli.demo",
     "oms_desktop.cli.orders",
+    "oms_desktop.cli.picklist",
     "oms_desktop.cli.returns",
     "oms_desktop.cli.stock",
     "oms_desktop.cli.rules",

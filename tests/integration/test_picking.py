@@ -121,3 +121,23 @@ def test_a_short_pick_goes_to_the_exception_list_with_its_reason(floor):
     assert [sh.status for sh in orders.get_order(floor, o2).shipments] == ["picking"]
     picking.resolve_exception(floor, actor=BOSS, short_pick_id=exc.id, resolution="backordered")
     assert picking.exceptions(floor) == []
+
+
+def test_the_command_line_creates_a_list_with_its_pdf_and_shows_it(floor, tmp_path, capsys):
+    import json
+
+    from oms_desktop.cli import main
+    o1, _ = assigned_shipment(floor, {"SKU-1": 1}, bins={"SKU-1": "A10"}, carrier="DHL")
+    assigned_shipment(floor, {"SKU-2": 2}, bins={"SKU-2": "A2"}, carrier="UPS")
+    out = tmp_path / "wave.pdf"
+    assert main(["picklist", "create", "--wave", "--carrier", "UPS", "--limit", "5",
+                 "--out", str(out), "--db", floor.url, "--json"]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert (created["kind"], created["orders"], created["units"]) == ("wave", 1, 2)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["picklist", "show", created["label"], "--db", floor.url, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [(l["bin"], l["sku"], l["quantity"]) for l in shown["lines"]] == [("A2", "SKU-2", 2)]
+    assert main(["picklist", "create", "--orders", "ORD-999", "--out", str(out),
+                 "--db", floor.url]) == 1
+    assert "No order 'ORD-999'" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""`picklist create (--orders ID… | --wave [--carrier C] [--zone Z] [--limit N])
+[--location CODE] [--paper A4|Letter] --out FILE.pdf`, `picklist show ID`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oms_desktop.cli.output import emit, emit_json, open_db
+from oms_desktop.documents import picklist as document
+from oms_desktop.model import SYSTEM
+from oms_desktop.services import picking
+
+CLI = SYSTEM.via("cli")
+
+
+def register(commands, common) -> None:
+    sub = commands.add_parser("picklist", help="pick lists").add_subparsers(
+        dest="picklist_command", metavar="ACTION", required=True)
+    p = sub.add_parser("create", parents=[common],
+                       help="create a pick list for orders or a wave, and write its PDF")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--orders", nargs="+", metavar="ID",
+                       help="order ids, ORD-<id> or order numbers (one: single, more: batch)")
+    which.add_argument("--wave", action="store_true",
+                       help="the most urgent assigned shipments (priority, ship-by, age)")
+    p.add_argument("--carrier", help="wave: only this carrier")
+    p.add_argument("--zone", metavar="CODE", help="wave: only stock reserved in this zone")
+    p.add_argument("--limit", type=int, default=50, help="wave: at most N shipments (50)")
+    p.add_argument("--location", metavar="CODE", help="only shipments from this site")
+    p.add_argument("--paper", choices=sorted(document.PAGES), default="A4")
+    p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
+    p.set_defaults(handler=_create)
+    p = sub.add_parser("show", parents=[common], help="one pick list with its lines")
+    p.add_argument("id", metavar="ID", help="the list id or PL-<id>")
+    p.set_defaults(handler=_show)
+
+
+def _create(args) -> int:
+    db = open_db(args)
+    if args.wave:
+        view = picking.create_wave(db, actor=CLI, carrier=args.carrier, zone=args.zone,
+                                   location=args.location, limit=args.limit)
+    else:
+        view = picking.create_for_orders(db, actor=CLI, orders=args.orders,
+                                         location=args.location)
+    with db.uow(readonly=True) as uow:
+        pdf = document.render_pdf(document.collect(uow.session, view.id), page=args.paper)
+    args.out.write_bytes(pdf)
+    result = {"id": view.id, "label": view.label, "kind": view.kind, "orders": len(view.slots),
+              "lines": len(view.lines), "units": sum(l.quantity for l in view.lines),
+              "pdf": str(args.out)}
+    emit(args, result, rows=[[result[k] for k in ("label", "kind", "orders", "lines", "units",
+                                                  "pdf")]],
+         headers=["list", "kind", "orders", "lines", "units", "pdf"])
+    return 0
+
+
+def _show(args) -> int:
+    ref = str(args.id).upper().removeprefix("PL-")
+    view = picking.get_pick_list(open_db(args), int(ref) if ref.isdigit() else -1)
+    if args.json:
+        emit_json(view)
+        return 0
+    print(f"{view.label} ({view.kind}, {view.status}) by {view.created_by}: "
+          f"{len(view.slots)} orders")
+    for slot in view.slots:
+        print(f"  slot {slot.slot:>3}: {slot.order_number} (SHP-{slot.shipment_id})")
+    for line in view.lines:
+        slots = "  ".join(f"{s}×{q}" for s, q in line.slots)
+        print(f"  {line.seq:>3}. {line.bin:<14} {line.quantity:>4} x {line.sku:<16} "
+              f"picked {line.picked:<4} {line.status:<7} {slots}")
+    return 0
