@@ -19,6 +19,7 @@ SUBSCRIBER_MODULES: list[str] = []
 SUBSCRIBER_MODULES.append("oms_desktop.services.rules")  # automation rules (issue 3 B)
 SUBSCRIBER_MODULES.append("oms_desktop.services.notifications")  # customer e-mails
 SUBSCRIBER_MODULES.append("oms_desktop.services.replenishment")  # restock triggers
+SUBSCRIBER_MODULES.append("oms_desktop.services.backorders")  # fill backorders on stock (issue 3 A)
 SUBSCRIBER_MODULES.append("oms_desktop.services.channel_push")  # fulfilment + tracking back to the channel (issue 7)
 
 _handlers: list[Callable[[Session, "Event"], None]] | None = None
