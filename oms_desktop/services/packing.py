@@ -83,7 +83,9 @@ class PackView:
 
     @property
     def units_left(self) -> int:
-        return sum(l.quantity - l.packed for l in self.lines)
+        """Scans still needed: units of plain lines, components of kit lines."""
+        return sum(sum(p.needed - p.scanned for p in l.parts) if l.parts
+                   else l.quantity - l.packed for l in self.lines)
 
 
 @dataclass(frozen=True)
