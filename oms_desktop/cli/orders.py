@@ -1,9 +1,13 @@
-"""`orders list`, `orders show`."""
+"""`orders list`, `orders show`, and the pipeline verbs: `orders verify [ID…|--all]`,
+`orders allocate [ID…|--all]`, `orders hold ID --reason TEXT`, `orders release ID`,
+`orders approve ID`, `orders cancel ID`. The actor is the system account."""
 
 from __future__ import annotations
 
-from oms_desktop.cli.output import emit, emit_json, open_db
-from oms_desktop.services import orders
+from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db
+from oms_desktop.model import SYSTEM
+from oms_desktop.services import allocation, orders, pipeline
+from oms_desktop.services.lookup import order_by_ref
 
 
 def register(commands, common) -> None:
@@ -17,7 +21,92 @@ def register(commands, common) -> None:
     p = sub.add_parser("show", parents=[common], help="one order with lines and timeline")
     p.add_argument("id", metavar="ID")
     p.set_defaults(handler=_show)
+    _register_pipeline(sub, common)
     return sub
+
+
+def _register_pipeline(sub, common) -> None:
+    for name, handler, text in (
+            ("verify", _verify, "verify and fraud-screen orders (holds show their reasons)"),
+            ("allocate", _allocate, "route verified orders and reserve their stock")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("ids", metavar="ID", nargs="*")
+        p.add_argument("--all", action="store_true",
+                       help="every new order (verify) or verified order (allocate)")
+        p.set_defaults(handler=handler)
+    p = sub.add_parser("hold", parents=[common], help="put an order on hold by hand")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=_hold)
+    for name, handler, text in (
+            ("release", _release, "lift an order's holds (a manual override)"),
+            ("approve", _approve, "approve an order held for fraud review"),
+            ("cancel", _cancel, "cancel an order and release its reservations")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("id", metavar="ID")
+        if name == "release":
+            p.add_argument("--reason", dest="reasons", action="append", metavar="REASON",
+                           help="only this hold reason (repeatable)")
+        if name == "cancel":
+            p.add_argument("--reason", metavar="TEXT")
+        p.set_defaults(handler=handler)
+
+
+def _ids(args, db) -> list[int] | None:
+    if args.all:
+        return None
+    if not args.ids:
+        raise CliFailure(fail("give order IDs or --all", code=2))
+    with db.uow(readonly=True) as uow:
+        return [order_by_ref(uow.session, ref).id for ref in args.ids]
+
+
+def _emit_results(args, results) -> int:
+    emit(args, results, rows=[[r.order_id, r.number, r.status, _holds(r), _where(r), r.message]
+                              for r in results], headers=["id", "number", "status", "holds",
+                                                          "ships from", "result"])
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _holds(r) -> str:
+    return ", ".join(h.reason for h in r.holds)
+
+
+def _where(r) -> str:
+    return ", ".join(s.location or "backorder" for s in r.shipments)
+
+
+def _verify(args) -> int:
+    db = open_db(args)
+    return _emit_results(args, pipeline.verify_orders(db, actor=SYSTEM,
+                                                      order_ids=_ids(args, db)).results)
+
+
+def _allocate(args) -> int:
+    db = open_db(args)
+    return _emit_results(args, allocation.allocate_orders(db, actor=SYSTEM,
+                                                          order_ids=_ids(args, db)).results)
+
+
+def _hold(args) -> int:
+    return _emit_results(args, [pipeline.hold_order(open_db(args), actor=SYSTEM,
+                                                    order_id=args.id, reason=args.reason)])
+
+
+def _release(args) -> int:
+    reasons = set(args.reasons) if args.reasons else None
+    return _emit_results(args, [pipeline.release_order(open_db(args), actor=SYSTEM,
+                                                       order_id=args.id, reasons=reasons)])
+
+
+def _approve(args) -> int:
+    return _emit_results(args, [pipeline.approve_order(open_db(args), actor=SYSTEM,
+                                                       order_id=args.id)])
+
+
+def _cancel(args) -> int:
+    return _emit_results(args, [pipeline.cancel_order(open_db(args), actor=SYSTEM,
+                                                      order_id=args.id, reason=args.reason)])
 
 
 def _list(args) -> int:

@@ -160,3 +160,44 @@ def test_verify_all_takes_every_new_order_and_packers_may_not(world):
     results = pipeline.verify_orders(world, actor=SUPERVISOR)
     assert sorted(r.order_id for r in results.results) == ids
     assert {r.status for r in results.results} == {"verified"}
+
+
+def test_the_command_line_verifies_holds_releases_allocates_and_cancels(world, capsys):
+    import json
+
+    from oms_desktop.cli import main
+
+    oid = place_order(world, {"MUG": 2}, financial_status="pending")
+    url = world.url
+
+    def run(*argv) -> tuple[int, object]:
+        code = main([*argv, "--db", url, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, [res] = run("orders", "verify", str(oid))
+    assert code == 0 and res["status"] == "on_hold"
+    assert res["holds"][0]["reason"] == "payment_pending"
+    assert res["holds"][0]["note"] == "Payment is pending"
+    code, [res] = run("orders", "hold", str(oid), "--reason", "check address by phone")
+    assert {h["reason"] for h in res["holds"]} == {"payment_pending", "manual"}
+    code, [res] = run("orders", "release", str(oid))
+    assert (res["status"], res["holds"]) == ("verified", [])
+    code, results = run("orders", "allocate", "--all")
+    assert [r["order_id"] for r in results] == [oid]
+    [shipment] = results[0]["shipments"]
+    assert shipment["location"] == "WH-NJ" and "can fill the whole order" in shipment["why"]
+    code, [res] = run("orders", "cancel", str(oid), "--reason", "duplicate by phone")
+    assert res["status"] == "cancelled" and "released 2 reserved units" in res["message"]
+    assert main(["orders", "verify", "--db", url]) == 2
+    assert "give order IDs or --all" in capsys.readouterr().err
+
+
+def test_the_command_line_prints_a_table_of_results(world, capsys):
+    from oms_desktop.cli import main
+
+    oid = place_order(world, {"MUG": 1})
+    assert main(["orders", "verify", "--all", "--db", world.url]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["id", "number", "status", "holds", "ships", "from",
+                                           "result"]
+    assert f"{oid}" in out and "verified" in out
