@@ -152,3 +152,27 @@ def test_labels_after_the_cut_off_roll_to_the_next_day(world):
     closed = manifests.close_out(world, actor=LEAD, carrier="manual", day=label.ship_day)
     assert closed.shipments == 1
     assert [m.id for m in manifests.manifests(world, carrier="manual")] == [closed.id]
+
+
+def test_the_command_line_buys_voids_manifests_and_tracks(world, tmp_path, capsys):
+    from oms_desktop.cli import main
+
+    url = world.url
+    sid = packed_shipment(world)
+    assert main(["rates", str(sid), "--db", url]) == 0
+    assert "cheapest of 2 qualifying rates" in capsys.readouterr().out
+    out = tmp_path / "label.zpl"
+    assert main(["label", f"SHP-{sid}", "--format", "zpl", "--out", str(out), "--db", url]) == 0
+    assert out.read_bytes().startswith(b"^XA") and b"LC0000000001" in out.read_bytes()
+    assert main(["label", "void", str(sid), "--db", url]) == 0
+    assert "voided LC0000000001" in capsys.readouterr().out
+    assert main(["label", str(sid), "--service", "Courier", "--out", str(tmp_path / "l.pdf"),
+                 "--db", url, "--json"]) == 0
+    assert '"tracking_number": "LC0000000002"' in capsys.readouterr().out
+    pdf = tmp_path / "manifest.pdf"
+    assert main(["manifest", "--carrier", "manual", "--out", str(pdf), "--db", url]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert main(["track", "--all", "--db", url]) == 0
+    assert "checked 1, new events 0, shipped 0" in capsys.readouterr().out
+    assert main(["label", "void", "--db", url]) == 2
+    assert "usage: label void SHIPMENT" in capsys.readouterr().err
