@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "oms_desktop.cli.orders",
     "oms_desktop.cli.picklist",
     "oms_desktop.cli.returns",
+    "oms_desktop.cli.shipping",
     "oms_desktop.cli.stock",
     "oms_desktop.cli.rules",
     "oms_desktop.cli.replenish",
