@@ -88,3 +88,22 @@ def _normalise(outcome: Any, ids: list[int]) -> list[ItemResult]:
     items: Iterable[Any] = getattr(outcome, "results", outcome) or ()
     found = {r.order_id: ItemResult(r.order_id, bool(r.ok), r.message or "") for r in items}
     return [found.get(i, ItemResult(i, True, "")) for i in ids]
+
+
+def per_order(fn: Callable[[int], Any]) -> Work:
+    """A batch `work` from a function of one order (its own unit of work): each order's
+    OmsError becomes that order's failure, the others go on."""
+    def work(ids: list[int]) -> list[ItemResult]:
+        return [_one(fn, order_id) for order_id in ids]
+    return work
+
+
+def _one(fn: Callable[[int], Any], order_id: int) -> ItemResult:
+    try:
+        outcome = fn(order_id)
+    except (PermissionDenied, DatabaseUnavailable):
+        raise
+    except OmsError as exc:
+        return ItemResult(order_id, False, str(exc))
+    return ItemResult(order_id, bool(getattr(outcome, "ok", True)),
+                      getattr(outcome, "message", "") or "")

@@ -38,6 +38,7 @@ class LineView:
     name: str
     quantity: int
     unit_price: Decimal
+    available: dict[str, int] = field(default_factory=dict)  # stock location -> available
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class HoldView:
     placed_by: str
     placed_at: datetime
     released_at: datetime | None
+    manual: bool = False
+    released_by: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageView:
+    number: int
+    tracking_number: str | None
+    weight_g: int | None
+    box_code: str | None
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class ShipmentView:
     carrier: str | None
     tracking_number: str | None
     lines: dict[str, int]
+    packages: list[PackageView] = field(default_factory=list)
+    service: str | None = None
+    shipped_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,14 @@ class EventView:
     from_state: str | None
     to_state: str | None
     detail: dict | None
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    name: str
+    kind: str
+    email: str | None
+    company: str | None
 
 
 @dataclass(frozen=True)
@@ -87,6 +109,14 @@ class OrderDetail:
     shipments: list[ShipmentView]
     timeline: list[EventView]
     allowed_actions: list[str] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    customer: CustomerView | None = None
+    carrier: str | None = None
+    service: str | None = None
+    ship_from: str | None = None
+    fraud_score: int | None = None
+    risk_level: str | None = None
+    fraud_signals: list[str] = field(default_factory=list)
 
 
 def _summary(order: Order, channel_code: str) -> OrderSummary:
@@ -114,9 +144,11 @@ def get_order(db: Database, ref: str | int) -> OrderDetail:
         s = uow.session
         order = order_by_ref(s, ref)
         shipments = s.scalars(sa.select(Shipment).where(Shipment.order_id == order.id)
-                              .options(selectinload(Shipment.lines), selectinload(Shipment.location))
+                              .options(selectinload(Shipment.lines), selectinload(Shipment.location),
+                                       selectinload(Shipment.packages))
                               .order_by(Shipment.id)).all()
         events = s.scalars(order.audit.select().order_by(AuditEvent.at, AuditEvent.id)).all()
+        stock = _available(s, [l.product_id for l in order.lines if l.product_id])
         return OrderDetail(
             summary=_summary(order, order.channel.code),
             external_id=order.external_id,
@@ -130,19 +162,70 @@ def get_order(db: Database, ref: str | int) -> OrderDetail:
                      "phone": order.ship_phone},
             requested_service=order.requested_service,
             tags=order.tag_names,
-            lines=[LineView(l.line_no, l.sku, l.name, l.quantity, l.unit_price)
-                   for l in order.lines],
-            holds=[HoldView(h.reason.value, h.note, h.placed_by, h.placed_at, h.released_at)
-                   for h in order.holds],
-            shipments=[ShipmentView(sh.id, sh.status.value,
-                                    sh.location.code if sh.location else None, sh.carrier,
-                                    sh.tracking_number,
-                                    {str(l.order_line_id): l.quantity for l in sh.lines})
-                       for sh in shipments],
+            lines=[LineView(l.line_no, l.sku, l.name, l.quantity, l.unit_price,
+                            stock.get(l.product_id, {})) for l in order.lines],
+            holds=[HoldView(h.reason.value, h.note, h.placed_by, h.placed_at, h.released_at,
+                            h.manual, h.released_by) for h in order.holds],
+            shipments=[_shipment(sh) for sh in shipments],
             timeline=[EventView(e.at, e.actor_name, e.station, e.source, e.entity, e.action,
                                 e.from_state, e.to_state, e.detail) for e in events],
             allowed_actions=ORDER_FLOW.verbs_from(order.status),
+            totals={"subtotal": order.subtotal, "shipping": order.shipping_total,
+                    "tax": order.tax_total, "discount": order.discount_total,
+                    "total": order.total},
+            customer=_customer(order),
+            carrier=order.carrier, service=order.service,
+            ship_from=_code(s, order.preferred_location_id),
+            fraud_score=order.fraud_score, risk_level=order.risk_level,
+            fraud_signals=_fraud_signals(events),
         )
+
+
+def _shipment(sh: Shipment) -> ShipmentView:
+    return ShipmentView(sh.id, sh.status.value, sh.location.code if sh.location else None,
+                        sh.carrier, sh.tracking_number,
+                        {str(l.order_line_id): l.quantity for l in sh.lines},
+                        [PackageView(p.number, p.tracking_number, p.weight_g, p.box_code)
+                         for p in sh.packages], sh.service, sh.shipped_at)
+
+
+def _customer(order: Order) -> CustomerView | None:
+    c = order.customer
+    return CustomerView(c.name, c.kind.value, c.email, c.company) if c else None
+
+
+def _code(session, location_id: int | None) -> str | None:
+    from oms_desktop.model import Location
+
+    return session.scalar(sa.select(Location.code).where(Location.id == location_id)) \
+        if location_id else None
+
+
+def _available(session, product_ids: list[int]) -> dict[int, dict[str, int]]:
+    """product -> {stock location code: available} where anything is on hand."""
+    from oms_desktop.model import Location, StockLevel
+
+    found: dict[int, dict[str, int]] = {}
+    if not product_ids:
+        return found
+    rows = session.execute(
+        sa.select(StockLevel.product_id, Location.code, StockLevel.on_hand - StockLevel.reserved)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.product_id.in_(product_ids), StockLevel.on_hand > 0)
+        .order_by(Location.code))
+    for product_id, code, available in rows:
+        found.setdefault(product_id, {})[code] = available
+    return found
+
+
+def _fraud_signals(events) -> list[str]:
+    """The signals of the latest fraud screening, as "why (+weight)"."""
+    for e in reversed(events):
+        fraud = (e.detail or {}).get("fraud") if e.action == "verification" else None
+        if fraud:
+            return [f"{sig.get('why') or sig.get('signal')} (+{sig.get('weight')})"
+                    for sig in fraud.get("signals", [])]
+    return []
 
 
 # -- what the shell's sidebar and status bar show -------------------------------------------
@@ -189,3 +272,27 @@ def sync_summary(db: Database) -> str:
     last, code = run
     text = f"Sync: {code} {last.status} {last.started_at:%H:%M}"
     return text + (f", {errors} errors open" if errors else "")
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    channels: list[str]
+    sites: list[str]
+    carriers: list[str]
+    tags: list[str]
+
+
+def filter_choices(db: Database) -> FilterChoices:
+    """What the queue's filter lists offer."""
+    from oms_desktop.model import SITE_KINDS, Location, OrderTag
+
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        return FilterChoices(
+            channels=list(s.scalars(sa.select(Channel.code).order_by(Channel.code))),
+            sites=list(s.scalars(sa.select(Location.code).where(Location.kind.in_(SITE_KINDS))
+                                 .order_by(Location.code))),
+            carriers=list(s.scalars(sa.select(Order.carrier).where(Order.carrier.is_not(None))
+                                    .distinct().order_by(Order.carrier))),
+            tags=list(s.scalars(sa.select(OrderTag.tag).distinct().order_by(OrderTag.tag))),
+        )

@@ -106,3 +106,17 @@ def test_removing_a_tag_keeps_the_others(orders_db):
     order_edits.tag_orders(orders_db, actor=MANAGER, order_ids=[4], add=("a", "b"))
     order_edits.tag_orders(orders_db, actor=MANAGER, order_ids=[4], remove=("a",))
     assert tags_of(orders_db, 4) == ["b"]
+
+
+def test_a_per_order_function_fails_one_order_without_redoing_the_others(orders_db):
+    calls = []
+
+    def one(order_id):
+        calls.append(order_id)
+        if order_id == 2:
+            raise NotFound("Order 2 vanished")
+        return ItemResult(order_id, True, "ok")
+
+    from oms_desktop.services.bulk import per_order
+    result = run_bulk([1, 2, 3], per_order(one))
+    assert calls == [1, 2, 3] and [r.order_id for r in result.failures] == [2]

@@ -1,0 +1,88 @@
+"""Starting the window: open (and migrate) the database, create the first admin on an empty
+database, then the main window with its sign-in page."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from oms_desktop.errors import OmsError
+from oms_desktop.storage import Database, open_database
+from oms_desktop.ui import theme
+
+log = logging.getLogger(__name__)
+ORGANISATION = APPLICATION = "oms-desktop"
+
+
+def application() -> QApplication:
+    """The QApplication, created once with high-DPI scaling and our names for QSettings."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("OMS Desktop")
+    return app
+
+
+def choose_url(db_url: str | None, demo: bool) -> str | None:
+    """--db, else the demo database, else the station's saved choice, else the default."""
+    if db_url:
+        return db_url
+    if demo:
+        from oms_desktop.services.demo import ensure_demo_database
+
+        return ensure_demo_database()
+    saved = QSettings().value("database/url", "")
+    return str(saved) or None
+
+
+def station_name(station: str | None) -> str:
+    return station or str(QSettings().value("station/name", "")) or socket.gethostname()
+
+
+def ensure_admin(db: Database, station: str) -> bool:
+    """On an empty users table, ask for the administrator; False if the user gave up."""
+    from oms_desktop.services.users import has_users
+    from oms_desktop.ui.screens.signin import FirstAdminDialog
+
+    if has_users(db):
+        return True
+    return FirstAdminDialog(db, station).exec() == FirstAdminDialog.Accepted
+
+
+def run(db_url: str | None = None, demo: bool = False, station: str | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = application()
+    theme.apply(app, dark=QSettings().value("ui/dark", False, type=bool),
+                large=QSettings().value("ui/large", False, type=bool))
+    try:
+        db = open_database(choose_url(db_url, demo))
+    except ImportError:
+        return _fatal("The demo database is not available in this build yet; start with "
+                      "--db URL or without --demo.")
+    except OmsError as exc:
+        return _fatal(str(exc))
+    station = station_name(station)
+    if not ensure_admin(db, station):
+        return 1
+    from oms_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db, station=station)
+    window.resize(1440, 900)
+    window.show()
+    window.start()
+    return app.exec()
+
+
+def _fatal(message: str) -> int:
+    log.error(message)
+    QMessageBox.critical(None, "OMS Desktop", message)
+    return 2

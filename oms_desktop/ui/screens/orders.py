@@ -1,0 +1,268 @@
+"""The orders queue: filters, search, saved views, sortable columns over a lazily fetched model,
+the count of matching orders, bulk actions on the selection, export to CSV."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QPushButton, QTableView, QVBoxLayout, QWidget,
+)
+
+from oms_desktop.services import orders as order_service
+from oms_desktop.services import queue, users
+from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
+from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
+from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
+
+VIEWS_KEY = "orders.views"
+WIDTHS = {"number": 175, "status": 115, "ship_by": 140, "customer": 180, "channel": 85,
+          "country": 50, "items": 55, "total": 115, "carrier": 100, "hold_reason": 150,
+          "tags": 110, "placed_at": 120}
+
+
+class OrdersScreen(QWidget):
+    open_order = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = OrderTableModel(ctx, self)
+        self.views: dict[str, dict] = {}
+        self.sites: list[str] = []
+        self.bulk_buttons: dict[str, QPushButton] = {}
+        self._build()
+        self._build_actions()
+        self.model.rows_arrived.connect(self._show_loaded)
+        self.model.failed.connect(lambda exc: self.ctx.ops._default_failure(exc))
+        self.filters.changed.connect(self.apply_filter)
+        ctx.changes.changed.connect(self._on_changes)
+        self._started = False
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        title = QLabel("Orders", objectName="ScreenTitle")
+        self.count_label = QLabel("", objectName="Count", accessibleName="Matching orders")
+        self.view_box = QComboBox(accessibleName="Saved views")
+        self.view_box.addItem("Saved views…", None)
+        self.view_box.activated.connect(self._choose_view)
+        save = QPushButton("Save view", accessibleName="Save view")
+        save.clicked.connect(self.save_view)
+        self.export_button = QPushButton("Export CSV", accessibleName="Export CSV")
+        self.export_button.clicked.connect(self.export_csv)
+        head = QHBoxLayout()
+        for w in (title, self.count_label):
+            head.addWidget(w)
+        head.addStretch(1)
+        for w in (self.view_box, save, self.export_button):
+            head.addWidget(w)
+        self.filters = FilterBar()
+        self.table = self._table()
+        self.bulk_row = QHBoxLayout()
+        self.selection_label = QLabel("No orders selected", objectName="Muted")
+        self.bulk_row.addWidget(self.selection_label)
+        self.bulk_row.addStretch(1)
+        self.progress = BulkProgress(self.ctx)
+        self.progress.finished.connect(lambda _r: self.refresh())
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 12, 16, 8)
+        column.addLayout(head)
+        column.addWidget(self.filters)
+        column.addWidget(self.table, 1)
+        column.addLayout(self.bulk_row)
+        column.addWidget(self.progress)
+
+    def _table(self) -> QTableView:
+        table = QTableView(accessibleName="Orders queue")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(30)
+        header = table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(FIELDS.index("ship_by"), Qt.AscendingOrder)
+        header.setHighlightSections(False)
+        header.sectionClicked.connect(self._sort_by)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        for i, field in enumerate(FIELDS):
+            table.setColumnWidth(i, WIDTHS.get(field, 100))
+        table.doubleClicked.connect(lambda index: self._open(index.row()))
+        table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        return table
+
+    def _build_actions(self) -> None:
+        self._shortcut("Find", "Ctrl+F", lambda: focus_search(self.filters))
+        self._shortcut("Open order", "Return", lambda: self._open(self.table.currentIndex().row()))
+        self._shortcut("Export view to CSV…", "Ctrl+E", self.export_csv)
+        self._shortcut("Save view…", "Ctrl+S", self.save_view)
+        for action in actions_for(self.ctx):
+            button = QPushButton(f"{action.label}", accessibleName=action.label.rstrip("…"))
+            button.setToolTip(f"{action.label} ({action.shortcut})")
+            button.clicked.connect(lambda _=False, a=action: self.run_action(a))
+            button.setEnabled(False)
+            self.bulk_row.addWidget(button)
+            self.bulk_buttons[action.key] = button
+            self._shortcut(action.label, action.shortcut, lambda a=action: self.run_action(a))
+
+    def _shortcut(self, text: str, keys: str, slot) -> QAction:
+        action = QAction(text, self, shortcut=QKeySequence(keys),
+                         shortcutContext=Qt.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # -- loading -----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.start()
+
+    def start(self) -> None:
+        """First open: rows first, then the count, choices and saved views."""
+        self.apply_filter(self.filters.value())
+        self.ctx.ops.run(lambda: order_service.filter_choices(self.ctx.db),
+                         success=self._choices)
+        self.ctx.ops.run(lambda: users.get_preference(self.ctx.db, actor=self.ctx.actor,
+                                                      name=VIEWS_KEY, default={}),
+                         success=self._show_views)
+
+    def apply_filter(self, flt: queue.QueueFilter) -> None:
+        self.model.query(flt)
+        self._count()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        self._count()
+
+    def _count(self) -> None:
+        flt, db = self.model.flt, self.ctx.db
+        self.count_label.setText("counting…")
+        self.ctx.ops.run(lambda: (flt, queue.count(db, flt)), success=self._show_count)
+
+    def _show_count(self, answer) -> None:
+        flt, n = answer
+        if flt == self.model.flt:
+            self.total = n
+            self.count_label.setText(f"{n:,} orders")
+
+    def _show_loaded(self, loaded: int) -> None:
+        self.table.setToolTip(f"{loaded:,} loaded; scroll for more")
+
+    def _choices(self, choices: order_service.FilterChoices) -> None:
+        self.sites = choices.sites
+        self.filters.set_choices(choices)
+
+    def _on_changes(self, areas: set[str]) -> None:
+        if self._started and areas & {"orders", "shipments"}:
+            self.refresh()
+
+    def _sort_by(self, section: int) -> None:
+        field = FIELDS[section]
+        if not sortable(field):
+            header = self.table.horizontalHeader()
+            header.setSortIndicator(FIELDS.index(self.model.sort),
+                                    Qt.DescendingOrder if self.model.descending else Qt.AscendingOrder)
+            return
+        descending = not self.model.descending if field == self.model.sort else False
+        self.table.horizontalHeader().setSortIndicator(
+            section, Qt.DescendingOrder if descending else Qt.AscendingOrder)
+        self.model.query(self.model.flt, field, descending)
+
+    # -- selection, opening, scans -------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(r).id for r in rows]
+
+    def _selection_changed(self) -> None:
+        n = len(self.table.selectionModel().selectedRows())
+        self.selection_label.setText(f"{n:,} selected" if n else "No orders selected")
+        for button in self.bulk_buttons.values():
+            button.setEnabled(n > 0 and not self.progress.running)
+
+    def select_rows(self, rows: range) -> None:
+        selection = self.table.selectionModel()
+        for r in rows:
+            selection.select(self.model.index(r, 0),
+                             QItemSelectionModel.Select | QItemSelectionModel.Rows)
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_order.emit(self.model.row_at(row).id)
+
+    def handle_scan(self, text: str) -> None:
+        """A scanned order barcode or tracking number searches the queue."""
+        self.filters.search.setText(text.strip())
+        self.filters._emit()
+
+    # -- actions --------------------------------------------------------------------------------
+    def run_action(self, action: BulkAction) -> None:
+        ids = self.selected_ids()
+        if not ids or self.progress.running:
+            return
+        answers = action.ask(self, self.ctx) if action.ask else {}
+        if answers is None or not confirm(self, action, len(ids)):
+            return
+        numbers = {r.id: r.number for r in self.model.rows if r.id in set(ids)}
+        self.progress.start(action, ids, answers, numbers)
+        self._selection_changed()
+
+    def export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export orders", "orders.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        flt, sort, desc, db = self.model.flt, self.model.sort, self.model.descending, self.ctx.db
+        self.selection_label.setText("Exporting…")
+        self.ctx.ops.run(lambda: queue.export_csv(db, flt, path, sort=sort, descending=desc),
+                         success=lambda n: self.selection_label.setText(
+                             f"Exported {n:,} orders to {path}"))
+
+    # -- saved views -----------------------------------------------------------------------------
+    def _show_views(self, views: dict) -> None:
+        self.views = dict(views or {})
+        self.view_box.blockSignals(True)
+        while self.view_box.count() > 1:
+            self.view_box.removeItem(1)
+        for name in sorted(self.views):
+            self.view_box.addItem(name, name)
+        self.view_box.blockSignals(False)
+
+    def save_view(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save view", "Name of this view:")
+        if ok and name.strip():
+            self.store_view(name.strip())
+
+    def store_view(self, name: str) -> None:
+        self.views[name] = {"filter": filter_to_dict(self.model.flt), "sort": self.model.sort,
+                            "descending": self.model.descending}
+        views, db, actor = dict(self.views), self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: users.put_preference(db, actor=actor, name=VIEWS_KEY,
+                                                      value=views),
+                         success=lambda _r: self._show_views(views))
+
+    def _choose_view(self, index: int) -> None:
+        name = self.view_box.itemData(index)
+        if name in self.views:
+            self.use_view(name)
+
+    def use_view(self, name: str) -> None:
+        view = self.views[name]
+        self.model.sort, self.model.descending = view["sort"], view["descending"]
+        self.table.horizontalHeader().setSortIndicator(
+            FIELDS.index(view["sort"]) if view["sort"] in FIELDS else 0,
+            Qt.DescendingOrder if view["descending"] else Qt.AscendingOrder)
+        self.filters.set_value(view["filter"])
+
+
+__all__ = ["OrdersScreen", "COLUMNS"]

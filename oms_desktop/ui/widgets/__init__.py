@@ -1,0 +1,1 @@
+"""Reusable table models and inputs shared by screens."""

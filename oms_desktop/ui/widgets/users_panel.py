@@ -1,0 +1,106 @@
+"""Users management for admins: add, change role, (de)activate, reset a PIN."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from oms_desktop.model import Role
+from oms_desktop.services import users
+from oms_desktop.ui.context import AppContext
+
+HEADERS = ["User", "Name", "Role", "Active"]
+
+
+class UsersPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[users.UserView] = []
+        self.table = QTableWidget(0, len(HEADERS), accessibleName="Users")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.username = QLineEdit(accessibleName="New user name")
+        self.display_name = QLineEdit(accessibleName="New user's name")
+        self.role = QComboBox(accessibleName="Role")
+        self.role.addItems([r.value for r in Role])
+        self.secret = QLineEdit(accessibleName="PIN or password", echoMode=QLineEdit.Password)
+        self._layout()
+        self.reload()
+
+    def _layout(self) -> None:
+        add = QPushButton("Add user", accessibleName="Add user")
+        add.clicked.connect(self.add_user)
+        change = QPushButton("Set role of selected", accessibleName="Set role of selected")
+        change.clicked.connect(self.set_role)
+        toggle = QPushButton("Activate / deactivate", accessibleName="Activate or deactivate")
+        toggle.clicked.connect(self.toggle_active)
+        reset = QPushButton("Set PIN of selected", accessibleName="Set PIN of selected")
+        reset.clicked.connect(self.reset_secret)
+        form = QFormLayout()
+        for label, w in (("User name", self.username), ("Name", self.display_name),
+                         ("Role", self.role), ("PIN or password", self.secret)):
+            form.addRow(label, w)
+        buttons = QHBoxLayout()
+        for b in (add, change, toggle, reset):
+            buttons.addWidget(b)
+        column = QVBoxLayout(self)
+        column.addWidget(self.table)
+        column.addLayout(form)
+        column.addLayout(buttons)
+
+    def reload(self) -> None:
+        self.ctx.ops.run(lambda: users.list_users(self.ctx.db, include_inactive=True),
+                         success=self._fill)
+
+    def _fill(self, rows: list[users.UserView]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, u in enumerate(rows):
+            for c, value in enumerate((u.username, u.display_name, u.role,
+                                       "yes" if u.active else "no")):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def selected(self) -> users.UserView | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _run(self, fn) -> None:
+        self.ctx.ops.run(fn, success=lambda _r: self._changed())
+
+    def _changed(self) -> None:
+        self.secret.clear()
+        self.ctx.changes.announce("users")
+        self.reload()
+
+    def add_user(self) -> None:
+        name, display, role, secret = (self.username.text(), self.display_name.text(),
+                                       self.role.currentText(), self.secret.text())
+        self._run(lambda: users.create_user(self.ctx.db, actor=self.ctx.actor, username=name,
+                                            display_name=display, role=role, secret=secret))
+        self.username.clear()
+        self.display_name.clear()
+
+    def set_role(self) -> None:
+        user, role = self.selected(), self.role.currentText()
+        if user:
+            self._run(lambda: users.update_user(self.ctx.db, actor=self.ctx.actor,
+                                                user_id=user.id, role=role))
+
+    def toggle_active(self) -> None:
+        user = self.selected()
+        if user:
+            self._run(lambda: users.update_user(self.ctx.db, actor=self.ctx.actor,
+                                                user_id=user.id, active=not user.active))
+
+    def reset_secret(self) -> None:
+        user, secret = self.selected(), self.secret.text()
+        if user:
+            self._run(lambda: users.set_secret(self.ctx.db, actor=self.ctx.actor,
+                                               user_id=user.id, secret=secret))
