@@ -101,3 +101,31 @@ def test_an_open_screen_hears_another_workstations_change_within_two_seconds(qtb
         assert "orders" in areas and at - committed < 2.0
     finally:
         live.stop()
+
+
+def test_the_orders_queue_shows_another_workstations_change_within_two_seconds(qtbot, db,
+                                                                               one_order):
+    from oms_desktop.model import Actor, Role
+    from oms_desktop.services import queue
+    from oms_desktop.ui.context import AppContext
+    from oms_desktop.ui.ops import Ops
+    from oms_desktop.ui.widgets.order_table_model import OrderTableModel
+
+    ctx = AppContext(db=db, actor=Actor("mia", Role.manager), ops=Ops())
+    model = OrderTableModel(ctx)
+    ctx.changes.changed.connect(lambda areas: "orders" in areas and model.refresh())
+    live = LiveChanges(db, ctx.changes)
+    live.start()
+    try:
+        model.query(queue.QueueFilter())
+        qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=5000)
+        row = next(r for r in range(3) if model.row_at(r).id == one_order)
+        assert model.row_at(row).status == "new"
+        if not db.is_sqlite:
+            qtbot.waitUntil(lambda: live.state.startswith("listening"), timeout=5000)
+        committed = change_order_elsewhere(db.url, one_order)
+        qtbot.waitUntil(lambda: model.row_at(row).status == "verified", timeout=2500)
+        assert time.time() - committed < 2.0
+    finally:
+        live.stop()
+        ctx.ops.wait()
