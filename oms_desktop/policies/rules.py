@@ -43,6 +43,7 @@ class Condition:
     field: str
     op: str
     value: Any  # normalised: tuple of str, Decimal, int, date, str or None
+    folded: frozenset[str] = frozenset()  # text operands case-folded, computed once
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class RuleSpec:
     actions: tuple[Action, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OrderFacts:
     """What rules can see of an order, and the parts of it they can change."""
 
@@ -122,7 +123,9 @@ def parse_condition(raw: dict) -> Condition:
         raise ValidationError(f"Unknown condition field {name!r}: one of {', '.join(FIELD_OPS)}")
     if op not in FIELD_OPS[name]:
         raise ValidationError(f"{name} takes {', '.join(FIELD_OPS[name])}, not {op!r}")
-    return Condition(name, op, _operand(name, op, raw.get("value")))
+    value = _operand(name, op, raw.get("value"))
+    texts = value if isinstance(value, tuple) else (value,)
+    return Condition(name, op, value, frozenset(_fold(v) for v in texts if isinstance(v, str)))
 
 
 def _operand(name: str, op: str, value: Any) -> Any:
@@ -191,17 +194,13 @@ def _fold(value: Any) -> str:
     return str(value).casefold()
 
 
-def _text(op: str, have: str | None, want: Any) -> bool:
+def _text(op: str, have: str | None, want: frozenset[str]) -> bool:
     h = _fold(have) if have is not None else None
-    if op == "equals":
-        return h == _fold(want)
-    if op == "not_equals":
-        return h != _fold(want)
-    if op == "in":
-        return h in {_fold(w) for w in want}
-    if op == "not_in":
-        return h not in {_fold(w) for w in want}
-    return h is not None and _fold(want) in h
+    if op in ("equals", "in"):
+        return h in want
+    if op in ("not_equals", "not_in"):
+        return h not in want
+    return h is not None and any(w in h for w in want)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -211,13 +210,12 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _members(op: str, have: Iterable[str], want: Any) -> bool:
+def _members(op: str, have: Iterable[str], wanted: frozenset[str]) -> bool:
     have = {_fold(h) for h in have}
-    wanted = {_fold(w) for w in (want if isinstance(want, tuple) else (want,))}
     if op in ("contains", "any_in"):
-        return bool(have & wanted)
+        return not wanted.isdisjoint(have)
     if op in ("not_contains", "none_in"):
-        return not have & wanted
+        return wanted.isdisjoint(have)
     return bool(have) and have <= wanted  # all_in
 
 
@@ -236,14 +234,14 @@ def _date(op: str, have: date | None, want: Any, today: date) -> bool:
 def holds(condition: Condition, facts: OrderFacts, today: date) -> bool:
     name, op, value = condition.field, condition.op, condition.value
     if name in ("total", "weight", "item_count"):
-        return _COMPARE[op](Decimal(getattr(facts, name)), value)
+        return _COMPARE[op](getattr(facts, name), value)
     if name == "sku":
-        return _members(op, facts.skus, value)
+        return _members(op, facts.skus, condition.folded)
     if name == "tags":
-        return _members(op, facts.tags, value)
+        return _members(op, facts.tags, condition.folded)
     if name == "ship_by":
         return _date(op, facts.ship_by, value, today)
-    return _text(op, getattr(facts, name), value)
+    return _text(op, getattr(facts, name), condition.folded)
 
 
 def matches(rule: RuleSpec, facts: OrderFacts, today: date) -> bool:

@@ -24,6 +24,7 @@ _COLUMNS = {
 }
 _COMPARE = {"equals": operator.eq, "not_equals": operator.ne, ">=": operator.ge,
             "<=": operator.le, ">": operator.gt, "<": operator.lt}
+CHUNK = 2000
 ACTIVE = ("new", "verified", "on_hold", "in_fulfilment")
 
 
@@ -49,6 +50,10 @@ def _clause(condition: Condition, today: date):
         return _text_clause(_COLUMNS[name], op, value)
     if name == "total":
         return _COMPARE[op](Order.total, value)
+    if name in ("weight", "item_count"):
+        return _line_total_clause(name, op, value)
+    if name in ("sku", "tags"):
+        return _member_clause(name, op, condition.folded)
     if name == "ship_by":
         if op == "is_empty":
             return Order.ship_by.is_(None)
@@ -58,6 +63,33 @@ def _clause(condition: Condition, today: date):
             return Order.ship_by > value
         return Order.ship_by <= today + timedelta(days=value)
     return None
+
+
+def _line_total_clause(name: str, op: str, value):
+    """Orders whose line total (weight in grams, or item count) compares true; None when an
+    order without lines would pass too (Python decides those)."""
+    if _COMPARE[op](0, value):
+        return None
+    amount = OrderLine.quantity if name == "item_count" else \
+        OrderLine.quantity * sa.func.coalesce(Product.weight_g, 0)
+    return Order.id.in_(sa.select(OrderLine.order_id)
+                        .outerjoin(Product, Product.id == OrderLine.product_id)
+                        .group_by(OrderLine.order_id)
+                        .having(_COMPARE[op](sa.func.sum(amount), value)))
+
+
+def _member_clause(name: str, op: str, folded: frozenset[str]):
+    if not all(v.isascii() for v in folded):
+        return None
+    table, column = (OrderLine, OrderLine.sku) if name == "sku" else (OrderTag, OrderTag.tag)
+    wanted = sorted(folded)
+    having = sa.select(table.order_id).where(sa.func.lower(column).in_(wanted))
+    if op in ("contains", "any_in"):
+        return Order.id.in_(having)
+    if op in ("not_contains", "none_in"):
+        return Order.id.not_in(having)
+    others = sa.select(table.order_id).where(sa.func.lower(column).not_in(wanted))
+    return sa.and_(Order.id.in_(sa.select(table.order_id)), Order.id.not_in(others))
 
 
 def order_query(rules: Iterable[RuleSpec], today: date, *, statuses=ACTIVE) -> sa.Select:
@@ -72,28 +104,35 @@ def order_query(rules: Iterable[RuleSpec], today: date, *, statuses=ACTIVE) -> s
              .outerjoin(_PREFERRED, _PREFERRED.id == Order.preferred_location_id)
              .where(Order.status.in_(statuses)).order_by(Order.id))
     rules = list(rules)
-    if len(rules) == 1:
-        for condition in rules[0].conditions:
-            clause = _clause(condition, today)
-            if clause is not None:
-                query = query.where(clause)
+    if len(rules) != 1:
+        return query
+    for condition in rules[0].conditions:  # one rule: all its conditions must hold
+        clause = _clause(condition, today)
+        if clause is not None:
+            query = query.where(clause)
     return query
 
 
 def load_facts(session: Session, query: sa.Select, rules: Iterable[RuleSpec]) -> list[OrderFacts]:
-    rows = session.execute(query).all()
-    if not rows:
-        return []
-    ids = query.with_only_columns(Order.id).order_by(None).scalar_subquery()
-    want = needs(rules)
-    lines = _lines(session, ids) if "lines" in want else {}
-    tags = _grouped(session, sa.select(OrderTag.order_id, OrderTag.tag)
-                    .where(OrderTag.order_id.in_(ids))) if "tags" in want else {}
-    holds = _grouped(session, sa.select(OrderHold.order_id, OrderHold.note).where(
-        OrderHold.order_id.in_(ids), OrderHold.reason == HoldReason.rule,
-        OrderHold.released_at.is_(None))) if "holds" in want else {}
-    notified = _grouped(session, sa.select(OutboxMessage.order_id, OutboxMessage.kind)
-                        .where(OutboxMessage.order_id.in_(ids))) if "notified" in want else {}
+    """Facts of the orders the query selects (pending ORM changes are flushed first)."""
+    session.flush()
+    connection = session.connection()
+    rows = connection.execute(query).all()
+    want, lines, tags, holds, notified = needs(rules), {}, {}, {}, {}
+    for start in range(0, len(rows), CHUNK):
+        ids = [row[0] for row in rows[start:start + CHUNK]]
+        if "lines" in want:
+            lines.update(_lines(connection, ids))
+        if "tags" in want:
+            tags.update(_grouped(connection, sa.select(OrderTag.order_id, OrderTag.tag)
+                                 .where(OrderTag.order_id.in_(ids))))
+        if "holds" in want:
+            holds.update(_grouped(connection, sa.select(OrderHold.order_id, OrderHold.note).where(
+                OrderHold.order_id.in_(ids), OrderHold.reason == HoldReason.rule,
+                OrderHold.released_at.is_(None))))
+        if "notified" in want:
+            notified.update(_grouped(connection, sa.select(
+                OutboxMessage.order_id, OutboxMessage.kind).where(OutboxMessage.order_id.in_(ids))))
     empty = ((), 0, 0)
     return [_facts(row, lines.get(row[0], empty), tags.get(row[0], ()), holds.get(row[0], ()),
                    notified.get(row[0], ())) for row in rows]
@@ -116,21 +155,21 @@ def _facts(row, line, tags, holds, notified) -> OrderFacts:
         notified=frozenset(str(n) for n in notified))
 
 
-def _lines(session: Session, ids) -> dict[int, tuple[tuple[str, ...], int, int]]:
+def _lines(connection, ids) -> dict[int, tuple[tuple[str, ...], int, int]]:
     skus, count, weight = defaultdict(list), defaultdict(int), defaultdict(int)
     query = (sa.select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity, Product.weight_g)
              .outerjoin(Product, Product.id == OrderLine.product_id)
              .where(OrderLine.order_id.in_(ids)))
-    for oid, sku, qty, grams in session.execute(query):
+    for oid, sku, qty, grams in connection.execute(query):
         skus[oid].append(sku)
         count[oid] += qty
         weight[oid] += (grams or 0) * qty
     return {oid: (tuple(s), count[oid], weight[oid]) for oid, s in skus.items()}
 
 
-def _grouped(session: Session, query) -> dict[int, list]:
+def _grouped(connection, query) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
-    for oid, value in session.execute(query):
+    for oid, value in connection.execute(query):
         out[oid].append(value)
     return out
 

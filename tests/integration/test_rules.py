@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import (
-    Actor, AuditEvent, Location, Order, OrderStatus, OrderTag, Role, RuleRun, Shipment,
+    Actor, CustomerKind, AuditEvent, Location, Order, OrderLine, OrderStatus, OrderTag, Role, RuleRun, Shipment,
     ShipmentStatus,
 )
 from oms_desktop.services import rules
@@ -289,3 +289,52 @@ def test_the_command_line_adds_lists_and_dry_runs_a_rule(world, capsys):
     assert main(["rules", "add", "Bad", "--db", world.url, "--trigger", "order_imported",
                  "--then", "{not json"]) == 1
     assert "--then is not valid JSON" in capsys.readouterr().err
+
+
+CONDITIONS = [
+    {"field": "country", "op": "not_in", "value": ["DE"]},
+    {"field": "country", "op": "contains", "value": "e"},
+    {"field": "region", "op": "not_equals", "value": "BY"},
+    {"field": "customer_type", "op": "equals", "value": "business"},
+    {"field": "service", "op": "in", "value": ["Express"]},
+    {"field": "total", "op": "<", "value": 100},
+    {"field": "weight", "op": ">=", "value": 700},
+    {"field": "weight", "op": "<=", "value": 400},
+    {"field": "item_count", "op": "equals", "value": 0},
+    {"field": "item_count", "op": ">", "value": 2},
+    {"field": "sku", "op": "all_in", "value": ["sku-2"]},
+    {"field": "sku", "op": "none_in", "value": ["SKU-1"]},
+    {"field": "tags", "op": "contains", "value": "vip"},
+    {"field": "tags", "op": "none_in", "value": ["VIP", "gift"]},
+    {"field": "ship_by", "op": "is_empty"},
+    {"field": "ship_by", "op": "within_days", "value": 3},
+]
+
+
+@pytest.mark.parametrize("condition", CONDITIONS, ids=lambda c: f"{c['field']} {c['op']}")
+def test_the_database_filter_of_a_dry_run_never_drops_an_order_python_would_match(
+        world, condition):
+    from datetime import date, timedelta
+
+    from oms_desktop.policies import rules as policy
+    from oms_desktop.services.rule_facts import load_facts, order_query
+
+    soon = date.today() + timedelta(days=2)
+    make_order(world, "F1", country="DE", lines={"SKU-1": 2}, service="express", ship_by=soon)
+    make_order(world, "F2", country="AT", lines={"SKU-2": 3}, total="120",
+               kind=CustomerKind.business)
+    make_order(world, "F3", country="US", lines={"SKU-1": 1, "SKU-2": 1}, total="99")
+    empty = make_order(world, "F4", country="GB", lines={"SKU-2": 1})
+    with world.uow() as uow:
+        uow.session.execute(sa.delete(OrderLine).where(OrderLine.order_id == empty))
+        uow.session.add(OrderTag(order_id=empty, tag="Gift"))
+        uow.session.add(OrderTag(order_id=empty - 1, tag="VIP"))
+        uow.commit()
+    spec = policy.parse_rule("r", [condition], [{"type": "hold"}])
+    today = date.today()
+    with world.uow(readonly=True) as uow:
+        everything = load_facts(uow.session, order_query([], today), [spec])
+        filtered = load_facts(uow.session, order_query([spec], today), [spec])
+    expected = sorted(f.number for f in everything if policy.matches(spec, f, today))
+    assert sorted(f.number for f in filtered if policy.matches(spec, f, today)) == expected
+    assert expected  # each condition matches some of the four orders
