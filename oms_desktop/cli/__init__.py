@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "oms_desktop.cli.rules",
     "oms_desktop.cli.replenish",
     "oms_desktop.cli.notifications",
+    "oms_desktop.cli.channels",
 ]
 
 

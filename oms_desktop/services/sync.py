@@ -8,11 +8,12 @@ id). One serial worker per channel: runs of the same channel queue on a lock."""
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -107,10 +108,46 @@ def _start(db: Database, channel_id: int, full: bool) -> tuple[int, datetime | N
 
 def _pull(db: Database, channel_id: int, connector: Connector, since: datetime | None,
           run_id: int, actor: Actor, counts: Counts, progress: Progress | None) -> None:
-    for page in connector.fetch_orders(since):
+    for page in prefetched(connector.fetch_orders(since)):
         counts.add(commit_page(db, channel_id, page, actor=actor, run_id=run_id))
         if progress is not None:
             progress(counts, f"{counts.fetched} orders fetched")
+
+
+def prefetched(pages: Iterator[Page], depth: int = 2) -> Iterator[Page]:
+    """Fetch the next pages on a network thread while this one commits. Pages still come out
+    in order, so the cursor rule is unchanged; a fetch error is raised here, in order."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        box.put(("page", page), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            box.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="sync-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def commit_page(db: Database, channel_id: int, page: Page, *, actor: Actor,

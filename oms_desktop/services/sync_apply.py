@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.connectors.dto import Failure, OrderDTO, Page
 from oms_desktop.model import (
-    Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
-    HoldReason, Order, OrderHold, OrderLine, OrderStatus, Product, Reservation,
-    ReservationStatus, Shipment, ShipmentStatus, SyncError, utcnow,
+    Actor, AuditEvent, Channel, ChannelOrderState, FinancialStatus, HoldReason, Order,
+    OrderHold, OrderLine, OrderStatus, Reservation, ReservationStatus, Shipment,
+    ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, stock_ops
+from oms_desktop.services.sync_create import address, create_orders, header, product_ids
 
 PAST_PACKING = frozenset({ShipmentStatus.packed, ShipmentStatus.shipped,
                           ShipmentStatus.delivered, ShipmentStatus.ready_for_pickup,
@@ -84,91 +85,9 @@ def _create_all(session: Session, channel: Channel, dtos: list[OrderDTO], actor:
                 counts: Counts) -> None:
     done_elsewhere = [d for d in dtos if d.fulfilment_status == "fulfilled"]
     counts.unchanged += len(done_elsewhere)  # fulfilled before we ever saw it: no work here
-    dtos = [d for d in dtos if d.fulfilment_status != "fulfilled"]
-    if not dtos:
-        return
-    products = _product_ids(session, {l.sku for d in dtos for l in d.lines if l.sku})
-    customers = _customers(session, dtos)
-    orders = [_new_order(channel, dto, products, customers) for dto in dtos]
-    session.add_all(orders)
-    session.flush()
-    for dto, order in zip(dtos, orders):
-        _after_create(session, dto, order, actor)
-        counts.created += 1
-
-
-def _product_ids(session: Session, skus: set[str]) -> dict[str, int]:
-    if not skus:
-        return {}
-    rows = session.execute(sa.select(Product.sku, Product.id).where(Product.sku.in_(skus)))
-    return {sku: pid for sku, pid in rows}
-
-
-def _customers(session: Session, dtos: list[OrderDTO]) -> dict[str, Customer]:
-    """Customers by e-mail: the existing one, else a new one."""
-    emails = {d.email for d in dtos if d.email}
-    found: dict[str, Customer] = {}
-    if emails:
-        for c in session.scalars(sa.select(Customer).where(Customer.email.in_(emails))
-                                 .order_by(Customer.id)):
-            found.setdefault(c.email, c)
-    for dto in dtos:
-        if dto.email and dto.email not in found:
-            found[dto.email] = Customer(name=_customer_name(dto), email=dto.email)
-    return found
-
-
-def _customer_name(dto: OrderDTO) -> str:
-    ship = dto.shipping.name if dto.shipping else None
-    return dto.customer_name or ship or dto.email or dto.number
-
-
-def _new_order(channel: Channel, dto: OrderDTO, products: dict[str, int],
-               customers: dict[str, Customer]) -> Order:
-    order = Order(number=dto.number, channel_id=channel.id, external_id=dto.external_id,
-                  customer=customers.get(dto.email) if dto.email else None,
-                  placed_at=dto.placed_at, status=OrderStatus.new,
-                  **_header(dto), **_address(dto))
-    order.lines = [OrderLine(line_no=i, product_id=products.get(l.sku), sku=l.sku,
-                             name=l.name, quantity=l.quantity, unit_price=l.unit_price,
-                             tax=l.tax, discount=l.discount, external_id=l.external_id)
-                   for i, l in enumerate(dto.lines, start=1)]
-    return order
-
-
-def _header(dto: OrderDTO) -> dict:
-    return dict(financial_status=FinancialStatus(dto.financial_status),
-                fulfilment_status=FulfilmentStatus(dto.fulfilment_status),
-                currency=dto.currency, subtotal=dto.subtotal,
-                shipping_total=dto.shipping_total, tax_total=dto.tax_total,
-                discount_total=dto.discount_total, total=dto.total, email=dto.email,
-                billing_country=dto.billing_country, requested_service=dto.requested_service,
-                notes=dto.notes)
-
-
-def _address(dto: OrderDTO) -> dict:
-    a = dto.shipping
-    return dict(ship_name=a and a.name, ship_company=a and a.company, ship_line1=a and a.line1,
-                ship_line2=a and a.line2, ship_city=a and a.city, ship_region=a and a.region,
-                ship_postal_code=a and a.postal_code, ship_country=a and a.country,
-                ship_phone=a and a.phone)
-
-
-def _after_create(session: Session, dto: OrderDTO, order: Order, actor: Actor) -> None:
-    order.audit.add(AuditEvent.of(actor, entity="order", entity_id=order.id, order_id=order.id,
-                                  action="import", to_state=order.status.value,
-                                  detail={"external_id": dto.external_id}))
-    session.add(ChannelOrderState(channel_id=order.channel_id, external_id=dto.external_id,
-                                  order_id=order.id, remote_updated_at=dto.updated_at,
-                                  fingerprint=dto.fingerprint()))
-    if dto.status == "cancelled":
-        order.cancel(by=actor, reason="cancelled on the channel before import")
-        return
-    unknown = sorted({l.sku or f"(no SKU) {l.name}" for l in order.lines if l.product_id is None})
-    if unknown:
-        order.hold(HoldReason.manual, by=actor,
-                   note=f"Unknown SKU {', '.join(unknown)}: add or link the product, then release")
-    events.publish(session, events.Event("order.imported", actor=actor, order_id=order.id))
+    counts.created += create_orders(session, channel,
+                                    [d for d in dtos if d.fulfilment_status != "fulfilled"],
+                                    actor)
 
 
 # -- changed orders --------------------------------------------------------------------------
@@ -241,7 +160,7 @@ def _material_changes(order: Order, dto: OrderDTO) -> list[str]:
     ours = [(l.external_id, l.sku, l.quantity) for l in order.lines]
     if ours != [(l.external_id, l.sku, l.quantity) for l in dto.lines]:
         changes.append("lines")
-    if any(getattr(order, k) != v for k, v in _address(dto).items()):
+    if any(getattr(order, k) != v for k, v in address(dto).items()):
         changes.append("shipping address")
     if order.status == OrderStatus.cancelled:
         changes.append("re-opened")
@@ -250,10 +169,10 @@ def _material_changes(order: Order, dto: OrderDTO) -> list[str]:
 
 def _apply_edit(session: Session, order: Order, dto: OrderDTO, changes: list[str],
                 actor: Actor) -> None:
-    for key, value in {**_header(dto), **_address(dto)}.items():
+    for key, value in {**header(dto), **address(dto)}.items():
         setattr(order, key, value)
     if "lines" in changes:
-        products = _product_ids(session, {l.sku for l in dto.lines if l.sku})
+        products = product_ids(session, {l.sku for l in dto.lines if l.sku})
         order.lines = [OrderLine(line_no=i, product_id=products.get(l.sku), sku=l.sku,
                                  name=l.name, quantity=l.quantity, unit_price=l.unit_price,
                                  tax=l.tax, discount=l.discount, external_id=l.external_id)

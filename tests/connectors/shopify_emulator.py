@@ -207,7 +207,8 @@ class ShopifyEmulator:
                     "extensions": {"cost": self._cost(cost, None)}}
         self._available -= cost
         self.log.append({"query": query, "variables": variables, "cost": cost})
-        result = execute(SCHEMA, document, root_value=self, variable_values=variables)
+        result = execute(SCHEMA, document, root_value=self, variable_values=variables,
+                         is_awaitable=_never)
         out: dict = {"data": result.data}
         if result.errors:
             out["errors"] = [{"message": e.message, "path": e.path} for e in result.errors]
@@ -553,3 +554,8 @@ def _order_cancel(emu, info, orderId, reason, refund, restock, notifyCustomer=No
     emu.touch(order)
     return {"job": {"id": gid("Job", num(orderId)), "done": False}, "userErrors": [],
             "orderCancelUserErrors": []}
+
+
+def _never(value) -> bool:
+    """Every resolver here is synchronous: skip graphql-core's awaitable checks."""
+    return False

@@ -1,0 +1,128 @@
+"""Creating a page of new channel orders with bulk INSERTs (customers, orders, lines, audit
+events, sync states): the ORM unit of work is too slow for tens of thousands of orders.
+The few orders that need a state change at birth (cancelled on the channel, unknown SKU →
+hold) are then loaded and changed through the state machine."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from oms_desktop.connectors.dto import OrderDTO
+from oms_desktop.model import (
+    Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
+    HoldReason, Order, OrderLine, OrderStatus, Product, utcnow,
+)
+from oms_desktop.services import events
+
+
+def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
+                  actor: Actor) -> int:
+    if not dtos:
+        return 0
+    products = product_ids(session, {l.sku for d in dtos for l in d.lines if l.sku})
+    customers = _customer_ids(session, dtos)
+    ids = session.scalars(
+        sa.insert(Order).returning(Order.id, sort_by_parameter_order=True),
+        [order_row(channel.id, d, customers.get(d.email)) for d in dtos]).all()
+    now = utcnow()
+    session.execute(sa.insert(OrderLine), [
+        line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
+        for i, l in enumerate(d.lines, start=1)])
+    session.execute(sa.insert(AuditEvent), [_audit(actor, oid, d, now) for oid, d in zip(ids, dtos)])
+    session.execute(sa.insert(ChannelOrderState), [
+        dict(channel_id=channel.id, external_id=d.external_id, order_id=oid,
+             remote_updated_at=d.updated_at, fingerprint=d.fingerprint(), synced_at=now)
+        for oid, d in zip(ids, dtos)])
+    for oid, dto in zip(ids, dtos):
+        _after_create(session, oid, dto, products, actor)
+    return len(ids)
+
+
+def product_ids(session: Session, skus: set[str]) -> dict[str, int]:
+    if not skus:
+        return {}
+    rows = session.execute(sa.select(Product.sku, Product.id).where(Product.sku.in_(skus)))
+    return {sku: pid for sku, pid in rows}
+
+
+def _customer_ids(session: Session, dtos: list[OrderDTO]) -> dict[str, int]:
+    """Customers by e-mail: the existing one, else a new one (upsert by e-mail)."""
+    emails = sorted({d.email for d in dtos if d.email})
+    if not emails:
+        return {}
+    found: dict[str, int] = {}
+    for cid, email in session.execute(sa.select(Customer.id, Customer.email)
+                                      .where(Customer.email.in_(emails)).order_by(Customer.id)):
+        found.setdefault(email, cid)
+    names = {d.email: customer_name(d) for d in dtos if d.email}
+    new = [e for e in emails if e not in found]
+    if new:
+        rows = session.execute(
+            sa.insert(Customer).returning(Customer.id, Customer.email,
+                                          sort_by_parameter_order=True),
+            [dict(name=names[e], email=e) for e in new])
+        found.update({email: cid for cid, email in rows})
+    return found
+
+
+def customer_name(dto: OrderDTO) -> str:
+    ship = dto.shipping.name if dto.shipping else None
+    return dto.customer_name or ship or dto.email or dto.number
+
+
+def header(dto: OrderDTO) -> dict:
+    return dict(financial_status=FinancialStatus(dto.financial_status),
+                fulfilment_status=FulfilmentStatus(dto.fulfilment_status),
+                currency=dto.currency, subtotal=dto.subtotal,
+                shipping_total=dto.shipping_total, tax_total=dto.tax_total,
+                discount_total=dto.discount_total, total=dto.total, email=dto.email,
+                billing_country=dto.billing_country, requested_service=dto.requested_service,
+                notes=dto.notes)
+
+
+def address(dto: OrderDTO) -> dict:
+    a = dto.shipping
+    return dict(ship_name=a and a.name, ship_company=a and a.company, ship_line1=a and a.line1,
+                ship_line2=a and a.line2, ship_city=a and a.city, ship_region=a and a.region,
+                ship_postal_code=a and a.postal_code, ship_country=a and a.country,
+                ship_phone=a and a.phone)
+
+
+def order_row(channel_id: int, dto: OrderDTO, customer_id: int | None) -> dict:
+    now = utcnow()
+    return dict(number=dto.number, channel_id=channel_id, external_id=dto.external_id,
+                customer_id=customer_id, placed_at=dto.placed_at, status=OrderStatus.new,
+                priority=0, created_at=now, updated_at=now, **header(dto), **address(dto))
+
+
+def line_row(order_id: int, line_no: int, l, products: dict[str, int]) -> dict:
+    return dict(order_id=order_id, line_no=line_no, product_id=products.get(l.sku), sku=l.sku,
+                name=l.name, quantity=l.quantity, unit_price=l.unit_price, tax=l.tax,
+                discount=l.discount, external_id=l.external_id)
+
+
+def _audit(actor: Actor, order_id: int, dto: OrderDTO, now) -> dict:
+    return dict(at=now, order_id=order_id, entity="order", entity_id=order_id, action="import",
+                from_state=None, to_state=OrderStatus.new.value, actor_name=actor.name,
+                actor_id=actor.user_id, station=actor.station, source=actor.source,
+                detail={"external_id": dto.external_id})
+
+
+def unknown_skus(lines: Iterable, products: dict[str, int]) -> list[str]:
+    return sorted({l.sku or f"(no SKU) {l.name}" for l in lines if l.sku not in products})
+
+
+def _after_create(session: Session, order_id: int, dto: OrderDTO, products: dict[str, int],
+                  actor: Actor) -> None:
+    unknown = unknown_skus(dto.lines, products)
+    if dto.status == "cancelled" or unknown:
+        order = session.get(Order, order_id)
+        if dto.status == "cancelled":
+            order.cancel(by=actor, reason="cancelled on the channel before import")
+            return
+        order.hold(HoldReason.manual, by=actor,
+                   note=f"Unknown SKU {', '.join(unknown)}: add or link the product, then release")
+    events.publish(session, events.Event("order.imported", actor=actor, order_id=order_id))
