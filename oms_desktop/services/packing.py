@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
@@ -118,7 +118,7 @@ class _Need:
 def _shipment(session: Session, shipment_id: int) -> Shipment:
     shipment = session.get(Shipment, shipment_id, options=[
         selectinload(Shipment.lines), selectinload(Shipment.packages),
-        selectinload(Shipment.order)])
+        joinedload(Shipment.order)])
     if shipment is None:
         raise NotFound(f"No shipment SHP-{shipment_id}")
     return shipment
@@ -256,8 +256,9 @@ def open_shipment(db: Database, *, actor: Actor, value: str) -> PackView:
                     result=ScanResult.ok, message=f"Opened {shipment.label}",
                     order_id=shipment.order_id, shipment_id=shipment.id)
         needs = _needs(s, shipment)
+        view = _view(s, shipment, needs)
         uow.commit()
-        return _view(s, shipment, needs)
+        return view
 
 
 def view(db: Database, shipment_id: int) -> PackView:
@@ -294,12 +295,23 @@ def scan_item(db: Database, *, actor: Actor, shipment_id: int, value: str,
                     result=result, message=message, order_id=shipment.order_id,
                     shipment_id=shipment.id, package_no=package.number, **fields)
         if result == ScanResult.ok:
-            s.flush()
-            needs = _needs(s, shipment)
-            _sync_packed(s, shipment, needs)
+            _tick(shipment, needs, package, fields)
+        feedback = PackFeedback(result == ScanResult.ok, result.value, message,
+                                _view(s, shipment, needs))
         uow.commit()
-        return PackFeedback(result == ScanResult.ok, result.value, message,
-                            _view(s, shipment, needs))
+        return feedback
+
+
+def _tick(shipment: Shipment, needs: list[_Need], package: Package, fields: dict) -> None:
+    """Carry a good scan (already counted in `needs`) into the line and the package,
+    without reading the scan trail again."""
+    line = next(l for l in shipment.lines if l.id == fields["shipment_line_id"])
+    mine = [n for n in needs if n.line is line]
+    line.packed_qty = min(n.scanned // n.per_unit for n in mine)
+    sku = next(n.product.sku for n in mine if n.product.id == fields["product_id"])
+    contents = dict(package.contents or {})
+    contents[sku] = contents.get(sku, 0) + fields["quantity"]
+    package.contents = contents
 
 
 def _expected(needs: list[_Need]) -> str:
@@ -313,8 +325,7 @@ def _judge(s: Session, shipment: Shipment, needs: list[_Need], parsed: Scan, qua
         return ScanResult.refused, f"{shipment.label} is {shipment.status.value}", {}
     if not parsed.ok:
         return ScanResult.invalid, f"Unreadable: {parsed.error}; {_expected(needs)}", {}
-    limit = quantity_limit(s)
-    if quantity > limit:
+    if quantity > 1 and quantity > (limit := quantity_limit(s)):
         return ScanResult.refused, f"Quantity {quantity} is above the limit of {limit}", {}
     product = product_for_scan(s, parsed)
     if product is None:
@@ -357,8 +368,9 @@ def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
         s.flush()
         needs = _needs(s, shipment)
         _sync_packed(s, shipment, needs)
+        feedback = PackFeedback(True, "undone", message, _view(s, shipment, needs))
         uow.commit()
-        return PackFeedback(True, "undone", message, _view(s, shipment, needs))
+        return feedback
 
 
 # -- packages and completion ----------------------------------------------------------------
@@ -383,8 +395,9 @@ def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int |
             raise ValidationError(f"Package {current.number} is empty: scan an item first")
         _close_package(current, weight_g, box_code)
         shipment.packages.append(Package(number=current.number + 1))
+        view = _view(s, shipment, needs)
         uow.commit()
-        return _view(s, shipment, needs)
+        return view
 
 
 def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,
@@ -402,8 +415,9 @@ def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | No
         shipment.pack(by=actor)
         events.publish(s, events.Event("shipment.packed", actor, order_id=shipment.order_id,
                                        shipment_id=shipment.id))
+        view = _view(s, shipment, needs)
         uow.commit()
-        return _view(s, shipment, needs)
+        return view
 
 
 @dataclass(frozen=True)

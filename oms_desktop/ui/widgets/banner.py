@@ -31,9 +31,10 @@ class Banner(QLabel):
         self.show_message("idle", "")
 
     def show_message(self, state: str, text: str) -> None:
-        back, fore = STYLES[state]
+        if state != self.state or not self.styleSheet():
+            back, fore = STYLES[state]
+            self.setStyleSheet(f"QLabel {{ background: {back}; color: {fore}; "
+                               "border-radius: 6px; padding: 10px 16px; }")
         self.state = state
         self.setText(text)
-        self.setStyleSheet(f"QLabel {{ background: {back}; color: {fore}; "
-                           "border-radius: 6px; padding: 10px 16px; }")
         self.setAccessibleDescription(text)
