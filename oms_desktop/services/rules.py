@@ -19,10 +19,11 @@ from oms_desktop.model import (
     RuleTrigger, Shipment, utcnow,
 )
 from oms_desktop.policies import rules as policy
+from oms_desktop.policies.rule_conflicts import clashes
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.events import Event
 from oms_desktop.services.lookup import location_by_code
-from oms_desktop.services.rule_facts import ACTIVE, facts_for, load_facts, order_query
+from oms_desktop.services.rule_facts import ACTIVE, CHUNK, facts_for, load_facts, order_query
 from oms_desktop.storage import Database
 
 # Rules for "order imported" run again on every change: edits re-trigger them.
@@ -190,17 +191,21 @@ def on_event(session: Session, event: Event) -> None:
         return
     session.info[_RUNNING] = True
     try:
-        for order_id in _orders_of(session, event):
-            run_on_order(session, order_id, rules, actor=event.actor,
-                         shipment_id=event.shipment_id)
+        run_on_orders(session, _orders_of(session, event), rules, actor=event.actor,
+                      shipment_id=event.shipment_id)
     finally:
         session.info.pop(_RUNNING, None)
 
 
-def _enabled(session: Session, triggers) -> list[AutomationRule]:
-    return list(session.scalars(sa.select(AutomationRule).where(
-        AutomationRule.enabled.is_(True), AutomationRule.trigger.in_(triggers))
-        .order_by(AutomationRule.position)))
+def _enabled(session: Session, triggers) -> list[tuple[int, policy.RuleSpec]]:
+    """The enabled rules for these triggers, parsed once per unit of work."""
+    cache = session.info.setdefault("rules.enabled", {})
+    if triggers not in cache:
+        cache[triggers] = [(r.id, _spec(r)) for r in session.scalars(
+            sa.select(AutomationRule).where(AutomationRule.enabled.is_(True),
+                                            AutomationRule.trigger.in_(triggers))
+            .order_by(AutomationRule.position))]
+    return cache[triggers]
 
 
 def _orders_of(session: Session, event: Event) -> list[int]:
@@ -222,18 +227,38 @@ def _spec(rule: AutomationRule) -> policy.RuleSpec:
     return policy.parse_rule(rule.name, rule.conditions, rule.actions)
 
 
-def run_on_order(session: Session, order_id: int, rules: list[AutomationRule], *,
-                 actor: Actor, shipment_id: int | None = None) -> policy.Plan | None:
-    """Session helper: plan the rules on one order and apply the net changes, each audited."""
-    specs = [_spec(r) for r in rules]
-    facts = facts_for(session, [order_id], specs)
-    if not facts:
-        return None
-    runs = {r.rule_id: r for r in session.scalars(
-        sa.select(RuleRun).where(RuleRun.order_id == order_id))}
-    ids = {r.name: r.id for r in rules}
-    memory = {r.name: (runs[r.id].matched, runs[r.id].digest) for r in rules if r.id in runs}
-    plan = policy.plan(specs, facts[0], date.today(), memory)
+def run_on_orders(session: Session, order_ids: list[int],
+                  rules: list[tuple[int, policy.RuleSpec]], *, actor: Actor,
+                  shipment_id: int | None = None) -> dict[int, policy.Plan]:
+    """Session helper: plan the rules on each order and apply the net changes, each one
+    audited with the rule's name; what each rule saw is remembered."""
+    specs, ids = [spec for _, spec in rules], {spec.name: rid for rid, spec in rules}
+    plans = {}
+    for start in range(0, len(order_ids), CHUNK):
+        chunk = order_ids[start:start + CHUNK]
+        runs = _runs(session, chunk)
+        for facts in facts_for(session, chunk, specs):
+            seen = runs.get(facts.order_id, {})
+            memory = {spec.name: (seen[rid].matched, seen[rid].digest)
+                      for rid, spec in rules if rid in seen}
+            plan = policy.plan(specs, facts, date.today(), memory)
+            _carry_out(session, facts.order_id, plan, actor=actor, shipment_id=shipment_id)
+            _remember(session, facts.order_id, plan, ids, seen)
+            plans[facts.order_id] = plan
+    return plans
+
+
+def _runs(session: Session, order_ids: list[int]) -> dict[int, dict[int, RuleRun]]:
+    out: dict[int, dict[int, RuleRun]] = {}
+    for run in session.scalars(sa.select(RuleRun).where(RuleRun.order_id.in_(order_ids))):
+        out.setdefault(run.order_id, {})[run.rule_id] = run
+    return out
+
+
+def _carry_out(session: Session, order_id: int, plan: policy.Plan, *, actor: Actor,
+               shipment_id: int | None) -> None:
+    if not plan.changes and not plan.conflicts:
+        return
     order = session.get(Order, order_id)
     for change in plan.changes:
         _apply(session, order, change, actor=actor, shipment_id=shipment_id)
@@ -243,8 +268,6 @@ def run_on_order(session: Session, order_id: int, rules: list[AutomationRule], *
                 "first_value": _plain(conflict.first_value),
                 "second_rule": conflict.second_rule,
                 "second_value": _plain(conflict.second_value)})
-    _remember(session, order_id, plan, ids, runs)
-    return plan
 
 
 def _remember(session: Session, order_id: int, plan: policy.Plan, ids: dict[str, int],
@@ -254,7 +277,7 @@ def _remember(session: Session, order_id: int, plan: policy.Plan, ids: dict[str,
         if run is None:
             session.add(RuleRun(rule_id=ids[name], order_id=order_id, matched=matched,
                                 digest=seen, at=utcnow()))
-        else:
+        elif (run.matched, run.digest) != (matched, seen):
             run.matched, run.digest, run.at = matched, seen, utcnow()
 
 
@@ -336,58 +359,21 @@ def dry_run(db: Database, name: str, *, limit: int | None = None) -> DryRun:
 
 
 def conflicts(db: Database, *, sample: int = 10) -> list[RuleConflict]:
-    """Pairs of enabled rules (sharing a trigger) that set one thing differently, with the
-    active orders both match today."""
+    """Pairs of enabled rules (that run on the same events) setting one thing differently,
+    with the active orders both match today."""
     with db.uow(readonly=True) as uow:
         rules = list(uow.session.scalars(sa.select(AutomationRule).where(
             AutomationRule.enabled.is_(True)).order_by(AutomationRule.position)))
-        pairs = _clashing_pairs(rules)
         specs = {r.name: _spec(r) for r in rules}
-        involved = [specs[n] for n in {n for p in pairs for n in p[:2]}]
+        found = clashes([(r.trigger.value, specs[r.name]) for r in rules])
+        involved = [specs[n] for n in sorted({n for c in found
+                                              for n in (c.first_rule, c.second_rule)})]
         facts = load_facts(uow.session, order_query(involved, date.today(), statuses=ACTIVE),
-                           involved) if pairs else []
+                           involved) if found else []
     today, out = date.today(), []
-    for first, second, fld, one, two in pairs:
-        both = [f.number for f in facts if policy.matches(specs[first], f, today)
-                and policy.matches(specs[second], f, today)]
-        out.append(RuleConflict(fld, first, _plain(one), second, _plain(two), len(both),
-                                both[:sample]))
+    for c in found:
+        both = [f.number for f in facts if policy.matches(specs[c.first_rule], f, today)
+                and policy.matches(specs[c.second_rule], f, today)]
+        out.append(RuleConflict(c.field, c.first_rule, _plain(c.first_value), c.second_rule,
+                                _plain(c.second_value), len(both), both[:sample]))
     return out
-
-
-def _effects(rule: AutomationRule) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for a in _spec(rule).actions:
-        key, value = _EFFECT.get(a.type, (None, None))
-        if a.type in ("add_tag", "remove_tag"):
-            key, value = f"tag:{a.get('tag')}", a.type == "add_tag"
-        elif key:
-            value = value(a)
-        if key:
-            out[key] = value
-    return out
-
-
-_EFFECT = {
-    "hold": ("hold", lambda a: "hold"), "release": ("hold", lambda a: "release"),
-    "assign_location": ("location", lambda a: a.get("location")),
-    "set_shipping": ("shipping", lambda a: (a.get("carrier"), a.get("service"))),
-    "set_priority": ("priority", lambda a: a.get("priority")),
-}
-
-
-def _clashing_pairs(rules: list[AutomationRule]) -> list[tuple]:
-    effects = [(r, _effects(r)) for r in rules]
-    out = []
-    for i, (a, ea) in enumerate(effects):
-        for b, eb in effects[i + 1:]:
-            if not _share_trigger(a, b):
-                continue
-            out += [(a.name, b.name, k, ea[k], eb[k]) for k in sorted(ea.keys() & eb.keys())
-                    if ea[k] != eb[k]]
-    return out
-
-
-def _share_trigger(a: AutomationRule, b: AutomationRule) -> bool:
-    order_side = {RuleTrigger.order_imported, RuleTrigger.order_changed}
-    return a.trigger == b.trigger or {a.trigger, b.trigger} <= order_side

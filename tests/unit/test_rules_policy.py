@@ -157,3 +157,19 @@ def test_the_split_action_tags_the_order_for_allocation_and_needs_are_derived():
     already = replace(ORDER, tags=ORDER.tags | {"ship-available"},
                       notified=frozenset({"order_confirmation"}))
     assert plan([split], already, TODAY).changes == ()
+
+
+def test_rules_that_set_one_thing_differently_clash_when_they_run_on_the_same_events():
+    from oms_desktop.policies.rule_conflicts import Clash, clashes
+
+    dhl = rule("DHL", [], {"type": "set_shipping", "carrier": "dhl"},
+               {"type": "add_tag", "tag": "eu"})
+    ups = rule("UPS", [], {"type": "set_shipping", "carrier": "ups"},
+               {"type": "remove_tag", "tag": "eu"})
+    same = rule("DHL again", [], {"type": "set_shipping", "carrier": "dhl"})
+    assert clashes([("order_imported", dhl), ("order_changed", ups),
+                    ("order_imported", same)]) == [
+        Clash("shipping", "DHL", ("dhl", None), "UPS", ("ups", None)),
+        Clash("tag:eu", "DHL", True, "UPS", False),
+        Clash("shipping", "UPS", ("ups", None), "DHL again", ("dhl", None))]
+    assert clashes([("order_imported", dhl), ("shipment_shipped", ups)]) == []
