@@ -267,7 +267,8 @@ class MainWindow(QMainWindow):
     # -- live counts, status bar -------------------------------------------------------------
     def refresh_counts(self) -> None:
         if self.ctx is not None:
-            self.ops.run(lambda: orders.queue_counts(self.db), success=self._show_counts)
+            self.ops.run(lambda: orders.queue_counts(self.db), success=self._show_counts,
+                         network=True)  # read-only and slow at scale: beside the db worker
 
     def _show_counts(self, counts: orders.QueueCounts) -> None:
         self.counts = counts

@@ -167,3 +167,21 @@ def test_a_scanned_order_number_searches_the_queue(qtbot, make_window):
     number = screen.model.row_at(3).number
     screen.handle_scan(number)
     wait_reload(qtbot, screen, lambda: shown(screen, "number")[:1] == [number])
+
+
+def test_rows_scrolled_far_away_are_dropped_and_read_again_when_seen(qtbot, make_window,
+                                                                     monkeypatch):
+    from oms_desktop.ui.widgets import order_table_model
+    monkeypatch.setattr(order_table_model, "PAGE", 50)
+    monkeypatch.setattr(order_table_model, "CACHE_PAGES", 2)
+    model = order_table_model.OrderTableModel(make_window("manager").ctx)
+    model.query(queue.QueueFilter())
+    qtbot.waitUntil(lambda: model.rowCount() == 50, timeout=5000)
+    first = model.row_at(0)
+    for pages in (2, 3, 4):
+        model.fetchMore()
+        qtbot.waitUntil(lambda: model.rowCount() == pages * 50, timeout=5000)
+    assert len(model.rows) == 100 and model.id_at(0) == first.id
+    assert model.row_at(0) is None  # dropped: being read again from its keyset boundary
+    qtbot.waitUntil(lambda: model.row_at(0) is not None, timeout=5000)
+    assert model.row_at(0) == first

@@ -130,7 +130,7 @@ class OrdersScreen(QWidget):
         """First open: rows first, then the count, choices and saved views."""
         self.apply_filter(self.filters.value())
         self.ctx.ops.run(lambda: order_service.filter_choices(self.ctx.db),
-                         success=self._choices)
+                         success=self._choices, network=True)
         self.ctx.ops.run(lambda: users.get_preference(self.ctx.db, actor=self.ctx.actor,
                                                       name=VIEWS_KEY, default={}),
                          success=self._show_views)
@@ -146,7 +146,9 @@ class OrdersScreen(QWidget):
     def _count(self) -> None:
         flt, db = self.model.flt, self.ctx.db
         self.count_label.setText("counting…")
-        self.ctx.ops.run(lambda: (flt, queue.count(db, flt)), success=self._show_count)
+        # Long read-only queries run beside the database worker so pages never wait for them.
+        self.ctx.ops.run(lambda: (flt, queue.count(db, flt)), success=self._show_count,
+                         network=True)
 
     def _show_count(self, answer) -> None:
         flt, n = answer
@@ -180,7 +182,7 @@ class OrdersScreen(QWidget):
     # -- selection, opening, scans -------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.row_at(r).id for r in rows]
+        return [self.model.id_at(r) for r in rows]
 
     def _selection_changed(self) -> None:
         n = len(self.table.selectionModel().selectedRows())
@@ -196,7 +198,7 @@ class OrdersScreen(QWidget):
 
     def _open(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
-            self.open_order.emit(self.model.row_at(row).id)
+            self.open_order.emit(self.model.id_at(row))
 
     def handle_scan(self, text: str) -> None:
         """A scanned order barcode or tracking number searches the queue."""

@@ -3,6 +3,8 @@ on the database worker (never on the GUI thread) as the view scrolls."""
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -13,7 +15,8 @@ from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.theme import status_colours, status_label
 
 PAGE = 200
-REFRESH_CAP = 2000  # a live refresh re-reads at most this many loaded rows in place
+CACHE_PAGES = 40  # full rows kept for this many pages (8,000 rows); the rest only as ids
+REFRESH_PAGES = 5  # a live refresh re-reads the pages used last
 
 # (QueueRow field, header, sort key or None)
 COLUMNS: list[tuple[str, str]] = [
@@ -31,7 +34,11 @@ def sortable(field: str) -> bool:
 
 
 class OrderTableModel(QAbstractTableModel):
-    """`query(flt, sort, descending)` starts over; the view pulls further pages itself."""
+    """`query(flt, sort, descending)` starts over; the view pulls further pages itself.
+
+    Memory stays bounded however far the user scrolls: every loaded row keeps only its id (for
+    selections), full rows are kept for the CACHE_PAGES pages used last, and a page scrolled
+    back to is read again from its keyset boundary, which is remembered per page."""
 
     rows_arrived = Signal(int)  # rows loaded so far
     failed = Signal(object)
@@ -41,18 +48,22 @@ class OrderTableModel(QAbstractTableModel):
         self.ctx = ctx
         self.flt = queue.QueueFilter()
         self.sort, self.descending = "ship_by", False
-        self.rows: list[queue.QueueRow] = []
-        self._after = None
-        self._more = True
-        self._busy = False
+        self._reset_state()
         self._generation = 0
         self.today = date.today()
         self._bold = QFont()
         self._bold.setBold(True)
 
+    def _reset_state(self) -> None:
+        self._ids = array("q")
+        self._pages: OrderedDict[int, list[queue.QueueRow]] = OrderedDict()
+        self._bounds: list[tuple | None] = [None]  # _bounds[k]: the `after` that starts page k
+        self._pending: set[int] = set()
+        self._more, self._busy = True, False
+
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -67,11 +78,13 @@ class OrderTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row, field = self.rows[index.row()], FIELDS[index.column()]
+        if role == Qt.UserRole:
+            return self._ids[index.row()]
+        row, field = self.row_at(index.row()), FIELDS[index.column()]
+        if row is None:
+            return "…" if role == Qt.DisplayRole and index.column() == 0 else None
         if role == Qt.DisplayRole:
             return self._text(row, field)
-        if role == Qt.UserRole:
-            return row.id
         if role in (Qt.BackgroundRole, Qt.ForegroundRole):
             return self._colour(row, field, role)
         if role == Qt.TextAlignmentRole and field in NUMERIC:
@@ -87,7 +100,9 @@ class OrderTableModel(QAbstractTableModel):
 
     def fetchMore(self, parent=QModelIndex()) -> None:
         if self.canFetchMore(parent):
-            self._load(after=self._after)
+            self._busy = True
+            page = len(self._bounds) - 1
+            self._read(page, lambda gen, result: self._appended(gen, page, result))
 
     # -- querying -----------------------------------------------------------------------------
     def query(self, flt: queue.QueueFilter, sort: str | None = None,
@@ -99,73 +114,98 @@ class OrderTableModel(QAbstractTableModel):
             self.descending = descending
         self._generation += 1
         self.beginResetModel()
-        self.rows, self._after, self._more, self._busy = [], None, True, False
+        self._reset_state()
         self.endResetModel()
-        self._load(after=None)
+        self.fetchMore()
 
-    def _load(self, *, after) -> None:
-        self._busy = True
+    def _read(self, page: int, done) -> None:
         gen, flt, sort, desc, db = (self._generation, self.flt, self.sort, self.descending,
                                     self.ctx.db)
+        after = self._bounds[page]
         self.ctx.ops.run(lambda: queue.fetch_page(db, flt, sort=sort, descending=desc,
                                                   after=after, limit=PAGE),
-                         success=lambda page: self._arrived(gen, page),
+                         success=lambda result: done(gen, result),
                          failure=lambda exc: self._fetch_failed(gen, exc))
 
-    def _arrived(self, generation: int, page: queue.QueuePage) -> None:
+    def _appended(self, generation: int, page: int, result: queue.QueuePage) -> None:
         if generation != self._generation:
             return
         self._busy = False
-        if page.rows:
-            start = len(self.rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
-            self.rows.extend(page.rows)
+        if result.rows:
+            start = len(self._ids)
+            self.beginInsertRows(QModelIndex(), start, start + len(result.rows) - 1)
+            self._ids.extend(r.id for r in result.rows)
+            self._keep(page, result.rows)
             self.endInsertRows()
-        self._after = page.next_after
-        self._more = page.next_after is not None
-        self.rows_arrived.emit(len(self.rows))
+        self._bounds.append(result.next_after)
+        self._more = result.next_after is not None
+        self.rows_arrived.emit(len(self._ids))
+
+    def _keep(self, page: int, rows: list[queue.QueueRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
 
     def _fetch_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self._busy = False
-            self._more = False
+            self._busy, self._more = False, False
+            self._pending.clear()
             self.failed.emit(exc)
 
-    def refresh(self) -> None:
-        """Re-read what is loaded (up to REFRESH_CAP rows) in place, keeping scroll and
-        selection when the same orders are still there; start over otherwise."""
-        if self._busy:
-            return
-        want = min(max(len(self.rows), PAGE), REFRESH_CAP)
-        gen, flt, sort, desc, db = (self._generation, self.flt, self.sort, self.descending,
-                                    self.ctx.db)
-        self._busy = True
-        self.ctx.ops.run(lambda: queue.fetch_page(db, flt, sort=sort, descending=desc,
-                                                  after=None, limit=want),
-                         success=lambda page: self._refreshed(gen, page),
-                         failure=lambda exc: self._fetch_failed(gen, exc))
+    def _reload(self, page: int) -> None:
+        if page not in self._pending and page < len(self._bounds) - 1:
+            self._pending.add(page)
+            self._read(page, lambda gen, result: self._reloaded(gen, page, result))
 
-    def _refreshed(self, generation: int, page: queue.QueuePage) -> None:
+    def _reloaded(self, generation: int, page: int, result: queue.QueuePage) -> None:
         if generation != self._generation:
             return
-        self._busy = False
-        old_ids = [r.id for r in self.rows[:len(page.rows)]]
-        if old_ids == [r.id for r in page.rows] and len(self.rows) <= REFRESH_CAP:
-            self.rows[:len(page.rows)] = page.rows
-            if page.rows:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(page.rows) - 1, len(COLUMNS) - 1))
+        self._pending.discard(page)
+        first = page * PAGE
+        size = min(PAGE, len(self._ids) - first)
+        rows = result.rows[:size]
+        self._keep(page, rows)
+        for i, r in enumerate(rows):
+            self._ids[first + i] = r.id
+        if size > 0:
+            self.dataChanged.emit(self.index(first, 0),
+                                  self.index(first + size - 1, len(COLUMNS) - 1))
+
+    def refresh(self) -> None:
+        """Re-read, in place, the pages used last (scroll position and selection stay);
+        the other cached pages are dropped and read again when seen."""
+        if not self._ids:
+            self.query(self.flt)
             return
-        self.beginResetModel()
-        self.rows = list(page.rows)
-        self._after, self._more = page.next_after, page.next_after is not None
-        self.endResetModel()
-        self.rows_arrived.emit(len(self.rows))
+        recent = list(self._pages)[-REFRESH_PAGES:]
+        for page in list(self._pages):
+            if page not in recent:
+                del self._pages[page]
+        for page in recent:
+            self._reload(page)
+
+    # -- rows -----------------------------------------------------------------------------------
+    def row_at(self, index: int) -> queue.QueueRow | None:
+        """The row at `index`, or None while its page is being read again."""
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            self._reload(page)
+            return None
+        self._pages.move_to_end(page)
+        offset = index - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def id_at(self, index: int) -> int:
+        return self._ids[index]
+
+    @property
+    def rows(self) -> list[queue.QueueRow]:
+        """The rows held in memory, in queue order (at most CACHE_PAGES pages)."""
+        return [r for page in sorted(self._pages) for r in self._pages[page]]
 
     # -- presentation -------------------------------------------------------------------------
-    def row_at(self, index: int) -> queue.QueueRow:
-        return self.rows[index]
-
     def _text(self, row: queue.QueueRow, field: str) -> str:
         value = getattr(row, field)
         if value is None:
