@@ -28,7 +28,7 @@ class AuditEvent(Base):
     """Who did what, when, from where: the order timeline is built from these."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_entity", "entity", "entity_id"), sa.Index("ix_audit_events_entity_action_at", "entity", "action", "at"))
+    __table_args__ = (sa.Index("ix_audit_events_entity", "entity", "entity_id"), sa.Index("ix_audit_events_entity_action_at", "entity", "action", "at", "order_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
