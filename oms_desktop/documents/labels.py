@@ -101,7 +101,7 @@ def _draw(c: Canvas, label: LabelData, dpi: int, fonts: tuple[str, str]) -> None
         c.line(MARGIN, y, width - MARGIN, y)
         c.setFont(bold, 9)
         c.drawString(MARGIN, y - 12, "SSCC")
-        _barcode(c, gs1_128_modules("00" + label.sscc), y=MARGIN + 14, height=snap(80, dpi),
+        _barcode(c, gs1_128_modules("00" + label.sscc), y=MARGIN + 14, height=snap(72, dpi),
                  dpi=dpi, most_dots=3, caption=sscc_human(label.sscc), font=bold)
 
 

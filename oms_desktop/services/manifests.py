@@ -110,3 +110,43 @@ def manifests(db: Database, *, carrier: str | None = None, day: date | None = No
         return [ManifestView(m.id, m.carrier, m.ship_day, counts.get(m.id, 0), m.packages,
                              m.total_cost, m.carrier_ref, m.document)
                 for m in uow.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    shipment_id: int
+    order: str
+    ship_to: str
+    status: str
+    carrier: str | None
+    service: str | None
+    tracking_number: str | None
+    tracking_status: str | None
+    ship_day: date | None
+    cost: Decimal | None
+    manifested: bool
+
+
+def board(db: Database, *, day: date | None = None) -> list[BoardRow]:
+    """The shipping screen's day: every packed shipment (labelled or not) and every shipment
+    whose label belongs to `day` (today's ship day by default), oldest first."""
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        day = day or ship_day(s, "default")
+        labelled = sa.select(ShippingLabel.shipment_id).where(
+            ShippingLabel.voided_at.is_(None), ShippingLabel.ship_day == day)
+        shipments = s.scalars(sa.select(Shipment).where(sa.or_(
+            Shipment.status == ShipmentStatus.packed, Shipment.id.in_(labelled)))
+            .order_by(Shipment.id)).all()
+        labels = {l.shipment_id: l for l in s.scalars(sa.select(ShippingLabel).where(
+            ShippingLabel.voided_at.is_(None),
+            ShippingLabel.shipment_id.in_([x.id for x in shipments])))}
+        return [_board_row(x, labels.get(x.id)) for x in shipments]
+
+
+def _board_row(shipment: Shipment, label: ShippingLabel | None) -> BoardRow:
+    return BoardRow(shipment.id, shipment.order.number, shipment.order.ship_name or "",
+                    shipment.status.value, shipment.carrier, shipment.service,
+                    shipment.tracking_number, shipment.tracking_status,
+                    label.ship_day if label else None, label.cost if label else None,
+                    bool(label and label.manifest_id))
