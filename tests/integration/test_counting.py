@@ -122,3 +122,16 @@ def test_an_approved_count_takes_no_more_scans_and_leaves_the_open_list(world):
     with pytest.raises(ValidationError, match="approved, not open"):
         _scan(world, count, "WH1-A-03")
     assert counting.open_counts(world, actor=PACKER) == []
+
+
+def test_a_count_runs_headless_from_the_command_line(world, capsys):
+    from oms_desktop.cli import main
+    url = world.url
+    assert main(["count", "start", "WH1-A-01", "--db", url]) == 0
+    assert "COUNT-1  open  bins not counted: WH1-A-01" in capsys.readouterr().out
+    assert main(["count", "set", "COUNT-1", "WH1-A-01", "SKU-1", "9", "--db", url]) == 0
+    assert main(["count", "approve", "COUNT-1", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "COUNT-1  approved" in out and "-1" in out
+    assert _on_hand(world, "SKU-1", "WH1-A-01") == 9
+    assert main(["count", "show", "nope", "--db", url]) == 1
