@@ -85,6 +85,7 @@ class SmtpConfig:
     sender: str
     username: str | None
     timeout: float
+    ca_file: str | None = None  # a private CA to trust besides the system's
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -251,7 +252,8 @@ def smtp_config(session: Session) -> SmtpConfig:
         raise OmsError(f"smtp.security must be starttls, ssl or none, not {security!r}")
     port = settings.get(session, "smtp.port", {"ssl": 465, "starttls": 587}.get(security, 25))
     return SmtpConfig(host, int(port), security, sender, settings.get(session, "smtp.username"),
-                      float(settings.get(session, "smtp.timeout", 20)))
+                      float(settings.get(session, "smtp.timeout", 20)),
+                      settings.get(session, "smtp.ca_file"))
 
 
 def smtp_password(username: str) -> str:
@@ -292,7 +294,10 @@ class _Connection:
         self.smtp.send_message(message)
 
     def _open(self) -> smtplib.SMTP:
-        c, context = self.config, ssl.create_default_context()
+        c = self.config
+        context = ssl.create_default_context()
+        if c.ca_file:
+            context.load_verify_locations(cafile=c.ca_file)
         if c.security == "ssl":
             smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=context)
         else:

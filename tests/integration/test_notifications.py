@@ -1,5 +1,6 @@
 import email
 import socket
+import ssl
 from datetime import timedelta
 from decimal import Decimal
 from email import policy as email_policy
@@ -296,3 +297,54 @@ def test_the_command_line_sends_what_is_pending(world, mailbox, capsys):
     assert main(["notifications", "list", "--db", world.url]) == 0
     assert "order_confirmation" in capsys.readouterr().out
     assert len(mailbox.messages) == 1
+
+
+@pytest.fixture
+def tls(tmp_path):
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    return context, str(ca_file)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_goes_over_tls_with_login_when_the_settings_say_so(world, port, tls, security):
+    context, ca_file = tls
+    box = Mailbox()
+    # aiosmtpd does not count implicit TLS as TLS for its AUTH guard, so it is lifted there
+    extra = ({"tls_context": context, "require_starttls": True} if security == "starttls"
+             else {"ssl_context": context, "auth_require_tls": False})
+    controller = Controller(box, hostname="127.0.0.1", port=port,
+                            authenticator=box.authenticate, **extra)
+    controller.start()
+    try:
+        settings.write(world, actor=MANAGER, key="smtp.security", value=security)
+        settings.write(world, actor=MANAGER, key="smtp.ca_file", value=ca_file)
+        make_order(world, "T1", publish_as=SYNC)
+        report = notifications.send_pending(world)
+        assert report == notifications.SendReport(1, 0, 0), outbox_rows(world)[0]["last_error"]
+    finally:
+        controller.stop()
+    assert [m["Subject"] for m in box.messages] == ["Your order T1 is confirmed"]
+    assert box.logins == [("shop", True)]
+
+
+def test_an_untrusted_certificate_is_refused_and_the_mail_waits(world, port, tls):
+    context, _ = tls
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=context,
+                            require_starttls=True, authenticator=box.authenticate)
+    controller.start()
+    try:
+        settings.write(world, actor=MANAGER, key="smtp.security", value="starttls")
+        make_order(world, "T2", publish_as=SYNC)
+        assert notifications.send_pending(world) == notifications.SendReport(0, 1, 0)
+    finally:
+        controller.stop()
+    assert box.messages == [] and "CERTIFICATE_VERIFY_FAILED" in outbox_rows(world)[0][
+        "last_error"]
