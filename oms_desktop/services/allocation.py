@@ -17,16 +17,19 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import InsufficientStock, ValidationError
 from oms_desktop.model import (
-    SHIPPED_STATES, Actor, AuditEvent, Location, Order, OrderStatus, Reservation, ReservationStatus,
+    SHIPPED_STATES, Actor, Location, Order, OrderStatus, Reservation, ReservationStatus,
     Shipment, ShipmentLine, ShipmentStatus, StockLevel, utcnow,
 )
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import pipeline_data as data, stock_ops
 from oms_desktop.services.events import Event, publish
-from oms_desktop.services.pipeline_batch import audit_row, ids_in, run_batches
+from oms_desktop.services.pipeline_batch import ids_in, run_batches
 from oms_desktop.services.pipeline_results import (
-    BatchResult, OrderResult, ShipmentInfo, result,
+    BatchResult, OrderResult, ShipmentInfo, result, snap_result,
+)
+from oms_desktop.services.pipeline_writes import (
+    SHIPMENT_LINES, SHIPMENTS, Writes, insert_returning_ids,
 )
 from oms_desktop.storage import Database
 
@@ -34,7 +37,6 @@ ALLOCATABLE = (OrderStatus.verified, OrderStatus.in_fulfilment)
 SMALL = 16  # up to this many reservations, each goes through stock_ops.try_reserve
 LEVEL = StockLevel.__table__
 RESERVATION = Reservation.__table__
-AUDIT = AuditEvent.__table__
 
 
 class StockTaken(InsufficientStock):
@@ -43,7 +45,7 @@ class StockTaken(InsufficientStock):
 
 @dataclass
 class _Pick:
-    line: ShipmentLine
+    line: object  # a ShipmentLine or a _LineDraft: id, shipment_id, product_id
     level_id: int
     location_id: int
     quantity: int
@@ -51,13 +53,36 @@ class _Pick:
     sku: str = ""
 
 
+class _LineDraft:
+    def __init__(self, order_line_id: int, product_id: int, quantity: int):
+        self.id = self.shipment_id = None
+        self.order_line_id, self.product_id, self.quantity = order_line_id, product_id, quantity
+
+
+class _Draft:
+    """A shipment the batch will insert: assigned at a site, or waiting (a backorder)."""
+
+    def __init__(self, order, items, site_id: int | None = None):
+        self.id, self.order_id, self.location_id = None, order.id, site_id
+        self.status = ShipmentStatus.assigned if site_id else ShipmentStatus.waiting
+        self.carrier, self.service = order.carrier, order.service
+        self.lines = [_LineDraft(need.key[0], need.product_id, qty) for need, qty in items]
+
+    def row(self, now) -> dict:
+        return dict(order_id=self.order_id, location_id=self.location_id, status=self.status,
+                    carrier=self.carrier, service=self.service, created_at=now)
+
+
 @dataclass
 class _Pending:
-    order: Order
+    order: object
     plan: routing.Plan
-    legs: list[tuple[Shipment, routing.Leg]] = field(default_factory=list)
-    backorder: Shipment | None = None
+    legs: list[tuple[_Draft, routing.Leg]] = field(default_factory=list)
+    backorder: _Draft | None = None
     picks: list[_Pick] = field(default_factory=list)
+
+    def drafts(self) -> list[_Draft]:
+        return [d for d, _ in self.legs] + ([self.backorder] if self.backorder else [])
 
 
 def allocate_orders(db: Database, *, actor: Actor,
@@ -70,7 +95,7 @@ def allocate_orders(db: Database, *, actor: Actor,
 
 def allocate_in_session(session: Session, actor: Actor,
                         order_ids: list[int]) -> list[OrderResult]:
-    orders = data.load_orders(session, order_ids)
+    orders = data.load_snapshots(session, order_ids)
     run = _Allocation(session, actor, orders)
     skipped = {o.id: run.skip_reason(o) for o in orders}
     pending = [run.plan(o) for o in orders if skipped[o.id] is None]
@@ -79,16 +104,15 @@ def allocate_in_session(session: Session, actor: Actor,
 
 
 class _Allocation:
-    def __init__(self, session: Session, actor: Actor, orders: list[Order]):
+    def __init__(self, session: Session, actor: Actor, orders: list):
         self.session, self.actor = session, actor
         self.catalog = data.Catalog(session, orders)
         self.network = data.Network(session, self.catalog.stock_ids())
         self.covered = _covered(session, [o.id for o in orders])
         self.bin_left: dict[int, int] = {}
         self.done: dict[int, _Pending] = {}
-        self.audit_rows: list[dict] = []
 
-    def skip_reason(self, order: Order) -> str | None:
+    def skip_reason(self, order) -> str | None:
         if order.active_holds:
             return "Not allocated: on hold (" + ", ".join(
                 h.reason.value for h in order.active_holds) + ")"
@@ -96,45 +120,37 @@ class _Allocation:
             return f"Not allocated: the order is {order.status.value}"
         return None
 
-    def needs(self, order: Order) -> tuple[routing.Need, ...]:
+    def needs(self, order) -> tuple[routing.Need, ...]:
         out = []
         for line in order.lines:
             for pid, units in self.catalog.line_facts(line).needs():
                 left = units - self.covered.get((line.id, pid), 0)
                 if left > 0:
-                    out.append(routing.Need((line.id, pid), pid, left, self._sku(pid, line)))
+                    out.append(routing.Need((line.id, pid), pid, left, self.sku(pid, line)))
         return tuple(out)
 
-    def _sku(self, pid: int, line) -> str:
+    def sku(self, pid: int, line) -> str:
         product = self.catalog.products.get(pid)
         return product.sku if product else line.sku
 
-    def plan(self, order: Order) -> _Pending | None:
+    def plan(self, order) -> _Pending | None:
         needs = self.needs(order)
         if not needs:
             return None
         request = data.routing_request(order, needs, self.network)
         pending = _Pending(order, routing.route(request, self.network.sites, self.network.stock))
         for leg in pending.plan.legs:
-            shipment = self._shipment(order, leg.items)
-            pending.legs.append((shipment, leg))
-            for line, (need, qty) in zip(shipment.lines, leg.items):
-                pending.picks += self._pick_bins(leg.site_id, need, qty, line)
+            draft = _Draft(order, leg.items, leg.site_id)
+            pending.legs.append((draft, leg))
+            for line, (need, qty) in zip(draft.lines, leg.items):
+                pending.picks += self.pick_bins(leg.site_id, need, qty, line)
         if pending.plan.backorder:
-            pending.backorder = self._shipment(order, pending.plan.backorder)
+            pending.backorder = _Draft(order, pending.plan.backorder)
         self.done[order.id] = pending
         return pending
 
-    def _shipment(self, order: Order, items) -> Shipment:
-        shipment = Shipment(order_id=order.id, status=ShipmentStatus.waiting,
-                            carrier=order.carrier, service=order.service)
-        shipment.lines = [ShipmentLine(order_line_id=need.key[0], product_id=need.product_id,
-                                       quantity=qty) for need, qty in items]
-        self.session.add(shipment)
-        return shipment
-
-    def _pick_bins(self, site_id: int, need: routing.Need, quantity: int,
-                   line: ShipmentLine) -> list[_Pick]:
+    def pick_bins(self, site_id: int, need: routing.Need, quantity: int,
+                   line) -> list[_Pick]:
         """Take the units from the site's bins in walk order."""
         picks, left, product_id = [], quantity, need.product_id
         self.network.stock[(site_id, product_id)] -= quantity
@@ -153,31 +169,42 @@ class _Allocation:
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, pending: list[_Pending]) -> None:
-        self.session.flush()
-        picks = [pick for p in pending for pick in p.picks]
-        reserve(self.session, picks)
+        drafts = [d for p in pending for d in p.drafts()]
+        now = utcnow()
+        for draft, sid in zip(drafts, insert_returning_ids(
+                self.session, SHIPMENTS, [d.row(now) for d in drafts])):
+            draft.id = sid
+            for line in draft.lines:
+                line.shipment_id = sid
+        lines = [line for d in drafts for line in d.lines]
+        for line, lid in zip(lines, insert_returning_ids(self.session, SHIPMENT_LINES, [
+                dict(shipment_id=l.shipment_id, order_line_id=l.order_line_id,
+                     product_id=l.product_id, quantity=l.quantity, picked_qty=0, packed_qty=0)
+                for l in lines])):
+            line.id = lid
+        reserve(self.session, [pick for p in pending for pick in p.picks])
+        writes = Writes(self.actor)
         for p in pending:
-            self.audit_rows.append(audit_row(self.actor, p.order.id, "allocation", _detail(p)))
-            self._transitions(p)
-        if self.audit_rows:
-            self.session.execute(sa.insert(AUDIT), self.audit_rows)
+            self._transitions(p, writes)
+        writes.apply(self.session)
         for p in pending:
             publish(self.session, Event(
                 "order.allocated", self.actor, order_id=p.order.id,
                 product_ids=tuple(sorted({pk.line.product_id for pk in p.picks}))))
 
-    def _transitions(self, p: _Pending) -> None:
-        for shipment, leg in p.legs:
-            shipment.assign(self.session.get(Location, leg.site_id), by=self.actor)
+    def _transitions(self, p: _Pending, writes: Writes) -> None:
+        writes.decision(p.order.id, "allocation", _detail(p))
+        for draft, leg in p.legs:
+            writes.assign_event(p.order.id, draft.id, leg.site_code)
         if p.order.status == OrderStatus.verified:
-            p.order.start_fulfilment(by=self.actor)
+            writes.transition(p.order, "start_fulfilment")
 
-    def outcome(self, order: Order, skipped: str | None) -> OrderResult:
+    def outcome(self, order, skipped: str | None) -> OrderResult:
         p = self.done.get(order.id)
         if skipped or p is None:
-            return result(order, message=skipped or "Nothing left to allocate", ok=True)
-        return result(order, message=_message(p), shipments=_infos(p), why=p.plan.why,
-                      backordered=_units(p.plan.backorder))
+            return snap_result(order, message=skipped or "Nothing left to allocate")
+        return snap_result(order, message=_message(p), shipments=_infos(p), why=p.plan.why,
+                           backordered=_units(p.plan.backorder))
 
 
 def _covered(session: Session, order_ids: list[int]) -> dict[tuple[int, int], int]:
@@ -241,12 +268,13 @@ def reserve(session: Session, picks: list[_Pick]) -> None:
     for pick in picks:
         totals[pick.level_id] += pick.quantity
     c = LEVEL.c
-    for level_id, qty in totals.items():
-        done = session.execute(sa.update(LEVEL).where(c.id == level_id,
-                                                      c.on_hand - c.reserved >= qty)
-                               .values(reserved=c.reserved + qty))
-        if done.rowcount != 1:
-            raise StockTaken("Stock was taken by another workstation meanwhile; run again")
+    done = session.execute(
+        sa.update(LEVEL).where(c.id == sa.bindparam("level"),
+                               c.on_hand - c.reserved >= sa.bindparam("qty"))
+        .values(reserved=c.reserved + sa.bindparam("qty")),
+        [{"level": level, "qty": qty} for level, qty in totals.items()])
+    if done.rowcount != len(totals):  # the drivers report the sum over all rows
+        raise StockTaken("Stock was taken by another workstation meanwhile; run again")
     now = utcnow()
     session.execute(sa.insert(RESERVATION), [
         dict(stock_level_id=p.level_id, product_id=p.line.product_id,

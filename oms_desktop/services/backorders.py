@@ -63,7 +63,7 @@ def allocate_backorders(session: Session, actor: Actor, *,
 def _fill(session: Session, run: _Allocation, order: Order,
           waiting: Shipment) -> OrderResult | None:
     needs = tuple(routing.Need((l.order_line_id, l.product_id), l.product_id, l.quantity,
-                               run._sku(l.product_id, l.order_line)) for l in waiting.lines)
+                               run.sku(l.product_id, l.order_line)) for l in waiting.lines)
     plan = routing.route(data.routing_request(order, needs, run.network), run.network.sites,
                          run.network.stock)
     if not plan.legs:
@@ -96,20 +96,29 @@ def _take(session: Session, run: _Allocation, order: Order, waiting: Shipment,
     if len(plan.legs) == 1 and not plan.backorder:
         leg = plan.legs[0]
         picks = [pk for line, (need, qty) in zip(waiting.lines, leg.items)
-                 for pk in run._pick_bins(leg.site_id, need, qty, line)]
+                 for pk in run.pick_bins(leg.site_id, need, qty, line)]
         reserve(session, picks)
         waiting.assign(session.get(Location, leg.site_id), by=run.actor)
         return [(waiting, leg)]
-    legs = [(run._shipment(order, leg.items), leg) for leg in plan.legs]
+    legs = [(_shipment(session, order, leg.items), leg) for leg in plan.legs]
     session.flush()
     picks = [pk for shipment, leg in legs
              for line, (need, qty) in zip(shipment.lines, leg.items)
-             for pk in run._pick_bins(leg.site_id, need, qty, line)]
+             for pk in run.pick_bins(leg.site_id, need, qty, line)]
     reserve(session, picks)
     for shipment, leg in legs:
         shipment.assign(session.get(Location, leg.site_id), by=run.actor)
     _shrink(session, waiting, [item for _, leg in legs for item in leg.items])
     return legs
+
+
+def _shipment(session: Session, order: Order, items) -> Shipment:
+    shipment = Shipment(order_id=order.id, status=ShipmentStatus.waiting,
+                        carrier=order.carrier, service=order.service)
+    shipment.lines = [ShipmentLine(order_line_id=need.key[0], product_id=need.product_id,
+                                   quantity=qty) for need, qty in items]
+    session.add(shipment)
+    return shipment
 
 
 def _shrink(session: Session, waiting: Shipment, taken) -> None:

@@ -18,10 +18,11 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services import allocation, pipeline_data as data
 from oms_desktop.services.events import Event, publish
 from oms_desktop.services.lookup import location_by_code, order_by_ref
-from oms_desktop.services.pipeline_batch import audit_row, ids_in, run_batches
+from oms_desktop.services.pipeline_batch import ids_in, run_batches
 from oms_desktop.services.pipeline_results import (
-    BatchResult, CheckInfo, OrderResult, result, shipments_of,
+    BatchResult, CheckInfo, OrderResult, result, shipments_of, snap_result,
 )
+from oms_desktop.services.pipeline_writes import Writes
 from oms_desktop.storage import Database
 
 VERIFIABLE = (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold)
@@ -29,7 +30,6 @@ CHECK_OF_REASON = {"payment_pending": ("payment",), "credit_limit": ("payment",)
                    "address_invalid": ("address",), "out_of_stock": ("availability",),
                    "duplicate": ("duplicates",),
                    "shipping_restricted": ("destination", "products")}
-AUDIT = AuditEvent.__table__
 
 
 # -- verification ----------------------------------------------------------------------------
@@ -42,21 +42,20 @@ def verify_orders(db: Database, *, actor: Actor,
 
 
 def verify_in_session(session: Session, actor: Actor, order_ids: list[int]) -> list[OrderResult]:
-    """Session-level verification of a batch (for allocation, backorders and rules to reuse)."""
-    orders = data.load_orders(session, order_ids)
+    """Session-level verification of a batch (for edits, backorders and rules to reuse)."""
+    orders = data.load_snapshots(session, order_ids)
     run = _Verification(session, actor, orders)
     out = [run.one(order) for order in orders]
-    session.flush()
-    if run.audit_rows:
-        session.execute(sa.insert(AUDIT), run.audit_rows)
+    run.writes.apply(session)
     for event in run.events:
         publish(session, event)
     return out
 
 
 class _Verification:
-    def __init__(self, session: Session, actor: Actor, orders: list[Order]):
-        self.actor, self.audit_rows, self.events = actor, [], []
+    def __init__(self, session: Session, actor: Actor, orders: list):
+        self.actor, self.events = actor, []
+        self.writes = Writes(actor)
         self.rules = data.shipping_rules(session)
         self.fraud = data.fraud_config(session)
         self.catalog = data.Catalog(session, orders)
@@ -78,9 +77,9 @@ class _Verification:
         screening = self._screen(order) if decision.verdict != vf.REJECT else None
         before = (order.status, len(order.active_holds))
         self._record(order, outcomes, decision, screening)
-        _apply(order, decision, screening, self.actor)
+        _apply(order, decision, screening, self.writes)
         self._announce(order, before)
-        return result(order, message=_summary(order, decision, screening),
+        return snap_result(order, message=_summary(order, decision, screening),
                       checks=tuple(CheckInfo(o.check, o.verdict, o.reason, o.message)
                                    for o in outcomes),
                       fraud_signals=tuple(s.why for s in screening.signals) if screening else ())
@@ -107,6 +106,7 @@ class _Verification:
                                  self.history.names_at(order))
         screening = fraud.screen(facts, self.fraud)
         order.fraud_score = screening.score
+        self.writes.touch(order)
         return screening
 
     def _record(self, order, outcomes, decision, screening) -> None:
@@ -117,7 +117,7 @@ class _Verification:
             detail["fraud"] = {"score": screening.score, "threshold": screening.threshold,
                                "signals": [{"signal": s.name, "weight": s.weight, "why": s.why}
                                            for s in screening.signals]}
-        self.audit_rows.append(audit_row(self.actor, order.id, "verification", detail))
+        self.writes.decision(order.id, "verification", detail)
 
     def _announce(self, order: Order, before: tuple) -> None:
         if before != (order.status, len(order.active_holds)):
@@ -133,11 +133,12 @@ def _address(order: Order) -> vf.Address:
                       order.ship_region, order.ship_postal_code, order.ship_country)
 
 
-def _apply(order: Order, decision: vf.Decision, screening, actor: Actor) -> None:
+def _apply(order, decision: vf.Decision, screening, writes: Writes) -> None:
     """Reject cancels; holds are placed; automatic holds that no longer apply are released
     (manual and rule holds never are); an order without holds becomes verified."""
     if decision.verdict == vf.REJECT:
-        order.cancel(by=actor, reason="; ".join(o.message for o in decision.rejects))
+        writes.transition(order, "cancel",
+                          {"reason": "; ".join(o.message for o in decision.rejects)})
         return
     wanted = {o.reason: o.message for o in decision.holds}
     if screening is not None and screening.needs_review:
@@ -147,11 +148,11 @@ def _apply(order: Order, decision: vf.Decision, screening, actor: Actor) -> None
              and h.reason.value in vf.OWNED_REASONS and h.reason.value not in wanted}
     for reason, message in wanted.items():
         if reason not in held:
-            order.hold(HoldReason(reason), by=actor, note=message)
+            writes.hold(order, HoldReason(reason), message)
     if stale:
-        order.release(by=actor, reasons=stale)
+        writes.release(order, stale)
     if order.status == OrderStatus.new and not order.active_holds:
-        order.verify(by=actor)
+        writes.transition(order, "verify")
 
 
 def _summary(order: Order, decision: vf.Decision, screening) -> str:

@@ -59,4 +59,4 @@ def audit_row(actor: Actor, order_id: int, action: str, detail: dict,
     return dict(at=utcnow(), order_id=order_id, entity=entity,
                 entity_id=order_id if entity_id is None else entity_id, action=action,
                 actor_name=actor.name, actor_id=actor.user_id, station=actor.station,
-                source=actor.source, detail=detail)
+                source=actor.source, detail=detail, from_state=None, to_state=None)

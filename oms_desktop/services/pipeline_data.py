@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.model import (
-    SITE_KINDS, CustomerKind, FinancialStatus, KitComponent, Location, LocationKind, Order,
-    OrderStatus, Product, StockLevel, channel_locations,
+    SITE_KINDS, Customer, CustomerKind, FinancialStatus, KitComponent, Location, LocationKind,
+    Order, OrderHold, OrderLine, OrderStatus, Product, StockLevel, channel_locations,
 )
 from oms_desktop.policies import fraud, routing, verification
 from oms_desktop.services import settings
@@ -28,6 +28,63 @@ def load_orders(session: Session, order_ids: list[int]) -> list[Order]:
              .options(selectinload(Order.lines), selectinload(Order.holds),
                       selectinload(Order.customer)))
     return list(session.scalars(query))
+
+
+class Snap:
+    """A plain copy of a row (an order, a line, a hold, a customer): the batch pipeline reads
+    these with a few Core queries instead of building ORM objects."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+ORDER_COLUMNS = [getattr(Order, name) for name in (
+    "id", "number", "channel_id", "customer_id", "status", "financial_status", "total", "email",
+    "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_region", "ship_postal_code",
+    "ship_country", "billing_country", "requested_service", "carrier", "service",
+    "risk_level", "fraud_score", "placed_at", "pickup_location_id", "preferred_location_id",
+    "priority")]
+
+
+def _snaps(session: Session, query, **extra) -> list[Snap]:
+    result = session.execute(query)
+    keys = list(result.keys())
+    return [Snap(**dict(zip(keys, row)), **extra) for row in result] if not extra else \
+        [Snap(**dict(zip(keys, row)), **{k: v() for k, v in extra.items()}) for row in result]
+
+
+def load_snapshots(session: Session, order_ids: list[int]) -> list[Snap]:
+    """Orders with their lines, active holds and customer, in id order."""
+    session.flush()
+    orders = {o.id: o for o in _snaps(
+        session, sa.select(*ORDER_COLUMNS).where(Order.id.in_(order_ids)).order_by(Order.id),
+        lines=list, active_holds=list, customer=lambda: None)}
+    ids = list(orders)
+    if not ids:
+        return []
+    for line in _snaps(session, sa.select(
+            OrderLine.id, OrderLine.order_id, OrderLine.line_no, OrderLine.product_id,
+            OrderLine.sku, OrderLine.quantity).where(OrderLine.order_id.in_(ids))
+            .order_by(OrderLine.order_id, OrderLine.line_no)):
+        orders[line.order_id].lines.append(line)
+    for hold in _snaps(session, sa.select(
+            OrderHold.id, OrderHold.order_id, OrderHold.reason, OrderHold.manual,
+            OrderHold.note).where(OrderHold.order_id.in_(ids), OrderHold.released_at.is_(None))
+            .order_by(OrderHold.id)):
+        orders[hold.order_id].active_holds.append(hold)
+    _attach_customers(session, orders.values())
+    return list(orders.values())
+
+
+def _attach_customers(session: Session, orders) -> None:
+    wanted = {o.customer_id for o in orders if o.customer_id is not None}
+    if not wanted:
+        return
+    found = {c.id: c for c in _snaps(session, sa.select(
+        Customer.id, Customer.kind, Customer.payment_terms_days, Customer.credit_limit)
+        .where(Customer.id.in_(wanted)))}
+    for o in orders:
+        o.customer = found.get(o.customer_id)
 
 
 @dataclass(frozen=True)
@@ -85,6 +142,7 @@ class Network:
                 channel_id, frozenset()) | {location_id}
         self.bins: dict[tuple[int, int], list[Bin]] = defaultdict(list)
         self.stock: routing.Stock = defaultdict(int)
+        self._totals: dict[frozenset[int], dict[int, int]] = {}
         if product_ids:
             self._load_bins(session, product_ids)
 
@@ -103,14 +161,17 @@ class Network:
             self.stock[(row[2], row[3])] += row[4]
 
     def available_for(self, request: routing.Request) -> dict[int, int]:
-        """Units per product over the sites this order may ship from."""
+        """Units per product over the sites this order may ship from (as read at the start
+        of the batch: verification judges availability, allocation takes the units)."""
         pool, _ = routing.candidates(request, self.sites)
-        ids = {s.id for s in pool}
-        total: dict[int, int] = defaultdict(int)
-        for (site_id, pid), qty in self.stock.items():
-            if site_id in ids:
-                total[pid] += qty
-        return total
+        ids = frozenset(s.id for s in pool)
+        if ids not in self._totals:
+            total: dict[int, int] = defaultdict(int)
+            for (site_id, pid), qty in self.stock.items():
+                if site_id in ids:
+                    total[pid] += qty
+            self._totals[ids] = total
+        return self._totals[ids]
 
 
 def _sites(session: Session):
@@ -236,14 +297,20 @@ class History:
         who = self._who(customers, emails)
         near = sa.and_(who, Order.placed_at.between(min(placed) - window, max(placed) + window)) \
             if who is not None else sa.false()
-        query = (sa.select(Order).where(Order.status != OrderStatus.cancelled,
-                                        sa.or_(Order.number.in_(numbers), near))
-                 .options(selectinload(Order.lines)))
-        others = [verification.OtherOrder(
-            o.id, o.number, o.channel_id, _key(o.customer_id, o.email),
-            tuple(sorted((l.sku, l.quantity) for l in o.lines)), o.placed_at)
-            for o in session.scalars(query)]
-        return tuple(others)
+        rows = session.execute(
+            sa.select(Order.id, Order.number, Order.channel_id, Order.customer_id, Order.email,
+                      Order.placed_at)
+            .where(Order.status != OrderStatus.cancelled, sa.or_(Order.number.in_(numbers), near)))
+        found = {r.id: r for r in rows}
+        items: dict[int, list] = defaultdict(list)
+        if found:
+            for oid, sku, qty in session.execute(
+                    sa.select(OrderLine.order_id, OrderLine.sku, OrderLine.quantity)
+                    .where(OrderLine.order_id.in_(list(found)))):
+                items[oid].append((sku, qty))
+        return tuple(verification.OtherOrder(
+            r.id, r.number, r.channel_id, _key(r.customer_id, r.email),
+            tuple(sorted(items[r.id])), r.placed_at) for r in found.values())
 
     def candidates_for(self, order: Order) -> tuple[verification.OtherOrder, ...]:
         key = _key(order.customer_id, order.email)

@@ -74,6 +74,13 @@ def result(order: Order, *, message: str, ok: bool = True, **extra) -> OrderResu
                        holds=holds_of(order), fraud_score=order.fraud_score, **extra)
 
 
+def snap_result(order, *, message: str, ok: bool = True, **extra) -> OrderResult:
+    """The result of an order read as a snapshot (pipeline_data.Snap)."""
+    holds = tuple(HoldInfo(h.reason.value, h.note, h.manual, "") for h in order.active_holds)
+    return OrderResult(order.id, order.number, ok, order.status.value, message, holds=holds,
+                       fraud_score=order.fraud_score, **extra)
+
+
 def failure(order_id: int, number: str, message: str) -> OrderResult:
     return OrderResult(order_id, number, False, "unchanged", message)
 
