@@ -129,3 +129,18 @@ class PushResult:
 def high_water(*stamps: datetime | None) -> datetime | None:
     known = [s for s in stamps if s is not None]
     return max(known) if known else None
+
+
+def describe_error(exc: Exception, limit: int = 2000) -> str:
+    """One line a person can act on: which field, what is wrong, what was sent."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc']) or 'order'}: {e['msg']}"
+                 f" (got {e.get('input')!r:.60})" for e in exc.errors()]
+        text = "; ".join(parts)
+    elif isinstance(exc, KeyError):
+        text = f"missing field {exc.args[0]!r}"
+    else:
+        text = f"{exc}"
+    return text if len(text) <= limit else text[:limit] + "…"

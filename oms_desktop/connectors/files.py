@@ -15,6 +15,7 @@ from typing import Any, Iterator, Sequence
 from oms_desktop.connectors.base import Connector, SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
+    describe_error,
 )
 from oms_desktop.connectors.errors import ConnectorError
 from oms_desktop.connectors.file_formats import COUNTRY_NAMES, FIELDS, PRESETS, REQUIRED
@@ -74,7 +75,7 @@ class FileConnector(Connector):
             try:
                 page.orders.append(self.parse_order(raw))
             except Exception as exc:  # noqa: BLE001 - kept with the rows for a person
-                page.failures.append(Failure(raw, str(exc)[:2000], order_id or None,
+                page.failures.append(Failure(raw, describe_error(exc), order_id or None,
                                              page.high_water))
         return page
 

@@ -17,7 +17,7 @@ from oms_desktop.connectors import shopify_queries as Q
 from oms_desktop.connectors.base import Connector, SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
-    high_water,
+    describe_error, high_water,
 )
 from oms_desktop.connectors.errors import ConnectorError, PermanentForOrder, RateLimited
 from oms_desktop.connectors.http import Http
@@ -142,7 +142,7 @@ class ShopifyConnector(Connector):
             try:
                 page.orders.append(self.parse_order(node))
             except Exception as exc:  # noqa: BLE001 - stored with the payload for a person
-                page.failures.append(Failure(node, _reason(exc), node.get("id"),
+                page.failures.append(Failure(node, describe_error(exc), node.get("id"),
                                              _when(node.get("updatedAt"))))
         return page
 
@@ -329,11 +329,6 @@ def _address(a: dict | None) -> AddressDTO | None:
                       line2=a.get("address2") or None, city=a.get("city"),
                       region=a.get("provinceCode"), postal_code=a.get("zip"),
                       country=a.get("countryCodeV2"), phone=a.get("phone"))
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) < 2000 else text[:2000] + "…"
 
 
 def _chunks(items: list, size: int):

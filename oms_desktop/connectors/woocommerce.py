@@ -22,7 +22,7 @@ import httpx
 from oms_desktop.connectors.base import Connector, SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
-    high_water,
+    describe_error, high_water,
 )
 from oms_desktop.connectors.errors import ConnectorError, PermanentForOrder
 from oms_desktop.connectors.http import Http
@@ -124,7 +124,7 @@ class WooCommerceConnector(Connector):
             try:
                 page.orders.append(self.parse_order(raw))
             except Exception as exc:  # noqa: BLE001 - stored with the payload
-                page.failures.append(Failure(raw, str(exc)[:2000], _id(raw),
+                page.failures.append(Failure(raw, describe_error(exc), _id(raw),
                                              _gmt(raw.get("date_modified_gmt"))))
         return page
 

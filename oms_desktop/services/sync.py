@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.errors import ConnectorError
-from oms_desktop.connectors.dto import Page
+from oms_desktop.connectors.dto import Page, describe_error
 from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels import build_connector, channel_by_code, get_channel
@@ -230,7 +230,7 @@ def retry_errors(db: Database, *, actor: Actor, code: str,
         try:
             page.orders.append(connector.parse_order(json.loads(err.raw_payload)))
         except Exception as exc:  # noqa: BLE001 - the reason is stored for a person
-            _note_retry(db, err.id, str(exc))
+            _note_retry(db, err.id, describe_error(exc))
     counts = commit_page(db, info.id, page, actor=actor.via(f"retry:{code}"), run_id=None)
     connector.close()
     return counts

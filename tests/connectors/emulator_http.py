@@ -54,6 +54,7 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # a client killed mid-request
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                      daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"

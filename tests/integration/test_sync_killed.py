@@ -31,6 +31,12 @@ def start_sync(url: str) -> subprocess.Popen:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def wait_until(condition, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.03)
+
+
 def imported(db: Database) -> int:
     with db.uow(readonly=True) as uow:
         return uow.session.scalar(sa.select(sa.func.count()).select_from(Order))
@@ -60,20 +66,26 @@ def test_a_sync_killed_at_random_points_then_resumed_has_no_duplicates_and_no_ga
     emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()
     emu.latency = 0.02
     try:
-        for i in range(1500):
+        for i in range(600):
             emu.add_order(lines=[("SKU-1", 1 + i % 3, "12.50")],
                           updated_at=T0 + timedelta(seconds=37 * i))
         monkeypatch.setenv("OMS_SECRET_SHOP_ACCESS_TOKEN", TOKEN)
         channels.save_channel(db, actor=SYSTEM, kind="shopify", name="shop", code="shop",
-                              values={"shop_url": emu.url, "page_size": 50})
+                              values={"shop_url": emu.url, "page_size": 25})
         partial = []
-        for _ in range(4):
+        for round_no in range(4):
             proc = start_sync(db_url)
-            time.sleep(rng.uniform(0.3, 4.0))
+            if round_no == 0:  # anywhere, start-up included
+                time.sleep(rng.uniform(0.2, 2.0))
+            else:  # somewhere in the middle of the import
+                target = rng.randint(partial[-1] + 1, len(emu.orders) - 60)
+                wait_until(lambda: imported(db) >= target or proc.poll() is not None)
+                time.sleep(rng.uniform(0, 0.3))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             partial.append(imported(db))
             change_the_shop(emu, rng)
+        assert all(0 < n < len(emu.orders) for n in partial[1:]), partial
         final = start_sync(db_url)
         out, err = final.communicate(timeout=120)
         assert final.returncode == 0, err.decode()
