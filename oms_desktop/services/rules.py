@@ -21,6 +21,7 @@ from oms_desktop.model import (
 from oms_desktop.policies import rules as policy
 from oms_desktop.policies.rule_conflicts import clashes
 from oms_desktop.policies.permissions import require
+from oms_desktop.services import notifications
 from oms_desktop.services.events import Event
 from oms_desktop.services.lookup import location_by_code
 from oms_desktop.services.rule_facts import ACTIVE, CHUNK, facts_for, load_facts, order_query
@@ -331,8 +332,6 @@ def _remove_tag(session, order: Order, change, by, _shipment) -> None:
 
 
 def _notify(session, order: Order, change, by, shipment_id) -> None:
-    from oms_desktop.services import notifications
-
     notifications.enqueue(session, change.after, order=order, shipment_id=shipment_id)
 
 

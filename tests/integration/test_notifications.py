@@ -348,3 +348,14 @@ def test_an_untrusted_certificate_is_refused_and_the_mail_waits(world, port, tls
         controller.stop()
     assert box.messages == [] and "CERTIFICATE_VERIFY_FAILED" in outbox_rows(world)[0][
         "last_error"]
+
+
+def test_two_stations_sending_at_once_deliver_each_mail_once(world, mailbox):
+    from concurrent.futures import ThreadPoolExecutor
+
+    for n in range(6):
+        make_order(world, f"P{n}", email=f"p{n}@example.com", publish_as=SYNC)
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: notifications.send_pending(world), range(2)))
+    assert sum(r.sent for r in reports) == 6
+    assert sorted(m["To"] for m in mailbox.messages) == [f"p{n}@example.com" for n in range(6)]

@@ -338,3 +338,19 @@ def test_the_database_filter_of_a_dry_run_never_drops_an_order_python_would_matc
     expected = sorted(f.number for f in everything if policy.matches(spec, f, today))
     assert sorted(f.number for f in filtered if policy.matches(spec, f, today)) == expected
     assert expected  # each condition matches some of the four orders
+
+
+def test_an_edited_rule_looks_at_every_order_afresh(world):
+    rules.create_rule(world, actor=MANAGER, name="Express by UPS", trigger="order_imported",
+                      conditions=[{"field": "service", "op": "equals", "value": "express"}],
+                      actions=[{"type": "set_shipping", "carrier": "ups", "service": "saver"}])
+    oid = make_order(world, "U1", service="express", publish_as=SYNC)
+    assert order(world, oid).service == "saver"
+
+    view = rules.update_rule(world, actor=MANAGER, name="Express by UPS", actions=[
+        {"type": "set_shipping", "carrier": "ups", "service": "express"}])
+    fire(world, "order.changed", SYNC, order_id=oid)
+
+    assert view.actions[0]["service"] == "express" and view.conditions == [
+        {"field": "service", "op": "equals", "value": "express"}]
+    assert (order(world, oid).carrier, order(world, oid).service) == ("ups", "express")
