@@ -559,3 +559,27 @@ def _order_cancel(emu, info, orderId, reason, refund, restock, notifyCustomer=No
 def _never(value) -> bool:
     """Every resolver here is synchronous: skip graphql-core's awaitable checks."""
     return False
+
+
+def main() -> None:
+    """`python -m tests.connectors.shopify_emulator --orders N`: serve a shop with N orders in
+    its own process (benchmarks: the remote side must not share our interpreter's GIL) until
+    stdin closes; the first line printed is the base URL."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orders", type=int, default=0)
+    args = ap.parse_args()
+    emu = ShopifyEmulator(max_available=1e9, restore_rate=1e9).start()
+    start = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    for i in range(args.orders):
+        emu.add_order(lines=[("SKU-1", 1 + i % 3, "12.50"), ("SKU-2", 1, "3.99")],
+                      updated_at=start + timedelta(seconds=60 * i), email=f"buyer{i % 4000}@example.com")
+    print(emu.url, flush=True)
+    sys.stdin.read()
+    emu.stop()
+
+
+if __name__ == "__main__":
+    main()
