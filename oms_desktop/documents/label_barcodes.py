@@ -37,11 +37,11 @@ def module_for(modules: str, *, dpi: int, max_width: float, most_dots: int) -> f
 
 def draw_modules(canvas, modules: str, *, x: float, y: float, module: float,
                  height: float) -> float:
-    """The bars with their lower left corner at (x, y); returns the width drawn."""
-    path = canvas.beginPath()
-    for start, width in bar_runs(modules):
-        path.rect(x + start * module, y, width * module, height)
-    canvas.drawPath(path, stroke=0, fill=1)
+    """The bars with their lower left corner at (x, y), filled black, written as one run of
+    PDF `re` operators (a thousand labels' bars cost milliseconds); returns the width."""
+    bars = " ".join(f"{x + start * module:.3f} {y:.3f} {width * module:.3f} {height:.3f} re"
+                    for start, width in bar_runs(modules))
+    canvas.addLiteral(f"q 0 g {bars} f Q")
     return len(modules) * module
 
 

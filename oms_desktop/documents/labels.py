@@ -47,7 +47,7 @@ def collect(shipment: ShipmentDTO, *, tracking_number: str, carrier: str,
             for p in shipment.parcels]
 
 
-def _fonts() -> tuple[str, str]:
+def label_fonts() -> tuple[str, str]:
     """DejaVu Sans (any UTF-8 name) when installed, else the PDF base font."""
     if all(Path(f).exists() for f in _FONT_FILES):
         if "LabelSans" not in pdfmetrics.getRegisteredFontNames():
@@ -63,7 +63,7 @@ def render_pdf(labels: list[LabelData], *, dpi: int = 203) -> bytes:
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=PAGE, pageCompression=0)
     canvas.setTitle("Shipping labels")
-    fonts = _fonts()
+    fonts = label_fonts()
     for label in labels:
         _draw(canvas, label, dpi, fonts)
         canvas.showPage()

@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.label_barcodes import code128_modules, draw_modules
+from oms_desktop.documents.labels import label_fonts
 
 PAPER = {"A4": A4, "Letter": LETTER}
 ROW_H = 52.0
@@ -53,6 +54,11 @@ class ManifestData:
         return sum((r.cost for r in self.rows), Decimal(0))
 
 
+def _font(bold: bool = False) -> str:
+    """A font that prints any UTF-8 name (DejaVu Sans when installed)."""
+    return label_fonts()[1 if bold else 0]
+
+
 def render(data: ManifestData, *, paper: str = "A4") -> bytes:
     size = PAPER[paper]
     out = io.BytesIO()
@@ -73,14 +79,14 @@ def render(data: ManifestData, *, paper: str = "A4") -> bytes:
 
 def _header(c: Canvas, data: ManifestData, size, number: int, count: int) -> None:
     top = size[1] - MARGIN
-    c.setFont("Helvetica-Bold", 18)
+    c.setFont(_font(True), 18)
     c.drawString(MARGIN, top - 18, f"Manifest: {data.carrier.upper()}  {data.day:%a %d %b %Y}")
-    c.setFont("Helvetica", 10)
+    c.setFont(_font(), 10)
     closed = data.closed_at.strftime("%Y-%m-%d %H:%M")
     c.drawString(MARGIN, top - 36,
                  f"Shipper: {data.shipper}    Closed {closed} UTC by {data.closed_by}")
     c.drawRightString(size[0] - MARGIN, top - 36, f"Page {number} of {count}")
-    c.setFont("Helvetica-Bold", 9)
+    c.setFont(_font(True), 9)
     for x, text in ((MARGIN, "Shipment / order"), (MARGIN + 110, "Ship to / service"),
                     (MARGIN + 250, "Tracking")):
         c.drawString(x, top - 62, text)
@@ -90,7 +96,7 @@ def _header(c: Canvas, data: ManifestData, size, number: int, count: int) -> Non
 
 
 def _row(c: Canvas, row: ManifestRow, y: float) -> None:
-    c.setFont("Helvetica", 9)
+    c.setFont(_font(), 9)
     c.drawString(MARGIN, y, row.shipment)
     c.drawString(MARGIN, y - 12, row.order[:20])
     c.drawString(MARGIN + 110, y, row.ship_to[:26])
@@ -98,9 +104,9 @@ def _row(c: Canvas, row: ManifestRow, y: float) -> None:
     modules = code128_modules(row.tracking_number)
     module = min(1.0, 150 / len(modules))
     draw_modules(c, modules, x=MARGIN + 250, y=y - 20, module=module, height=26)
-    c.setFont("Helvetica", 7)
+    c.setFont(_font(), 7)
     c.drawString(MARGIN + 250, y - 29, row.tracking_number)
-    c.setFont("Helvetica", 9)
+    c.setFont(_font(), 9)
     right = MARGIN + 515
     c.drawRightString(right - 85, y, str(row.packages))
     c.drawRightString(right - 40, y, f"{row.weight_g / 1000:.2f} kg")
@@ -109,10 +115,10 @@ def _row(c: Canvas, row: ManifestRow, y: float) -> None:
 
 def _totals(c: Canvas, data: ManifestData, y: float) -> None:
     c.line(MARGIN, y + 14, MARGIN + 515, y + 14)
-    c.setFont("Helvetica-Bold", 11)
+    c.setFont(_font(True), 11)
     c.drawString(MARGIN, y, f"Shipments: {len(data.rows)}   Packages: {data.packages}   "
                             f"Weight: {data.weight_g / 1000:.2f} kg   "
                             f"Cost: {data.total_cost:.2f} {data.currency}")
-    c.setFont("Helvetica", 10)
+    c.setFont(_font(), 10)
     c.drawString(MARGIN, y - 40, "Received by driver: ______________________   "
                                  "Signature: ______________________   Time: ________")

@@ -4,6 +4,8 @@ written as start C + FNC1 (`>;>8`) + AI 00 + the 18 digits."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from oms_desktop.documents.label_barcodes import sscc_human
 from oms_desktop.documents.labels import LabelData
 
@@ -21,6 +23,8 @@ def code128_data(text: str) -> str:
 
 
 class _Writer:
+    """Lays a label out at 203-dpi coordinates, scaled to the printer's dots."""
+
     def __init__(self, dpi: int):
         self.scale = dpi / 203
         self.parts: list[str] = []
@@ -28,41 +32,58 @@ class _Writer:
     def d(self, value: float) -> int:
         return round(value * self.scale)
 
-    def text(self, x: int, y: int, size: int, text: str) -> None:
+    def text(self, x: int, y: int, size: int, key: str) -> None:
         self.parts.append(f"^FO{self.d(x)},{self.d(y)}^A0N,{self.d(size)},{self.d(size)}"
-                          f"^FH^FD{field_text(text)}^FS")
+                          f"^FH^FD{{{key}}}^FS")
 
     def box(self, x: int, y: int, w: int, h: int, t: int) -> None:
         self.parts.append(f"^FO{self.d(x)},{self.d(y)}^GB{self.d(w)},{self.d(h)},{self.d(t)}^FS")
 
-    def barcode(self, x: int, y: int, module: int, height: int, data: str, line: str) -> None:
+    def barcode(self, x: int, y: int, module: int, height: int, key: str, line: str) -> None:
         self.parts.append(f"^FO{self.d(x)},{self.d(y)}^BY{self.d(module)}"
-                          f"^BCN,{self.d(height)},{line},N,N^FH^FD{data}^FS")
+                          f"^BCN,{self.d(height)},{line},N,N^FH^FD{{{key}}}^FS")
 
 
-def render_one(label: LabelData, *, dpi: int = 203) -> str:
+SHIP_TO_LINES = 5
+
+
+@lru_cache(maxsize=32)
+def _template(dpi: int, with_sscc: bool, to_lines: int) -> str:
+    """The label's fixed commands for a dpi, with {named} slots for the data."""
     width, length = GEOMETRY[dpi]
     w = _Writer(dpi)
     w.parts += ["^XA", "^CI28", f"^PW{width}", f"^LL{length}", "^LH0,0"]
     w.box(30, 30, 752, 1158, 4)
-    w.text(50, 45, 24, "FROM: " + (label.ship_from[0] if label.ship_from else ""))
-    w.text(50, 75, 22, ", ".join(label.ship_from[1:4]))
+    w.text(50, 45, 24, "sender")
+    w.text(50, 75, 22, "sender_address")
     w.box(30, 130, 752, 4, 4)
-    w.text(50, 150, 34, "SHIP TO:")
-    for i, line in enumerate(label.ship_to[:5]):
-        w.text(50, 195 + i * 50, 44, line)
+    w.text(50, 150, 34, "ship_to_title")
+    for i in range(to_lines):
+        w.text(50, 195 + i * 50, 44, f"to{i}")
     w.box(30, 455, 752, 4, 4)
-    w.text(50, 475, 44, f"{label.carrier.upper()}  {label.service}")
-    w.text(50, 530, 26, f"Ref {label.reference}  Pkg {label.package}  Wt {label.weight}")
-    w.barcode(60, 575, 2, 180, code128_data(label.tracking_number), "Y")
-    if label.sscc:
+    w.text(50, 475, 44, "carrier")
+    w.text(50, 530, 26, "reference")
+    w.barcode(60, 575, 2, 180, "tracking", "Y")
+    if with_sscc:
         w.box(30, 810, 752, 4, 4)
-        w.text(50, 830, 28, "SSCC")
-        w.barcode(90, 870, 4, 230, ">;>800" + label.sscc, "N")
-        w.text(150, 1115, 36, sscc_human(label.sscc))
-    w.parts.append("^PQ1")
-    w.parts.append("^XZ")
+        w.text(50, 830, 28, "sscc_title")
+        w.barcode(90, 870, 4, 230, "sscc", "N")
+        w.text(150, 1115, 36, "sscc_text")
+    w.parts += ["^PQ1", "^XZ"]
     return "\n".join(w.parts) + "\n"
+
+
+def render_one(label: LabelData, *, dpi: int = 203) -> str:
+    to = [field_text(line) for line in label.ship_to[:SHIP_TO_LINES]]
+    values = {f"to{i}": line for i, line in enumerate(to)}
+    values.update(
+        sender="FROM: " + field_text(label.ship_from[0] if label.ship_from else ""),
+        sender_address=field_text(", ".join(label.ship_from[1:4])), ship_to_title="SHIP TO:",
+        carrier=field_text(f"{label.carrier.upper()}  {label.service}"),
+        reference=field_text(f"Ref {label.reference}  Pkg {label.package}  Wt {label.weight}"),
+        tracking=code128_data(label.tracking_number), sscc_title="SSCC",
+        sscc=">;>800" + (label.sscc or ""), sscc_text=sscc_human(label.sscc or "0" * 18))
+    return _template(dpi, bool(label.sscc), len(to)).format_map(values)
 
 
 def render(labels: list[LabelData], *, dpi: int = 203) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 
 class ZplPrinter:
@@ -30,6 +31,13 @@ class ZplPrinter:
         self._stop.set()
         self.thread.join(2)
         self.sock.close()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[str]:
+        """The labels once `count` have arrived (the sender does not wait for the printer)."""
+        deadline = time.monotonic() + timeout
+        while len(self.labels) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.labels
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -84,7 +84,7 @@ def test_a_label_is_bought_printed_retried_voided_and_the_day_closed(qtbot, desk
     press(qtbot, screen, Qt.Key_F3, lambda: "printed on Zebra-2" in screen.banner.text())
     screen.table.selectRow(0)
     press(qtbot, screen, Qt.Key_F4, lambda: "sent to Zebra-2" in screen.banner.text())
-    assert len(printer.labels) == 4 and printer.labels[3] == printer.labels[0]
+    assert len(printer.wait_for(4)) == 4 and printer.labels[3] == printer.labels[0]
 
     qtbot.waitUntil(lambda: screen.carrier.currentText() == "manual", timeout=5000)
     SHOTS.mkdir(parents=True, exist_ok=True)
