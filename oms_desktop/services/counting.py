@@ -118,12 +118,12 @@ def scan(db: Database, *, actor: Actor, count_id: int, code: str, bin: str | Non
     with db.uow() as uow:
         s = uow.session
         count = _open_count(s, count_id)
-        visited = _bin_of(count, code.strip())
+        visited = _bin_of(s, count, code.strip())
         if visited is not None:
             _mark_counted(visited, actor)
             uow.commit()
             return ScanResult(visited.location.code, None)
-        here = _current_bin(count, bin)
+        here = _current_bin(s, count, bin)
         line = _line(s, count, here, product_by_code(s, code.strip()))
         _mark_counted(here, actor)
         line.counted += quantity
@@ -142,7 +142,7 @@ def set_counted(db: Database, *, actor: Actor, count_id: int, bin: str, code: st
     with db.uow() as uow:
         s = uow.session
         count = _open_count(s, count_id)
-        here = _current_bin(count, bin)
+        here = _current_bin(s, count, bin)
         line = _line(s, count, here, product_by_code(s, code.strip()))
         _mark_counted(here, actor)
         line.counted = quantity
@@ -221,14 +221,15 @@ def _open_count(session: Session, count_id: int, *, lock: bool = False) -> Cycle
     return count
 
 
-def _bin_of(count: CycleCount, code: str) -> CountBin | None:
-    return next((b for b in count.bins if b.location.code == code), None)
+def _bin_of(session: Session, count: CycleCount, code: str) -> CountBin | None:
+    return session.scalar(sa.select(CountBin).join(Location, Location.id == CountBin.location_id)
+                          .where(CountBin.count_id == count.id, Location.code == code))
 
 
-def _current_bin(count: CycleCount, code: str | None) -> CountBin:
+def _current_bin(session: Session, count: CycleCount, code: str | None) -> CountBin:
     if code is None:
         raise ValidationError("Scan a bin of the count first")
-    found = _bin_of(count, code)
+    found = _bin_of(session, count, code)
     if found is None:
         raise ValidationError(f"{code} is not part of {count.label}")
     return found
@@ -240,12 +241,13 @@ def _mark_counted(count_bin: CountBin, actor: Actor) -> None:
 
 
 def _line(session: Session, count: CycleCount, here: CountBin, product: Product) -> CountLine:
-    line = next((ln for ln in count.lines if ln.location_id == here.location_id
-                 and ln.product_id == product.id), None)
+    line = session.scalar(sa.select(CountLine).where(
+        CountLine.count_id == count.id, CountLine.location_id == here.location_id,
+        CountLine.product_id == product.id))
     if line is None:
-        line = CountLine(location_id=here.location_id, product_id=product.id, expected=0,
-                         counted=0)
-        count.lines.append(line)
+        line = CountLine(count_id=count.id, location_id=here.location_id,
+                         product_id=product.id, expected=0, counted=0)
+        session.add(line)
         session.flush()
     return line
 

@@ -28,7 +28,7 @@ def open_dashboard(qtbot, db, **kwargs):
     qtbot.addWidget(screen)
     screen.resize(1280, 720)
     screen.show()
-    qtbot.waitUntil(lambda: screen.data is not None, timeout=5000)
+    qtbot.waitUntil(lambda: screen.data is not None, timeout=15000)
     return screen, ctx
 
 
@@ -68,11 +68,11 @@ def test_it_refreshes_itself_when_orders_change(qtbot, floor):
                               status=OrderStatus.new))
         uow.commit()
     ctx.changes.announce("orders")
-    qtbot.waitUntil(lambda: cards(screen)["open"] == "6", timeout=5000)
+    qtbot.waitUntil(lambda: cards(screen)["open"] == "6", timeout=15000)
 
 
 def test_f5_refreshes_by_hand(qtbot, floor):
     screen, _ = open_dashboard(qtbot, floor)
     before = screen.data
     qtbot.keyClick(screen.refresh_button, Qt.Key_F5)
-    qtbot.waitUntil(lambda: screen.data is not before, timeout=5000)
+    qtbot.waitUntil(lambda: screen.data is not before, timeout=15000)

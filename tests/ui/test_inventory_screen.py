@@ -37,7 +37,7 @@ def open_screen(qtbot, db, actor):
     screen.show()
     announced = []
     ctx.changes.changed.connect(announced.append)
-    qtbot.waitUntil(lambda: screen.locations.tree.topLevelItemCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.locations.tree.topLevelItemCount() == 1, timeout=15000)
     return screen, announced
 
 
@@ -57,7 +57,7 @@ def test_the_tree_shows_totals_summed_over_the_bins_below(qtbot, stocked):
     assert tree_row(screen, "WH1-A") == ["WH1-A", "zone", "16", "0", "16"]
     assert tree_row(screen, "ORG")[2] == "20"
     screen.locations.select("WH1-A-02")
-    qtbot.waitUntil(lambda: screen.locations.contents.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.locations.contents.rowCount() == 1, timeout=15000)
     assert screen.locations.contents.row(0).sku == "SKU-2"
 
 
@@ -66,7 +66,7 @@ def test_a_supervisor_adjusts_stock_through_the_dialog_with_keys(qtbot, stocked)
     qtbot.keyClick(screen, Qt.Key_2, Qt.AltModifier)
     assert screen.tabs.currentWidget() is screen.sku
     burst(qtbot, screen.sku.search, "SKU-1")
-    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 1, timeout=15000)
     qtbot.keyClick(screen.sku.levels_view, Qt.Key_F2)
     dialog = screen.sku.dialog
     assert dialog is not None and dialog.isVisible()
@@ -75,20 +75,20 @@ def test_a_supervisor_adjusts_stock_through_the_dialog_with_keys(qtbot, stocked)
     qtbot.keyClick(dialog.change, Qt.Key_A, Qt.ControlModifier)
     qtbot.keyClicks(dialog.change, "-3")
     qtbot.keyClick(dialog.change, Qt.Key_Return)
-    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=5000)
+    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=15000)
     assert _on_hand(stocked, "SKU-1", "WH1-A-01") == 7
     assert "by -3 (damaged)" in screen.sku.feedback.text()
     with stocked.uow(readonly=True) as uow:
         assert uow.session.scalar(sa.select(StockMove.reason_code).where(
             StockMove.reason == "adjustment")) == "damaged"
-    qtbot.waitUntil(lambda: screen.sku.levels.row(0).on_hand == 7, timeout=5000)
+    qtbot.waitUntil(lambda: screen.sku.levels.row(0).on_hand == 7, timeout=15000)
 
 
 def test_the_adjust_dialog_refuses_a_sign_that_contradicts_the_reason(qtbot, stocked):
     screen, _ = open_screen(qtbot, stocked, SUPERVISOR)
     screen.show_tab(screen.sku)
     screen.sku.show_sku("SKU-1")
-    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 1, timeout=15000)
     screen.sku.adjust()
     dialog = screen.sku.dialog
     qtbot.keyClicks(dialog.reason, "f")  # found adds units
@@ -110,12 +110,12 @@ def test_stock_is_moved_between_bins_from_the_sku_view(qtbot, stocked):
     screen, announced = open_screen(qtbot, stocked, PACKER)
     screen.show_tab(screen.sku)
     screen.sku.show_sku("036000291452")
-    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: screen.sku.levels.rowCount() == 2, timeout=15000)
     screen.sku.levels_view.selectRow(1)  # WH1-A-02 (after STORE1)
     qtbot.keyClick(screen.sku.levels_view, Qt.Key_F3)
     dialog = screen.sku.dialog
     burst(qtbot, dialog.target, "WH1-A-03")
-    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=5000)
+    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=15000)
     assert (_on_hand(stocked, "SKU-2", "WH1-A-02"), _on_hand(stocked, "SKU-2", "WH1-A-03")) \
         == (0, 6)
 
@@ -128,7 +128,7 @@ def test_goods_are_received_by_scanner_bursts(qtbot, stocked):
     for code in ["WH1-A-03", "4006381333931", "4006381333931", "036000291452",
                  "4006381333931"]:
         burst(qtbot, field, code)
-    qtbot.waitUntil(lambda: screen.receive.queue.idle, timeout=5000)
+    qtbot.waitUntil(lambda: screen.receive.queue.idle, timeout=15000)
     assert _on_hand(stocked, "SKU-1", "WH1-A-03") == 3
     assert _on_hand(stocked, "SKU-2", "WH1-A-03") == 1
     rows = {r.sku: (r.location, r.quantity) for r in screen.receive.received.rows}
@@ -141,7 +141,7 @@ def test_a_product_scanned_before_a_bin_is_refused_on_screen(qtbot, stocked):
     screen, _ = open_screen(qtbot, stocked, PACKER)
     screen.show_tab(screen.receive)
     burst(qtbot, screen.receive.scan, "SKU-1")
-    qtbot.waitUntil(lambda: "Scan a bin first" in screen.receive.feedback.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Scan a bin first" in screen.receive.feedback.text(), timeout=15000)
 
 
 def test_a_cycle_count_is_scanned_and_approved_by_a_supervisor(qtbot, stocked):
@@ -157,29 +157,29 @@ def test_a_cycle_count_is_scanned_and_approved_by_a_supervisor(qtbot, stocked):
     assert dialog.chosen() == ["WH1-A-01"]
     qtbot.keyClick(dialog.choices, Qt.Key_Return)
     qtbot.waitUntil(lambda: count.count_id is not None and count.lines.rowCount() == 1,
-                    timeout=5000)
+                    timeout=15000)
     for code in ["WH1-A-01"] + ["4006381333931"] * 8 + ["036000291452"]:
         burst(qtbot, count.scan, code)
-    qtbot.waitUntil(lambda: count.queue.idle and count.lines.rowCount() == 2, timeout=5000)
-    qtbot.waitUntil(lambda: "Every bin counted" in count.pending.text(), timeout=5000)
+    qtbot.waitUntil(lambda: count.queue.idle and count.lines.rowCount() == 2, timeout=15000)
+    qtbot.waitUntil(lambda: "Every bin counted" in count.pending.text(), timeout=15000)
     screen.activateWindow()  # the window manager's part once the dialog has closed
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=15000)
     variances = {(r[0].sku, r[0].variance) for r in count.lines.rows}
     assert variances == {("SKU-1", -2), ("SKU-2", 1)}
     qtbot.keyClick(count, Qt.Key_F9)
-    qtbot.waitUntil(lambda: "approved" in count.feedback.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "approved" in count.feedback.text(), timeout=15000)
     assert (_on_hand(stocked, "SKU-1", "WH1-A-01"), _on_hand(stocked, "SKU-2", "WH1-A-01")) \
         == (8, 1)
     assert {"stock"} in announced and stock.reconcile(stocked) == []
-    qtbot.waitUntil(lambda: count.counts.count() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: count.counts.count() == 0, timeout=15000)
 
 
 def test_a_scan_on_the_tree_selects_the_bin(qtbot, stocked):
     screen, _ = open_screen(qtbot, stocked, PACKER)
     screen.handle_scan("WH1-A-02")
-    qtbot.waitUntil(lambda: screen.locations.current_code() == "WH1-A-02", timeout=5000)
+    qtbot.waitUntil(lambda: screen.locations.current_code() == "WH1-A-02", timeout=15000)
     screen.handle_scan("036000291452")
-    qtbot.waitUntil(lambda: screen.sku.sku == "SKU-2", timeout=5000)
+    qtbot.waitUntil(lambda: screen.sku.sku == "SKU-2", timeout=15000)
     assert screen.tabs.currentWidget() is screen.sku
 
 
@@ -187,7 +187,7 @@ def test_the_screen_reloads_when_stock_changes_elsewhere(qtbot, stocked):
     screen, _ = open_screen(qtbot, stocked, PACKER)
     stock.receive(stocked, actor=PACKER, sku="SKU-1", location="WH1-A-03", quantity=5)
     screen._ctx.changes.announce("stock")
-    qtbot.waitUntil(lambda: tree_row(screen, "WH1-A")[2] == "21", timeout=5000)
+    qtbot.waitUntil(lambda: tree_row(screen, "WH1-A")[2] == "21", timeout=15000)
 
 
 def test_every_interactive_widget_has_an_accessible_name(qtbot, stocked):
@@ -211,12 +211,12 @@ def test_a_supervisor_accepts_a_replenishment_transfer_from_the_suggestions_tab(
     tab = screen.replenish
     screen.show_tab(tab)
     tab.check_button.click()
-    qtbot.waitUntil(lambda: tab.rows.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.rows.rowCount() == 1, timeout=15000)
     row = tab.rows.row(0)
     assert (row.kind, row.sku, row.location, row.source, row.quantity) == (
         "transfer", "SKU-1", "STORE1", "WH1", 6)
     tab.table.selectRow(0)
     qtbot.keyClick(tab.table, Qt.Key_F6)
-    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=5000)
+    qtbot.waitUntil(lambda: {"stock"} in announced, timeout=15000)
     assert "accepted: 6 × SKU-1 to STORE1" in tab.feedback.text()
     assert _on_hand(stocked, "SKU-1", "WH1-A-01") == 4

@@ -38,7 +38,7 @@ def open_rules(qtbot, db, actor=MANAGER):
     screen.resize(1200, 800)
     screen.show()
     screen.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen, timeout=15000)
     return screen
 
 
@@ -60,13 +60,13 @@ def test_a_manager_writes_a_rule_in_the_forms_and_previews_it(qtbot, shop):
     qtbot.keyClicks(action.params["carrier"], "dhl")
     qtbot.keyClicks(action.params["service"], "paket")
     qtbot.keyClick(screen.name, Qt.Key_S, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: saved(shop) == [("Germany ships DHL", False)], timeout=5000)
+    qtbot.waitUntil(lambda: saved(shop) == [("Germany ships DHL", False)], timeout=15000)
     [view] = rules.list_rules(shop)
     assert view.conditions == [{"field": "country", "op": "in", "value": ["DE", "AT"]}]
     assert view.actions == [{"type": "set_shipping", "carrier": "dhl", "service": "paket"}]
-    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=15000)
     qtbot.keyClick(screen.name, Qt.Key_F8)
-    qtbot.waitUntil(lambda: screen.preview.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: screen.preview.rowCount() == 2, timeout=15000)
     assert sorted(r.number for r in screen.preview.rows) == ["W-0", "W-1"]
     assert "2 match, 2 would change" in screen.summary.text()
 
@@ -76,13 +76,13 @@ def test_rules_are_reordered_and_enabled_from_the_keyboard(qtbot, shop):
         rules.create_rule(shop, actor=MANAGER, name=name, trigger="order_imported",
                           conditions=[], actions=[{"type": "hold"}], enabled=False)
     screen = open_rules(qtbot, shop)
-    qtbot.waitUntil(lambda: screen.list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: screen.list.count() == 2, timeout=15000)
     screen.list.setCurrentRow(0)
     qtbot.keyClick(screen.list, Qt.Key_Down, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: [n for n, _ in saved(shop)] == ["Second", "First"], timeout=5000)
-    qtbot.waitUntil(lambda: screen.list.currentRow() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: [n for n, _ in saved(shop)] == ["Second", "First"], timeout=15000)
+    qtbot.waitUntil(lambda: screen.list.currentRow() == 1, timeout=15000)
     qtbot.keyClick(screen.list, Qt.Key_Space)
-    qtbot.waitUntil(lambda: saved(shop) == [("Second", False), ("First", True)], timeout=5000)
+    qtbot.waitUntil(lambda: saved(shop) == [("Second", False), ("First", True)], timeout=15000)
 
 
 def test_an_invalid_rule_is_refused_with_the_reason_shown(qtbot, shop):
@@ -95,7 +95,7 @@ def test_an_invalid_rule_is_refused_with_the_reason_shown(qtbot, shop):
     condition.op.setCurrentText(">=")
     qtbot.keyClicks(condition.value, "lots")
     screen.save()
-    qtbot.waitUntil(lambda: "valid value" in screen.feedback.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "valid value" in screen.feedback.text(), timeout=15000)
     assert saved(shop) == []
 
 
@@ -103,7 +103,7 @@ def test_a_supervisor_can_read_the_rules_but_not_change_them(qtbot, shop):
     rules.create_rule(shop, actor=MANAGER, name="Hold all", trigger="order_imported",
                       conditions=[], actions=[{"type": "hold"}], enabled=False)
     screen = open_rules(qtbot, shop, actor=SUPERVISOR)
-    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: screen.list.count() == 1, timeout=15000)
     assert not screen.save_button.isEnabled() and not screen.new_button.isEnabled()
     assert not screen.list.item(0).flags() & Qt.ItemIsUserCheckable
     with pytest.raises(PermissionDenied, match="manager"):
