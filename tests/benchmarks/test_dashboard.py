@@ -4,7 +4,7 @@ bins. The dashboard is one background op; the figures go into the README."""
 
 import random
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from oms_desktop.model import Actor, Role, StockMove
-from oms_desktop.services import counting, stock
+from oms_desktop.services import stock
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.inventory import InventoryScreen

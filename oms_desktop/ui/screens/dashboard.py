@@ -54,7 +54,8 @@ class DashboardScreen(QWidget):
         self.cards = {key: FigureCard(*spec) for key, spec in CARDS.items()}
         self.by_status = BarChart("Orders by status", name="Orders by status chart",
                                   use_charts=use_charts, horizontal=True)
-        self.per_hour = BarChart("Packed and shipped per hour (last 12 hours)", name="Throughput per hour chart",
+        self.per_hour = BarChart("Packed and shipped per hour (last 12 hours)",
+                                 name="Throughput per hour chart",
                                  use_charts=use_charts)
         self.packers = RowTableModel(PACKER_COLUMNS, self)
         self.packers_view = make_table(self.packers, "Throughput per packer", stretch="Packer")

@@ -36,7 +36,8 @@ class LocationsTab(QWidget):
         self.tree.header().setStretchLastSection(False)
         self.tree.setUniformRowHeights(True)
         self.contents = RowTableModel(CONTENT_COLUMNS, self)
-        self.contents_view = make_table(self.contents, "Stock at the chosen location", stretch="Product")
+        self.contents_view = make_table(self.contents, "Stock at the chosen location",
+                                        stretch="Product")
         self.caption = QLabel("Choose a location", objectName="Muted")
         self._build()
         self.tree.currentItemChanged.connect(self._chosen)

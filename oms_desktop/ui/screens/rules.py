@@ -201,13 +201,14 @@ class RulesScreen(QWidget):
         db, actor = self._ctx.db, self._ctx.actor
         name, trigger = self.name.text().strip(), self.trigger.currentText()
         conditions, actions = self.conditions.data(), self.actions.data()
+        fields = dict(actor=actor, name=name, trigger=trigger, conditions=conditions,
+                      actions=actions)
         if self.editing is None:
-            fn = lambda: rules.create_rule(db, actor=actor, name=name, trigger=trigger,  # noqa: E731
-                                           conditions=conditions, actions=actions,
-                                           enabled=False)
+            def fn():
+                return rules.create_rule(db, enabled=False, **fields)
         else:
-            fn = lambda: rules.update_rule(db, actor=actor, name=name, trigger=trigger,  # noqa: E731
-                                           conditions=conditions, actions=actions)
+            def fn():
+                return rules.update_rule(db, **fields)
         self._write(fn, f"Saved {name}", then=lambda view: self._saved(view))
 
     def _saved(self, view: rules.RuleView) -> None:

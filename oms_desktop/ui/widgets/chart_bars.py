@@ -7,7 +7,9 @@ from typing import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 SERIES_COLOURS = ["#1f6feb", "#12b76a", "#f79009", "#b42318", "#7a5af8", "#667085"]
 
