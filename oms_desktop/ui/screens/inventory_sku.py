@@ -107,6 +107,8 @@ class SkuTab(QWidget):
                           failure=lambda e: show_error(self, e))
 
     def reload(self) -> None:
+        if self.search.text().strip():
+            self._search_now()
         if self.sku:
             self.show_sku(self.sku)
 
