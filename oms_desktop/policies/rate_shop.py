@@ -63,9 +63,8 @@ def arrival(ship_day: date, days: int | None) -> date | None:
     return day
 
 
-def _level_days(level: str | None) -> int | None:
-    return SERVICE_LEVELS.get(level.lower().replace(" ", "_").replace("-", "_")) \
-        if level else None
+def _level_key(level: str) -> str:
+    return level.lower().replace(" ", "_").replace("-", "_")
 
 
 def why_not(option: RateOption, req: Requirement, arrives: date | None) -> str | None:
@@ -74,10 +73,11 @@ def why_not(option: RateOption, req: Requirement, arrives: date | None) -> str |
         return f"carrier forced to {req.carrier}"
     if req.service and req.service.lower() not in option.service.lower():
         return f"service forced to {req.service}"
-    most = _level_days(req.service_level)
-    if req.service_level and req.service_level.lower() not in SERVICE_LEVELS \
+    level = _level_key(req.service_level) if req.service_level else None
+    if level and level not in SERVICE_LEVELS \
             and req.service_level.lower() not in option.service.lower():
         return f"not the requested service {req.service_level}"
+    most = SERVICE_LEVELS.get(level) if level else None
     if most is not None and (option.estimated_days is None or option.estimated_days > most):
         return f"slower than {req.service_level} ({most} days)"
     if req.deliver_by and (arrives is None or arrives > req.deliver_by):

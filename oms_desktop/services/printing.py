@@ -73,10 +73,12 @@ def print_document(db: Database, *, actor: Actor, title: str, content: bytes, fm
     return _deliver(db, job_id, None)
 
 
-def print_label(db: Database, *, actor: Actor, shipment_id, printer: PrinterProfile
-                ) -> PrintJobView:
-    """Print (or reprint) the shipment's current label, exactly the stored bytes."""
+def print_label(db: Database, *, actor: Actor, shipment_id,
+                printer: PrinterProfile | None = None) -> PrintJobView:
+    """Print (or reprint) the shipment's current label, exactly the stored bytes, on the
+    given printer or this station's label printer (devices.printing.load_station)."""
     require(actor, "shipping.label")
+    printer = printer or _station_label_printer()
     with db.uow(readonly=True) as uow:
         shipment = shipment_by_ref(uow.session, shipment_id)
         label = active_label(uow.session, shipment.id)
@@ -86,6 +88,15 @@ def print_label(db: Database, *, actor: Actor, shipment_id, printer: PrinterProf
         content, fmt, label_id = label.content, label.format, label.id
     return print_document(db, actor=actor, title=title, content=content, fmt=fmt,
                           printer=printer, kind="label", label_id=label_id)
+
+
+def _station_label_printer() -> PrinterProfile:
+    from oms_desktop.devices.printing import load_station, profiles_path
+
+    printer = load_station().label
+    if printer is None:
+        raise PrinterError(f"No label printer is set up for this station ({profiles_path()})")
+    return printer
 
 
 def retry(db: Database, *, actor: Actor, job_id: int,

@@ -304,9 +304,9 @@ def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:
         return shipment.status.value
 
 
-def print_label(db: Database, *, actor: Actor, shipment_id, printer) -> "object":
-    """Queue the shipment's current label for a printer profile and send it (see
-    services/printing.py); returns the PrintJobView."""
+def print_label(db: Database, *, actor: Actor, shipment_id, printer=None):
+    """Queue the shipment's current label for a printer profile (default: the station's label
+    printer) and send it; returns the PrintJobView (see services/printing.py)."""
     from oms_desktop.services import printing
 
     return printing.print_label(db, actor=actor, shipment_id=shipment_id, printer=printer)

@@ -99,3 +99,19 @@ def test_a_cups_raw_queue_gets_the_bytes_through_lp(world, tmp_path, monkeypatch
     assert job.state == "sent"
     assert out.read_bytes() == label.content
     assert (tmp_path / "args").read_text().split() == ["-d", "zebra", "-o", "raw"]
+
+
+def test_without_a_printer_the_stations_label_printer_is_used(world, printer, tmp_path,
+                                                              monkeypatch):
+    from oms_desktop.devices.printing import PrinterError, StationPrinters, save_station
+
+    path = tmp_path / "printers.json"
+    monkeypatch.setenv("OMS_PRINTERS_FILE", str(path))
+    sid = packed_shipment(world)
+    label = shipping.create_label(world, actor=PACKER, shipment_id=sid, fmt="zpl")
+    with pytest.raises(PrinterError, match="No label printer"):
+        shipping.print_label(world, actor=PACKER, shipment_id=sid)
+    save_station(StationPrinters(zebra(printer.port), None))
+    assert shipping.print_label(world, actor=PACKER, shipment_id=sid).state == "sent"
+    printer.wait_for(1)
+    assert printer.received == label.content

@@ -5,7 +5,7 @@ F8 close out, F9 poll tracking, F10 retry the selected print job."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
@@ -23,6 +23,7 @@ SHIPMENT_COLUMNS = ("Shipment", "Order", "Ship to", "Carrier", "Service", "State
 RATE_COLUMNS = ("", "Carrier", "Service", "Amount", "Days", "Arrives", "Left out because")
 EXCEPTION_COLUMNS = ("Shipment", "Order", "Carrier", "Tracking", "Status", "Message", "When")
 JOB_COLUMNS = ("Job", "Document", "Printer", "State", "Tries", "Error")
+POLL_MINUTES = 30  # tracking is polled in the background while the screen is open
 STATE_COLOURS = {"packed": "#fef3c7", "shipped": "#dbeafe", "delivered": "#dcfce7",
                  "failed": "#fee2e2", "sent": "#dcfce7", "queued": "#f3f4f6"}
 
@@ -76,6 +77,10 @@ class ShippingScreen(QWidget):
                           ("F9", self.poll_tracking), ("F10", self.retry_job)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.WidgetWithChildrenShortcut)
         ctx.changes.changed.connect(self._changed)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MINUTES * 60_000)
+        self.poll_timer.timeout.connect(self.poll_tracking)
+        self.poll_timer.start()
         self.refresh()
 
     @staticmethod
