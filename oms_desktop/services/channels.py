@@ -17,6 +17,7 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Channel, Location, SyncCursor, SyncError, SyncRun
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import credentials
+from oms_desktop.services import settings as shared
 from oms_desktop.storage import Database
 
 
@@ -42,6 +43,7 @@ class ChannelInfo:
     last_run: str | None
     last_run_at: datetime | None
     open_errors: int
+    schedule_minutes: int = 0
 
 
 def connector_kinds() -> tuple[list[ConnectorInfo], dict[str, str]]:
@@ -131,7 +133,8 @@ def _info(session: Session, channel: Channel) -> ChannelInfo:
     return ChannelInfo(channel.id, channel.code, channel.name, channel.kind, channel.active,
                        dict(channel.settings or {}), secrets_set,
                        tuple(sorted(l.code for l in channel.locations)), channel.safety_buffer,
-                       cursor, last[0] if last else None, last[1] if last else None, errors)
+                       cursor, last[0] if last else None, last[1] if last else None, errors,
+                       int(shared.get(session, _schedule_key(channel.code), 0) or 0))
 
 
 def get_channel(db: Database, code: str) -> ChannelInfo:
@@ -159,3 +162,19 @@ def test_channel(db: Database, *, actor: Actor, code: str) -> str:
         return connector.test_connection()
     finally:
         connector.close()
+
+
+def _schedule_key(code: str) -> str:
+    return f"channels.{code}.schedule_minutes"
+
+
+def set_schedule(db: Database, *, actor: Actor, code: str, minutes: int) -> None:
+    """Sync (orders, pushes, stock) every `minutes` on the station that runs the schedule;
+    0 turns it off."""
+    require(actor, "channels.manage")
+    if minutes < 0:
+        raise ValidationError("The schedule cannot be negative")
+    with db.uow() as uow:
+        channel_by_code(uow.session, code)
+        shared.put(uow.session, _schedule_key(code), minutes)
+        uow.commit()

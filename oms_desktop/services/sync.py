@@ -59,31 +59,36 @@ def channel_lock(code: str) -> threading.Lock:
         return _locks.setdefault(code, threading.Lock())
 
 
+def _direct(fn: Callable[[], object]) -> object:
+    return fn()
+
+
 def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
-                connector: Connector | None = None,
-                progress: Progress | None = None) -> SyncResult:
+                connector: Connector | None = None, progress: Progress | None = None,
+                run_db: Callable[[Callable[[], object]], object] = _direct) -> SyncResult:
     """Run one sync of a channel's orders. A failure is logged in the run and returned
-    (status "failed"), not raised, so a scheduled run never dies silently."""
+    (status "failed"), not raised, so a scheduled run never dies silently. `run_db` runs
+    each database step (the UI passes its database worker; network calls stay here)."""
     require(actor, "channels.sync")
     with channel_lock(code):
-        info = get_channel(db, code)
-        run_id, since = _start(db, info.id, full)
+        info = run_db(lambda: get_channel(db, code))
+        run_id, since = run_db(lambda: _start(db, info.id, full))
         started = time.perf_counter()
         counts, error = Counts(), None
         try:
             connector = connector or build_connector(info)
             _pull(db, info.id, connector, since, run_id, actor.via(f"sync:{code}"), counts,
-                  progress)
+                  progress, run_db)
         except ConnectorError as exc:
             error = str(exc)
         except Exception as exc:
-            _finish(db, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
+            run_db(lambda: _finish(db, run_id, counts, "failed", f"{type(exc).__name__}: {exc}"))
             raise
         finally:
             if connector is not None:
                 connector.close()
         status = "failed" if error else "ok"
-        _finish(db, run_id, counts, status, error)
+        run_db(lambda: _finish(db, run_id, counts, status, error))
         return SyncResult(info.code, run_id, status, counts.fetched, counts.created,
                           counts.updated, counts.unchanged, counts.failed, counts.flagged,
                           round(time.perf_counter() - started, 3), error)
@@ -107,9 +112,11 @@ def _start(db: Database, channel_id: int, full: bool) -> tuple[int, datetime | N
 
 
 def _pull(db: Database, channel_id: int, connector: Connector, since: datetime | None,
-          run_id: int, actor: Actor, counts: Counts, progress: Progress | None) -> None:
+          run_id: int, actor: Actor, counts: Counts, progress: Progress | None,
+          run_db: Callable) -> None:
     for page in prefetched(connector.fetch_orders(since)):
-        counts.add(commit_page(db, channel_id, page, actor=actor, run_id=run_id))
+        counts.add(run_db(lambda: commit_page(db, channel_id, page, actor=actor,
+                                              run_id=run_id)))
         if progress is not None:
             progress(counts, f"{counts.fetched} orders fetched")
 
@@ -249,3 +256,33 @@ def sync_all(db: Database, *, actor: Actor = SYSTEM, full: bool = False) -> list
         codes = uow.session.scalars(sa.select(Channel.code).where(Channel.active)
                                     .order_by(Channel.code)).all()
     return [sync_orders(db, actor=actor, code=c, full=full) for c in codes]
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    status: str
+    full: bool
+    fetched: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 1)
+
+
+def recent_runs(db: Database, code: str, limit: int = 20) -> list[RunView]:
+    with db.uow(readonly=True) as uow:
+        channel = channel_by_code(uow.session, code)
+        rows = uow.session.scalars(sa.select(SyncRun).where(SyncRun.channel_id == channel.id)
+                                   .order_by(SyncRun.id.desc()).limit(limit))
+        return [RunView(r.id, r.status, r.full, r.fetched, r.created, r.updated, r.unchanged,
+                        r.failed, r.started_at, r.finished_at, r.error) for r in rows]
