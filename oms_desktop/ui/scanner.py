@@ -68,7 +68,7 @@ class ScanFilter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.KeyPress:
             return False
-        now = time.monotonic() * 1000
+        now = self._stamp(event)
         if event.key() in _ENDS and self._held:
             return self._end(now)
         if not _is_text(event):
@@ -80,6 +80,14 @@ class ScanFilter(QObject):
         self._last = now
         self._timer.start(self.gap_ms + 1)
         return True
+
+    def _stamp(self, event: QKeyEvent) -> float:
+        """When the key was pressed: the window system's timestamp, so a busy GUI thread
+        does not split a burst; synthetic events (tests) carry none and use the clock."""
+        stamp = event.timestamp()
+        if stamp:
+            return float(stamp)
+        return time.monotonic() * 1000
 
     def _end(self, now: float) -> bool:
         """Enter/Tab after held keys: a scan if it came in time and is long enough."""
