@@ -116,6 +116,24 @@ def send_tcp(profile: PrinterProfile, data: bytes) -> None:
                            f"{exc.strerror or exc}") from exc
 
 
+def host_status(profile: PrinterProfile) -> str:
+    """Ask a network ZPL printer for its host status (`~HS`): the first STX…ETX string it
+    answers with, or PrinterError when it does not answer."""
+    if profile.kind != "zpl_tcp" or not profile.host:
+        raise PrinterError(f"{profile.describe()} cannot be asked for its status")
+    try:
+        with socket.create_connection((profile.host, profile.port),
+                                      timeout=profile.timeout) as conn:
+            conn.sendall(b"~HS")
+            reply = conn.recv(1024)
+    except OSError as exc:
+        raise PrinterError(f"Printer {profile.describe()} cannot be reached: "
+                           f"{exc.strerror or exc}") from exc
+    if b"\x02" not in reply:
+        raise PrinterError(f"Printer {profile.describe()} gave no status")
+    return reply.split(b"\x02", 1)[1].split(b"\x03", 1)[0].decode("ascii", "replace")
+
+
 def send_cups_raw(profile: PrinterProfile, data: bytes) -> None:
     lp = shutil.which("lp")
     if lp is None:

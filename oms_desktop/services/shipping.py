@@ -17,7 +17,7 @@ from oms_desktop.carriers.base import CarrierError, Label, Rate, ShipmentDTO
 from oms_desktop.errors import InvalidTransition, OmsError, ValidationError
 from oms_desktop.model import (
     Actor, AuditEvent, LocationKind, Reservation, ReservationStatus, Shipment, ShipmentStatus,
-    ShippingLabel,
+    ShippingLabel, utcnow,
 )
 from oms_desktop.policies import rate_shop
 from oms_desktop.policies.permissions import require
@@ -261,8 +261,6 @@ def void_label(db: Database, *, actor: Actor, shipment_id) -> LabelResult:
 
 
 def _mark_void(db: Database, actor: Actor, label_id: int) -> LabelResult:
-    from oms_desktop.model import utcnow
-
     with db.uow() as uow:
         row = uow.session.get(ShippingLabel, label_id)
         row.voided_at = utcnow()

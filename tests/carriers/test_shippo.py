@@ -96,3 +96,18 @@ def test_rate_limiting_is_honoured_and_then_reported(carrier, shippo):
     with pytest.raises(RateLimited) as info:
         carrier.rates(SHIPMENT)
     assert info.value.retry_after == 4.0
+
+
+def test_the_emulator_is_async_unless_asked_not_to_be(shippo):
+    import httpx
+
+    body = {"address_from": {"street1": "1 A St", "zip": "94107"},
+            "address_to": {"street1": "2 B St", "zip": "90277"},
+            "parcels": [{"length": "1", "width": "1", "height": "1", "distance_unit": "in",
+                         "weight": "1", "mass_unit": "lb"}]}
+    headers = {"Authorization": f"ShippoToken {shippo.token}"}
+    queued = httpx.post(f"{shippo.url}/shipments/", json=body, headers=headers).json()
+    done = httpx.post(f"{shippo.url}/shipments/", json={**body, "async": False},
+                      headers=headers).json()
+    assert (queued["status"], queued["rates"]) == ("QUEUED", [])
+    assert done["status"] == "SUCCESS" and len(done["rates"]) == 3

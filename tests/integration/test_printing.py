@@ -115,3 +115,11 @@ def test_without_a_printer_the_stations_label_printer_is_used(world, printer, tm
     assert shipping.print_label(world, actor=PACKER, shipment_id=sid).state == "sent"
     printer.wait_for(1)
     assert printer.received == label.content
+
+
+def test_a_network_printer_answers_its_host_status(printer):
+    from oms_desktop.devices.printing import PrinterError, host_status
+
+    assert host_status(zebra(printer.port)).startswith("030,0,0")
+    with pytest.raises(PrinterError, match="cannot be reached"):
+        host_status(zebra(closed_port()))

@@ -68,6 +68,9 @@ def test_a_label_is_bought_printed_retried_voided_and_the_day_closed(qtbot, desk
     qtbot.waitUntil(lambda: screen.table.item(0, 6).text() != "", timeout=5000)
     assert "NOT printed" in screen.banner.text() and "cannot be reached" in screen.banner.text()
     qtbot.waitUntil(lambda: screen.tabs.tabText(2) == "Print queue (1 failed)", timeout=5000)
+    qtbot.waitUntil(lambda: "— Printer Zebra-broken" in screen.printer_status.text(),
+                    timeout=5000)
+    assert "cannot be reached" in screen.printer_status.text()
 
     screen.queue.selectRow(0)
     screen.printer.setCurrentText("Zebra-2")

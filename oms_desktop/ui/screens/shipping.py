@@ -194,11 +194,21 @@ class ShippingScreen(QWidget):
                            for j in self.jobs], colour_col=3)
         failed = sum(j.state == "failed" for j in self.jobs)
         self.tabs.setTabText(2, f"Print queue ({failed} failed)" if failed else "Print queue")
+        self._show_printer()
+
+    def _show_printer(self) -> None:
         label = self.station.label
         where = label.describe() if label else "no label printer set up for this station"
         last = next((j for j in self.jobs if j.printer == (label.name if label else None)), None)
         state = f"last job {last.state}" if last else "no jobs yet"
         self.printer_status.setText(f"Label printer: {where}; {state}")
+        if label is not None and label.kind == "zpl_tcp":
+            self.ctx.ops.run(lambda: devices.host_status(label), network=True,
+                             success=lambda _s: self._printer_said("online"),
+                             failure=lambda exc: self._printer_said(message_for(exc)))
+
+    def _printer_said(self, text: str) -> None:
+        self.printer_status.setText(f"{self.printer_status.text().split(' — ')[0]} — {text}")
 
     def _show_summary(self) -> None:
         per: dict[str, dict[str, int]] = {}
