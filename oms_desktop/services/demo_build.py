@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
 from oms_desktop.policies.barcodes import with_check_digit
 from oms_desktop.services import demo_data as pool
-from oms_desktop.services.demo_orders import OrderMaker, digits
+from oms_desktop.services.demo_orders import DemoRandom, OrderMaker, digits
 
-Rows = dict[str, list[dict]]
-CENT = Decimal("0.01")
+Rows = dict[str, list[dict]]  # money in cents, datetimes naive UTC (see demo_write)
 SITES = [  # code, name, kind, brand, country, city, region, postal, zones, bins a zone
     ("WH1", "East Coast DC", "warehouse", "BR1", "US", "Newark", "NJ", "07114", "ABC", 24),
     ("WH2", "EU Fulfilment Centre", "warehouse", "BR2", "DE", "Leipzig", "SN", "04159", "AB", 24),
@@ -63,9 +61,9 @@ class World:
 
 class DemoBuilder:
     def __init__(self, *, seed: int, orders: int, today: date):
-        self.rng = random.Random(seed)
+        self.rng = DemoRandom(seed)
         self.orders = orders
-        self.world = World(now=datetime.combine(today, time(12, 0), tzinfo=timezone.utc))
+        self.world = World(now=datetime.combine(today, time(12, 0)))  # naive UTC, like all
         self.maker: OrderMaker | None = None
 
     # -- reference data --------------------------------------------------------------------
@@ -134,7 +132,7 @@ class DemoBuilder:
         rng, products, barcodes = self.rng, [], []
         for prefix, category, nouns, (lo, hi), (wlo, whi) in pool.GOODS:
             for noun in nouns:
-                price = Decimal(rng.randrange(lo, hi) // 100 * 100 + 99) / 100
+                price = rng.randrange(lo, hi) // 100 * 100 + 99
                 weight = rng.randrange(wlo, whi)
                 for variant in pool.VARIANTS:
                     pid = len(products) + 1
@@ -150,9 +148,9 @@ class DemoBuilder:
         for k in range(1, 11):
             pid = len(products) + 1
             parts = rng.sample(singles, rng.choice((2, 3)))
-            price = sum((p["price"] for p in parts), Decimal(0)) * Decimal("0.9")
+            price = sum(p["price"] for p in parts) * 9 // 10
             products.append(self._product(pid, f"KIT-{k:03d}", "Bundle: " + " + ".join(
-                p["name"].split(",")[0] for p in parts), "Bundles", price.quantize(CENT),
+                p["name"].split(",")[0] for p in parts), "Bundles", price,
                 sum(p["weight_g"] for p in parts), is_kit=True))
             kits += [dict(kit_id=pid, component_id=p["id"], quantity=1 + (i == 0 and k % 2))
                      for i, p in enumerate(parts)]
@@ -201,7 +199,7 @@ class DemoBuilder:
             rows.append(dict(id=i, kind="business" if business else "consumer", name=name,
                              company=company, email=email, phone=phone,
                              payment_terms_days=rng.choice((30, 60)) if business else None,
-                             credit_limit=Decimal(rng.choice((5000, 10000, 25000)))
+                             credit_limit=rng.choice((5000, 10000, 25000)) * 100
                              if business else None, language=None,
                              created_at=self.world.now - timedelta(days=120)))
             address = (city, region, digits(rng, postal),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 # country: (first names, family names, [(city, region, postal pattern)], streets, family first)
 # Postal patterns: '#' a digit, '@' a capital letter.
 PEOPLE = {
@@ -21,7 +19,8 @@ PEOPLE = {
            False),
     "GB": (["Oliver", "Amelia", "Siobhán", "Harry", "Isla", "Rhys"],
            ["Jones", "Taylor", "Davies", "Ó Briain", "Evans", "Patel"],
-           [("London", "Greater London", "SW1@ #@@"), ("Manchester", "Greater Manchester", "M# #@@"),
+           [("London", "Greater London", "SW1@ #@@"),
+            ("Manchester", "Greater Manchester", "M# #@@"),
             ("Edinburgh", "Scotland", "EH# #@@"), ("Cardiff", "Wales", "CF## #@@")],
            ["High Street", "Station Road", "Church Lane", "Victoria Road"], False),
     "DE": (["Jürgen", "Lena", "Matthias", "Özlem", "Björn", "Anja"],
@@ -56,17 +55,18 @@ PEOPLE = {
            ["Prinsengracht", "Oudegracht", "Coolsingel", "Damrak"], False),
 }
 
-COMPANIES = ["Bergwerk GmbH", "Nordlicht Handel AG", "Maison Lumière SARL", "Pacific Outfitters Inc",
+COMPANIES = ["Bergwerk GmbH", "Nordlicht Handel AG", "Maison Lumière SARL",
+             "Pacific Outfitters Inc",
              "Kōyō Trading 株式会社", "Ganges Retail Pvt Ltd", "Maple Leaf Supply Co",
              "Thames Hardware Ltd", "Alpine Clubs e.V.", "Summit Schools District"]
 
-TAX_RATE = {"US": Decimal("0.07"), "CA": Decimal("0.13"), "GB": Decimal("0.20"),
-            "DE": Decimal("0.19"), "FR": Decimal("0.20"), "IN": Decimal("0.18"),
-            "JP": Decimal("0.10"), "AU": Decimal("0.10"), "NL": Decimal("0.21")}
+TAX_RATE = {"US": 700, "CA": 1300, "GB": 2000, "DE": 1900, "FR": 2000, "IN": 1800,  # in 1/10,000
+            "JP": 1000, "AU": 1000, "NL": 2100}
 
 # country: [(carrier, service, tracking pattern)]
 CARRIERS = {
-    "US": [("UPS", "Ground", "1Z@@@###########"), ("USPS", "Priority Mail", "9400##################"),
+    "US": [("UPS", "Ground", "1Z@@@###########"),
+           ("USPS", "Priority Mail", "9400##################"),
            ("FedEx", "Home Delivery", "############")],
     "CA": [("Canada Post", "Expedited Parcel", "################")],
     "GB": [("Royal Mail", "Tracked 48", "@@#########GB"), ("DPD", "Next Day", "##############")],
