@@ -48,6 +48,11 @@ def distance_km(a: tuple[float, float] | None, b: tuple[float, float] | None) ->
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+@lru_cache(maxsize=65536)
+def _km(from_country, from_region, to_country, to_region) -> float | None:
+    return distance_km(centroid(from_country, from_region), centroid(to_country, to_region))
+
+
 @dataclass(frozen=True)
 class Site:
     id: int
@@ -115,14 +120,15 @@ def candidates(request: Request, sites: list[Site]) -> tuple[list[Site], str]:
 
 def rank(request: Request, sites: list[Site]) -> list[tuple[Site, float | None]]:
     """Sites best first, each with its distance to the destination (None when unknown)."""
-    here = centroid(request.country, request.region)
-    scored = [(s, distance_km(centroid(s.country, s.region), here)) for s in sites]
+    scored = [(s, _km(s.country, s.region, request.country, request.region)) for s in sites]
     return sorted(scored, key=lambda sd: (_zone_rank(sd[0], request),
                                           math.inf if sd[1] is None else round(sd[1]),
                                           sd[0].priority, sd[0].code))
 
 
 def _zone_rank(site: Site, request: Request) -> int:
+    if not site.zones:
+        return NO_ZONE
     keys = {f"{request.country}-{request.region}".upper(), (request.country or "").upper()}
     return next((i for i, z in enumerate(site.zones) if z.upper() in keys), NO_ZONE)
 

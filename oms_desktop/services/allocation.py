@@ -96,14 +96,14 @@ def allocate_orders(db: Database, *, actor: Actor,
 def allocate_in_session(session: Session, actor: Actor,
                         order_ids: list[int]) -> list[OrderResult]:
     orders = data.load_snapshots(session, order_ids)
-    run = _Allocation(session, actor, orders)
+    run = Allocation(session, actor, orders)
     skipped = {o.id: run.skip_reason(o) for o in orders}
     pending = [run.plan(o) for o in orders if skipped[o.id] is None]
     run.write([p for p in pending if p is not None])
     return [run.outcome(o, skipped[o.id]) for o in orders]
 
 
-class _Allocation:
+class Allocation:
     def __init__(self, session: Session, actor: Actor, orders: list):
         self.session, self.actor = session, actor
         self.catalog = data.Catalog(session, orders)
@@ -204,7 +204,7 @@ class _Allocation:
         if skipped or p is None:
             return snap_result(order, message=skipped or "Nothing left to allocate")
         return snap_result(order, message=_message(p), shipments=_infos(p), why=p.plan.why,
-                           backordered=_units(p.plan.backorder))
+                           backordered=units(p.plan.backorder))
 
 
 def _covered(session: Session, order_ids: list[int]) -> dict[tuple[int, int], int]:
@@ -220,7 +220,7 @@ def _covered(session: Session, order_ids: list[int]) -> dict[tuple[int, int], in
     return {(line, pid): qty for line, pid, qty in rows}
 
 
-def _units(items) -> dict[str, int]:
+def units(items) -> dict[str, int]:
     out: dict[str, int] = defaultdict(int)
     for need, qty in items:
         out[need.sku] += qty
@@ -230,15 +230,15 @@ def _units(items) -> dict[str, int]:
 def _detail(p: _Pending) -> dict:
     return {"why": p.plan.why,
             "shipments": [{"shipment": sh.id, "location": leg.site_code, "why": leg.why,
-                           "lines": _units(leg.items)} for sh, leg in p.legs],
-            "backorder": ({"shipment": p.backorder.id, "lines": _units(p.plan.backorder)}
+                           "lines": units(leg.items)} for sh, leg in p.legs],
+            "backorder": ({"shipment": p.backorder.id, "lines": units(p.plan.backorder)}
                           if p.backorder else None),
             "bins": [{"bin": pk.code, "sku": pk.sku, "qty": pk.quantity}
                      for pk in p.picks]}
 
 
 def _listed(items) -> str:
-    return ", ".join(f"{sku} x{qty}" for sku, qty in _units(items).items())
+    return ", ".join(f"{sku} x{qty}" for sku, qty in units(items).items())
 
 
 def _message(p: _Pending) -> str:
@@ -249,11 +249,11 @@ def _message(p: _Pending) -> str:
 
 
 def _infos(p: _Pending) -> tuple[ShipmentInfo, ...]:
-    out = [ShipmentInfo(sh.id, sh.status.value, leg.site_code, _units(leg.items), leg.why)
+    out = [ShipmentInfo(sh.id, sh.status.value, leg.site_code, units(leg.items), leg.why)
            for sh, leg in p.legs]
     if p.backorder is not None:
         out.append(ShipmentInfo(p.backorder.id, p.backorder.status.value, None,
-                                _units(p.plan.backorder), "backorder: waiting for stock"))
+                                units(p.plan.backorder), "backorder: waiting for stock"))
     return tuple(out)
 
 

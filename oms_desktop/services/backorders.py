@@ -15,7 +15,7 @@ from oms_desktop.model import (
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import pipeline_data as data, stock_ops
-from oms_desktop.services.allocation import StockTaken, _Allocation, _units, reserve
+from oms_desktop.services.allocation import StockTaken, Allocation, units, reserve
 from oms_desktop.services.events import Event, publish
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
 from oms_desktop.services.pipeline_batch import audit_row
@@ -48,7 +48,7 @@ def allocate_backorders(session: Session, actor: Actor, *,
     if not shipments:
         return []
     orders = data.load_orders(session, sorted({s.order_id for s in shipments}))
-    run = _Allocation(session, actor, orders)
+    run = Allocation(session, actor, orders)
     by_id = {o.id: o for o in orders}
     out = []
     for shipment in shipments:
@@ -60,7 +60,7 @@ def allocate_backorders(session: Session, actor: Actor, *,
     return out
 
 
-def _fill(session: Session, run: _Allocation, order: Order,
+def _fill(session: Session, run: Allocation, order: Order,
           waiting: Shipment) -> OrderResult | None:
     needs = tuple(routing.Need((l.order_line_id, l.product_id), l.product_id, l.quantity,
                                run.sku(l.product_id, l.order_line)) for l in waiting.lines)
@@ -78,18 +78,18 @@ def _fill(session: Session, run: _Allocation, order: Order,
     session.execute(sa.insert(AuditEvent.__table__), [audit_row(
         run.actor, order.id, "backorder_allocated",
         {"why": plan.why, "shipments": [{"shipment": sh.id, "location": leg.site_code,
-                                         "why": leg.why, "lines": _units(leg.items)}
+                                         "why": leg.why, "lines": units(leg.items)}
                                         for sh, leg in legs],
-         "still_waiting": _units(plan.backorder)})])
+         "still_waiting": units(plan.backorder)})])
     publish(session, Event("order.allocated", run.actor, order_id=order.id,
                            product_ids=tuple(sorted({n.product_id for n in needs}))))
     return result(order, message=f"Backorder filled from "
                                  f"{', '.join(leg.site_code for _, leg in legs)}"
-                                 + (f"; still waiting {_units(plan.backorder)}"
+                                 + (f"; still waiting {units(plan.backorder)}"
                                     if plan.backorder else ""), why=plan.why)
 
 
-def _take(session: Session, run: _Allocation, order: Order, waiting: Shipment,
+def _take(session: Session, run: Allocation, order: Order, waiting: Shipment,
           plan: routing.Plan) -> list:
     """The whole backorder at one site assigns the waiting shipment itself; otherwise each
     leg becomes a new shipment and the waiting one keeps what is still missing."""

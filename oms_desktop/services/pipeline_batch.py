@@ -54,9 +54,9 @@ def ids_in(db: Database, statuses: tuple[OrderStatus, ...]) -> list[int]:
 
 
 def audit_row(actor: Actor, order_id: int, action: str, detail: dict,
-              entity: str = "order", entity_id: int | None = None) -> dict:
+              entity: str = "order", entity_id: int | None = None, at=None) -> dict:
     """An AuditEvent as a row for a bulk insert (decisions of a whole batch at once)."""
-    return dict(at=utcnow(), order_id=order_id, entity=entity,
+    return dict(at=at or utcnow(), order_id=order_id, entity=entity,
                 entity_id=order_id if entity_id is None else entity_id, action=action,
                 actor_name=actor.name, actor_id=actor.user_id, station=actor.station,
                 source=actor.source, detail=detail, from_state=None, to_state=None)

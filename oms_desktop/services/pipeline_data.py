@@ -37,6 +37,12 @@ class Snap:
     def __init__(self, **values):
         self.__dict__.update(values)
 
+    @classmethod
+    def of(cls, values: dict) -> "Snap":
+        snap = cls.__new__(cls)
+        snap.__dict__ = values
+        return snap
+
 
 ORDER_COLUMNS = [getattr(Order, name) for name in (
     "id", "number", "channel_id", "customer_id", "status", "financial_status", "total", "email",
@@ -47,10 +53,14 @@ ORDER_COLUMNS = [getattr(Order, name) for name in (
 
 
 def _snaps(session: Session, query, **extra) -> list[Snap]:
+    """Rows as snapshots; `extra` names attributes made fresh for each (e.g. lines=list)."""
     result = session.execute(query)
     keys = list(result.keys())
-    return [Snap(**dict(zip(keys, row)), **extra) for row in result] if not extra else \
-        [Snap(**dict(zip(keys, row)), **{k: v() for k, v in extra.items()}) for row in result]
+    snaps = [Snap.of(dict(zip(keys, row))) for row in result]
+    for snap in snaps:
+        for name, make in extra.items():
+            setattr(snap, name, make())
+    return snaps
 
 
 def load_snapshots(session: Session, order_ids: list[int]) -> list[Snap]:
