@@ -126,3 +126,18 @@ def test_the_demo_command_prints_counts_per_state_and_the_pins(db_url, capsys):
     assert printed["users"]["packer"] == "4444"
     assert main(["demo", "--db", db_url, "--orders", "40"]) == 1
     assert "already holds data" in capsys.readouterr().err
+
+
+def test_the_demo_database_is_seeded_on_first_use_only(tmp_path, monkeypatch):
+    from oms_desktop.services.demo import DEFAULT_ORDERS, ensure_demo_database, order_states
+    from oms_desktop.storage import Database
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    url = ensure_demo_database()
+    assert url.startswith("sqlite:///" + str(tmp_path)) and url.endswith("demo.sqlite3")
+    assert ensure_demo_database() == url
+    db = Database(url)
+    try:
+        assert sum(order_states(db).values()) == DEFAULT_ORDERS
+    finally:
+        db.dispose()
