@@ -272,7 +272,8 @@ def _assign(state: _State, rule: str, key: str, value: Any, **updates: Any) -> N
     if earlier and earlier[0] != rule and earlier[1] != value:
         state.conflicts.append(Conflict(key, earlier[0], earlier[1], rule, value))
     state.set_by[key] = (rule, value)
-    state.facts = replace(state.facts, **updates)
+    for name, new in updates.items():
+        setattr(state.facts, name, new)
 
 
 def _act(state: _State, rule: str, action: Action) -> None:
@@ -305,7 +306,7 @@ def plan(rules: Sequence[RuleSpec], facts: OrderFacts, today: date,
     facts it has seen does not act again (so a manager's override stands), and a rule that
     no longer matches lifts the hold it placed. Without memory (a dry run) every matching
     rule acts. Returns the net changes, the conflicts and what each rule saw now."""
-    state, matched, runs = _State(facts), [], []
+    state, matched, runs = _State(replace(facts)), [], []  # a working copy
     for rule in rules:
         hit = matches(rule, state.facts, today)
         seen = digest(rule, state.facts) if memory is not None else ""
@@ -317,7 +318,7 @@ def plan(rules: Sequence[RuleSpec], facts: OrderFacts, today: date,
                     _act(state, rule.name, action)
         elif rule.name in state.facts.rule_holds:
             state.set_by[f"hold:{rule.name}"] = (rule.name, "release")
-            state.facts = replace(state.facts, rule_holds=state.facts.rule_holds - {rule.name})
+            state.facts.rule_holds = state.facts.rule_holds - {rule.name}
     return Plan(tuple(matched), tuple(diff(facts, state)), tuple(state.conflicts), tuple(runs))
 
 

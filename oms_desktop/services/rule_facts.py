@@ -147,12 +147,9 @@ def _facts(row, line, tags, holds, notified) -> OrderFacts:
     (oid, number, status, channel, country, region, total, kind, service, ship_by, carrier,
      carrier_service, location, priority) = row
     return OrderFacts(
-        order_id=oid, number=number, status=str(status), channel=channel, country=country,
-        region=region, total=total, weight=line[2], item_count=line[1], skus=line[0],
-        tags=frozenset(tags), customer_type=kind and str(kind), service=service,
-        ship_by=ship_by, carrier=carrier, carrier_service=carrier_service, location=location,
-        priority=priority, rule_holds=frozenset(h for h in holds if h),
-        notified=frozenset(str(n) for n in notified))
+        oid, number, str(status), channel, country, region, total, line[2], line[1], line[0],
+        frozenset(tags), kind and str(kind), service, ship_by, carrier, carrier_service,
+        location, priority, frozenset(h for h in holds if h), frozenset(map(str, notified)))
 
 
 def _lines(connection, ids) -> dict[int, tuple[tuple[str, ...], int, int]]:
