@@ -98,7 +98,8 @@ def allocate_in_session(session: Session, actor: Actor,
     orders = data.load_snapshots(session, order_ids)
     run = Allocation(session, actor, orders)
     skipped = {o.id: run.skip_reason(o) for o in orders}
-    pending = [run.plan(o) for o in orders if skipped[o.id] is None]
+    urgent_first = sorted(orders, key=lambda o: (-o.priority, o.placed_at, o.id))
+    pending = [run.plan(o) for o in urgent_first if skipped[o.id] is None]
     run.write([p for p in pending if p is not None])
     return [run.outcome(o, skipped[o.id]) for o in orders]
 

@@ -224,3 +224,47 @@ def test_held_and_new_orders_are_not_allocated_and_nothing_is_allocated_twice(wo
     assert results.by_id(fresh).message == "Not allocated: the order is new"
     assert results.by_id(done).message == "Nothing left to allocate"
     assert len(reservations(world)) == 1
+
+
+def test_urgent_orders_get_scarce_stock_first(world):
+    put_stock(world, "WH-NJ-A-01", "MUG", 1)
+    calm = ready(world, {"MUG": 1}, customer="Calm", placed_at=later(0))
+    urgent = ready(world, {"MUG": 1}, customer="Rush", placed_at=later(30), priority=5)
+    results = allocate(world, calm, urgent)
+    assert results.by_id(urgent).backordered == {}
+    assert results.by_id(calm).backordered == {"MUG": 1}
+
+
+def test_a_batch_that_loses_a_race_is_redone_order_by_order(world, monkeypatch):
+    put_stock(world, "WH-NJ-A-01", "MUG", 40)
+    ids = [ready(world, {"MUG": 1}, customer=f"C{i}", placed_at=later(i * 20))
+           for i in range(20)]
+    real, calls = allocation.reserve, []
+
+    def another_workstation_was_faster(session, picks):
+        calls.append(len(picks))
+        if len(calls) == 1:
+            raise allocation.StockTaken("taken meanwhile")
+        return real(session, picks)
+    monkeypatch.setattr(allocation, "reserve", another_workstation_was_faster)
+    results = allocate(world, *ids)
+    assert calls == [20] + [1] * 20  # the batch, then each order alone
+    assert not results.failed and {r.status for r in results.results} == {"in_fulfilment"}
+    assert sum(q for _, q in reservations(world)) == 20 and books_balance(world)
+
+
+def test_a_backorder_that_cannot_be_reserved_stays_waiting_and_the_receipt_stands(
+        world, monkeypatch):
+    oid = ready(world, {"MUG": 2})
+    allocate(world, oid)
+
+    def taken(session, picks):
+        raise allocation.StockTaken("taken meanwhile")
+    monkeypatch.setattr(backorders, "reserve", taken)
+    assert backorders.receive(world, actor=SUPERVISOR, sku="MUG", location="WH-NJ-A-01",
+                              quantity=5) == []
+    [row] = stock.levels(world, sku="MUG")
+    assert (row.on_hand, row.reserved) == (5, 0)
+    with world.uow(readonly=True) as uow:
+        assert uow.session.scalar(sa.select(Shipment.status)) == "waiting"
+    assert books_balance(world)
