@@ -1,9 +1,16 @@
-"""`notifications send-pending`, `notifications list [--status S]`."""
+"""`notifications send-pending`, `notifications list [--status S]`,
+`notifications template KIND [--language L] [--subject S --text-file F --html-file F]`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from oms_desktop.cli.output import emit, open_db
+from oms_desktop.errors import ValidationError
+from oms_desktop.model import SYSTEM, NotificationKind
 from oms_desktop.services import notifications
+
+CLI = SYSTEM.via("cli")
 
 
 def register(commands, common) -> None:
@@ -16,6 +23,14 @@ def register(commands, common) -> None:
     p.add_argument("--status", choices=["pending", "sent", "failed"])
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(handler=_list)
+    p = sub.add_parser("template", parents=[common],
+                       help="show a template, or store an edited one (with all three parts)")
+    p.add_argument("kind", choices=[k.value for k in NotificationKind])
+    p.add_argument("--language", default="en", help="e.g. en, de, fr")
+    p.add_argument("--subject")
+    p.add_argument("--text-file", type=Path, metavar="FILE", help="plain-text body")
+    p.add_argument("--html-file", type=Path, metavar="FILE", help="HTML body")
+    p.set_defaults(handler=_template)
 
 
 def _send(args) -> int:
@@ -32,3 +47,29 @@ def _list(args) -> int:
                              m.last_error or ""] for m in found],
          headers=["id", "kind", "to", "lang", "status", "tries", "next/sent", "last error"])
     return 0
+
+
+def _template(args) -> int:
+    db = open_db(args)
+    parts = (args.subject, args.text_file, args.html_file)
+    if any(parts) and not all(parts):
+        raise ValidationError("To edit a template give --subject, --text-file and --html-file")
+    if all(parts):
+        view = notifications.set_template(
+            db, actor=CLI, kind=args.kind, language=args.language, subject=args.subject,
+            body_text=_read(args.text_file), body_html=_read(args.html_file))
+    else:
+        view = notifications.get_template(db, kind=args.kind, language=args.language)
+    if args.json:
+        emit(args, view)
+    else:
+        print(f"{view.kind} ({view.language}, {'edited' if view.edited else 'default'})")
+        print(f"Subject: {view.subject}\n\n{view.body_text}\n{view.body_html}")
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {path}: {exc.strerror}") from None

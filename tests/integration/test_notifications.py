@@ -359,3 +359,22 @@ def test_two_stations_sending_at_once_deliver_each_mail_once(world, mailbox):
         reports = list(pool.map(lambda _: notifications.send_pending(world), range(2)))
     assert sum(r.sent for r in reports) == 6
     assert sorted(m["To"] for m in mailbox.messages) == [f"p{n}@example.com" for n in range(6)]
+
+
+def test_a_template_is_shown_and_edited_from_the_command_line(world, tmp_path, capsys):
+    from oms_desktop.cli import main
+
+    assert main(["notifications", "template", "shipped", "--language", "fr",
+                 "--db", world.url]) == 0
+    assert "Votre commande $order_number a été expédiée" in capsys.readouterr().out
+    (tmp_path / "body.txt").write_text("Parti avec $carrier.\n", encoding="utf-8")
+    (tmp_path / "body.html").write_text("<p>Parti avec $carrier.</p>", encoding="utf-8")
+    assert main(["notifications", "template", "shipped", "--language", "fr", "--subject",
+                 "Colis $order_number parti", "--text-file", str(tmp_path / "body.txt"),
+                 "--html-file", str(tmp_path / "body.html"), "--db", world.url]) == 0
+    shown = notifications.get_template(world, kind="shipped", language="fr")
+    assert (shown.subject, shown.body_text, shown.edited) == (
+        "Colis $order_number parti", "Parti avec $carrier.\n", True)
+    assert main(["notifications", "template", "shipped", "--subject", "x",
+                 "--db", world.url]) == 1
+    assert "give --subject, --text-file and --html-file" in capsys.readouterr().err
