@@ -154,12 +154,21 @@ def _segment(session, flt, where, sort, descending, after, n, *, empty):
     where = list(where)
     if empty is not None:
         where.append(_sort_key(sort).is_(None) if empty else _sort_key(sort).is_not(None))
-    if after is not None:
-        where.append(_after(key, after, descending, ids_only=bool(empty)))
     order = _order(key, descending, ids_only=bool(empty))
-    statuses = flt.statuses or STATUSES
-    parts = [sa.select(key.label("k"), O.id.label("id")).where(O.status == s, *where)
-             .order_by(*order).limit(n) for s in dict.fromkeys(statuses)]
+    parts = []
+    for status in dict.fromkeys(flt.statuses or STATUSES):
+        if sort == "status":  # the key is the status itself: the keyset is on id alone
+            status_after = _status_after(status, after, descending)
+            if status_after is False:
+                continue
+            keyset = [] if status_after is None else [status_after]
+        else:
+            keyset = [] if after is None else [_after(key, after, descending,
+                                                      ids_only=bool(empty))]
+        parts.append(sa.select(key.label("k"), O.id.label("id"))
+                     .where(O.status == status, *where, *keyset).order_by(*order).limit(n))
+    if not parts:
+        return []
     if len(parts) == 1:
         return [tuple(r) for r in session.execute(parts[0])]
     merged = sa.union_all(*(sa.select(p.subquery()) for p in parts)).subquery()
@@ -168,6 +177,17 @@ def _segment(session, flt, where, sort, descending, after, n, *, empty):
     query = sa.select(merged.c.k, merged.c.id).order_by(
         *_order(outer_key, descending, ids_only=bool(empty), id_column=merged.c.id)).limit(n)
     return [tuple(r) for r in session.execute(query)]
+
+
+def _status_after(status: str, after: tuple | None, descending: bool):
+    """Sorting by status, within one status: None (all its rows), False (none), or the
+    condition on id."""
+    if after is None:
+        return None
+    last_status, last_id = str(after[0]), after[1]
+    if status == last_status:
+        return O.id < last_id if descending else O.id > last_id
+    return None if (status < last_status) == descending else False
 
 
 def _order(key, descending: bool, *, ids_only: bool, id_column=None) -> list:
