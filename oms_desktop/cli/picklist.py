@@ -1,5 +1,6 @@
 """`picklist create (--orders ID… | --wave [--carrier C] [--zone Z] [--limit N])
-[--location CODE] [--paper A4|Letter] --out FILE.pdf`, `picklist show ID`."""
+[--location CODE] [--paper A4|Letter] --out FILE.pdf`, `picklist show ID`,
+`picklist exceptions`, `picklist resolve ID --as reallocate|found`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from oms_desktop.cli.output import emit, emit_json, open_db
 from oms_desktop.documents import picklist as document
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import picking
+from oms_desktop.services import picking, short_picks
 
 CLI = SYSTEM.via("cli")
 
@@ -33,6 +34,13 @@ def register(commands, common) -> None:
     p = sub.add_parser("show", parents=[common], help="one pick list with its lines")
     p.add_argument("id", metavar="ID", help="the list id or PL-<id>")
     p.set_defaults(handler=_show)
+    p = sub.add_parser("exceptions", parents=[common], help="open short picks")
+    p.set_defaults(handler=_exceptions)
+    p = sub.add_parser("resolve", parents=[common],
+                       help="re-allocate a short pick (reroute or backorder) or mark it found")
+    p.add_argument("id", metavar="ID", type=int)
+    p.add_argument("--as", dest="resolution", choices=short_picks.RESOLUTIONS, required=True)
+    p.set_defaults(handler=_resolve)
 
 
 def _create(args) -> int:
@@ -69,4 +77,20 @@ def _show(args) -> int:
         slots = "  ".join(f"{s}×{q}" for s, q in line.slots)
         print(f"  {line.seq:>3}. {line.bin:<14} {line.quantity:>4} x {line.sku:<16} "
               f"picked {line.picked:<4} {line.status:<7} {slots}")
+    return 0
+
+
+def _exceptions(args) -> int:
+    rows = short_picks.exceptions(open_db(args))
+    emit(args, rows, rows=[[r.id, r.pick_list, f"SHP-{r.shipment_id}", r.sku, r.bin,
+                            r.quantity, r.reason, r.reported_by] for r in rows],
+         headers=["id", "list", "shipment", "sku", "bin", "qty", "reason", "by"])
+    return 0
+
+
+def _resolve(args) -> int:
+    status = short_picks.resolve(open_db(args), actor=CLI, short_pick_id=args.id,
+                                 resolution=args.resolution)
+    emit(args, {"id": args.id, "status": status}, rows=[[args.id, status]],
+         headers=["short pick", "status"])
     return 0

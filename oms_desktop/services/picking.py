@@ -86,21 +86,6 @@ class PickFeedback:
     detail: dict
 
 
-@dataclass(frozen=True)
-class ShortPickView:
-    id: int
-    pick_list: str
-    shipment_id: int
-    order_id: int
-    sku: str
-    bin: str
-    quantity: int
-    reason: str
-    status: str
-    reported_by: str
-    reported_at: object
-
-
 def pick_list_view(session: Session, pick_list: PickList) -> PickListView:
     orders = _orders_of(session, pick_list)
     lines = tuple(PickLineView(l.id, l.seq, l.bin_code, l.sku, l.description, l.quantity,
@@ -504,33 +489,3 @@ def _reverse(s: Session, pick_list: PickList, event: ScanEvent) -> str:
     if line is not None:
         line.status, pick_list.confirmed_line_id = PickLineStatus.open, line.id
     return f"Undone: {event.quantity} x {line.sku if line else '?'}"
-
-
-# -- the exception list ---------------------------------------------------------------------
-def exceptions(db: Database, *, status: str = "open") -> list[ShortPickView]:
-    with db.uow(readonly=True) as uow:
-        rows = uow.session.execute(
-            sa.select(ShortPick, Product.sku, Location.code, Shipment.order_id)
-            .join(Product, Product.id == ShortPick.product_id)
-            .join(Location, Location.id == ShortPick.bin_id)
-            .join(Shipment, Shipment.id == ShortPick.shipment_id)
-            .where(ShortPick.status == ShortPickStatus(status)).order_by(ShortPick.id))
-        return [ShortPickView(sp.id, f"PL-{sp.pick_list_id}", sp.shipment_id, order_id, sku,
-                              code, sp.quantity, sp.reason, sp.status.value, sp.reported_by,
-                              sp.reported_at) for sp, sku, code, order_id in rows]
-
-
-def resolve_exception(db: Database, *, actor: Actor, short_pick_id: int,
-                      resolution: str) -> None:
-    """Close a short pick as re-routed, backordered or found. The re-routing itself (a new
-    allocation) is the pipeline's job; this records the decision."""
-    require(actor, "orders.allocate")
-    with db.uow() as uow:
-        sp = uow.session.get(ShortPick, short_pick_id)
-        if sp is None:
-            raise NotFound(f"No short pick {short_pick_id}")
-        if sp.status != ShortPickStatus.open:
-            raise ValidationError(f"Short pick {short_pick_id} is already {sp.status.value}")
-        sp.status = ShortPickStatus(resolution)
-        sp.resolved_by, sp.resolved_at = actor.name, utcnow()
-        uow.commit()

@@ -1,8 +1,8 @@
 import pytest
 
-from oms_desktop.errors import ValidationError
+from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, picking
+from oms_desktop.services import orders, picking, short_picks
 from oms_desktop.services.catalog import add_location
 from oms_desktop.services.lookup import location_by_code
 from oms_desktop.model import LocationKind
@@ -114,13 +114,37 @@ def test_a_short_pick_goes_to_the_exception_list_with_its_reason(floor):
     _scan(floor, pl, "SKU-1", quantity=2)
     feedback = picking.short_pick(floor, actor=PICKER, pick_list_id=pl, reason="bin empty")
     assert feedback.view.status == "done" and feedback.view.lines[0].short == 1
-    [exc] = picking.exceptions(floor)
+    [exc] = short_picks.exceptions(floor)
     assert (exc.shipment_id, exc.sku, exc.bin, exc.quantity, exc.reason) == (
         s2, "SKU-1", "A10", 1, "bin empty")
     assert [sh.status for sh in orders.get_order(floor, o1).shipments] == ["picked"]
     assert [sh.status for sh in orders.get_order(floor, o2).shipments] == ["picking"]
-    picking.resolve_exception(floor, actor=BOSS, short_pick_id=exc.id, resolution="backordered")
-    assert picking.exceptions(floor) == []
+    with pytest.raises(PermissionDenied):
+        short_picks.resolve(floor, actor=PICKER, short_pick_id=exc.id, resolution="found")
+    assert short_picks.resolve(floor, actor=BOSS, short_pick_id=exc.id,
+                               resolution="found") == "found"
+    assert short_picks.exceptions(floor) == []
+
+
+def test_reallocating_a_short_pick_writes_the_units_off_and_reroutes_them(floor):
+    from oms_desktop.services import stock
+    o1, s1 = assigned_shipment(floor, {"SKU-1": 2, "SKU-2": 1},
+                               bins={"SKU-1": "A10", "SKU-2": "A2"})
+    pl = picking.create_for_orders(floor, actor=PICKER, orders=[str(o1)]).id
+    _scan(floor, pl, "A2")
+    _scan(floor, pl, "SKU-2")
+    _scan(floor, pl, "A10")
+    _scan(floor, pl, "SKU-1")
+    picking.short_pick(floor, actor=PICKER, pick_list_id=pl, reason="bin empty")
+    [exc] = short_picks.exceptions(floor)
+    assert short_picks.resolve(floor, actor=BOSS, short_pick_id=exc.id,
+                               resolution="reallocate") == "rerouted"
+    shipments = orders.get_order(floor, o1).shipments
+    assert [(sh.status, sum(sh.lines.values())) for sh in shipments] == [
+        ("picked", 2), ("assigned", 1)]
+    a10 = [r for r in stock.levels(floor, sku="SKU-1") if r.location == "A10"][0]
+    assert a10.on_hand == 19  # the missing unit was written off the bin
+    assert stock.reconcile(floor) == []
 
 
 def test_the_command_line_creates_a_list_with_its_pdf_and_shows_it(floor, tmp_path, capsys):

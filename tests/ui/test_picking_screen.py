@@ -1,7 +1,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from oms_desktop.services import orders, picking
+from oms_desktop.services import orders, short_picks
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
 from tests.ui.floor_ui import install_scanner, make_context, remove_scanner, scan
@@ -52,7 +52,7 @@ def test_a_batch_is_created_and_picked_bin_by_bin_with_the_scanner(qtbot, cart):
         qtbot.keyClick(screen, Qt.Key_F8)
     assert screen.banner.text() == "Short 2 x SKU-2 at WH1-A-02: bin empty"
     assert screen.stop.text() == f"PL-{pl} done" and field.text() == ""
-    assert [e.reason for e in picking.exceptions(db)] == ["bin empty"]
+    assert [e.reason for e in short_picks.exceptions(db)] == ["bin empty"]
     assert orders.get_order(db, o2).shipments[0].status == "picked"
 
 
