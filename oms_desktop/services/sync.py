@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.errors import ConnectorError
+from oms_desktop.connectors.registry import load
 from oms_desktop.connectors.dto import Page, describe_error
 from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
 from oms_desktop.policies.permissions import require
@@ -253,8 +254,10 @@ def _note_retry(db: Database, error_id: int, reason: str) -> None:
 
 def sync_all(db: Database, *, actor: Actor = SYSTEM, full: bool = False) -> list[SyncResult]:
     with db.uow(readonly=True) as uow:
-        codes = uow.session.scalars(sa.select(Channel.code).where(Channel.active)
-                                    .order_by(Channel.code)).all()
+        rows = uow.session.execute(sa.select(Channel.code, Channel.kind).where(Channel.active)
+                                   .order_by(Channel.code)).all()
+    installed = load().classes  # channels without a connector (manual entry) have nothing to sync
+    codes = [code for code, kind in rows if kind in installed]
     return [sync_orders(db, actor=actor, code=c, full=full) for c in codes]
 
 

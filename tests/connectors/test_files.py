@@ -113,3 +113,23 @@ def test_file_channel_sync_imports_a_report_once_even_when_read_again(world, fol
     with world.uow(readonly=True) as uow:
         qty = uow.session.scalar(sa.select(OrderLine.quantity).join(Order).where(Order.external_id == "A-2"))
     assert qty == 3
+
+
+def test_a_report_with_renamed_columns_fails_until_a_mapping_is_saved_then_retry_takes_it(
+        world, folders, memory_keyring):
+    inbox, outbox = folders
+    header = [h if h != "sku" else "seller-sku" for h in AMAZON_HEADER]
+    with (inbox / "orders.txt").open("w", newline="") as fh:
+        w = csv.writer(fh, delimiter="\t")
+        w.writerow(header)
+        w.writerow([amazon_row("B-1", "9", "SKU-1", 2, "25.00")[h] for h in AMAZON_HEADER])
+    values = {"format": "amazon", "inbox": str(inbox), "outbox": str(outbox)}
+    channels.save_channel(world, actor=SYSTEM, kind="file", name="Amazon", code="amazon",
+                          values=values)
+    assert sync.sync_orders(world, actor=SYSTEM, code="amazon").failed == 1
+    assert "missing sku" in sync.list_errors(world, "amazon")[0].reason
+    channels.save_channel(world, actor=SYSTEM, kind="file", name="Amazon", code="amazon",
+                          values={"mapping": '{"sku": "seller-sku"}'})
+    counts = sync.retry_errors(world, actor=SYSTEM, code="amazon")
+    assert counts.created == 1 and sync.list_errors(world, "amazon") == []
+    assert channels.get_channel(world, "amazon").settings["mapping"] == {"sku": "seller-sku"}
