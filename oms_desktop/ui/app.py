@@ -4,15 +4,17 @@ database, then the main window with its sign-in page."""
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from oms_desktop.errors import OmsError
-from oms_desktop.storage import Database, open_database
+from oms_desktop.storage import Database, open_database, resolve_url
 from oms_desktop.ui import theme
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,36 @@ def choose_url(db_url: str | None, demo: bool) -> str | None:
     return str(saved) or None
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
+def declared_heads() -> set[str]:
+    """The migration heads, read from the version files without importing Alembic (whose
+    import costs a third of a second at every start)."""
+    folder = Path(__file__).resolve().parents[1] / "storage" / "migrations" / "versions"
+    revisions, parents = set(), set()
+    for path in folder.glob("*.py"):
+        for kind, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            names = set(re.findall(r"['\"]([^'\"]+)['\"]", value))
+            (revisions if kind == "revision" else parents).update(names)
+    return revisions - parents
+
+
+def open_current(url: str | None) -> Database:
+    """Open the database; run Alembic only when its recorded heads are not the code's."""
+    db = Database(resolve_url(url))
+    db.check()
+    try:
+        with db.engine.connect() as conn:
+            current = {r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except Exception:  # noqa: BLE001 - no version table yet: a new database
+        current = set()
+    if current != declared_heads() or not current:
+        db.dispose()
+        return open_database(url)
+    return db
+
+
 def station_name(station: str | None) -> str:
     return station or str(QSettings().value("station/name", "")) or socket.gethostname()
 
@@ -58,13 +90,15 @@ def ensure_admin(db: Database, station: str) -> bool:
     return FirstAdminDialog(db, station).exec() == FirstAdminDialog.Accepted
 
 
-def run(db_url: str | None = None, demo: bool = False, station: str | None = None) -> int:
+def open_window(db_url: str | None = None, demo: bool = False,
+                station: str | None = None):
+    """Everything up to the sign-in page on screen: the MainWindow, or an exit code."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = application()
     theme.apply(app, dark=QSettings().value("ui/dark", False, type=bool),
                 large=QSettings().value("ui/large", False, type=bool))
     try:
-        db = open_database(choose_url(db_url, demo))
+        db = open_current(choose_url(db_url, demo))
     except ImportError:
         return _fatal("The demo database is not available in this build yet; start with "
                       "--db URL or without --demo.")
@@ -79,7 +113,14 @@ def run(db_url: str | None = None, demo: bool = False, station: str | None = Non
     window.resize(1440, 900)
     window.show()
     window.start()
-    return app.exec()
+    return window
+
+
+def run(db_url: str | None = None, demo: bool = False, station: str | None = None) -> int:
+    window = open_window(db_url, demo, station)
+    if isinstance(window, int):
+        return window
+    return QApplication.instance().exec()
 
 
 def _fatal(message: str) -> int:

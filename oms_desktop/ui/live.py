@@ -1,6 +1,7 @@
 """Live refresh across workstations: changes committed elsewhere become
 `ctx.changes.announce(...)` here within about a second (PostgreSQL LISTEN/NOTIFY on a thread of
-its own, SQLite `PRAGMA data_version` polled by a timer), coalesced so that a burst of commits
+its own, SQLite `PRAGMA data_version` polled every second on that thread too, so a locked
+file never stalls the window), coalesced so that a burst of commits
 reloads screens once."""
 
 from __future__ import annotations
@@ -32,42 +33,40 @@ class LiveChanges(QObject):
         self._pending: set[str] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._poller: SqliteChangePoller | None = None
         self.state = "off"
         self._flush = QTimer(self, singleShot=True, interval=COALESCE_MS, timeout=self._emit)
-        self._poll = QTimer(self, interval=POLL_MS, timeout=self._poll_sqlite)
         self._arrived.connect(self._collect)
         self._state_arrived.connect(self._set_state)
 
     def start(self) -> None:
-        if self._db.is_sqlite:
-            self._poller = SqliteChangePoller(self._db.url)
-            self._poll.start()
-            self._set_state("watching (SQLite)")
-        else:
-            self._thread = threading.Thread(target=self._listen, name="oms-listen", daemon=True)
-            self._thread.start()
+        target = self._watch if self._db.is_sqlite else self._listen
+        self._thread = threading.Thread(target=target, name="oms-changes", daemon=True)
+        self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._poll.stop()
         if self._thread is not None:
             self._thread.join(timeout=3)
-        if self._poller is not None:
-            self._poller.close()
 
     def _set_state(self, text: str) -> None:
         self.state = text
         self.state_changed.emit(text)
 
-    def _poll_sqlite(self) -> None:
+    def _watch(self) -> None:
+        """Worker thread (SQLite): poll data_version every POLL_MS."""
+        poller = SqliteChangePoller(self._db.url)
+        self._state_arrived.emit("watching (SQLite)")
         try:
-            areas = self._poller.poll()
-        except Exception as exc:  # noqa: BLE001 - a locked or vanished file: try next tick
-            log.warning("change poll failed: %s", exc)
-            return
-        if areas:
-            self._collect(areas)
+            while not self._stop.wait(POLL_MS / 1000):
+                try:
+                    areas = poller.poll()
+                except Exception as exc:  # noqa: BLE001 - locked or vanished: next tick
+                    log.warning("change poll failed: %s", exc)
+                    continue
+                if areas:
+                    self._arrived.emit(areas)
+        finally:
+            poller.close()
 
     def _listen(self) -> None:
         """Worker thread: LISTEN, reconnecting with a pause when the server goes away."""

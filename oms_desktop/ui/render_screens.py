@@ -17,11 +17,14 @@ from pathlib import Path
 
 def settle(app, window, seconds: float = 1.5) -> None:
     """Let background loads and the callbacks they trigger finish."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()  # not app.processEvents(): PySide6 6.12 leaks a None ref per call
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        app.processEvents()
+        loop.processEvents()
         window.ops.wait(200)
-        app.processEvents()
+        loop.processEvents()
         time.sleep(0.02)
 
 

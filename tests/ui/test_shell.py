@@ -80,3 +80,13 @@ def test_every_menu_action_with_a_shortcut_is_listed_in_help(qtbot, make_window)
     keys = [a.shortcut().toString() for m in (window.go_menu,) for a in m.actions()]
     assert "Ctrl+2" in keys and "Alt+Left" in keys
     window.show_shortcuts()
+
+
+def test_the_start_reads_the_same_migration_heads_as_alembic(sqlite_db):
+    from oms_desktop.storage.migrate import heads
+    from oms_desktop.ui.app import declared_heads, open_current
+
+    assert declared_heads() == heads(sqlite_db)
+    opened = open_current(sqlite_db.url)
+    assert opened.display_url == sqlite_db.display_url
+    opened.dispose()
