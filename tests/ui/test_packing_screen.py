@@ -112,3 +112,21 @@ def test_every_control_has_an_accessible_name(station):
             and not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))]
     assert len(ours) == 8  # 4 buttons, 2 spin boxes, the box list, the typing field
     assert [w for w in ours if not w.accessibleName()] == []
+
+
+def test_the_scan_sounds_ship_as_short_wavs_and_playing_never_fails(qtbot, monkeypatch):
+    import wave
+
+    from oms_desktop.devices import sound
+    for name in ("good", "bad"):
+        path = sound.sound_path(name)
+        assert path is not None and path.parent == sound.PACKAGE_SOUNDS
+        with wave.open(str(path)) as wav:
+            seconds = wav.getnframes() / wav.getframerate()
+            assert wav.getnchannels() == 1 and 0.05 < seconds < 1.0
+        assert (sound.REPO_SOUNDS / f"{name}.wav").read_bytes() == path.read_bytes()
+    monkeypatch.delenv("OMS_DISABLE_SOUND")
+    sounds = sound.Sounds()
+    sounds.play("good")
+    sounds.play("bad")  # no audio device here: silent, or the system beep
+    assert sounds.played == ["good", "bad"]

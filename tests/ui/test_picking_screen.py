@@ -60,3 +60,25 @@ def test_scanning_before_a_list_asks_for_one(qtbot, cart):
     screen, _ = cart
     screen.orders_edit.setFocus()
     assert scan(qtbot, screen, screen.orders_edit, "WH1-A-01") == "Scan a pick list (PL-…) first"
+
+
+def test_a_supervisor_resolves_a_short_pick_from_the_screen(qtbot, sqlite_db):
+    from oms_desktop.model import Actor, Role
+    from oms_desktop.services import picking
+    from oms_desktop.ui.screens.picking import PickingScreen
+    small_world(sqlite_db)
+    stock_up(sqlite_db, {("SKU-1", "WH1-A-01"): 10})
+    o1, _ = assigned_shipment(sqlite_db, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"})
+    boss = Actor("sam", Role.supervisor)
+    pl = picking.create_for_orders(sqlite_db, actor=boss, orders=[str(o1)]).id
+    picking.short_pick(sqlite_db, actor=boss, pick_list_id=pl, reason="damaged")
+    ctx = make_context(sqlite_db, boss)
+    screen = PickingScreen(ctx)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.exception_list.count() == 1)
+    assert "1 × SKU-1 at WH1-A-01 · damaged" in screen.exception_list.currentText()
+    with qtbot.waitSignal(screen.feedback_shown):
+        screen.resolve("found")
+    assert screen.banner.text() == "Short pick found"
+    qtbot.waitUntil(lambda: screen.exception_list.count() == 0)
+    ctx.ops.wait()

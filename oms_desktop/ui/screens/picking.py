@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services import picking
+from oms_desktop.services import picking, short_picks
 from oms_desktop.services.picking import PickFeedback, PickListView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
@@ -60,6 +60,7 @@ class PickingScreen(QWidget):
         self.table = self._table()
         layout.addWidget(self.table, 1)
         layout.addLayout(self._controls())
+        layout.addLayout(self._exception_panel())
 
     def _table(self) -> QTableWidget:
         table = QTableWidget(0, len(COLUMNS))
@@ -109,6 +110,46 @@ class PickingScreen(QWidget):
             grid.addWidget(_big(widget, 13), 1, col)
         grid.setColumnStretch(0, 2)
         return grid
+
+    def _exception_panel(self) -> QHBoxLayout:
+        """Short picks waiting for a supervisor: re-allocate (reroute or backorder) or found."""
+        row = QHBoxLayout()
+        self.exception_list = QComboBox()
+        self.exception_list.setAccessibleName("Short picks to resolve")
+        row.addWidget(_big(QLabel("Short picks"), 11))
+        row.addWidget(_big(self.exception_list, 12), 1)
+        for text, resolution in (("Re-allocate", "reallocate"), ("Found", "found")):
+            button = QPushButton(text)
+            button.setAccessibleName(f"Short pick: {text}")
+            button.clicked.connect(lambda _c=False, r=resolution: self.resolve(r))
+            row.addWidget(_big(button, 12))
+        self.ctx.changes.changed.connect(lambda areas: self.refresh_exceptions()
+                                         if {"shipments", "stock"} & set(areas) else None)
+        self.refresh_exceptions()
+        return row
+
+    def refresh_exceptions(self) -> None:
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: short_picks.exceptions(db), success=self._show_exceptions)
+
+    def _show_exceptions(self, rows) -> None:
+        self.exception_list.clear()
+        for r in rows:
+            self.exception_list.addItem(f"{r.pick_list} · SHP-{r.shipment_id} · {r.quantity} × "
+                                        f"{r.sku} at {r.bin} · {r.reason}", r.id)
+
+    def resolve(self, resolution: str) -> None:
+        short_id = self.exception_list.currentData()
+        if short_id is None:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: short_picks.resolve(db, actor=actor, short_pick_id=short_id,
+                                                     resolution=resolution),
+                         success=self._resolved, failure=self._failed)
+
+    def _resolved(self, status: str) -> None:
+        self.ctx.changes.announce("shipments", "orders", "stock")
+        self._answer("good", f"Short pick {status.replace('_', ' ')}")
 
     def _shortcuts(self) -> None:
         for key, slot in (("F7", self.create_for_orders), ("F8", self.short_pick),
@@ -180,6 +221,7 @@ class PickingScreen(QWidget):
             return
         db, actor, pl, reason = self.ctx.db, self.ctx.actor, self.view.id, self.reason.currentText()
         self._run(lambda: picking.short_pick(db, actor=actor, pick_list_id=pl, reason=reason))
+        self.refresh_exceptions()
 
     def undo(self) -> None:
         if self.view is None:
