@@ -170,13 +170,13 @@ def _segment(session, flt, where, sort, descending, after, n, *, empty):
     if not parts:
         return []
     if len(parts) == 1:
-        return [tuple(r) for r in session.execute(parts[0])]
+        return [tuple(r) for r in session.connection().execute(parts[0])]
     merged = sa.union_all(*(sa.select(p.subquery()) for p in parts)).subquery()
     outer_key = merged.c.k if empty else (fold(merged.c.k) if sort == "customer"
                                           else merged.c.k)
     query = sa.select(merged.c.k, merged.c.id).order_by(
         *_order(outer_key, descending, ids_only=bool(empty), id_column=merged.c.id)).limit(n)
-    return [tuple(r) for r in session.execute(query)]
+    return [tuple(r) for r in session.connection().execute(query)]
 
 
 def _status_after(status: str, after: tuple | None, descending: bool):
@@ -264,22 +264,27 @@ def _search(dialect: str, text: str):
 
 
 # -- what a row shows ---------------------------------------------------------------------
+_IDS = sa.bindparam("ids", expanding=True)
+_ITEMS = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
+          .where(OrderLine.order_id == O.id).scalar_subquery())
+_HOLD = (sa.select(OrderHold.reason)
+         .where(OrderHold.order_id == O.id, OrderHold.released_at.is_(None))
+         .order_by(OrderHold.id).limit(1).scalar_subquery())
+_DETAIL = (sa.select(O.id, O.number, Channel.code, O.status, _HOLD, O.ship_name,
+                     O.ship_country, _ITEMS, O.total, O.currency, O.ship_by, O.placed_at,
+                     O.carrier)
+           .join(Channel, Channel.id == O.channel_id).where(O.id.in_(_IDS)))
+_TAGS = (sa.select(OrderTag.order_id, OrderTag.tag).where(OrderTag.order_id.in_(_IDS))
+         .order_by(OrderTag.order_id, OrderTag.tag))
+
+
 def _rows(session: Session, ids: list[int]) -> list[QueueRow]:
     if not ids:
         return []
-    items = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
-             .where(OrderLine.order_id == O.id).scalar_subquery())
-    hold = (sa.select(OrderHold.reason).where(OrderHold.order_id == O.id,
-                                              OrderHold.released_at.is_(None))
-            .order_by(OrderHold.id).limit(1).scalar_subquery())
-    query = (sa.select(O.id, O.number, Channel.code, O.status, hold, O.ship_name,
-                       O.ship_country, items, O.total, O.currency, O.ship_by, O.placed_at,
-                       O.carrier)
-             .join(Channel, Channel.id == O.channel_id).where(O.id.in_(ids)))
-    found = {r[0]: r for r in session.execute(query)}
+    conn = session.connection()  # Core rows: no ORM layer in between
+    found = {r[0]: r for r in conn.execute(_DETAIL, {"ids": ids})}
     tags: dict[int, list[str]] = {}
-    for order_id, tag in session.execute(sa.select(OrderTag.order_id, OrderTag.tag).where(
-            OrderTag.order_id.in_(ids)).order_by(OrderTag.order_id, OrderTag.tag)):
+    for order_id, tag in conn.execute(_TAGS, {"ids": ids}):
         tags.setdefault(order_id, []).append(tag)
     return [_row(found[i], tags.get(i, ())) for i in ids if i in found]
 
