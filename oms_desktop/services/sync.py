@@ -25,6 +25,7 @@ from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, Syn
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels import build_connector, channel_by_code, get_channel
 from oms_desktop.services.sync_apply import Counts, apply_page
+from oms_desktop.services.sync_lock import channel_worker
 from oms_desktop.storage import Database
 
 STREAM = "orders"
@@ -32,8 +33,6 @@ OVERLAP = timedelta(minutes=5)
 
 Progress = Callable[[Counts, str], None]
 
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,6 @@ class SyncResult:
         return self.status == "ok"
 
 
-def channel_lock(code: str) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(code, threading.Lock())
-
-
 def _direct(fn: Callable[[], object]) -> object:
     return fn()
 
@@ -71,8 +65,8 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
     (status "failed"), not raised, so a scheduled run never dies silently. `run_db` runs
     each database step (the UI passes its database worker; network calls stay here)."""
     require(actor, "channels.sync")
-    with channel_lock(code):
-        info = run_db(lambda: get_channel(db, code))
+    info = run_db(lambda: get_channel(db, code))
+    with channel_worker(db, info.id):
         run_id, since = run_db(lambda: _start(db, info.id, full))
         started = time.perf_counter()
         counts, error = Counts(), None

@@ -114,3 +114,29 @@ def _assert_everything_once(db: Database, emu: ShopifyEmulator) -> None:
                 assert mine.status in (OrderStatus.cancelled,) or mine.active_holds
             else:
                 assert lines[o["id"]] == [(l["sku"], l["quantity"]) for l in o["_lines"]]
+
+
+@pytest.mark.slow
+def test_two_sync_processes_started_together_run_one_after_the_other(db_url, monkeypatch):
+    db = Database(db_url)
+    small_world(db)
+    emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()
+    emu.latency = 0.01
+    try:
+        for i in range(300):
+            emu.add_order(lines=[("SKU-1", 1, "12.50")], updated_at=T0 + timedelta(minutes=i))
+        monkeypatch.setenv("OMS_SECRET_SHOP_ACCESS_TOKEN", TOKEN)
+        channels.save_channel(db, actor=SYSTEM, kind="shopify", name="shop", code="shop",
+                              values={"shop_url": emu.url, "page_size": 25})
+        procs = [start_sync(db_url) for _ in range(2)]
+        outcomes = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
+        assert [rc for _, _, rc in outcomes] == [0, 0], [err.decode() for _, err, _ in outcomes]
+        with db.uow(readonly=True) as uow:
+            runs = uow.session.execute(sa.select(SyncRun.status, SyncRun.created, SyncRun.started_at,
+                                                 SyncRun.finished_at).order_by(SyncRun.id)).all()
+        assert sorted(r.created for r in runs) == [0, 300]
+        assert runs[1].started_at >= runs[0].finished_at, "serial, not side by side"
+        assert imported(db) == 300
+    finally:
+        emu.stop()
+        db.dispose()
