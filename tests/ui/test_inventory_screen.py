@@ -220,3 +220,15 @@ def test_a_supervisor_accepts_a_replenishment_transfer_from_the_suggestions_tab(
     qtbot.waitUntil(lambda: {"stock"} in announced, timeout=15000)
     assert "accepted: 6 × SKU-1 to STORE1" in tab.feedback.text()
     assert _on_hand(stocked, "SKU-1", "WH1-A-01") == 4
+
+
+def test_answers_arriving_after_the_screen_closed_are_dropped(qtbot, stocked):
+    import shiboken6
+    ctx = AppContext(db=stocked, actor=SUPERVISOR, ops=Ops())
+    screen = InventoryScreen(ctx)
+    qtbot.waitUntil(lambda: screen.locations.tree.topLevelItemCount() == 1, timeout=15000)
+    screen.locations.select("WH1-A-02")  # its contents are on their way…
+    screen.handle_scan("SKU-1")  # …and what this code is
+    shiboken6.delete(screen)  # signed out meanwhile
+    assert ctx.ops.wait(15000)
+    qtbot.wait(200)  # pytest-qt fails the test if a late answer touched the deleted widgets

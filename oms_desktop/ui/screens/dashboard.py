@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.services import dashboard as service
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.theme import status_label
 from oms_desktop.ui.widgets.chart_bars import BarChart
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
@@ -106,7 +107,8 @@ class DashboardScreen(QWidget):
 
     def reload(self) -> None:
         db, actor = self._ctx.db, self._ctx.actor
-        self._ctx.ops.run(lambda: service.dashboard(db, actor=actor), success=self.show_data)
+        run_for(self, self._ctx, lambda: service.dashboard(db, actor=actor),
+                success=self.show_data)
 
     def show_data(self, data: service.Dashboard) -> None:
         self.data = data

@@ -19,7 +19,7 @@ from oms_desktop.ui.screens.inventory_count import CountTab
 from oms_desktop.ui.screens.inventory_receive import ReceiveTab
 from oms_desktop.ui.screens.inventory_sku import SkuTab
 from oms_desktop.ui.screens.inventory_tree import LocationsTab
-from oms_desktop.ui.widgets.stock_scan import report
+from oms_desktop.ui.widgets.stock_scan import report, run_for
 
 RELOAD_DELAY_MS = 120
 
@@ -99,9 +99,9 @@ class InventoryScreen(QWidget):
             page.handle_scan(text)
             return
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: views.identify(self._ctx.db, actor=actor, code=text),
-                          success=self._show_scanned,
-                          failure=lambda e: report(self.sku.feedback, e))
+        run_for(self, self._ctx, lambda: views.identify(self._ctx.db, actor=actor, code=text),
+                success=self._show_scanned,
+                failure=lambda e: report(self.sku.feedback, e))
 
     def _show_scanned(self, scanned: views.ScannedCode) -> None:
         if scanned.kind == "location":

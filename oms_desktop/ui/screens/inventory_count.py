@@ -18,7 +18,9 @@ from oms_desktop.services import counting
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import CountBinsDialog
-from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, ScanQueue, large, report
+from oms_desktop.ui.widgets.stock_scan import (
+    Feedback, ScanField, ScanQueue, large, report, run_for,
+)
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 LINE_COLUMNS = [
@@ -98,8 +100,8 @@ class CountTab(QWidget):
     # -- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: counting.open_counts(self._ctx.db, actor=actor),
-                          success=self._fill_counts)
+        run_for(self, self._ctx, lambda: counting.open_counts(self._ctx.db, actor=actor),
+                success=self._fill_counts)
 
     def _fill_counts(self, views: list[counting.CountView]) -> None:
         keep = self.count_id
@@ -124,9 +126,9 @@ class CountTab(QWidget):
         if item is None:
             return
         count_id, actor = item.data(Qt.UserRole), self._ctx.actor
-        self._ctx.ops.run(lambda: counting.count_view(self._ctx.db, actor=actor,
-                                                      count_id=count_id),
-                          success=self._show)
+        run_for(self, self._ctx, lambda: counting.count_view(self._ctx.db, actor=actor,
+                                                             count_id=count_id),
+                success=self._show)
 
     def _show(self, view: counting.CountView | None) -> None:
         if view is None or view.id != self.count_id:
@@ -170,9 +172,9 @@ class CountTab(QWidget):
 
     def _refresh_count(self) -> None:
         count_id, actor = self.count_id, self._ctx.actor
-        self._ctx.ops.run(lambda: counting.count_view(self._ctx.db, actor=actor,
-                                                      count_id=count_id),
-                          success=self._show)
+        run_for(self, self._ctx, lambda: counting.count_view(self._ctx.db, actor=actor,
+                                                             count_id=count_id),
+                success=self._show)
 
     # -- starting, approving ------------------------------------------------------------
     def new_count(self) -> None:
@@ -185,8 +187,9 @@ class CountTab(QWidget):
 
     def _start(self, bins: list[str]) -> None:
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: counting.start_count(self._ctx.db, actor=actor, bins=bins),
-                          success=self._started, failure=lambda e: show_error(self, e))
+        run_for(self, self._ctx,
+                lambda: counting.start_count(self._ctx.db, actor=actor, bins=bins),
+                success=self._started, failure=lambda e: show_error(self, e))
 
     def _started(self, view: counting.CountView) -> None:
         self.count_id = view.id
@@ -198,16 +201,17 @@ class CountTab(QWidget):
         if self.count_id is None or not self.approve_button.isVisible():
             return
         count_id, actor = self.count_id, self._ctx.actor
-        self._ctx.ops.run(lambda: counting.approve(self._ctx.db, actor=actor,
-                                                   count_id=count_id),
-                          success=self._closed, failure=self._refused)
+        run_for(self, self._ctx, lambda: counting.approve(self._ctx.db, actor=actor,
+                                                          count_id=count_id),
+                success=self._closed, failure=self._refused)
 
     def cancel(self) -> None:
         if self.count_id is None:
             return
         count_id, actor = self.count_id, self._ctx.actor
-        self._ctx.ops.run(lambda: counting.cancel(self._ctx.db, actor=actor, count_id=count_id),
-                          success=self._closed, failure=self._refused)
+        run_for(self, self._ctx,
+                lambda: counting.cancel(self._ctx.db, actor=actor, count_id=count_id),
+                success=self._closed, failure=self._refused)
 
     def _closed(self, view: counting.CountView) -> None:
         posted = [ln for ln in view.lines if ln.posted]

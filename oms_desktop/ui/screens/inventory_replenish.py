@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from oms_desktop.services import replenishment
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.widgets.stock_scan import Feedback, report
+from oms_desktop.ui.widgets.stock_scan import Feedback, report, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
 
 SUGGESTION_COLUMNS = [
@@ -72,13 +72,13 @@ class ReplenishTab(QWidget):
     def reload(self) -> None:
         status = self.status.currentData()
         self._enable()
-        self._ctx.ops.run(lambda: replenishment.suggestions(self._ctx.db, status=status),
-                          success=self.rows.set_rows)
+        run_for(self, self._ctx, lambda: replenishment.suggestions(self._ctx.db, status=status),
+                success=self.rows.set_rows)
 
     def check(self) -> None:
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: replenishment.suggest(self._ctx.db, actor=actor),
-                          success=self._checked, failure=lambda e: report(self.feedback, e))
+        run_for(self, self._ctx, lambda: replenishment.suggest(self._ctx.db, actor=actor),
+                success=self._checked, failure=lambda e: report(self.feedback, e))
 
     def _checked(self, rows) -> None:
         self.feedback.ok(f"{len(rows)} open suggestion(s)")
@@ -90,9 +90,9 @@ class ReplenishTab(QWidget):
         if row is None:
             return
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: verb(self._ctx.db, actor=actor, suggestion=row.id),
-                          success=lambda v: self._decided(v, done),
-                          failure=lambda e: report(self.feedback, e))
+        run_for(self, self._ctx, lambda: verb(self._ctx.db, actor=actor, suggestion=row.id),
+                success=lambda v: self._decided(v, done),
+                failure=lambda e: report(self.feedback, e))
 
     def _decided(self, view, done: str) -> None:
         self.feedback.ok(f"{view.reference} {done}: {view.quantity} × {view.sku}"

@@ -16,7 +16,7 @@ from oms_desktop.services import stock
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import AdjustDialog, MoveDialog
-from oms_desktop.ui.widgets.stock_scan import Feedback, large
+from oms_desktop.ui.widgets.stock_scan import Feedback, large, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
 
 HIT_COLUMNS = [
@@ -91,8 +91,9 @@ class SkuTab(QWidget):
 
     def _search_now(self) -> None:
         text, actor = self.search.text(), self._ctx.actor
-        self._ctx.ops.run(lambda: views.search_products(self._ctx.db, actor=actor, text=text),
-                          success=self._show_hits)
+        run_for(self, self._ctx,
+                lambda: views.search_products(self._ctx.db, actor=actor, text=text),
+                success=self._show_hits)
 
     def _show_hits(self, hits) -> None:
         self.hits.set_rows(hits)
@@ -102,9 +103,9 @@ class SkuTab(QWidget):
     def show_sku(self, code: str) -> None:
         """Load one product (SKU or barcode) into the per-location table."""
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: views.sku_view(self._ctx.db, actor=actor, code=code),
-                          success=self._show_view,
-                          failure=lambda e: show_error(self, e))
+        run_for(self, self._ctx, lambda: views.sku_view(self._ctx.db, actor=actor, code=code),
+                success=self._show_view,
+                failure=lambda e: show_error(self, e))
 
     def reload(self) -> None:
         if self.search.text().strip():
@@ -169,4 +170,4 @@ class SkuTab(QWidget):
             self.feedback.problem(str(exc))
             show_error(self, exc)
 
-        self._ctx.ops.run(fn, success=done, failure=failed)
+        run_for(self, self._ctx, fn, success=done, failure=failed)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.services import inventory_views as views
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 CONTENT_COLUMNS = [
@@ -56,8 +57,8 @@ class LocationsTab(QWidget):
 
     def reload(self) -> None:
         actor = self._ctx.actor
-        self._ctx.ops.run(lambda: views.location_tree(self._ctx.db, actor=actor),
-                          success=self._fill)
+        run_for(self, self._ctx, lambda: views.location_tree(self._ctx.db, actor=actor),
+                success=self._fill)
 
     def current_code(self) -> str | None:
         item = self.tree.currentItem()
@@ -112,9 +113,9 @@ class LocationsTab(QWidget):
         self.caption.setText(f"{code} — {item.toolTip(0)}")
         self.location_chosen.emit(code)
         actor = self._ctx.actor
-        self._ctx.ops.run(
-            lambda: views.location_contents(self._ctx.db, actor=actor, code=code),
-            success=lambda rows, c=code: self._show_contents(c, rows))
+        run_for(self, self._ctx, 
+                   lambda: views.location_contents(self._ctx.db, actor=actor, code=code),
+                success=lambda rows, c=code: self._show_contents(c, rows))
 
     def _show_contents(self, code: str, rows) -> None:
         if code == self.current_code():

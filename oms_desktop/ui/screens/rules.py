@@ -17,7 +17,7 @@ from oms_desktop.services import rules
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.rule_rows import ActionRow, ConditionRow, RowList
-from oms_desktop.ui.widgets.stock_scan import Feedback
+from oms_desktop.ui.widgets.stock_scan import Feedback, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 PREVIEW_LIMIT = 500
@@ -78,7 +78,7 @@ class RulesScreen(QWidget):
         self.feedback = Feedback("Last rules action")
         self._build()
         self._connect()
-        ctx.changes.changed.connect(lambda areas: "rules" in areas and self.reload())
+        ctx.changes.changed.connect(self._on_changes)
         self.reload()
 
     # -- layout ---------------------------------------------------------------------------
@@ -147,8 +147,12 @@ class RulesScreen(QWidget):
             QShortcut(QKeySequence(key), self, slot, context=Qt.WidgetWithChildrenShortcut)
 
     # -- loading --------------------------------------------------------------------------
+    def _on_changes(self, areas: set[str]) -> None:
+        if "rules" in areas:
+            self.reload()
+
     def reload(self) -> None:
-        self._ctx.ops.run(lambda: rules.list_rules(self._ctx.db), success=self._fill)
+        run_for(self, self._ctx, lambda: rules.list_rules(self._ctx.db), success=self._fill)
 
     def _fill(self, views: list[rules.RuleView]) -> None:
         keep = self.editing
@@ -249,7 +253,7 @@ class RulesScreen(QWidget):
             show_error(self, exc)
             self.reload()
 
-        self._ctx.ops.run(fn, success=done, failure=failed)
+        run_for(self, self._ctx, fn, success=done, failure=failed)
 
     # -- dry run --------------------------------------------------------------------------
     def dry_run(self) -> None:
@@ -257,10 +261,10 @@ class RulesScreen(QWidget):
             self.feedback.problem("Save the rule first: the dry run previews the saved rule")
             return
         name, db = self.editing, self._ctx.db
-        self._ctx.ops.run(lambda: rules.dry_run(db, name, limit=PREVIEW_LIMIT),
-                          success=self._show_preview,
-                          failure=lambda e: (self.feedback.problem(str(e)),
-                                             show_error(self, e)))
+        run_for(self, self._ctx, lambda: rules.dry_run(db, name, limit=PREVIEW_LIMIT),
+                success=self._show_preview,
+                failure=lambda e: (self.feedback.problem(str(e)),
+                                                    show_error(self, e)))
 
     def _show_preview(self, result: rules.DryRun) -> None:
         self.preview.set_rows(result.rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QLineEdit
@@ -16,6 +17,19 @@ from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 
 SCAN_POINT_SIZE = 18
+
+
+def run_for(owner: QObject, ctx: AppContext, fn: Callable[[], Any], *,
+            success: Callable[[Any], None] | None = None,
+            failure: Callable[[BaseException], None] | None = None) -> None:
+    """ctx.ops.run, with the answer dropped if `owner` was deleted meanwhile (a screen closed
+    on sign-out while its load was still running)."""
+    def alive(callback):
+        if callback is None:
+            return None
+        return lambda value: callback(value) if shiboken6.isValid(owner) else None
+
+    ctx.ops.run(fn, success=alive(success), failure=alive(failure))
 
 
 def large(widget, points: int = SCAN_POINT_SIZE):
@@ -98,8 +112,8 @@ class ScanQueue(QObject):
         except OmsError as exc:
             self._finish(self._failed, text, exc)
             return
-        self._ctx.ops.run(fn, success=lambda r: self._finish(self._done, text, r),
-                          failure=lambda e: self._finish(self._failed, text, e))
+        run_for(self, self._ctx, fn, success=lambda r: self._finish(self._done, text, r),
+                failure=lambda e: self._finish(self._failed, text, e))
 
     def _finish(self, callback, text: str, outcome) -> None:
         try:
