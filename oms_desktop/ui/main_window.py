@@ -8,10 +8,10 @@ import importlib.util
 import logging
 import sys
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QApplication, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -50,6 +50,18 @@ def freeze_startup_heap() -> None:
         gc.freeze()
         # The GUI thread waits at most this long for the GIL a busy worker holds.
         sys.setswitchinterval(0.002)
+
+
+class PageStack(QStackedWidget):
+    """A stack whose minimum size is not the widest of its pages: one screen with a wide
+    layout must not force the whole window wider than the display."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout().setSizeConstraint(QLayout.SetNoConstraint)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(320, 240)
 
 
 class IdleLock(QObject):
@@ -107,7 +119,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(objectName="Sidebar", accessibleName="Screens")
         self.sidebar.setFixedWidth(230)
         self.sidebar.currentRowChanged.connect(self._show_row)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.banner = QLabel("", objectName="Banner", wordWrap=True)
         self.banner.hide()
         right = QWidget()

@@ -18,8 +18,8 @@ from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_
 from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
 
 VIEWS_KEY = "orders.views"
-WIDTHS = {"number": 175, "status": 115, "ship_by": 140, "customer": 180, "channel": 85,
-          "country": 50, "items": 55, "total": 115, "carrier": 100, "hold_reason": 150,
+WIDTHS = {"number": 215, "status": 110, "ship_by": 135, "customer": 165, "channel": 85,
+          "country": 50, "items": 65, "total": 115, "carrier": 100, "hold_reason": 150,
           "tags": 110, "placed_at": 120}
 
 
@@ -82,6 +82,7 @@ class OrdersScreen(QWidget):
         table.setAlternatingRowColors(True)
         table.setShowGrid(False)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.ElideMiddle)  # order numbers differ at their ends
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(30)
         header = table.horizontalHeader()
