@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.model import (
-    Actor, AuditEvent, Location, LocationKind, MoveReason, Order, OrderStatus, Shipment, ShipmentLine,
-    ShipmentStatus,
+    Actor, AuditEvent, HoldReason, Location, LocationKind, MoveReason, Order, OrderHold,
+    OrderLine, OrderStatus, Shipment, ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
@@ -24,9 +24,27 @@ from oms_desktop.storage import Database
 
 
 def on_event(session: Session, event: Event) -> None:
-    """Subscriber: new stock may fill waiting backorders."""
+    """Subscriber: new stock may fill waiting backorders, and clear out-of-stock holds (when
+    the business holds short orders instead of backordering them)."""
     if event.name == "stock.changed":
         allocate_backorders(session, event.actor, product_ids=event.product_ids or None)
+        waiting = out_of_stock_orders(session, event.product_ids or None)
+        if waiting:
+            from oms_desktop.services.pipeline import verify_in_session  # it imports us
+
+            verify_in_session(session, event.actor, waiting)
+
+
+def out_of_stock_orders(session: Session, product_ids=None) -> list[int]:
+    """Orders held (automatically) for stock that these products may release."""
+    query = (sa.select(OrderHold.order_id).distinct()
+             .join(Order, Order.id == OrderHold.order_id)
+             .where(OrderHold.reason == HoldReason.out_of_stock, OrderHold.manual.is_(False),
+                    OrderHold.released_at.is_(None), Order.status == OrderStatus.on_hold))
+    if product_ids:
+        query = query.where(OrderHold.order_id.in_(sa.select(OrderLine.order_id).where(
+            OrderLine.product_id.in_(product_ids))))
+    return sorted(session.scalars(query))
 
 
 def waiting_backorders(session: Session, product_ids=None) -> list[Shipment]:

@@ -201,3 +201,20 @@ def test_the_command_line_prints_a_table_of_results(world, capsys):
     assert out.splitlines()[0].split() == ["id", "number", "status", "holds", "ships", "from",
                                            "result"]
     assert f"{oid}" in out and "verified" in out
+
+
+def test_an_order_held_for_stock_is_verified_again_when_the_stock_is_received(world):
+    from oms_desktop.services import backorders
+
+    with world.uow() as uow:
+        settings.put(uow.session, "verification.allow_backorders", False)
+        uow.commit()
+    oid = place_order(world, {"SPOON": 15})
+    [held] = verify(world, oid).results
+    assert [h.reason for h in held.holds] == ["out_of_stock"]
+    backorders.receive(world, actor=SUPERVISOR, sku="SPOON", location="WH-CA-A-01", quantity=3)
+    assert orders.get_order(world, oid).summary.status == "on_hold"  # 13 of 15: still short
+    backorders.receive(world, actor=SUPERVISOR, sku="SPOON", location="WH-CA-A-01", quantity=2)
+    detail = orders.get_order(world, oid)
+    assert detail.summary.status == "verified"
+    assert [h.released_at is not None for h in detail.holds] == [True]
