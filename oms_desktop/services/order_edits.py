@@ -103,3 +103,16 @@ def _tags(names: tuple[str, ...]) -> tuple[str, ...]:
     if any(len(n) > TAG_MAX for n in clean):
         raise ValidationError(f"A tag is at most {TAG_MAX} characters")
     return clean
+
+
+def pick_list_for(db: Database, *, actor: Actor, order_ids: list[int],
+                  paper: str = "A4") -> tuple[str, bytes]:
+    """A pick list (single-order or batch) for the orders' assigned shipments, as
+    (its label, the PDF to print)."""
+    from oms_desktop.documents import picklist as document
+    from oms_desktop.services import picking
+
+    view = picking.create_for_orders(db, actor=actor, orders=[str(i) for i in order_ids])
+    with db.uow(readonly=True) as uow:
+        return view.label, document.render_pdf(document.collect(uow.session, view.id),
+                                               page=paper)

@@ -125,7 +125,7 @@ def test_a_packer_sees_no_bulk_actions_and_the_service_refuses_anyway(qtbot, mak
                                                                        demo_db):
     window = make_window("packer")
     screen = open_orders(qtbot, window)
-    assert screen.bulk_buttons == {}
+    assert set(screen.bulk_buttons) == {"pick_list"}  # packers pick; they change no orders
     assert not [a for a in screen.actions() if a.text().startswith(("Cancel", "Tag"))]
     with pytest.raises(PermissionDenied):
         order_edits.tag_orders(demo_db, actor=window.ctx.actor, order_ids=[1], add=("x",))
@@ -185,3 +185,24 @@ def test_rows_scrolled_far_away_are_dropped_and_read_again_when_seen(qtbot, make
     assert model.row_at(0) is None  # dropped: being read again from its keyset boundary
     qtbot.waitUntil(lambda: model.row_at(0) is not None, timeout=5000)
     assert model.row_at(0) == first
+
+
+def test_a_pick_list_for_the_selected_orders_comes_out_as_a_pdf(qtbot, make_window, demo_db):
+    import sqlalchemy as sa
+    from oms_desktop.model import Shipment, ShipmentStatus
+    with demo_db.uow(readonly=True) as uow:
+        order_ids = uow.session.scalars(sa.select(Shipment.order_id).where(
+            Shipment.status == ShipmentStatus.assigned).order_by(Shipment.id).limit(2)).all()
+    assert order_ids
+    screen = open_orders(qtbot, make_window("supervisor"))
+    screen.table.selectAll()
+    screen.selected_ids = lambda: list(order_ids)  # the two orders, wherever they are listed
+    screen.print_pick_list()
+    qtbot.waitUntil(lambda: hasattr(screen, "last_pick_list"), timeout=10000)
+    pdf = screen.last_pick_list.read_bytes()
+    assert pdf.startswith(b"%PDF") and "ready" in screen.selection_label.text()
+    import pypdfium2
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    with demo_db.uow(readonly=True) as uow:
+        number = uow.session.get(Order, order_ids[0]).number
+    assert number in text

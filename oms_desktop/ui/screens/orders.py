@@ -3,15 +3,20 @@ the count of matching orders, bulk actions on the selection, export to CSV."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
     QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from oms_desktop.services import orders as order_service
+from oms_desktop.policies.permissions import allowed
 from oms_desktop.services import queue, users
+from oms_desktop.services.order_edits import pick_list_for
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
 from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
@@ -104,6 +109,14 @@ class OrdersScreen(QWidget):
         self._shortcut("Open order", "Return", lambda: self._open(self.table.currentIndex().row()))
         self._shortcut("Export view to CSV…", "Ctrl+E", self.export_csv)
         self._shortcut("Save view…", "Ctrl+S", self.save_view)
+        if allowed(self.ctx.actor, "floor.pick"):
+            self.pick_button = QPushButton("Pick list", accessibleName="Print pick list")
+            self.pick_button.setToolTip("Print a pick list for the selected orders (Ctrl+P)")
+            self.pick_button.clicked.connect(self.print_pick_list)
+            self.pick_button.setEnabled(False)
+            self.bulk_row.addWidget(self.pick_button)
+            self.bulk_buttons["pick_list"] = self.pick_button
+            self._shortcut("Print pick list", "Ctrl+P", self.print_pick_list)
         for action in actions_for(self.ctx):
             button = QPushButton(f"{action.label}", accessibleName=action.label.rstrip("…"))
             button.setToolTip(f"{action.label} ({action.shortcut})")
@@ -217,6 +230,25 @@ class OrdersScreen(QWidget):
         numbers = {r.id: r.number for r in self.model.rows if r.id in set(ids)}
         self.progress.start(action, ids, answers, numbers)
         self._selection_changed()
+
+    def print_pick_list(self) -> None:
+        """Create the pick list and open its PDF in the system viewer to print."""
+        ids, db, actor = self.selected_ids(), self.ctx.db, self.ctx.actor
+        if ids:
+            self.selection_label.setText("Making the pick list…")
+            self.ctx.ops.run(lambda: pick_list_for(db, actor=actor, order_ids=ids),
+                             success=self._pick_list_ready)
+
+    def _pick_list_ready(self, answer: tuple[str, bytes]) -> None:
+        label, pdf = answer
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.TempLocation))
+        path = folder / f"{label}.pdf"
+        path.write_bytes(pdf)
+        self.last_pick_list = path
+        self.selection_label.setText(f"{label} ready: {path}")
+        self.ctx.changes.announce("shipments", "picking")
+        if not os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export orders", "orders.csv",
