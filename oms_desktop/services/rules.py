@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    Actor, AuditEvent, AutomationRule, HoldReason, Order, OrderLine, OrderTag, RuleRun,
-    RuleTrigger, Shipment, utcnow,
+    Actor, AuditEvent, AutomationRule, HoldReason, Order, OrderLine, OrderStatus, OrderTag,
+    RuleRun, RuleTrigger, Shipment, utcnow,
 )
 from oms_desktop.policies import rules as policy
 from oms_desktop.policies.rule_conflicts import clashes
@@ -301,6 +301,8 @@ def _apply(session: Session, order: Order, change: policy.Change, *, actor: Acto
         return
     _APPLY[change.action](session, order, change, by, shipment_id)
     _audit(order, by, f"rule.{change.action}", detail)
+    if change.action == "release" and order.status == OrderStatus.verified:
+        _reverify(session, order, actor)
 
 
 def _release(session, order: Order, change, by: Actor, _shipment) -> None:
@@ -308,6 +310,15 @@ def _release(session, order: Order, change, by: Actor, _shipment) -> None:
         if hold.reason == HoldReason.rule and hold.note == change.before:
             hold.released_at, hold.released_by = utcnow(), by.name
     order.release(by=by, reasons=set())
+
+
+def _reverify(session: Session, order: Order, by: Actor) -> None:
+    """A lifted rule hold is no pass: the order's checks run again (issue 3, part A)."""
+    from oms_desktop.services import pipeline  # imported late: it subscribes nothing itself
+
+    session.flush()
+    pipeline.verify_in_session(session, by, [order.id])
+    session.expire(order)
 
 
 def _shipping(session, order: Order, change, by, _shipment) -> None:
