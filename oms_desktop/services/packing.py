@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
     Actor, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult,
-    Shipment, ShipmentLine, ShipmentStatus, utcnow,
+    Shipment, ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
 from oms_desktop.policies.permissions import require

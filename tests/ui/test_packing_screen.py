@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
