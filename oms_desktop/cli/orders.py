@@ -137,4 +137,23 @@ def _show(args) -> int:
     for ev in detail.timeline:
         print(f"  {ev.at:%Y-%m-%d %H:%M} {ev.actor:<10} {ev.entity} {ev.action}"
               f" {ev.from_state or ''}→{ev.to_state or ''}")
+        why = _why(ev.action, ev.detail or {})
+        if why:
+            print(f"{'':22}{why}")
     return 0
+
+
+def _why(action: str, detail: dict) -> str | None:
+    """The reason a pipeline decision gives, in one line."""
+    if action == "verification":
+        notes = [c["message"] for c in detail.get("checks", []) if c["verdict"] != "pass"]
+        notes = notes or ["every check passed"]
+        fraud = detail.get("fraud")
+        if fraud:
+            notes.append(f"fraud score {fraud['score']}/{fraud['threshold']}")
+        return "; ".join(notes)
+    if action in ("allocation", "backorder_allocated"):
+        return detail.get("why")
+    if action in ("hold", "cancel") and detail.get("reason"):
+        return detail.get("note") or detail.get("reason")
+    return None

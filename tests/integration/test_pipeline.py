@@ -218,3 +218,20 @@ def test_an_order_held_for_stock_is_verified_again_when_the_stock_is_received(wo
     detail = orders.get_order(world, oid)
     assert detail.summary.status == "verified"
     assert [h.released_at is not None for h in detail.holds] == [True]
+
+
+def test_orders_show_prints_the_reason_under_each_decision(world, capsys):
+    from oms_desktop.cli import main
+    from oms_desktop.services import allocation
+
+    oid = place_order(world, {"MUG": 12}, ship_postal_code="1")
+    verify(world, oid)
+    pipeline.edit_order(world, actor=MANAGER, order_id=oid, ship_postal_code="12207")
+    allocation.allocate_orders(world, actor=SUPERVISOR, order_ids=[oid])
+    capsys.readouterr()
+    assert main(["orders", "show", str(oid), "--db", world.url]) == 0
+    out = capsys.readouterr().out
+    assert "postal code '1' is not a valid US postal code" in out
+    assert "is not a valid US postal code; fraud score 0/60" in out  # the first verification
+    assert "every check passed" in out  # the second, after the address was corrected
+    assert "only WH-NJ has any of it; backordered: MUG x2" in out
