@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -56,8 +58,10 @@ def test_a_whole_order_packed_by_scanner_bursts(qtbot, station):
     assert scan(qtbot, screen, field, SPOON).endswith("complete")
     assert field.text() == ""  # no scan landed in the text field
     screen.weight_box.setValue(450)
+    started = time.perf_counter()
     with qtbot.waitSignal(screen.feedback_shown):
         qtbot.keyClick(screen, Qt.Key_F4)
+    assert time.perf_counter() - started < 1.0  # ready for the next order within a second
     assert screen.banner.text().startswith(f"SHP-{sid} packed (2 package(s))")
     assert screen.view is None and screen.checklist.rowCount() == 0
     [shipment] = orders.get_order(db, order_id).shipments
