@@ -268,3 +268,15 @@ def test_a_backorder_that_cannot_be_reserved_stays_waiting_and_the_receipt_stand
     with world.uow(readonly=True) as uow:
         assert uow.session.scalar(sa.select(Shipment.status)) == "waiting"
     assert books_balance(world)
+
+
+def test_configured_zones_send_a_region_to_its_warehouse(world):
+    from oms_desktop.services import settings
+
+    with world.uow() as uow:
+        settings.put(uow.session, "routing.zones", {"WH-CA": ["US-NY"]})
+        uow.commit()
+    put_stock(world, "WH-NJ-A-01", "MUG", 5)
+    put_stock(world, "WH-CA-A-01", "MUG", 5)
+    [res] = allocate(world, ready(world, {"MUG": 1})).results
+    assert res.shipments[0].location == "WH-CA" and "zone priority" in res.why
