@@ -39,10 +39,16 @@ class CountLineView:
     expected: int
     counted: int
     posted: int | None
+    on_hand: int | None = None  # on hand now, while the count is open
 
     @property
     def variance(self) -> int:
         return self.counted - self.expected
+
+    @property
+    def to_post(self) -> int | None:
+        """What approval posts (open count) or posted (approved): counted − on hand."""
+        return self.posted if self.on_hand is None else self.counted - self.on_hand
 
 
 @dataclass(frozen=True)
@@ -252,13 +258,13 @@ def _line(session: Session, count: CycleCount, here: CountBin, product: Product)
     return line
 
 
-def _current_levels(session: Session, count: CycleCount) -> dict[tuple[int, int], tuple]:
-    """(location, product) -> (on_hand, reserved) now, rows locked until commit."""
+def _current_levels(session: Session, count: CycleCount, *, lock: bool = True
+                    ) -> dict[tuple[int, int], tuple]:
+    """(location, product) -> (on_hand, reserved) now; the rows stay locked until commit."""
     bins = [b.location_id for b in count.bins]
-    rows = session.execute(
-        sa.select(StockLevel.location_id, StockLevel.product_id, StockLevel.on_hand,
-                  StockLevel.reserved)
-        .where(StockLevel.location_id.in_(bins)).with_for_update())
+    query = (sa.select(StockLevel.location_id, StockLevel.product_id, StockLevel.on_hand,
+                       StockLevel.reserved).where(StockLevel.location_id.in_(bins)))
+    rows = session.execute(query.with_for_update() if lock else query)
     return {(loc, prod): (on_hand, reserved) for loc, prod, on_hand, reserved in rows}
 
 
@@ -317,6 +323,14 @@ def _line_view(session: Session, line: CountLine) -> CountLineView:
     return CountLineView(code, sku, name, line.expected, line.counted, line.posted)
 
 
+def _view_line(code: str, product: tuple[str, str], line: CountLine | None,
+               on_hand: int | None) -> CountLineView:
+    """A stored line, or stock that arrived in a bin after the snapshot (expected 0)."""
+    if line is None:
+        return CountLineView(code, *product, 0, 0, None, on_hand)
+    return CountLineView(code, *product, line.expected, line.counted, line.posted, on_hand)
+
+
 def _view(session: Session, count_id: int) -> CountView:
     count = session.scalar(sa.select(CycleCount).where(CycleCount.id == count_id).options(
         selectinload(CycleCount.bins).selectinload(CountBin.location),
@@ -324,11 +338,15 @@ def _view(session: Session, count_id: int) -> CountView:
     if count is None:
         raise NotFound(f"No cycle count {count_id}")
     codes = {b.location_id: b.location.code for b in count.bins}
+    now = _current_levels(session, count, lock=False) \
+        if count.status == CountStatus.open else {}
+    stored = {(ln.location_id, ln.product_id): ln for ln in count.lines}
+    keys = set(stored) | {key for key, (on_hand, _) in now.items() if on_hand}
     products = dict((pid, (sku, name)) for pid, sku, name in session.execute(
         sa.select(Product.id, Product.sku, Product.name).where(
-            Product.id.in_({ln.product_id for ln in count.lines}))))
-    lines = sorted((CountLineView(codes[ln.location_id], *products[ln.product_id], ln.expected,
-                                  ln.counted, ln.posted) for ln in count.lines),
+            Product.id.in_({prod for _, prod in keys}))))
+    lines = sorted((_view_line(codes[key[0]], products[key[1]], stored.get(key),
+                               now.get(key, (0, 0))[0] if now else None) for key in keys),
                    key=lambda v: (v.bin, v.sku))
     return CountView(count.id, count.status.value, count.created_by, count.created_at,
                      count.closed_by,

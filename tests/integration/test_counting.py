@@ -135,3 +135,18 @@ def test_a_count_runs_headless_from_the_command_line(world, capsys):
     assert "COUNT-1  approved" in out and "-1" in out
     assert _on_hand(world, "SKU-1", "WH1-A-01") == 9
     assert main(["count", "show", "nope", "--db", url]) == 1
+
+
+def test_an_open_count_shows_what_approval_will_post_against_stock_now(world):
+    count = counting.start_count(world, actor=PACKER, bins=["WH1-A-01"])
+    stock.receive(world, actor=PACKER, sku="SKU-2", location="WH1-A-01", quantity=3)
+    stock.move(world, actor=PACKER, sku="SKU-1", source="WH1-A-01", target="WH1-A-02",
+               quantity=2)
+    _scan(world, count, "WH1-A-01", *["SKU-1"] * 7)
+    view = counting.count_view(world, actor=SUPERVISOR, count_id=count.id)
+    assert [(ln.sku, ln.expected, ln.counted, ln.on_hand, ln.to_post) for ln in view.lines] == [
+        ("SKU-1", 10, 7, 8, -1), ("SKU-2", 0, 0, 3, -3)]
+    done = counting.approve(world, actor=SUPERVISOR, count_id=count.id)
+    assert [(ln.sku, ln.on_hand, ln.to_post) for ln in done.lines] == [
+        ("SKU-1", None, -1), ("SKU-2", None, -3)]
+    assert stock.reconcile(world) == []

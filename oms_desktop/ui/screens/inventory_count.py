@@ -28,6 +28,8 @@ LINE_COLUMNS = [
     Column("Product", lambda r: r[0].name), Column("Expected", lambda r: r[0].expected, True),
     Column("Counted", lambda r: r[0].counted if r[1] else None, True),
     Column("Variance", lambda r: r[0].variance if r[1] else None, True, signed=True),
+    Column("On hand now", lambda r: r[0].on_hand, True),
+    Column("Posts", lambda r: r[0].to_post if r[1] else None, True, signed=True),
 ]
 
 
