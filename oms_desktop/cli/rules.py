@@ -50,8 +50,14 @@ def _json(text: str, what: str) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _short(value) -> str:
+    if isinstance(value, list) and len(value) > 3:
+        return ", ".join(map(str, value[:3])) + f", … (+{len(value) - 3})"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def _summary(items: list[dict]) -> str:
-    return "; ".join(" ".join(str(v) for v in item.values()) for item in items)
+    return "; ".join(" ".join(_short(v) for v in item.values()) for item in items)
 
 
 def _list(args) -> int:
@@ -68,8 +74,8 @@ def _dry_run(args) -> int:
             for r in result.rows for c in r.changes]
     emit(args, result, rows=rows, headers=["order", "action", "before", "after"])
     if not args.json:
-        print(f"{result.rule}: {result.matched} of {result.examined} active orders match,"
-              f" {len(result.rows)} would change")
+        print(f"{result.rule}: {result.matched} active orders match, {result.changed}"
+              " would change")
     return 0
 
 
@@ -91,6 +97,9 @@ def _toggle(args) -> int:
 
 def _conflicts(args) -> int:
     found = rules.conflicts(open_db(args))
+    if not found and not args.json:
+        print("No conflicts between enabled rules.")
+        return 0
     emit(args, found, rows=[[c.field, c.first_rule, json.dumps(c.first_value), c.second_rule,
                              json.dumps(c.second_value), c.orders, ", ".join(c.sample)]
                             for c in found],

@@ -66,9 +66,13 @@ class DryRunRow:
 
 @dataclass(frozen=True)
 class DryRun:
+    """`examined`: the active orders left after the database filter; `matched` of those
+    match every condition; `changed` of those would change (`rows`, up to the limit)."""
+
     rule: str
     examined: int
     matched: int
+    changed: int
     rows: list[DryRunRow]
 
 
@@ -314,7 +318,7 @@ def _release(session, order: Order, change, by: Actor, _shipment) -> None:
 
 def _reverify(session: Session, order: Order, by: Actor) -> None:
     """A lifted rule hold is no pass: the order's checks run again (issue 3, part A)."""
-    from oms_desktop.services import pipeline  # imported late: it subscribes nothing itself
+    from oms_desktop.services import pipeline  # late: the pipeline imports the event hub
 
     session.flush()
     pipeline.verify_in_session(session, by, [order.id])
@@ -365,7 +369,7 @@ def dry_run(db: Database, name: str, *, limit: int | None = None) -> DryRun:
         if plan.changes:
             rows.append(DryRunRow(f.order_id, f.number, [
                 ChangeView(c.action, c.field, c.before, c.after) for c in plan.changes]))
-    return DryRun(spec.name, len(facts), matched, rows[:limit] if limit else rows)
+    return DryRun(spec.name, len(facts), matched, len(rows), rows[:limit] if limit else rows)
 
 
 def conflicts(db: Database, *, sample: int = 10) -> list[RuleConflict]:

@@ -193,7 +193,7 @@ def test_dry_run_lists_the_orders_a_rule_would_change_and_changes_nothing(world)
 
     result = rules.dry_run(world, "EU parcels by DHL")
 
-    assert (result.examined, result.matched) == (2, 2)  # FR never left the database filter
+    assert (result.examined, result.matched, result.changed) == (2, 2, 2)  # FR: filtered out
     assert [(r.number, [(c.action, c.before, c.after) for c in r.changes])
             for r in result.rows] == [
         ("8001", [("set_shipping", None, {"carrier": "dhl", "service": "paket"}),
