@@ -22,7 +22,9 @@ from oms_desktop.model import (
     ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, stock_ops
-from oms_desktop.services.sync_create import address, create_orders, header, product_ids
+from oms_desktop.services.sync_create import (
+    address, among, create_orders, header, product_ids,
+)
 
 PAST_PACKING = frozenset({ShipmentStatus.packed, ShipmentStatus.shipped,
                           ShipmentStatus.delivered, ShipmentStatus.ready_for_pickup,
@@ -75,7 +77,7 @@ def _known_orders(session: Session, channel_id: int, ids: list[str]) -> dict:
     rows = session.execute(
         sa.select(Order.external_id, Order.id, ChannelOrderState)
         .outerjoin(ChannelOrderState, sa.and_(ChannelOrderState.order_id == Order.id))
-        .where(Order.channel_id == channel_id, Order.external_id.in_(ids)))
+        .where(Order.channel_id == channel_id, among(session, Order.external_id, ids)))
     return {ext: (oid, state) for ext, oid, state in rows}
 
 
@@ -217,5 +219,5 @@ def _resolve_errors(session: Session, channel_id: int, ids: Iterable[str]) -> No
     ids = list(ids)
     if ids:
         session.execute(sa.update(SyncError).where(
-            SyncError.channel_id == channel_id, SyncError.external_id.in_(ids),
+            SyncError.channel_id == channel_id, among(session, SyncError.external_id, ids),
             SyncError.resolved_at.is_(None)).values(resolved_at=utcnow()))
