@@ -4,6 +4,7 @@ the shipment aside. A refused scan turns the banner red with a sound and what wa
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.boxes import DEFAULT_BOXES
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services import pack_documents, packing
+from oms_desktop.services import events, pack_documents, packing
 from oms_desktop.services.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
@@ -59,6 +60,7 @@ class PackingScreen(QWidget):
         self._shortcuts()
         self._scale()
         self.show_view(None)
+        ctx.ops.run(_warm_up)
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -290,6 +292,13 @@ class PackingScreen(QWidget):
     def _print_failed(self, exc: BaseException) -> None:
         self.detail_label.setText(f"Printing failed: {message_for(exc)}")
         self.sounds.play("bad")
+
+
+def _warm_up() -> None:
+    """Import the event subscribers (rules, notifications, …) that run when a shipment is
+    packed, so the first Complete of the day is as quick as the others."""
+    for name in events.SUBSCRIBER_MODULES:
+        importlib.import_module(name)
 
 
 def _may_open_files() -> bool:
