@@ -100,6 +100,24 @@ class ScanFilter(QObject):
         self.flush()
         return False
 
+    def type_into_focus(self, text: str, *, enter: bool = True) -> None:
+        """Give a scan back to the focused widget as typed keys (for screens that take no
+        scans, e.g. a search field): the shell calls this when nobody handles `scanned`."""
+        target = QApplication.focusWidget()
+        if target is None:
+            return
+        self._replaying = True
+        try:
+            for ch in text:
+                for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+            if enter:
+                for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(kind, Qt.Key_Return,
+                                                             Qt.NoModifier, "\r"))
+        finally:
+            self._replaying = False
+
     def flush(self) -> None:
         """Replay held keys to their widgets: it was a person typing."""
         self._timer.stop()

@@ -100,3 +100,12 @@ def test_a_serial_scanner_turns_lines_into_scans(qtbot):
     serial.feed(b"SHP-1\r\nSKU")
     serial.feed(b"-2\n")
     assert scans == ["SHP-1", "SKU-2"]
+
+
+def test_a_scan_nobody_handles_can_be_typed_into_the_focused_field(qtbot, form):
+    field, scans, filt = form
+    entered = []
+    field.returnPressed.connect(lambda: entered.append(field.text()))
+    filt.scanned.connect(lambda text: filt.type_into_focus(text))
+    scanner_types(qtbot, field, "WEB-1001")
+    assert scans == ["WEB-1001"] and entered == ["WEB-1001"]
