@@ -126,9 +126,13 @@ def _set_levels(conn: Connection, levels: list[dict]) -> None:
 
 
 def _analyze(db: Database) -> None:
-    """Fresh planner statistics, so that the queue's indexes are chosen from the start."""
-    with db.engine.connect() as conn:
-        if db.is_sqlite:
+    """Fresh planner statistics, so that the queue's indexes are chosen from the start; on
+    PostgreSQL a VACUUM as well, which lets counts and keyset pages read the indexes only."""
+    if db.is_sqlite:
+        with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE)")

@@ -265,33 +265,30 @@ def _search(dialect: str, text: str):
 
 # -- what a row shows ---------------------------------------------------------------------
 _IDS = sa.bindparam("ids", expanding=True)
+_TAG_SEPARATOR = "\x1f"
 _ITEMS = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
           .where(OrderLine.order_id == O.id).scalar_subquery())
 _HOLD = (sa.select(OrderHold.reason)
          .where(OrderHold.order_id == O.id, OrderHold.released_at.is_(None))
          .order_by(OrderHold.id).limit(1).scalar_subquery())
+_TAGS = (sa.select(sa.func.aggregate_strings(OrderTag.tag, _TAG_SEPARATOR))
+         .where(OrderTag.order_id == O.id).scalar_subquery())
 _DETAIL = (sa.select(O.id, O.number, Channel.code, O.status, _HOLD, O.ship_name,
                      O.ship_country, _ITEMS, O.total, O.currency, O.ship_by, O.placed_at,
-                     O.carrier)
+                     O.carrier, _TAGS)
            .join(Channel, Channel.id == O.channel_id).where(O.id.in_(_IDS)))
-_TAGS = (sa.select(OrderTag.order_id, OrderTag.tag).where(OrderTag.order_id.in_(_IDS))
-         .order_by(OrderTag.order_id, OrderTag.tag))
 
 
 def _rows(session: Session, ids: list[int]) -> list[QueueRow]:
     if not ids:
         return []
-    conn = session.connection()  # Core rows: no ORM layer in between
-    found = {r[0]: r for r in conn.execute(_DETAIL, {"ids": ids})}
-    tags: dict[int, list[str]] = {}
-    for order_id, tag in conn.execute(_TAGS, {"ids": ids}):
-        tags.setdefault(order_id, []).append(tag)
-    return [_row(found[i], tags.get(i, ())) for i in ids if i in found]
+    found = {r[0]: r for r in session.connection().execute(_DETAIL, {"ids": ids})}
+    return [_row(found[i]) for i in ids if i in found]
 
 
-def _row(r, tags) -> QueueRow:
+def _row(r) -> QueueRow:
     (oid, number, channel, status, hold, customer, country, items, total, currency, ship_by,
-     placed_at, carrier) = r
+     placed_at, carrier, tags) = r
     return QueueRow(oid, number, channel, str(status), str(hold) if hold else None, customer,
                     country, int(items), total, currency, ship_by, placed_at, carrier,
-                    tuple(tags))
+                    tuple(sorted(tags.split(_TAG_SEPARATOR))) if tags else ())
