@@ -269,12 +269,13 @@ def reserve(session: Session, picks: list[_Pick]) -> None:
     for pick in picks:
         totals[pick.level_id] += pick.quantity
     c = LEVEL.c
+    # Levels in id order: concurrent batches lock rows in the same order (no deadlock).
     done = session.execute(
         sa.update(LEVEL).where(c.id == sa.bindparam("level"),
                                c.on_hand - c.reserved >= sa.bindparam("qty"))
         .values(reserved=c.reserved + sa.bindparam("qty")),
-        [{"level": level, "qty": qty} for level, qty in totals.items()])
-    if done.rowcount != len(totals):  # the drivers report the sum over all rows
+        [{"level": level, "qty": qty} for level, qty in sorted(totals.items())])
+    if done.rowcount != len(totals):  # both drivers report the rows matched in total
         raise StockTaken("Stock was taken by another workstation meanwhile; run again")
     now = utcnow()
     session.execute(sa.insert(RESERVATION), [

@@ -280,3 +280,29 @@ def test_configured_zones_send_a_region_to_its_warehouse(world):
     put_stock(world, "WH-CA-A-01", "MUG", 5)
     [res] = allocate(world, ready(world, {"MUG": 1})).results
     assert res.shipments[0].location == "WH-CA" and "zone priority" in res.why
+
+
+def test_two_workstations_allocating_at_once_never_oversell(world):
+    import threading
+
+    put_stock(world, "WH-NJ-A-01", "MUG", 25)
+    ids = [ready(world, {"MUG": 1}, customer=f"C{i}", placed_at=later(i * 20))
+           for i in range(40)]
+    outcomes, start = [], threading.Barrier(2)
+
+    def workstation(mine):
+        start.wait()
+        outcomes.append(allocate(world, *mine))
+    threads = [threading.Thread(target=workstation, args=(ids[k::2],)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results = [r for batch in outcomes for r in batch.results]
+    allocated = [r for r in results if r.status == "in_fulfilment"]
+    reserved = sum(q for _, q in reservations(world))
+    assert reserved <= 25 and books_balance(world)
+    assert reserved + sum(r.backordered.get("MUG", 0) for r in allocated) == len(allocated)
+    assert len(allocated) + len([r for r in results if not r.ok]) == 40
+    if len(allocated) == 40:  # nobody lost a race twice: every unit went to someone
+        assert reserved == 25
