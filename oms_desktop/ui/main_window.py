@@ -7,6 +7,7 @@ import gc
 import importlib.util
 import logging
 import sys
+import time
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,6 +32,7 @@ from oms_desktop.ui.screens.signin import SignInScreen
 log = logging.getLogger(__name__)
 RETRY_MS = 5000
 COUNTS_MS = 60_000
+COUNTS_MIN_GAP = 5.0
 IDLE_KEY, IDLE_DEFAULT = "lock/idle_minutes", 10
 INPUT_EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.Wheel}
 
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.ops = Ops(on_error=self.report_error, parent=self)
         self.changes = ChangeHub(self)
         self.ctx: AppContext | None = None
+        self._counted_at = -COUNTS_MIN_GAP
         self.entries: list[ScreenEntry] = []
         self.pages: dict[str, QWidget] = {}
         self.setWindowTitle("OMS Desktop")
@@ -298,9 +301,13 @@ class MainWindow(QMainWindow):
 
     # -- live counts, status bar -------------------------------------------------------------
     def refresh_counts(self) -> None:
-        if self.ctx is not None:
-            self.ops.run(lambda: orders.queue_counts(self.db), success=self._show_counts,
-                         network=True)  # read-only and slow at scale: beside the db worker
+        """Counts at most every COUNTS_MIN_GAP seconds (each scans an index at scale)."""
+        now = time.monotonic()
+        if self.ctx is None or now - self._counted_at < COUNTS_MIN_GAP:
+            return
+        self._counted_at = now
+        self.ops.run(lambda: orders.queue_counts(self.db), success=self._show_counts,
+                     network=True)  # read-only and slow at scale: beside the db worker
 
     def _show_counts(self, counts: orders.QueueCounts) -> None:
         self.counts = counts

@@ -178,7 +178,9 @@ class OrdersScreen(QWidget):
         self.filters.set_choices(choices)
 
     def _on_changes(self, areas: set[str]) -> None:
-        if self._started and areas & {"orders", "shipments"}:
+        # While a bulk action runs its own commits arrive here every second; the queue is
+        # refreshed once when it ends instead of competing with it for the database.
+        if self._started and areas & {"orders", "shipments"} and not self.progress.running:
             self.refresh()
 
     def _sort_by(self, section: int) -> None:
