@@ -371,3 +371,40 @@ def test_a_lifted_rule_hold_sends_the_order_through_verification_again(world):
     assert got.status == OrderStatus.on_hold  # not waved through to "verified"
     assert "payment_pending" in {reason for reason, _ in got.active_holds}
     assert "rule" not in {reason for reason, _ in got.active_holds}
+
+
+def test_narrative_rules_steer_an_order_through_verification_and_allocation(world):
+    from oms_desktop.model import FinancialStatus
+    from oms_desktop.services import allocation, orders, pipeline, stock
+
+    # The warehouse and the store both hold the mug; a rule sends US orders from WH1 by UPS.
+    stock.receive(world, actor=MANAGER, sku="SKU-1", location="WH1-A-01", quantity=10)
+    stock.receive(world, actor=MANAGER, sku="SKU-1", location="STORE1", quantity=10)
+    rules.create_rule(world, actor=MANAGER, name="US from WH1 by UPS", trigger="order_imported",
+                      conditions=[{"field": "country", "op": "equals", "value": "US"}],
+                      actions=[{"type": "set_shipping", "carrier": "ups", "service": "ground"},
+                               {"type": "assign_location", "location": "WH1"},
+                               {"type": "add_tag", "tag": "us"}])
+    rules.create_rule(world, actor=MANAGER, name="US first", trigger="order_changed",
+                      conditions=[{"field": "tags", "op": "contains", "value": "us"}],
+                      actions=[{"type": "set_priority", "priority": 7}])
+    # The order comes in paid, to New York: without the rule the NY store would ship it.
+    oid = make_order(world, "N1", country="US", publish_as=SYNC)
+    with world.uow() as uow:
+        o = uow.session.get(Order, oid)
+        o.financial_status = FinancialStatus.paid
+        o.ship_line1, o.ship_city, o.ship_region, o.ship_postal_code = (
+            "5 Broadway", "New York", "NY", "10001")
+        uow.commit()
+    # Verification changes the order, so the "order changed" rule runs too.
+    [verified] = pipeline.verify_orders(world, actor=MANAGER, order_ids=[oid]).results
+    assert verified.status == "verified"
+    assert order(world, oid).priority == 7
+    # Allocation ships from the location the rule chose.
+    [allocated] = allocation.allocate_orders(world, actor=MANAGER, order_ids=[oid]).results
+    assert [s.location for s in allocated.shipments] == ["WH1"]
+    timeline = orders.get_order(world, oid).timeline
+    assert [(e.source, e.action) for e in timeline if (e.source or "").startswith("rule:")] == [
+        ("rule:US from WH1 by UPS", "rule.set_shipping"),
+        ("rule:US from WH1 by UPS", "rule.assign_location"),
+        ("rule:US from WH1 by UPS", "rule.add_tag"), ("rule:US first", "rule.set_priority")]
