@@ -132,3 +132,37 @@ def test_the_scan_sounds_ship_as_short_wavs_and_playing_never_fails(qtbot, monke
     sounds.play("good")
     sounds.play("bad")  # no audio device here: silent, or the system beep
     assert sounds.played == ["good", "bad"]
+
+
+def test_the_quantity_key_above_the_supervisors_limit_is_refused(qtbot, station):
+    screen, db, _ = station
+    _, sid = assigned_shipment(db, {"SKU-2": 8}, bins={"SKU-2": "WH1-A-02"})
+    screen.manual.setFocus()
+    scan(qtbot, screen, screen.manual, f"SHP-{sid}")
+    qtbot.keyClick(screen, Qt.Key_F2)
+    assert screen.quantity_box.hasFocus()
+    screen.quantity_box.setValue(12)
+    assert scan(qtbot, screen, screen.quantity_box, SPOON) == "Quantity 12 is above the limit of 10"
+    assert screen.banner.state == "bad" and screen.view.units_left == 8
+    screen.quantity_box.setValue(8)
+    assert scan(qtbot, screen, screen.quantity_box, SPOON).endswith("8/8 — complete")
+
+
+def test_a_product_image_is_shown_on_its_checklist_line(qtbot, station, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from oms_desktop.model import Product
+    screen, db, _ = station
+    image = QImage(64, 64, QImage.Format_RGB32)
+    image.fill(QColor("#1f6feb"))
+    path = tmp_path / "mug.png"
+    assert image.save(str(path))
+    with db.uow() as uow:
+        uow.session.query(Product).filter_by(sku="SKU-1").update({"image_path": str(path)})
+        uow.commit()
+    _, sid = assigned_shipment(db, {"SKU-1": 1, "SKU-2": 1},
+                               bins={"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"})
+    screen.manual.setFocus()
+    scan(qtbot, screen, screen.manual, f"SHP-{sid}")
+    assert not screen.checklist.item(0, 0).icon().isNull()
+    assert screen.checklist.item(1, 0).icon().isNull()
