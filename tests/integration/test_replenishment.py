@@ -155,3 +155,33 @@ def test_the_command_line_suggests_accepts_and_receives(world, capsys):
     assert on_hand(world, "TRANSIT") == 15
     assert main(["replenish", "receive", s["reference"], "--db", world.url]) == 0
     assert on_hand(world, "STORE1") == 15 and stock.reconcile(world) == []
+
+
+def test_narrative_a_backorder_is_filled_when_the_suggested_purchase_is_received(world):
+    from oms_desktop.model import FinancialStatus, Order
+    from oms_desktop.services import allocation, orders, pipeline
+    from tests.integration.rules_helpers import make_order
+
+    # WH1 keeps 2 to 10 mugs; it has none when a paid order for 4 comes in.
+    replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1", reorder_point=2,
+                            max_qty=10)
+    oid = make_order(world, "B1", lines={"SKU-1": 4}, publish_as=SYSTEM)
+    with world.uow() as uow:
+        o = uow.session.get(Order, oid)
+        o.financial_status = FinancialStatus.paid
+        o.ship_line1, o.ship_city, o.ship_region, o.ship_postal_code = (
+            "1 Main St", "Newark", "NJ", "07102")
+        uow.commit()
+    pipeline.verify_orders(world, actor=SYSTEM, order_ids=[oid])
+    [result] = allocation.allocate_orders(world, actor=SYSTEM, order_ids=[oid]).results
+    assert result.backordered == {"SKU-1": 4}
+    # The restock check suggests buying up to max from Acme; it is accepted and received.
+    [s] = replenishment.suggest(world, actor=LEAD, location="WH1")
+    assert (s.kind, s.source, s.quantity) == ("purchase", "SUP-ACME", 10)
+    replenishment.accept(world, actor=LEAD, suggestion=s.id)
+    replenishment.receive(world, actor=LEAD, suggestion=s.id, location="WH1-A-01")
+    # The receipt announced the stock change: the backorder was allocated at once.
+    [shipment] = orders.get_order(world, oid).shipments
+    assert (shipment.status, shipment.location, list(shipment.lines.values())) == (
+        "assigned", "WH1", [4])
+    assert stock.reconcile(world) == []
