@@ -74,10 +74,11 @@ def fetch_page(db: Database, flt: QueueFilter, *, sort: str = "ship_by",
     """One page of the queue; `after` is the previous page's next_after."""
     _check(flt, sort, limit)
     with db.uow(readonly=True) as uow:
-        keys = _page_keys(uow.session, flt, sort, descending, after, limit + 1)
-        rows = _rows(uow.session, [order_id for _key, order_id in keys[:limit]])
-        more = len(keys) > limit
-        return QueuePage(rows, tuple(keys[limit - 1]) if more else None)
+        found = _page_rows(uow.session, flt, sort, descending, after, limit + 1)
+        more = len(found) > limit
+        last = found[limit - 1] if more else None
+        return QueuePage([_row(r[1:]) for r in found[:limit]],
+                         (last[0], last[1]) if more else None)
 
 
 def count(db: Database, flt: QueueFilter) -> int:
@@ -132,20 +133,20 @@ def _sort_key(sort: str):
     return fold(O.ship_name) if sort == "customer" else O[sort]
 
 
-def _page_keys(session: Session, flt: QueueFilter, sort: str, descending: bool,
-               after: tuple | None, n: int) -> list[tuple]:
-    """(key, id) of the next n rows after `after`."""
+def _page_rows(session: Session, flt: QueueFilter, sort: str, descending: bool,
+               after: tuple | None, n: int) -> list:
+    """(key, *detail columns) of the next n rows after `after`: one statement a segment."""
     where = _conditions(session, flt)
     if sort not in NULLABLE:
         return _segment(session, flt, where, sort, descending, after, n, empty=None)
-    keys = []
+    rows = []
     if after is None or after[0] is not None:
-        keys = _segment(session, flt, where, sort, descending, after, n, empty=False)
-    if len(keys) < n:
+        rows = _segment(session, flt, where, sort, descending, after, n, empty=False)
+    if len(rows) < n:
         empty_after = after if after is not None and after[0] is None else None
-        keys += _segment(session, flt, where, sort, descending, empty_after, n - len(keys),
+        rows += _segment(session, flt, where, sort, descending, empty_after, n - len(rows),
                          empty=True)
-    return keys
+    return rows
 
 
 def _segment(session, flt, where, sort, descending, after, n, *, empty):
@@ -169,14 +170,26 @@ def _segment(session, flt, where, sort, descending, after, n, *, empty):
                      .where(O.status == status, *where, *keyset).order_by(*order).limit(n))
     if not parts:
         return []
-    if len(parts) == 1:
-        return [tuple(r) for r in session.connection().execute(parts[0])]
+    page = parts[0].subquery() if len(parts) == 1 else _merged(parts, sort, descending, n,
+                                                               empty)
+    query = (sa.select(page.c.k, *_DETAIL)
+             .select_from(page.join(Order.__table__, O.id == page.c.id)
+                          .join(Channel, Channel.id == O.channel_id))
+             .order_by(*_order(_outer_key(page, sort, empty), descending,
+                               ids_only=bool(empty), id_column=page.c.id)))
+    return list(session.connection().execute(query))
+
+
+def _merged(parts: list, sort: str, descending: bool, n: int, empty):
+    """The first n of several statuses' pages, each read in order from its own index."""
     merged = sa.union_all(*(sa.select(p.subquery()) for p in parts)).subquery()
-    outer_key = merged.c.k if empty else (fold(merged.c.k) if sort == "customer"
-                                          else merged.c.k)
-    query = sa.select(merged.c.k, merged.c.id).order_by(
-        *_order(outer_key, descending, ids_only=bool(empty), id_column=merged.c.id)).limit(n)
-    return [tuple(r) for r in session.connection().execute(query)]
+    return (sa.select(merged.c.k, merged.c.id).order_by(*_order(
+        _outer_key(merged, sort, empty), descending, ids_only=bool(empty),
+        id_column=merged.c.id)).limit(n).subquery())
+
+
+def _outer_key(page, sort: str, empty):
+    return fold(page.c.k) if sort == "customer" and not empty else page.c.k
 
 
 def _status_after(status: str, after: tuple | None, descending: bool):
@@ -264,7 +277,6 @@ def _search(dialect: str, text: str):
 
 
 # -- what a row shows ---------------------------------------------------------------------
-_IDS = sa.bindparam("ids", expanding=True)
 _TAG_SEPARATOR = "\x1f"
 _ITEMS = (sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
           .where(OrderLine.order_id == O.id).scalar_subquery())
@@ -273,17 +285,8 @@ _HOLD = (sa.select(OrderHold.reason)
          .order_by(OrderHold.id).limit(1).scalar_subquery())
 _TAGS = (sa.select(sa.func.aggregate_strings(OrderTag.tag, _TAG_SEPARATOR))
          .where(OrderTag.order_id == O.id).scalar_subquery())
-_DETAIL = (sa.select(O.id, O.number, Channel.code, O.status, _HOLD, O.ship_name,
-                     O.ship_country, _ITEMS, O.total, O.currency, O.ship_by, O.placed_at,
-                     O.carrier, _TAGS)
-           .join(Channel, Channel.id == O.channel_id).where(O.id.in_(_IDS)))
-
-
-def _rows(session: Session, ids: list[int]) -> list[QueueRow]:
-    if not ids:
-        return []
-    found = {r[0]: r for r in session.connection().execute(_DETAIL, {"ids": ids})}
-    return [_row(found[i]) for i in ids if i in found]
+_DETAIL = (O.id, O.number, Channel.code, O.status, _HOLD, O.ship_name, O.ship_country, _ITEMS,
+           O.total, O.currency, O.ship_by, O.placed_at, O.carrier, _TAGS)
 
 
 def _row(r) -> QueueRow:
