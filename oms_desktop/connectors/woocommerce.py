@@ -33,6 +33,14 @@ FINANCIAL = {"processing": "paid", "completed": "paid", "refunded": "refunded"}
 SECOND = timedelta(seconds=1)
 
 
+def verify_webhook(raw_body: bytes, signature: str | None, secret: str) -> bool:
+    """X-WC-Webhook-Signature = base64(HMAC-SHA256(webhook secret, raw body)); constant-time."""
+    if not signature:
+        return False
+    digest = hmac.new(secret.encode(), raw_body, hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(digest).decode(), signature.strip())
+
+
 def oauth1_params(method: str, url: str, params: dict, key: str, secret: str) -> dict:
     """RFC 5849 one-legged signature over the query parameters (WooCommerce over HTTP)."""
     oauth = {"oauth_consumer_key": key, "oauth_nonce": pysecrets.token_hex(8),

@@ -174,3 +174,31 @@ def test_a_cancellation_on_the_channel_cancels_the_order_here(world, shopify, me
     shopify.touch(o)
     sync.sync_orders(world, actor=SYSTEM, code=code)
     assert orders_in(world)[o["id"]].status == OrderStatus.cancelled
+
+
+def test_a_429_in_the_middle_of_a_sync_is_waited_out_and_nothing_is_lost(world, shopify,
+                                                                         memory_keyring):
+    for i in range(120):
+        shopify.add_order(lines=[("SKU-1", 1, "1.00")], updated_at=T0 + timedelta(minutes=i))
+    code = add_shopify_channel(world, shopify)
+    c = connector(shopify)
+    shopify.inject = [(429, {"Retry-After": "1.5"}), (502, {})]
+    result = sync.sync_orders(world, actor=SYSTEM, code=code, connector=c)
+    assert (result.status, result.created) == ("ok", 120)
+    assert c.http.waits[0] == 1.5
+
+
+def test_the_overlap_window_catches_a_change_stamped_just_before_the_cursor(world, shopify,
+                                                                            memory_keyring):
+    for i in range(10):
+        shopify.add_order(lines=[("SKU-1", 1, "1.00")], updated_at=T0 + timedelta(minutes=i))
+    code = add_shopify_channel(world, shopify)
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    cursor = T0 + timedelta(minutes=9)
+    late = shopify.add_order(lines=[("SKU-2", 1, "1.00")], updated_at=cursor - timedelta(minutes=3))
+    too_late = shopify.add_order(lines=[("SKU-2", 1, "1.00")],
+                                 updated_at=cursor - sync.OVERLAP - timedelta(minutes=1))
+    result = sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert result.created == 1 and late["id"] in orders_in(world)
+    assert too_late["id"] not in orders_in(world)  # older than the window: a --full sync finds it
+    assert sync.sync_orders(world, actor=SYSTEM, code=code, full=True).created == 1

@@ -112,3 +112,11 @@ def test_woocommerce_sync_imports_edits_and_cancels(world, woo, memory_keyring):
     with world.uow(readonly=True) as uow:
         status = uow.session.scalar(sa.select(Order.status).where(Order.external_id == "701"))
     assert status == OrderStatus.cancelled
+
+
+def test_the_webhook_signature_matches_the_documented_test_vector():
+    from oms_desktop.connectors.woocommerce import verify_webhook
+
+    body = b'{"id":1001,"topic":"test"}'
+    assert verify_webhook(body, "PClUnzYxOpT7u2HT3Nb/gY4ueQO/1le913l5Lh9YwK4=", "hush")
+    assert not verify_webhook(body, "PClUnzYxOpT7u2HT3Nb/gY4ueQO/1le913l5Lh9YwK5=", "hush")
