@@ -81,3 +81,28 @@ def test_a_manager_adds_a_shopify_channel_tests_it_and_syncs(qtbot, screen, shop
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     screen.grab().save(str(SHOTS / "channels.png"))
+
+
+def test_a_schedule_starts_a_timer_and_the_drift_tab_shows_the_channels_stock(
+        qtbot, screen, shopify, memory_keyring):
+    from oms_desktop.model import SYSTEM
+    from oms_desktop.services import channels
+
+    channels.save_channel(screen._ctx.db, actor=SYSTEM, kind="shopify", name="Main shop",
+                          values={"shop_url": shopify.url, "access_token": TOKEN,
+                                  "location_id": shopify.location_id}, locations=["WH1"])
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
+    screen.table.selectRow(0)
+    qtbot.waitUntil(lambda: screen.current is not None and screen.current.code == "main-shop")
+    screen.schedule_spin.setFocus()
+    screen.schedule_spin.selectAll()
+    qtbot.keyClicks(screen.schedule_spin, "15")
+    qtbot.keyClick(screen.save_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: "main-shop" in screen.timers, timeout=10_000)
+    assert screen.timers["main-shop"].interval() == 15 * 60_000
+    screen.tabs.setCurrentWidget(screen.drift)
+    screen.drift.check.emit()
+    qtbot.waitUntil(lambda: screen.drift.model.rowCount() == 3, timeout=10_000)
+    sku1 = next(r for r in screen.drift.model.rows if r.sku == "SKU-1")
+    assert (sku1.ours, sku1.channel_quantity, sku1.drift) == (0, 4, 4)
