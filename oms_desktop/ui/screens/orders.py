@@ -141,8 +141,11 @@ class OrdersScreen(QWidget):
             self.start()
 
     def start(self) -> None:
-        """First open: rows first, then the count, choices and saved views."""
+        """First open: rows first; the count, filter choices and saved views once they show."""
+        self._after_rows = [self._load_extras]
         self.apply_filter(self.filters.value())
+
+    def _load_extras(self) -> None:
         self.ctx.ops.run(lambda: order_service.filter_choices(self.ctx.db),
                          success=self._choices, network=True)
         self.ctx.ops.run(lambda: users.get_preference(self.ctx.db, actor=self.ctx.actor,
@@ -150,8 +153,10 @@ class OrdersScreen(QWidget):
                          success=self._show_views)
 
     def apply_filter(self, flt: queue.QueueFilter) -> None:
+        """New rows first; the count (a longer scan) starts when they have arrived."""
+        self._after_rows = [self._count] + getattr(self, "_after_rows", [])
+        self.count_label.setText("counting…")
         self.model.query(flt)
-        self._count()
 
     def refresh(self) -> None:
         self.model.refresh()
@@ -159,7 +164,6 @@ class OrdersScreen(QWidget):
 
     def _count(self) -> None:
         flt, db = self.model.flt, self.ctx.db
-        self.count_label.setText("counting…")
         # Long read-only queries run beside the database worker so pages never wait for them.
         self.ctx.ops.run(lambda: (flt, queue.count(db, flt)), success=self._show_count,
                          network=True)
@@ -172,6 +176,9 @@ class OrdersScreen(QWidget):
 
     def _show_loaded(self, loaded: int) -> None:
         self.table.setToolTip(f"{loaded:,} loaded; scroll for more")
+        pending, self._after_rows = getattr(self, "_after_rows", []), []
+        for follow_up in pending:
+            follow_up()
 
     def _choices(self, choices: order_service.FilterChoices) -> None:
         self.sites = choices.sites
