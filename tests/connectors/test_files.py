@@ -133,3 +133,16 @@ def test_a_report_with_renamed_columns_fails_until_a_mapping_is_saved_then_retry
     counts = sync.retry_errors(world, actor=SYSTEM, code="amazon")
     assert counts.created == 1 and sync.list_errors(world, "amazon") == []
     assert channels.get_channel(world, "amazon").settings["mapping"] == {"sku": "seller-sku"}
+
+
+def test_a_report_copied_in_with_an_old_modification_time_is_still_read(world, folders,
+                                                                        memory_keyring):
+    inbox, outbox = folders
+    write_tsv(inbox / "today.txt", [amazon_row("C-1", "1", "SKU-1", 1, "12.50")])
+    channels.save_channel(world, actor=SYSTEM, kind="file", name="Amazon", code="amazon",
+                          values={"format": "amazon", "inbox": str(inbox), "outbox": str(outbox)})
+    sync.sync_orders(world, actor=SYSTEM, code="amazon")
+    old = inbox / "last-month.txt"
+    write_tsv(old, [amazon_row("C-0", "1", "SKU-2", 1, "3.99")])
+    os.utime(old, (time.time() - 40 * 86400, time.time() - 40 * 86400))
+    assert sync.sync_orders(world, actor=SYSTEM, code="amazon").created == 1
