@@ -9,15 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.model import (
-    Actor, AuditEvent, HoldReason, Location, LocationKind, MoveReason, Order, OrderHold,
+    Actor, AuditEvent, HoldReason, Location, Order, OrderHold,
     OrderLine, OrderStatus, Shipment, ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
-from oms_desktop.services import pipeline_data as data, stock_ops
+from oms_desktop.services import pipeline_data as data
 from oms_desktop.services.allocation import StockTaken, Allocation, units, reserve
 from oms_desktop.services.events import Event, publish
-from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
+from oms_desktop.services.lookup import location_by_code, product_by_code
+from oms_desktop.services.stock import receive_in
 from oms_desktop.services.pipeline_batch import audit_row
 from oms_desktop.services.pipeline_results import OrderResult, result
 from oms_desktop.storage import Database
@@ -163,11 +164,8 @@ def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: in
         s = uow.session
         product, target = product_by_code(s, sku), location_by_code(s, location)
         before = _waiting_units(s, product.id)
-        stock_ops.move(s, product_id=product.id,
-                       source=virtual_location(s, LocationKind.supplier), target=target,
-                       quantity=quantity, reason=MoveReason.receipt, by=actor,
-                       reference=reference)
-        publish(s, Event("stock.changed", actor, product_ids=(product.id,)))
+        receive_in(s, actor=actor, product=product, target=target, quantity=quantity,
+                   reference=reference)
         s.flush()
         after = _waiting_units(s, product.id)
         uow.commit()

@@ -12,6 +12,7 @@ from oms_desktop.model import (
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import stock_ops
+from oms_desktop.services.events import Event, publish
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
 from oms_desktop.storage import Database
 
@@ -37,16 +38,28 @@ class ReserveResult:
 
 def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: int,
             reference: str | None = None) -> StockRow:
-    """Goods in from the supplier to a location."""
+    """Goods in from the supplier to a location (backorders waiting for it are filled in the
+    same transaction, through the "stock.changed" event)."""
     require(actor, "stock.receive")
     with db.uow() as uow:
         product, target = product_by_code(uow.session, sku), location_by_code(uow.session, location)
-        source = virtual_location(uow.session, LocationKind.supplier)
-        stock_ops.move(uow.session, product_id=product.id, source=source, target=target,
-                       quantity=quantity, reason=MoveReason.receipt, by=actor,
-                       reference=reference)
+        receive_in(uow.session, actor=actor, product=product, target=target, quantity=quantity,
+                   reference=reference)
         uow.commit()
         return _row(uow.session, product, target)
+
+
+def receive_in(session, *, actor: Actor, product: Product, target: Location, quantity: int,
+               reference: str | None = None) -> None:
+    """Receipt inside the caller's transaction, announced to the subscribers."""
+    source = virtual_location(session, LocationKind.supplier)
+    stock_ops.move(session, product_id=product.id, source=source, target=target,
+                   quantity=quantity, reason=MoveReason.receipt, by=actor, reference=reference)
+    _announce(session, actor, product.id)
+
+
+def _announce(session, actor: Actor, product_id: int) -> None:
+    publish(session, Event("stock.changed", actor, product_ids=(product_id,)))
 
 
 def adjust(db: Database, *, actor: Actor, sku: str, location: str, delta: int,
@@ -64,6 +77,7 @@ def adjust(db: Database, *, actor: Actor, sku: str, location: str, delta: int,
         stock_ops.move(uow.session, product_id=product.id, source=source, target=target,
                        quantity=abs(delta), reason=MoveReason.adjustment, by=actor,
                        reason_code=reason_code)
+        _announce(uow.session, actor, product.id)
         uow.commit()
         return _row(uow.session, product, here)
 
@@ -78,6 +92,7 @@ def move(db: Database, *, actor: Actor, sku: str, source: str, target: str, quan
         src, dst = location_by_code(s, source), location_by_code(s, target)
         stock_ops.move(s, product_id=product.id, source=src, target=dst, quantity=quantity,
                        reason=MoveReason.transfer, by=actor, reference=reference)
+        _announce(s, actor, product.id)
         uow.commit()
         return [_row(s, product, src), _row(s, product, dst)]
 
@@ -101,7 +116,9 @@ def reserve(db: Database, *, actor: Actor, sku: str, location: str, quantity: in
 def release(db: Database, *, actor: Actor, reservation_id: int) -> None:
     require(actor, "stock.reserve")
     with db.uow() as uow:
-        stock_ops.release(uow.session, _reservation(uow.session, reservation_id))
+        reservation = _reservation(uow.session, reservation_id)
+        stock_ops.release(uow.session, reservation)
+        _announce(uow.session, actor, reservation.product_id)
         uow.commit()
 
 

@@ -2,10 +2,12 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.errors import InsufficientStock, PermissionDenied, ValidationError
-from oms_desktop.model import SYSTEM, Actor, Location, LocationKind, Product, Role, StockMove
-from oms_desktop.services import replenishment, stock
+from oms_desktop.model import (
+    SYSTEM, Actor, Location, LocationKind, MoveReason, Product, Role, StockMove,
+)
+from oms_desktop.services import replenishment, stock, stock_ops
 from oms_desktop.services.catalog import add_location
-from oms_desktop.services.lookup import location_by_code, product_by_sku
+from oms_desktop.services.lookup import location_by_code, product_by_sku, virtual_location
 from tests.factories import small_world
 from tests.integration.rules_helpers import fire
 
@@ -30,14 +32,26 @@ def world(db):
     return db
 
 
+def stocked(db, location: str, quantity: int, sku: str = "SKU-1") -> None:
+    """Stock that was already there: put on the shelf without announcing a change, so the
+    test's own suggest() call is the first to look at it."""
+    with db.uow() as uow:
+        s = uow.session
+        stock_ops.move(s, product_id=product_by_sku(s, sku).id,
+                       source=virtual_location(s, LocationKind.supplier),
+                       target=location_by_code(s, location), quantity=quantity,
+                       reason=MoveReason.receipt, by=SYSTEM)
+        uow.commit()
+
+
 def on_hand(db, location: str, sku: str = "SKU-1") -> int:
     return sum(r.on_hand for r in stock.levels(db, sku=sku) if r.location == location)
 
 
 def test_a_store_below_its_point_gets_a_transfer_from_the_warehouse_with_surplus(world):
-    stock.receive(world, actor=LEAD, sku="SKU-1", location="STORE1", quantity=2)
-    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-01", quantity=50)
-    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH2", quantity=8)
+    stocked(world, "STORE1", 2)
+    stocked(world, "WH1-A-01", 50)
+    stocked(world, "WH2", 8)
     replenishment.set_point(world, actor=LEAD, sku="SKU-1", location="WH1", reorder_point=10,
                             max_qty=20)
 
@@ -49,8 +63,8 @@ def test_a_store_below_its_point_gets_a_transfer_from_the_warehouse_with_surplus
 
 
 def test_accepting_a_transfer_puts_the_units_in_transit_and_receiving_brings_them_in(world):
-    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-01", quantity=6)
-    stock.receive(world, actor=LEAD, sku="SKU-1", location="WH1-A-02", quantity=30)
+    stocked(world, "WH1-A-01", 6)
+    stocked(world, "WH1-A-02", 30)
     [s] = replenishment.suggest(world, actor=LEAD, location="STORE1")
 
     accepted = replenishment.accept(world, actor=LEAD, suggestion=s.reference)
