@@ -232,3 +232,12 @@ def test_answers_arriving_after_the_screen_closed_are_dropped(qtbot, stocked):
     shiboken6.delete(screen)  # signed out meanwhile
     assert ctx.ops.wait(15000)
     qtbot.wait(200)  # pytest-qt fails the test if a late answer touched the deleted widgets
+
+
+def test_an_unknown_code_scanned_on_the_tree_is_shown_in_the_error_place(qtbot, stocked):
+    from oms_desktop.ui import errors
+    screen, _ = open_screen(qtbot, stocked, PACKER)
+    before = len(errors.shown)
+    screen.handle_scan("NO-SUCH-CODE")
+    qtbot.waitUntil(lambda: len(errors.shown) > before, timeout=15000)
+    assert "NO-SUCH-CODE" in errors.shown[-1]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from oms_desktop.policies.permissions import PERMISSIONS, allowed
 from oms_desktop.services import inventory_views as views
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_count import CountTab
 from oms_desktop.ui.screens.inventory_receive import ReceiveTab
 from oms_desktop.ui.screens.inventory_sku import SkuTab
@@ -100,8 +101,13 @@ class InventoryScreen(QWidget):
             return
         actor = self._ctx.actor
         run_for(self, self._ctx, lambda: views.identify(self._ctx.db, actor=actor, code=text),
-                success=self._show_scanned,
-                failure=lambda e: report(self.sku.feedback, e))
+                success=self._show_scanned, failure=self._scan_failed)
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        if self.tabs.currentWidget() is self.sku:
+            report(self.sku.feedback, exc)
+        else:
+            show_error(self, exc)
 
     def _show_scanned(self, scanned: views.ScannedCode) -> None:
         if scanned.kind == "location":
