@@ -25,6 +25,7 @@ from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, Syn
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels import build_connector, channel_by_code, get_channel
 from oms_desktop.services.sync_apply import Counts, apply_page
+from oms_desktop.services.sync_create import link_new_products
 from oms_desktop.services.sync_lock import channel_worker
 from oms_desktop.storage import Database
 
@@ -97,6 +98,7 @@ def _start(db: Database, channel_id: int, full: bool) -> tuple[int, datetime | N
         s.execute(sa.update(SyncRun).where(SyncRun.channel_id == channel_id,
                                            SyncRun.status == "running")
                   .values(status="interrupted", finished_at=utcnow()))
+        link_new_products(s, channel_id, SYSTEM.via("sync:link-products"))
         run = SyncRun(channel_id=channel_id, stream=STREAM, full=full, started_at=utcnow())
         s.add(run)
         cursor = s.scalar(sa.select(SyncCursor.cursor).where(

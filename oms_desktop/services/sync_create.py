@@ -17,6 +17,8 @@ from oms_desktop.model import (
 )
 from oms_desktop.services import events
 
+UNKNOWN_SKU = "Unknown SKU"
+
 # Core tables: the ORM's per-row bookkeeping is the slow part of a 10,000-order import.
 ORDERS = Order.__table__
 
@@ -149,6 +151,34 @@ def _after_create(session: Session, order_id: int, dto: OrderDTO, products: dict
         if dto.status == "cancelled":
             order.cancel(by=actor, reason="cancelled on the channel before import")
             return
-        order.hold(HoldReason.manual, by=actor,
-                   note=f"Unknown SKU {', '.join(unknown)}: add or link the product, then release")
+        order.hold(HoldReason.manual, by=actor, note=f"{UNKNOWN_SKU} {', '.join(unknown)}: "
+                   "add the product; the next sync links it and lifts this hold")
     events.publish(session, events.Event("order.imported", actor=actor, order_id=order_id))
+
+
+def link_new_products(session: Session, channel_id: int, actor: Actor) -> int:
+    """Lines imported with an unknown SKU get their product once it exists; an order whose
+    lines are all known again loses the hold the sync put on it (other holds stay)."""
+    rows = session.execute(
+        sa.select(OrderLine, Product.id).join(Order, Order.id == OrderLine.order_id)
+        .join(Product, Product.sku == OrderLine.sku)
+        .where(Order.channel_id == channel_id, OrderLine.product_id.is_(None))).all()
+    orders = set()
+    for line, product_id in rows:
+        line.product_id = product_id
+        orders.add(line.order)
+    for order in orders:
+        if all(l.product_id is not None for l in order.lines):
+            _lift_unknown_sku_hold(order, actor)
+        events.publish(session, events.Event("order.changed", actor=actor, order_id=order.id,
+                                             data={"change": "products_linked"}))
+    return len(rows)
+
+
+def _lift_unknown_sku_hold(order: Order, actor: Actor) -> None:
+    mine = [h for h in order.active_holds
+            if h.reason == HoldReason.manual and (h.note or "").startswith(UNKNOWN_SKU)]
+    for hold in mine:
+        hold.released_at, hold.released_by = utcnow(), actor.name
+    if mine and not order.active_holds and order.status == OrderStatus.on_hold:
+        order.release(by=actor, reasons=set())

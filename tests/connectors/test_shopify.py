@@ -202,3 +202,18 @@ def test_the_overlap_window_catches_a_change_stamped_just_before_the_cursor(worl
     assert result.created == 1 and late["id"] in orders_in(world)
     assert too_late["id"] not in orders_in(world)  # older than the window: a --full sync finds it
     assert sync.sync_orders(world, actor=SYSTEM, code=code, full=True).created == 1
+
+
+def test_once_the_unknown_product_exists_the_next_sync_links_it_and_lifts_its_hold(
+        world, shopify, memory_keyring):
+    from oms_desktop.services import catalog
+
+    o = shopify.add_order(lines=[("NEW-SKU", 1, "5.00")])
+    code = add_shopify_channel(world, shopify)
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    catalog.create_product(world, actor=SYSTEM, sku="NEW-SKU", name="New thing")
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    with world.uow(readonly=True) as uow:
+        order = uow.session.scalar(sa.select(Order).where(Order.external_id == o["id"]))
+        assert order.lines[0].product_id is not None
+        assert order.active_holds == [] and order.status != OrderStatus.on_hold
