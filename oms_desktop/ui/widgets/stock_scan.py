@@ -39,6 +39,8 @@ def large(widget, points: int = SCAN_POINT_SIZE):
     widget.setFont(font)
     if isinstance(widget, QAbstractSpinBox):
         widget.setMinimumHeight(widget.fontMetrics().height() + 14)
+        widget.setStyleSheet("QAbstractSpinBox::up-button, QAbstractSpinBox::down-button"
+                             " { width: 24px; }")
     return widget
 
 
