@@ -25,6 +25,7 @@ from tests.connectors.emulator_http import Request, Response, serve
 
 SCHEMA = build_schema((Path(__file__).with_name("shopify_admin.graphql")).read_text())
 TOKEN = "shpat_" + "0123456789abcdef" * 2
+MAX_PAGE = 250  # connections refuse a larger first/last
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
 
@@ -59,6 +60,8 @@ def _connection(items: list, first: int | None, after: str | None, key) -> dict:
         mark = _uncursor(after)
         items = [i for i in items if key(i) > mark]
     first = 50 if first is None else first
+    if not 0 <= first <= MAX_PAGE:
+        raise ValueError(f"The page size must be between 0 and {MAX_PAGE} (got {first}).")
     page = items[:first]
     edges = [{"cursor": _cursor(*key(i)), "node": i} for i in page]
     return {"edges": edges, "nodes": page,

@@ -217,3 +217,8 @@ def test_once_the_unknown_product_exists_the_next_sync_links_it_and_lifts_its_ho
         order = uow.session.scalar(sa.select(Order).where(Order.external_id == o["id"]))
         assert order.lines[0].product_id is not None
         assert order.active_holds == [] and order.status != OrderStatus.on_hold
+
+
+def test_a_page_larger_than_250_is_refused_like_the_real_api(shopify):
+    with pytest.raises(ConnectorError, match="between 0 and 250"):
+        connector(shopify).graphql("query { orders(first: 251) { nodes { id } } }")
