@@ -68,7 +68,7 @@ class ShopifyConnector(Connector):
         self.http = Http(self.settings["shop_url"].rstrip("/"), sleep=sleep, headers={
             "X-Shopify-Access-Token": self.secrets.get("access_token", ""),
             "Content-Type": "application/json"})
-        self.page_size = int(self.settings.get("page_size") or 250)
+        self.page_size = min(250, int(self.settings.get("page_size") or 250))
         self._bucket: dict | None = None
         self._items: dict[str, str] = {}
 
