@@ -23,31 +23,44 @@ def shipped_order(db: Database, lines: dict[str, int], *, shipping=Decimal("8.00
     """An order for `lines` (SKU: quantity) shipped from bin WH1-A-01; returns its id."""
     with db.uow() as uow:
         s = uow.session
-        bin_ = location_by_code(s, "WH1-A-01")
-        customer = virtual_location(s, LocationKind.customer)
-        supplier = virtual_location(s, LocationKind.supplier)
         channel = s.scalar(sa.select(Channel).where(Channel.code == "WEB"))
         order = Order(number=f"#{1000 + (s.scalar(sa.select(sa.func.count(Order.id))) or 0)}",
                       channel=channel, external_id=f"ext-{len(lines)}-{id(lines)}",
                       currency="USD", shipping_total=shipping,
                       financial_status=FinancialStatus.paid, ship_name="Zoë Müller",
                       ship_country="US", email="zoe@example.com")
-        shipment = Shipment(order=order)
         subtotal = tax_total = Decimal(0)
         for n, (sku, qty) in enumerate(lines.items(), 1):
             product = s.scalar(sa.select(Product).where(Product.sku == sku))
             tax = PRICES[sku] * qty * tax_rate
-            line = OrderLine(line_no=n, product_id=product.id, sku=sku, name=product.name,
-                             quantity=qty, unit_price=PRICES[sku], tax=tax)
-            order.lines.append(line)
-            shipment.lines.append(ShipmentLine(order_line=line, product_id=product.id,
-                                               quantity=qty))
+            order.lines.append(OrderLine(line_no=n, product_id=product.id, sku=sku,
+                                         name=product.name, quantity=qty,
+                                         unit_price=PRICES[sku], tax=tax))
             subtotal, tax_total = subtotal + PRICES[sku] * qty, tax_total + tax
         order.subtotal, order.tax_total = subtotal, tax_total
         order.total = subtotal + tax_total + shipping
-        s.add_all([order, shipment])
+        s.add(order)
         s.flush()
         order.verify(by=SYSTEM)
+        uow.commit()
+    ship_everything(db, order.id)
+    return order.id
+
+
+def ship_everything(db: Database, order_id: int) -> None:
+    """Receive, reserve, pack and ship every line of a verified order from bin WH1-A-01."""
+    with db.uow() as uow:
+        s = uow.session
+        order = s.get(Order, order_id)
+        bin_ = location_by_code(s, "WH1-A-01")
+        customer = virtual_location(s, LocationKind.customer)
+        supplier = virtual_location(s, LocationKind.supplier)
+        shipment = Shipment(order=order)
+        for line in order.lines:
+            shipment.lines.append(ShipmentLine(order_line=line, product_id=line.product_id,
+                                               quantity=line.quantity))
+        s.add(shipment)
+        s.flush()
         order.start_fulfilment(by=SYSTEM)
         shipment.assign(bin_.parent.parent, by=SYSTEM)
         for sl in shipment.lines:
@@ -61,4 +74,3 @@ def shipped_order(db: Database, lines: dict[str, int], *, shipping=Decimal("8.00
         shipment.ship(by=SYSTEM, tracking_number="1Z999AA10123456784")
         order.complete(by=SYSTEM)
         uow.commit()
-        return order.id

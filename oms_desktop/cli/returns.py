@@ -10,7 +10,9 @@ from oms_desktop.cli.output import emit, emit_json, open_db
 from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import refunds, return_intake, return_stats, returns
+from oms_desktop.services import (
+    refunds, return_intake, return_labels, return_stats, returns,
+)
 
 
 def register(commands, common) -> None:
@@ -21,6 +23,8 @@ def register(commands, common) -> None:
     p.add_argument("--line", action="append", required=True, metavar="SKU:QTY:REASON")
     p.add_argument("--resolution", choices=returns.RESOLUTIONS, default="refund")
     p.add_argument("--slip-out", metavar="FILE.pdf", help="write the RMA slip PDF")
+    p.add_argument("--label-out", metavar="FILE",
+                   help="buy a prepaid return label and write it (PDF, or ZPL for *.zpl)")
     p.set_defaults(handler=_create)
     p = sub.add_parser("receive", parents=[common], help="receive and grade returned units")
     p.add_argument("rma", metavar="RMA")
@@ -62,6 +66,11 @@ def _create(args) -> int:
     if args.slip_out:
         data = rma_slip.collect(rma, return_to=returns.return_address(db, rma.rma_number))
         Path(args.slip_out).write_bytes(rma_slip.render(data))
+    if args.label_out:
+        fmt = "zpl" if args.label_out.lower().endswith(".zpl") else "pdf"
+        label = return_labels.buy_return_label(db, actor=SYSTEM, rma=rma.rma_number, fmt=fmt)
+        Path(args.label_out).write_bytes(label.content)
+        rma = returns.find_rma(db, rma.rma_number)
     _show(args, rma)
     return 0
 

@@ -15,7 +15,9 @@ from oms_desktop.connectors.dto import FulfilmentLine
 from oms_desktop.connectors.errors import AuthFailed, PermanentForOrder
 from oms_desktop.connectors.registry import load
 from oms_desktop.errors import OmsError
-from oms_desktop.model import Channel, ChannelOutbox, Order, OrderLine, Shipment, utcnow
+from oms_desktop.model import (
+    Channel, ChannelOutbox, Order, OrderLine, Refund, RefundStatus, Return, Shipment, utcnow,
+)
 from oms_desktop.services.channels import build_connector, get_channel
 from oms_desktop.storage import Database
 
@@ -136,4 +138,14 @@ def _mark(db: Database, outbox_id: int, status: str, error: str | None) -> None:
         row.attempts += 1
         if status == "done":
             row.done_at = utcnow()
+            if row.kind == "refund":
+                _refund_issued(uow.session, row.dedupe_key.removeprefix("refund:"))
         uow.commit()
+
+
+def _refund_issued(session: Session, rma_number: str) -> None:
+    """The channel took the refund queued for an RMA: it is issued now."""
+    session.execute(sa.update(Refund).where(
+        Refund.status == RefundStatus.approved,
+        Refund.return_id.in_(sa.select(Return.id).where(Return.rma_number == rma_number)))
+        .values(status=RefundStatus.issued, issued_at=utcnow()))

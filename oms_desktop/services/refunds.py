@@ -15,7 +15,7 @@ from oms_desktop.model import (
 from oms_desktop.model.workflow import Actor
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.refunds import RefundBreakdown, RefundPolicy, ReturnedUnit, compute_refund
-from oms_desktop.services import settings
+from oms_desktop.services import channel_push, settings
 from oms_desktop.services.events import Event, publish
 from oms_desktop.services.returns import load_rma
 from oms_desktop.storage import Database
@@ -45,7 +45,9 @@ def preview(db: Database, rma: str) -> RefundBreakdown:
 
 def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False) -> RefundView:
     """Refund (or credit) what was received. `outside`: paid back outside the program (cash at
-    a till, the channel's own admin); otherwise the channel connector pushes it."""
+    a till, the channel's own admin). Otherwise the refund is queued for the channel's
+    connector (status `approved` until the push is done) or, for a channel without one,
+    recorded as issued outside."""
     require(actor, "returns.refund")
     with db.uow() as uow:
         s = uow.session
@@ -102,6 +104,14 @@ def _check_limit(session: Session, actor: Actor, amount: Decimal, currency: str)
 def _record(ret: Return, b: RefundBreakdown, actor: Actor, outside: bool) -> Refund:
     credit = ret.resolution == "credit"
     status = RefundStatus.issued_outside if outside or credit else RefundStatus.approved
+    if status == RefundStatus.approved:
+        pushed = channel_push.enqueue_refund(
+            sa.inspect(ret).session, ret.order, key=ret.rma_number, amount=str(b.total),
+            reason=", ".join(sorted({l.reason_code for l in ret.lines if not l.unexpected})),
+            lines=[(l.order_line_id, l.received_qty) for l in ret.lines
+                   if not l.unexpected and l.received_qty])
+        if not pushed:  # a channel without a connector: paid back in its own admin
+            status = RefundStatus.issued_outside
     return Refund(order_id=ret.order_id, return_id=ret.id, status=status,
                   currency=ret.order.currency, items_amount=b.items, tax_amount=b.tax,
                   shipping_amount=b.shipping, restocking_fee=b.fee, amount=b.total,

@@ -77,6 +77,11 @@ def _ship_from(session: Session, shipment: Shipment) -> AddressDTO:
     site = session.get(Location, location.site_id) if location and location.site_id else location
     if site is None:
         raise ValidationError(f"{shipment.label} has no location to ship from")
+    return site_address(session, site)
+
+
+def site_address(session: Session, site: Location) -> AddressDTO:
+    """A warehouse or store as the company's address on a label."""
     company = settings.get(session, "company.name", site.name)
     return AddressDTO(name=company, street1=site.address_line1 or site.name,
                       city=site.city or "", postal_code=site.postal_code or "",
@@ -84,7 +89,11 @@ def _ship_from(session: Session, shipment: Shipment) -> AddressDTO:
 
 
 def _ship_to(shipment: Shipment) -> AddressDTO:
-    o = shipment.order
+    return order_address(shipment.order)
+
+
+def order_address(o) -> AddressDTO:
+    """The customer's ship-to address of an order."""
     return AddressDTO(name=o.ship_name or "", street1=o.ship_line1 or "",
                       street2=o.ship_line2, city=o.ship_city or "",
                       postal_code=o.ship_postal_code or "", country=o.ship_country or "",
