@@ -81,6 +81,7 @@ class OrderFacts:
     credit_limit: Decimal | None = None
     open_balance: Decimal = Decimal(0)
     service: str | None = None
+    ships_available: bool = False  # a rule split off the backordered lines (policies.rules)
 
     @property
     def customer_key(self) -> str | None:
@@ -138,7 +139,7 @@ def check_availability(order: OrderFacts, available: dict[int, int], *,
         return passed("availability", "Every line is in stock")
     text = "Short: " + ", ".join(f"{sku} needs {need}, {have} available"
                                  for sku, need, have in short)
-    if allow_backorders:
+    if allow_backorders or order.ships_available:
         return passed("availability", text + " (will be backordered)")
     return hold("availability", "out_of_stock", text)
 

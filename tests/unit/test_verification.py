@@ -29,6 +29,11 @@ def test_a_shortage_passes_as_a_backorder_unless_backorders_are_refused():
     assert (refused.verdict, refused.reason) == ("hold", "out_of_stock")
 
 
+def test_a_rule_that_splits_off_backorders_lets_a_short_order_through_when_they_are_refused():
+    split = v.check_availability(order(ships_available=True), {1: 1}, allow_backorders=False)
+    assert split.verdict == "pass" and "will be backordered" in split.message
+
+
 def test_kits_are_counted_through_their_components():
     kit = v.LineFacts("KIT", 2, product_id=9, components=((1, 1), (2, 2)))
     enough = v.check_availability(order(lines=(kit,)), {1: 2, 2: 4}, allow_backorders=False)
