@@ -15,7 +15,6 @@ from oms_desktop.model import (
 )
 from oms_desktop.policies import fraud, verification as vf
 from oms_desktop.policies.permissions import require
-from oms_desktop.policies.rules import SPLIT_TAG
 from oms_desktop.services import allocation, pipeline_data as data
 from oms_desktop.services.events import Event, publish
 from oms_desktop.services.lookup import location_by_code, order_by_ref
@@ -96,7 +95,7 @@ class _Verification:
             credit_limit=c.credit_limit if c else None,
             open_balance=self.history.open_balance(order) if on_terms else 0,
             service=order.service or order.requested_service,
-            ships_available=not self.rules.allow_backorders and SPLIT_TAG in order.tag_names)
+            ships_available=order.ships_available)
 
     def _screen(self, order: Order) -> fraud.Screening | None:
         if order.fraud_score is not None:  # screened once; a manager's approval stands

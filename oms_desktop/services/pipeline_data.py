@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.model import (
     SITE_KINDS, Customer, CustomerKind, FinancialStatus, KitComponent, Location, LocationKind,
-    Order, OrderHold, OrderLine, OrderStatus, Product, StockLevel, channel_locations,
+    Order, OrderHold, OrderLine, OrderStatus, OrderTag, Product, StockLevel, channel_locations,
 )
 from oms_desktop.policies import fraud, routing, verification
+from oms_desktop.policies.rules import SPLIT_TAG
 from oms_desktop.services import settings
 
 UNPAID = (FinancialStatus.pending, FinancialStatus.authorized)
@@ -82,6 +83,10 @@ def load_snapshots(session: Session, order_ids: list[int]) -> list[Snap]:
             OrderHold.note).where(OrderHold.order_id.in_(ids), OrderHold.released_at.is_(None))
             .order_by(OrderHold.id)):
         orders[hold.order_id].active_holds.append(hold)
+    split = set(session.scalars(sa.select(OrderTag.order_id).where(
+        OrderTag.order_id.in_(ids), OrderTag.tag == SPLIT_TAG)))
+    for order in orders.values():
+        order.ships_available = order.id in split
     _attach_customers(session, orders.values())
     return list(orders.values())
 

@@ -235,3 +235,18 @@ def test_orders_show_prints_the_reason_under_each_decision(world, capsys):
     assert "is not a valid US postal code; fraud score 0/60" in out  # the first verification
     assert "every check passed" in out  # the second, after the address was corrected
     assert "only WH-NJ has any of it; backordered: MUG x2" in out
+
+
+def test_a_short_order_tagged_to_ship_what_is_there_is_verified_when_backorders_are_refused(world):
+    from oms_desktop.model import OrderTag
+    from oms_desktop.policies.rules import SPLIT_TAG
+
+    with world.uow() as uow:
+        settings.put(uow.session, "verification.allow_backorders", False)
+        uow.commit()
+    oid = place_order(world, {"MUG": 12})
+    with world.uow() as uow:
+        uow.session.add(OrderTag(order_id=oid, tag=SPLIT_TAG))
+        uow.commit()
+    [res] = verify(world, oid).results
+    assert (res.status, res.holds) == ("verified", ())
