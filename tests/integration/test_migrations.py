@@ -14,3 +14,7 @@ def test_the_migrations_yield_exactly_the_models_schema(db):
 def test_a_migrated_database_is_at_every_head(db):
     assert migrate.current(db) == migrate.heads(db)
     assert migrate.upgrade(db) is False
+
+
+def test_the_schema_has_one_head_so_new_migrations_have_one_parent(db):
+    assert len(migrate.heads(db)) == 1
