@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.carriers.base import ShipmentDTO
+from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.label_barcodes import (
     code128_modules, draw_modules, gs1_128_modules, module_for, snap, sscc_human,
 )
@@ -20,8 +18,6 @@ from oms_desktop.documents.label_barcodes import (
 PAGE = (288.0, 432.0)  # 4 x 6 inches
 MARGIN = 12.0
 DPIS = (203, 300)
-_FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-               "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 
 @dataclass(frozen=True)
@@ -47,23 +43,13 @@ def collect(shipment: ShipmentDTO, *, tracking_number: str, carrier: str,
             for p in shipment.parcels]
 
 
-def label_fonts() -> tuple[str, str]:
-    """DejaVu Sans (any UTF-8 name) when installed, else the PDF base font."""
-    if all(Path(f).exists() for f in _FONT_FILES):
-        if "LabelSans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("LabelSans", _FONT_FILES[0]))
-            pdfmetrics.registerFont(TTFont("LabelSans-Bold", _FONT_FILES[1]))
-        return "LabelSans", "LabelSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def render_pdf(labels: list[LabelData], *, dpi: int = 203) -> bytes:
     if dpi not in DPIS:
         raise ValueError(f"labels are made for {DPIS} dpi, not {dpi}")
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=PAGE, pageCompression=0)
     canvas.setTitle("Shipping labels")
-    fonts = label_fonts()
+    fonts = document_fonts()
     for label in labels:
         _draw(canvas, label, dpi, fonts)
         canvas.showPage()

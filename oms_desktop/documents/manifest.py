@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.label_barcodes import code128_modules, draw_modules
-from oms_desktop.documents.labels import label_fonts
+from oms_desktop.documents.fonts import document_fonts
 
 PAPER = {"A4": A4, "Letter": LETTER}
 ROW_H = 52.0
@@ -56,7 +56,7 @@ class ManifestData:
 
 def _font(bold: bool = False) -> str:
     """A font that prints any UTF-8 name (DejaVu Sans when installed)."""
-    return label_fonts()[1 if bold else 0]
+    return document_fonts()[1 if bold else 0]
 
 
 def render(data: ManifestData, *, paper: str = "A4") -> bytes:

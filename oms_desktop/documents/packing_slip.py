@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
+from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.picklist import PAGES
 from oms_desktop.errors import NotFound, ValidationError
@@ -77,17 +78,17 @@ def render_pdf(data: PackingSlipData, page: str = "A4") -> bytes:
 
 
 def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
-    c.setFont("Helvetica-Bold", 20)
+    c.setFont(document_fonts()[1], 20)
     c.drawString(MARGIN, top - 18, "Packing slip")
-    c.setFont("Helvetica", 10)
+    c.setFont(document_fonts()[0], 10)
     c.drawString(MARGIN, top - 34, f"Order {data.order_number} · {data.shipment} · "
                                    f"{data.packages} package(s)")
     c.drawString(MARGIN, top - 48, f"From {data.sender}")
     draw_code128(c, data.order_barcode, x=width - MARGIN - 55 * mm, y=top - 40,
                  module=0.4 * mm, height=12 * mm, max_width=55 * mm)
-    c.setFont("Helvetica-Bold", 10)
+    c.setFont(document_fonts()[1], 10)
     c.drawString(MARGIN, top - 72, "Ship to")
-    c.setFont("Helvetica", 10)
+    c.setFont(document_fonts()[0], 10)
     y = top - 86
     for text in data.ship_to:
         c.drawString(MARGIN, y, text)
@@ -96,12 +97,12 @@ def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
 
 
 def _lines(c: Canvas, data: PackingSlipData, width: float, y: float) -> float:
-    c.setFont("Helvetica-Bold", 10)
+    c.setFont(document_fonts()[1], 10)
     c.drawString(MARGIN, y, "SKU")
     c.drawString(MARGIN + 45 * mm, y, "Item")
     c.drawRightString(width - MARGIN, y, "Qty")
     c.line(MARGIN, y - 4, width - MARGIN, y - 4)
-    c.setFont("Helvetica", 10)
+    c.setFont(document_fonts()[0], 10)
     for line in data.lines:
         y -= 16
         c.drawString(MARGIN, y, line.sku[:28])
@@ -112,9 +113,9 @@ def _lines(c: Canvas, data: PackingSlipData, width: float, y: float) -> float:
 
 
 def _returns(c: Canvas, data: PackingSlipData, width: float, y: float) -> None:
-    c.setFont("Helvetica-Bold", 11)
+    c.setFont(document_fonts()[1], 11)
     c.drawString(MARGIN, y, "Returns")
-    c.setFont("Helvetica", 10)
+    c.setFont(document_fonts()[0], 10)
     words, line = data.return_instructions.split(), ""
     for word in words:
         if c.stringWidth(f"{line} {word}".strip()) > width - 2 * MARGIN:

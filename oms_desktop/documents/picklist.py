@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session, selectinload
 
+from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Order, PickList, PickListLine, Shipment
@@ -111,9 +112,9 @@ def render_pdf(data: PickListData, page: str = "A4") -> bytes:
 
 def _header(c: Canvas, data: PickListData, width: float, height: float, number: int) -> float:
     top = height - MARGIN
-    c.setFont("Helvetica-Bold", 18)
+    c.setFont(document_fonts()[1], 18)
     c.drawString(MARGIN, top - 16, f"Pick list {data.label}")
-    c.setFont("Helvetica", 9)
+    c.setFont(document_fonts()[0], 9)
     c.drawString(MARGIN, top - 30, f"{data.kind} · {len(data.slots)} orders · "
                                    f"{len(data.rows)} lines · {data.units} units")
     c.drawString(MARGIN, top - 42, f"{data.created_at:%Y-%m-%d %H:%M} UTC by {data.created_by}"
@@ -129,7 +130,7 @@ _COLUMNS = (("#", 0), ("Bin", 9 * mm), ("SKU", 61 * mm), ("Description", 113 * m
 
 def _column_titles(pages: _Pages) -> None:
     c = pages.c
-    c.setFont("Helvetica-Bold", 9)
+    c.setFont(document_fonts()[1], 9)
     for title, dx in _COLUMNS:
         c.drawString(MARGIN + dx, pages.y - 10, title)
     c.drawRightString(pages.width - MARGIN - 22 * mm, pages.y - 10, "Qty")
@@ -139,17 +140,17 @@ def _column_titles(pages: _Pages) -> None:
 
 def _row(c: Canvas, row: PickRow, y: float, width: float) -> None:
     base = y - BAR_HEIGHT - 2 * mm
-    c.setFont("Helvetica-Bold", 11)
+    c.setFont(document_fonts()[1], 11)
     c.drawString(MARGIN, base + 3 * mm, str(row.seq))
     draw_code128(c, row.bin, x=MARGIN + 9 * mm, y=base, module=MODULE, height=BAR_HEIGHT,
                  max_width=50 * mm, font_size=9)
     draw_code128(c, row.sku, x=MARGIN + 61 * mm, y=base, module=MODULE, height=BAR_HEIGHT,
                  max_width=50 * mm, font_size=9)
-    c.setFont("Helvetica", 9)
+    c.setFont(document_fonts()[0], 9)
     c.drawString(MARGIN + 113 * mm, base + 5 * mm, _fit(c, row.description, 46 * mm))
-    c.setFont("Helvetica-Bold", 16)
+    c.setFont(document_fonts()[1], 16)
     c.drawRightString(width - MARGIN - 22 * mm, base + 2 * mm, str(row.quantity))
-    c.setFont("Helvetica", 9)
+    c.setFont(document_fonts()[0], 9)
     c.drawString(width - MARGIN - 19 * mm, base + 5 * mm, _fit(c, row.slots, 19 * mm))
     c.setLineWidth(0.3)
     c.line(MARGIN, y - ROW + 1, width - MARGIN, y - ROW + 1)
@@ -168,10 +169,10 @@ def _slot_legend(pages: _Pages) -> None:
         return
     c = pages.c
     pages.need(20 * mm)
-    c.setFont("Helvetica-Bold", 10)
+    c.setFont(document_fonts()[1], 10)
     c.drawString(MARGIN, pages.y - 14, "Tote slots")
     pages.y -= 18
-    c.setFont("Helvetica", 9)
+    c.setFont(document_fonts()[0], 9)
     per_row, col = 4, (pages.width - 2 * MARGIN) / 4
     for n, (slot, number) in enumerate(pages.data.slots):
         if n % per_row == 0:

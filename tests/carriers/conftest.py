@@ -1,34 +1,13 @@
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests.carriers.emulators import EasyPostEmulator, ShippoEmulator
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
+from tests.keyrings import memory_keyring_installed
 
 
 @pytest.fixture
 def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    with memory_keyring_installed() as ring:
+        yield ring
 
 
 @pytest.fixture

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from oms_desktop.model import SYSTEM
 from oms_desktop.services import channels
 from tests.connectors.shopify_emulator import TOKEN, ShopifyEmulator
 from tests.factories import small_world
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
+from tests.keyrings import memory_keyring_installed
 
 
 @pytest.fixture
 def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
+    with memory_keyring_installed() as ring:
+        yield ring
 
 
 @pytest.fixture

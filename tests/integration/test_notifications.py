@@ -6,7 +6,6 @@ from decimal import Decimal
 from email import policy as email_policy
 
 import keyring
-import keyring.backend
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -20,28 +19,12 @@ from oms_desktop.model import (
 )
 from oms_desktop.services import notifications, rules, settings
 from tests.factories import small_world
+from tests.keyrings import memory_keyring_installed
 from tests.integration.rules_helpers import fire, make_order
 
 MANAGER = Actor("mia", Role.manager)
 SYNC = Actor("system", Role.admin).via("sync:web")
 PASSWORD = "s3cret-smtp"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 class Mailbox:
@@ -82,12 +65,9 @@ def start(mailbox: Mailbox, port: int) -> Controller:
 
 @pytest.fixture
 def memory_keyring():
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    ring.set_password("oms-desktop", "smtp:shop", PASSWORD)
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(before)
+    with memory_keyring_installed() as ring:
+        ring.set_password("oms-desktop", "smtp:shop", PASSWORD)
+        yield ring
 
 
 @pytest.fixture
