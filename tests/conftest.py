@@ -89,6 +89,15 @@ def db(db_url):
 
 
 @pytest.fixture
+def screenshot_dir(tmp_path) -> Path:
+    """Where tests save what they render for review: a temporary folder, or the folder named
+    by $OMS_SCREENSHOT_DIR (e.g. resources/screenshots to refresh the README's pictures)."""
+    folder = Path(os.environ.get("OMS_SCREENSHOT_DIR") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def sqlite_db(tmp_path, sqlite_template):
     """SQLite only, for tests whose subject is not the database (UI, documents)."""
     path = tmp_path / "oms.sqlite3"

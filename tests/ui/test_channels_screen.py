@@ -1,7 +1,6 @@
 """The channels screen driven from the keyboard: add a Shopify channel from its schema, test
 it, sync with progress, read a failed payload's raw JSON; rendered for the README."""
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,7 +15,6 @@ from tests.connectors.shopify_emulator import TOKEN
 from tests.factories import small_world
 
 MANAGER = Actor("mia", Role.manager, station="OFFICE-1")
-SHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 
 
 @pytest.fixture
@@ -54,7 +52,7 @@ def type_into(qtbot, widget, text):
 
 
 def test_a_manager_adds_a_shopify_channel_tests_it_and_syncs(qtbot, screen, shopify,
-                                                             memory_keyring):
+                                                             memory_keyring, screenshot_dir):
     screen.kind_box.setCurrentIndex(screen.kind_box.findData("shopify"))
     qtbot.keyClick(screen.new_button, Qt.Key_Space)
     type_into(qtbot, screen.name_edit, "Main shop")
@@ -79,8 +77,7 @@ def test_a_manager_adds_a_shopify_channel_tests_it_and_syncs(qtbot, screen, shop
     qtbot.waitUntil(lambda: "12,50" in screen.errors.raw.toPlainText())
     assert screen.runs.model.rowCount() == 1
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    screen.grab().save(str(SHOTS / "channels.png"))
+    screen.grab().save(str(screenshot_dir / "channels.png"))
 
 
 def test_a_schedule_starts_a_timer_and_the_drift_tab_shows_the_channels_stock(

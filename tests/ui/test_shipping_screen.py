@@ -3,7 +3,6 @@ a failed print retried on another printer, void, close-out; a label and a manife
 rasterised for the README and for a person to look at."""
 
 import json
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -20,7 +19,6 @@ from tests.carriers.zpl_printer import ZplPrinter, closed_port
 from tests.carriers.zpl_reader import barcodes
 
 LEAD = Actor("sue", Role.supervisor, station="SHIP-1")
-SHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 
 
 @pytest.fixture
@@ -58,7 +56,7 @@ def press(qtbot, screen, key, until, timeout=8000):
 
 
 def test_a_label_is_bought_printed_retried_voided_and_the_day_closed(qtbot, desk, printer,
-                                                                     sqlite_db):
+                                                                     sqlite_db, screenshot_dir):
     screen, ids, ctx = desk
     screen.format.setCurrentText("zpl")
     press(qtbot, screen, Qt.Key_F2, lambda: screen.rates.rowCount() == 2)
@@ -90,26 +88,24 @@ def test_a_label_is_bought_printed_retried_voided_and_the_day_closed(qtbot, desk
     assert len(printer.wait_for(4)) == 4 and printer.labels[3] == printer.labels[0]
 
     qtbot.waitUntil(lambda: screen.carrier.currentText() == "manual", timeout=5000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    screen.grab().save(str(SHOTS / "shipping.png"))
+    screen.grab().save(str(screenshot_dir / "shipping.png"))
     press(qtbot, screen, Qt.Key_F8, lambda: "closed for" in screen.banner.text())
     assert "2 shipments" in screen.banner.text()
     states = [orders.get_order(sqlite_db, n).shipments[0].status for n in ("1001", "1002", "1003")]
     assert states == ["shipped", "shipped", "packed"]
 
 
-def test_a_label_and_a_manifest_are_rasterised_for_review(sqlite_db, tmp_path):
+def test_a_label_and_a_manifest_are_rasterised_for_review(sqlite_db, screenshot_dir):
     shipping_world(sqlite_db)
     sid = packed_shipment(sqlite_db, name="Zoë Ämmänen", packages=2)
     label = shipping.create_label(sqlite_db, actor=LEAD, shipment_id=sid, fmt="pdf")
     pdf = pdfium.PdfDocument(label.content)
     assert pdf[0].get_size() == (288.0, 432.0)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pdf[0].render(scale=203 / 72).to_pil().save(SHOTS / "label.png")
+    pdf[0].render(scale=203 / 72).to_pil().save(screenshot_dir / "label.png")
     closed = manifests.close_out(sqlite_db, actor=LEAD, carrier="manual", day=label.ship_day)
     pdfium.PdfDocument(closed.document)[0].render(scale=1.4).to_pil().save(
-        SHOTS / "manifest.png")
-    assert (SHOTS / "label.png").stat().st_size > 10_000
+        screenshot_dir / "manifest.png")
+    assert (screenshot_dir / "label.png").stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("paper, size", [("4x6", (288.0, 432.0)), ("A4", (595.0, 842.0))])
