@@ -3,8 +3,8 @@ database, then the main window with its sign-in page."""
 
 from __future__ import annotations
 
+import ast
 import logging
-import re
 import socket
 import sys
 from pathlib import Path
@@ -46,18 +46,20 @@ def choose_url(db_url: str | None, demo: bool) -> str | None:
     return str(saved) or None
 
 
-_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
-
-
 def declared_heads() -> set[str]:
     """The migration heads, read from the version files without importing Alembic (whose
     import costs a third of a second at every start)."""
     folder = Path(__file__).resolve().parents[1] / "storage" / "migrations" / "versions"
     revisions, parents = set(), set()
     for path in folder.glob("*.py"):
-        for kind, value in _REVISION.findall(path.read_text(encoding="utf-8")):
-            names = set(re.findall(r"['\"]([^'\"]+)['\"]", value))
-            (revisions if kind == "revision" else parents).update(names)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(
+                node, "target", None)
+            name = getattr(target, "id", None)
+            if name in ("revision", "down_revision") and node.value is not None:
+                value = ast.literal_eval(node.value) or ()
+                names = {value} if isinstance(value, str) else set(value)
+                (revisions if name == "revision" else parents).update(names)
     return revisions - parents
 
 
