@@ -6,7 +6,6 @@ on_hand is the sum of its moves and its reserved the sum of its active reservati
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterator

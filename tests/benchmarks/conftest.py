@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +81,9 @@ def million_orders_sqlite(request) -> SeededDatabase:
     for leftover in folder.glob("building.sqlite3*"):
         leftover.unlink()
     seconds = _seed(f"sqlite:///{building}")
+    with sqlite3.connect(building) as conn:  # fold the WAL in before the file is renamed
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
     shutil.move(building, path)
     seeded = SeededDatabase(url, seconds)
     _report(request, "SQLite", seeded)
