@@ -100,11 +100,16 @@ def language_of(*preferences: str | None) -> str:
 
 
 def _template(session: Session, kind: str, language: str) -> tuple[str, str, str]:
-    row = session.scalar(sa.select(NotificationTemplate).where(
-        NotificationTemplate.kind == kind, NotificationTemplate.language == language))
-    if row is not None:
-        return row.subject, row.body_text, row.body_html
-    return DEFAULTS.get((kind, language)) or DEFAULTS[(kind, FALLBACK_LANGUAGE)]
+    """The edited template, else the default; read once per unit of work (a sync enqueues a
+    confirmation for every order it imports)."""
+    cache = session.info.setdefault("notifications.templates", {})
+    if (kind, language) not in cache:
+        row = session.scalar(sa.select(NotificationTemplate).where(
+            NotificationTemplate.kind == kind, NotificationTemplate.language == language))
+        cache[(kind, language)] = ((row.subject, row.body_text, row.body_html) if row else
+                                   DEFAULTS.get((kind, language))
+                                   or DEFAULTS[(kind, FALLBACK_LANGUAGE)])
+    return cache[(kind, language)]
 
 
 def render(parts: tuple[str, str, str], values: dict[str, str]) -> tuple[str, str, str]:
