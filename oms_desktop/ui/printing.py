@@ -5,12 +5,9 @@ lazily by the GUI, which registers `send` as the sender for "system" printer pro
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from PySide6.QtCore import QMarginsF, QSize, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+import pypdfium2
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from oms_desktop.devices import printing
@@ -41,38 +38,37 @@ def make_printer(profile: PrinterProfile) -> QPrinter:
     return printer
 
 
-def _open(data: bytes, folder: str) -> QPdfDocument:
-    path = Path(folder) / "job.pdf"
-    path.write_bytes(data)
-    document = QPdfDocument()
-    if document.load(str(path)) != QPdfDocument.Error.None_:
-        raise PrinterError("The document to print is not a readable PDF")
-    return document
+def _open(data: bytes) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise PrinterError("The document to print is not a readable PDF") from exc
 
 
-def _page_image(document: QPdfDocument, page: int, dpi: int):
+def _page_image(page: pypdfium2.PdfPage, dpi: int) -> QImage:
     """The page at its own size in printer dots: a 4x6 label on A4 stays 4x6."""
-    points = document.pagePointSize(page)
-    return document.render(page, QSize(round(points.width() * dpi / 72),
-                                       round(points.height() * dpi / 72)))
+    bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+    fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else \
+        QImage.Format.Format_RGBX8888
+    return QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                  fmt).copy()
 
 
 def send(profile: PrinterProfile, data: bytes, fmt: str) -> None:
     """Print every page of a PDF on the profile's system printer, 1:1."""
     printer = make_printer(profile)
-    with tempfile.TemporaryDirectory() as folder:
-        document = _open(data, folder)
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise PrinterError(f"{profile.describe()} refused the job")
-        try:
-            for page in range(document.pageCount()):
-                if page:
-                    printer.newPage()
-                painter.drawImage(0, 0, _page_image(document, page, printer.resolution()))
-        finally:
-            painter.end()
-            document.close()
+    document = _open(data)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrinterError(f"{profile.describe()} refused the job")
+    try:
+        for number, page in enumerate(document):
+            if number:
+                printer.newPage()
+            painter.drawImage(0, 0, _page_image(page, printer.resolution()))
+    finally:
+        painter.end()
+        document.close()
 
 
 def install() -> None:
