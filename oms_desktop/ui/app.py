@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from oms_desktop.devices import printing
 from oms_desktop.errors import OmsError
 from oms_desktop.storage import Database, open_database, resolve_url
 from oms_desktop.ui import theme
@@ -99,11 +100,9 @@ def open_window(db_url: str | None = None, demo: bool = False,
     app = application()
     theme.apply(app, dark=QSettings().value("ui/dark", False, type=bool),
                 large=QSettings().value("ui/large", False, type=bool))
+    printing.register_sender("system", _print_on_system_printer)
     try:
         db = open_current(choose_url(db_url, demo))
-    except ImportError:
-        return _fatal("The demo database is not available in this build yet; start with "
-                      "--db URL or without --demo.")
     except OmsError as exc:
         return _fatal(str(exc))
     station = station_name(station)
@@ -116,6 +115,13 @@ def open_window(db_url: str | None = None, demo: bool = False,
     window.show()
     window.start()
     return window
+
+
+def _print_on_system_printer(profile, data: bytes, fmt: str) -> None:
+    """QPrinter for "system" printer profiles, imported on the first such print job."""
+    from oms_desktop.ui.printing import send
+
+    send(profile, data, fmt)
 
 
 def run(db_url: str | None = None, demo: bool = False, station: str | None = None) -> int:

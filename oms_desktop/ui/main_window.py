@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
         screen = self.current_screen()
         if screen is not None and hasattr(screen, "handle_scan"):
             screen.handle_scan(text)
+        else:  # a screen that takes no scans: the scan is typing (e.g. into a search field)
+            self.scan_filter.type_into_focus(text)
 
     # -- view ----------------------------------------------------------------------------------
     def _toggle_theme(self) -> None:

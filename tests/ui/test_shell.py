@@ -90,3 +90,18 @@ def test_the_start_reads_the_same_migration_heads_as_alembic(sqlite_db):
     opened = open_current(sqlite_db.url)
     assert opened.display_url == sqlite_db.display_url
     opened.dispose()
+
+
+def test_a_scan_on_a_screen_that_takes_no_scans_is_typed_into_the_focused_field(
+        qtbot, make_window):
+    window = make_window("admin", scanner=True)
+    qtbot.keyClick(window, Qt.Key_Comma, Qt.ControlModifier)  # Settings takes no scans
+    settings = window.current_screen()
+    assert not hasattr(settings, "handle_scan")
+    field = settings.db_url
+    field.clear()
+    field.setFocus()
+    with qtbot.waitSignal(window.scan_filter.scanned, timeout=5000):
+        qtbot.keyClicks(field, "WH1-A-01", delay=1)  # a scanner's burst, 1 ms a character
+        qtbot.keyClick(field, Qt.Key_Return)
+    qtbot.waitUntil(lambda: field.text() == "WH1-A-01", timeout=5000)

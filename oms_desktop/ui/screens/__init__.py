@@ -40,6 +40,7 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("Orders", _S + "orders:OrdersScreen", Role.packer, "Ctrl+2"),
     ScreenEntry("Picking", _S + "picking:PickingScreen", Role.packer, "Ctrl+3"),
     ScreenEntry("Packing", _S + "packing:PackingScreen", Role.packer, "Ctrl+4"),
+    ScreenEntry("Click & collect", _S + "pickup:PickupScreen", Role.packer, "Ctrl+0"),
     ScreenEntry("Shipping", _S + "shipping:ShippingScreen", Role.packer, "Ctrl+5"),
     ScreenEntry("Returns", _S + "returns:ReturnsScreen", Role.packer, "Ctrl+6"),
     ScreenEntry("Inventory", _S + "inventory:InventoryScreen", Role.packer, "Ctrl+7"),
