@@ -18,6 +18,7 @@ from oms_desktop.model import (
 )
 
 LEVEL = StockLevel.__table__
+RESERVATION = Reservation.__table__
 
 
 @dataclass(frozen=True)
@@ -91,27 +92,33 @@ def available(session: Session, product_id: int, location_id: int) -> int:
     return row[0] if row else 0
 
 
+# Built once: reserving is the hottest path of allocation, and building a statement costs more
+# than running it.
+_TAKE = (sa.update(LEVEL)
+         .where(LEVEL.c.product_id == sa.bindparam("product"),
+                LEVEL.c.location_id == sa.bindparam("location"),
+                LEVEL.c.on_hand - LEVEL.c.reserved >= sa.bindparam("units"))
+         .values(reserved=LEVEL.c.reserved + sa.bindparam("units"))
+         .returning(LEVEL.c.id))
+_RECORD = sa.insert(RESERVATION).returning(RESERVATION.c.id)
+
+
 def try_reserve(session: Session, *, product_id: int, location: Location, quantity: int,
                 shipment_line_id: int | None = None,
                 reference: str | None = None) -> Reserved | None:
-    """Reserve units at one location, or None (and nothing changed) if too few are available."""
+    """Reserve units at one location, or None (and nothing changed) if too few are available.
+    Two statements: the guarded UPDATE that takes the units, and the Reservation row."""
     _positive(quantity)
-    level_id = session.scalar(sa.select(LEVEL.c.id).where(
-        LEVEL.c.product_id == product_id, LEVEL.c.location_id == location.id))
+    conn = session.connection()
+    level_id = conn.execute(_TAKE, {"product": product_id, "location": location.id,
+                                    "units": quantity}).scalar()
     if level_id is None:
         return None
-    c = LEVEL.c
-    result = session.execute(
-        sa.update(LEVEL).where(c.id == level_id, c.on_hand - c.reserved >= quantity)
-        .values(reserved=c.reserved + quantity))
-    if result.rowcount != 1:
-        return None
-    reservation = Reservation(stock_level_id=level_id, product_id=product_id,
-                              location_id=location.id, shipment_line_id=shipment_line_id,
-                              reference=reference, quantity=quantity)
-    session.add(reservation)
-    session.flush()
-    return Reserved(reservation.id, location.id, quantity)
+    reservation_id = conn.execute(_RECORD, {
+        "stock_level_id": level_id, "product_id": product_id, "location_id": location.id,
+        "shipment_line_id": shipment_line_id, "reference": reference, "quantity": quantity,
+        "status": ReservationStatus.active}).scalar_one()
+    return Reserved(reservation_id, location.id, quantity)
 
 
 def release(session: Session, reservation: Reservation) -> None:

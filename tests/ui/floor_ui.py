@@ -3,13 +3,13 @@ installed as the shell installs it, and a scanner that types at 1 ms a character
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from oms_desktop.model import Actor, Role
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.scanner import ScanFilter
+from tests.ui.scanning import scanner_types
 
 PACKER = Actor("pat", Role.packer, station="PACK-1")
 
@@ -33,6 +33,5 @@ def scan(qtbot, screen, widget, text: str, *, timeout: int = 5000) -> str:
     """Type `text` as a USB scanner does into whatever has focus, then wait for the
     screen's answer; returns the banner text."""
     with qtbot.waitSignal(screen.feedback_shown, timeout=timeout):
-        qtbot.keyClicks(widget, text, delay=1)
-        qtbot.keyClick(widget, Qt.Key_Return)
+        scanner_types(widget, text)
     return screen.banner.text()
