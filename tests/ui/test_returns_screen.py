@@ -13,6 +13,8 @@ from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.returns import ReturnsScreen
 from tests.factories import small_world
 from tests.returns_fixtures import shipped_order
+from tests.ui.floor_ui import install_scanner, remove_scanner
+from tests.ui.scanning import scanner_types
 
 SUPERVISOR = Actor("sam", Role.supervisor, station="RET-1")
 
@@ -29,14 +31,20 @@ def bench(qtbot, sqlite_db):
     qtbot.addWidget(screen)
     screen.resize(1100, 800)
     screen.show()
-    return screen, rma, order_id, ctx
+    scanner = install_scanner(screen)
+    yield screen, rma, order_id, ctx
+    remove_scanner(scanner)
 
 
 def scan(qtbot, screen, text):
-    """A scanner burst delivered to the screen, then wait until the op's answer is shown."""
-    before = screen.intake.banner.text()
-    screen.handle_scan(text)
+    """A USB scanner's burst (1 ms a character, then Enter) into whatever has focus — here
+    the receiving-location field, which the burst must not land in — then the answer."""
+    field = screen.intake.location
+    field.setFocus()
+    typed, before = field.text(), screen.intake.banner.text()
+    scanner_types(field, text)
     qtbot.waitUntil(lambda: screen.intake.banner.text() != before, timeout=5000)
+    assert field.text() == typed
 
 
 def test_a_return_is_received_graded_and_refunded_from_the_keyboard(qtbot, bench, tmp_path):

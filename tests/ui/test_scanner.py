@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 import pytest
 
 from oms_desktop.policies.scan import ScanConfig
+from tests.ui.scanning import scanner_types
 from oms_desktop.ui.scanner import ScanFilter, SerialScanner
 
 
@@ -24,15 +25,9 @@ def form(qtbot):
     QApplication.instance().removeEventFilter(filt)
 
 
-def scanner_types(qtbot, widget, text):
-    """Exactly as a USB scanner: one character a millisecond, then Enter."""
-    qtbot.keyClicks(widget, text, delay=1)
-    qtbot.keyClick(widget, Qt.Key_Return)
-
-
 def test_a_scan_arrives_whole_and_does_not_land_in_the_focused_field(qtbot, form):
     field, scans, _ = form
-    scanner_types(qtbot, field, "4006381333931")
+    scanner_types(field, "4006381333931")
     assert scans == ["4006381333931"]
     qtbot.wait(60)
     assert field.text() == ""
@@ -41,14 +36,14 @@ def test_a_scan_arrives_whole_and_does_not_land_in_the_focused_field(qtbot, form
 def test_every_character_is_kept_for_a_long_gs1_scan(qtbot, form):
     field, scans, _ = form
     code = "]C10104006381333931" + "17260630" + "10LOT-2026-ABCDEFG"
-    scanner_types(qtbot, field, code)
+    scanner_types(field, code)
     assert scans == [code]
 
 
 def test_two_scans_in_a_row_arrive_separately(qtbot, form):
     field, scans, _ = form
-    scanner_types(qtbot, field, "SHP-12")
-    scanner_types(qtbot, field, "SKU-1")
+    scanner_types(field, "SHP-12")
+    scanner_types(field, "SKU-1")
     assert scans == ["SHP-12", "SKU-1"]
 
 
@@ -81,14 +76,13 @@ def test_shortcuts_and_editing_keys_pass_straight_through(qtbot, form):
 def test_configured_prefix_and_suffix_are_stripped(qtbot, form):
     field, scans, filt = form
     filt.config = ScanConfig(prefix="#", suffix="!")
-    scanner_types(qtbot, field, "#ORD-5!")
+    scanner_types(field, "#ORD-5!")
     assert scans == ["ORD-5"]
 
 
 def test_a_tab_also_ends_a_scan(qtbot, form):
     field, scans, _ = form
-    qtbot.keyClicks(field, "TOTE-3", delay=1)
-    qtbot.keyClick(field, Qt.Key_Tab)
+    scanner_types(field, "TOTE-3", end=Qt.Key_Tab)
     assert scans == ["TOTE-3"]
 
 
@@ -107,5 +101,5 @@ def test_a_scan_nobody_handles_can_be_typed_into_the_focused_field(qtbot, form):
     entered = []
     field.returnPressed.connect(lambda: entered.append(field.text()))
     filt.scanned.connect(lambda text: filt.type_into_focus(text))
-    scanner_types(qtbot, field, "WEB-1001")
+    scanner_types(field, "WEB-1001")
     assert scans == ["WEB-1001"] and entered == ["WEB-1001"]

@@ -7,6 +7,7 @@ from oms_desktop.ui import errors
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens import SCREENS, ScreenEntry, screens_for
 from oms_desktop.model import Role
+from tests.ui.scanning import scanner_types
 from tests.ui.shell_support import demo_db, make_window, station_settings  # noqa: F401
 
 
@@ -102,6 +103,5 @@ def test_a_scan_on_a_screen_that_takes_no_scans_is_typed_into_the_focused_field(
     field.clear()
     field.setFocus()
     with qtbot.waitSignal(window.scan_filter.scanned, timeout=5000):
-        qtbot.keyClicks(field, "WH1-A-01", delay=1)  # a scanner's burst, 1 ms a character
-        qtbot.keyClick(field, Qt.Key_Return)
+        scanner_types(field, "WH1-A-01")
     qtbot.waitUntil(lambda: field.text() == "WH1-A-01", timeout=5000)
