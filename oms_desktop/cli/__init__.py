@@ -15,6 +15,7 @@ from oms_desktop.errors import OmsError
 
 COMMAND_MODULES = [
     "oms_desktop.cli.db",
+    "oms_desktop.cli.demo",
     "oms_desktop.cli.orders",
     "oms_desktop.cli.picklist",
     "oms_desktop.cli.returns",
@@ -71,13 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _start_window(args) -> int:
-    try:
-        from oms_desktop.ui.app import run
-    except ImportError as exc:
-        if "oms_desktop.ui.app" not in str(exc):
-            return fail(f"Cannot start the window: {exc}")
-        print("The desktop window is not built yet; use the subcommands (oms-desktop --help).")
-        return 0
+    from oms_desktop.ui.app import run  # Qt is loaded only for the window
+
     return run(db_url=args.db, demo=args.demo, station=args.station)
 
 
