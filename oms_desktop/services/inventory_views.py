@@ -13,6 +13,7 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Location, LocationKind, Product, ProductBarcode, StockLevel
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import stock
+from oms_desktop.services.stock import Quantities
 from oms_desktop.services.lookup import product_by_code
 from oms_desktop.storage import Database
 
@@ -21,7 +22,7 @@ VIRTUAL_KINDS = frozenset({LocationKind.supplier, LocationKind.customer, Locatio
 
 
 @dataclass(frozen=True)
-class LocationNode:
+class LocationNode(Quantities):
     """One location with the stock held at it and everywhere below it."""
 
     id: int
@@ -32,13 +33,9 @@ class LocationNode:
     reserved: int
     children: tuple["LocationNode", ...] = ()
 
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.reserved
-
 
 @dataclass(frozen=True)
-class StockAt:
+class StockAt(Quantities):
     """One product at one location."""
 
     sku: str
@@ -48,13 +45,9 @@ class StockAt:
     on_hand: int
     reserved: int
 
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.reserved
-
 
 @dataclass(frozen=True)
-class SkuView:
+class SkuView(Quantities):
     sku: str
     name: str
     barcodes: tuple[str, ...]
@@ -68,21 +61,13 @@ class SkuView:
     def reserved(self) -> int:
         return sum(r.reserved for r in self.rows)
 
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.reserved
-
 
 @dataclass(frozen=True)
-class ProductHit:
+class ProductHit(Quantities):
     sku: str
     name: str
     on_hand: int
     reserved: int
-
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.reserved
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,23 @@ from oms_desktop.services.lookup import location_by_code, product_by_code, virtu
 from oms_desktop.storage import Database
 
 
-@dataclass(frozen=True)
-class StockRow:
-    sku: str
-    location: str
+class Quantities:
+    """`available` for any view that has `on_hand` and `reserved`."""
+
     on_hand: int
     reserved: int
 
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class StockRow(Quantities):
+    sku: str
+    location: str
+    on_hand: int
+    reserved: int
 
 
 @dataclass(frozen=True)
