@@ -54,6 +54,15 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
+def enlarge(widget, size: int, bold: bool = False):
+    """Give a floor-screen widget its own large point size (read at arm's length)."""
+    font = QFont(widget.font())
+    font.setPointSize(size)
+    font.setBold(bold)
+    widget.setFont(font)
+    return widget
+
+
 def status_colours(status: str) -> tuple[QColor, QColor]:
     back, fore = STATUS_COLOURS.get(status, ("#e5e7eb", "#1f2937"))
     return QColor(back), QColor(fore)

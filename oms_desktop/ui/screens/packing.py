@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
     QVBoxLayout, QWidget,
@@ -24,6 +24,7 @@ from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.widgets.checklist import ChecklistTable
+from oms_desktop.ui.theme import enlarge
 
 PROMPT = "Scan an order, shipment, tote or pick list slot"
 
@@ -35,14 +36,6 @@ def station_folder() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_documents_dir()) / "OMS station"
-
-
-def _big(widget: QWidget, size: int, bold: bool = False) -> QWidget:
-    font = QFont(widget.font())
-    font.setPointSize(size)
-    font.setBold(bold)
-    widget.setFont(font)
-    return widget
 
 
 class PackingScreen(QWidget):
@@ -65,18 +58,18 @@ class PackingScreen(QWidget):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.title = _big(QLabel("Pack station"), 20, True)
-        self.prompt = _big(QLabel(PROMPT), 14)
+        self.title = enlarge(QLabel("Pack station"), 20, True)
+        self.prompt = enlarge(QLabel(PROMPT), 14)
         self.banner = Banner()
-        self.order_label = _big(QLabel(""), 18, True)
+        self.order_label = enlarge(QLabel(""), 18, True)
         self.order_label.setAccessibleName("Order being packed")
-        self.detail_label = _big(QLabel(""), 13)
+        self.detail_label = enlarge(QLabel(""), 13)
         self.checklist = ChecklistTable()
         self.manual = QLineEdit()
         self.manual.setPlaceholderText("Or type an order number or barcode and press Enter")
         self.manual.setAccessibleName("Type a barcode")
         self.manual.returnPressed.connect(self._typed)
-        _big(self.manual, 13)
+        enlarge(self.manual, 13)
         for w in (self.title, self.prompt, self.banner, self.order_label, self.detail_label):
             layout.addWidget(w)
         layout.addWidget(self.checklist, 1)
@@ -98,11 +91,11 @@ class PackingScreen(QWidget):
         labels = ("Quantity", "Weight", "Box")
         for col, (text, widget) in enumerate(zip(labels, (self.quantity_box, self.weight_box,
                                                           self.box_choice))):
-            grid.addWidget(_big(QLabel(text), 12), 0, col)
-            grid.addWidget(_big(widget, 14), 1, col)
+            grid.addWidget(enlarge(QLabel(text), 12), 0, col)
+            grid.addWidget(enlarge(widget, 14), 1, col)
         for col, button in enumerate((self.undo_button, self.package_button,
                                       self.complete_button, self.aside_button), start=3):
-            grid.addWidget(_big(button, 14, True), 1, col)
+            grid.addWidget(enlarge(button, 14, True), 1, col)
         self.quantity_box.valueChanged.connect(self._quantity_changed)
         return grid
 

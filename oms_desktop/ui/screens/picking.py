@@ -5,7 +5,7 @@ wave; F8 reports a short pick with the chosen reason; Ctrl+Z undoes the last sca
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -18,18 +18,11 @@ from oms_desktop.services.picking import PickFeedback, PickListView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.theme import enlarge
 
 SHORT_REASONS = ("bin empty", "damaged", "wrong item in bin", "cannot reach")
 COLUMNS = ("#", "Bin", "SKU", "Description", "Qty", "Picked", "Slots")
 STATUS_COLOURS = {"picked": QColor("#bbf7d0"), "short": QColor("#fecaca")}
-
-
-def _big(widget: QWidget, size: int, bold: bool = False) -> QWidget:
-    font = QFont(widget.font())
-    font.setPointSize(size)
-    font.setBold(bold)
-    widget.setFont(font)
-    return widget
 
 
 class PickingScreen(QWidget):
@@ -48,13 +41,13 @@ class PickingScreen(QWidget):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(_big(QLabel("Picking"), 20, True))
+        layout.addWidget(enlarge(QLabel("Picking"), 20, True))
         self.banner = Banner()
         layout.addWidget(self.banner)
-        self.stop = _big(QLabel(""), 30, True)
+        self.stop = enlarge(QLabel(""), 30, True)
         self.stop.setAccessibleName("Next stop")
-        self.what = _big(QLabel(""), 16)
-        self.progress = _big(QLabel(""), 12)
+        self.what = enlarge(QLabel(""), 16)
+        self.progress = enlarge(QLabel(""), 12)
         for w in (self.stop, self.what, self.progress):
             layout.addWidget(w)
         self.table = self._table()
@@ -72,7 +65,7 @@ class PickingScreen(QWidget):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         table.setAccessibleName("Pick list lines")
-        return _big(table, 13)
+        return enlarge(table, 13)
 
     def _controls(self) -> QGridLayout:
         grid = QGridLayout()
@@ -101,13 +94,13 @@ class PickingScreen(QWidget):
             button.setMinimumHeight(44)
             button.clicked.connect(slot)
             self.buttons[text.split(" (")[0]] = button
-            grid.addWidget(_big(button, 13, True), 1, col + 4)
+            grid.addWidget(enlarge(button, 13, True), 1, col + 4)
         for col, (label, widget) in enumerate((("Orders", self.orders_edit),
                                                ("Carrier", self.carrier_edit),
                                                ("Wave size", self.wave_size),
                                                ("Short reason", self.reason))):
-            grid.addWidget(_big(QLabel(label), 11), 0, col)
-            grid.addWidget(_big(widget, 13), 1, col)
+            grid.addWidget(enlarge(QLabel(label), 11), 0, col)
+            grid.addWidget(enlarge(widget, 13), 1, col)
         grid.setColumnStretch(0, 2)
         return grid
 
@@ -116,13 +109,13 @@ class PickingScreen(QWidget):
         row = QHBoxLayout()
         self.exception_list = QComboBox()
         self.exception_list.setAccessibleName("Short picks to resolve")
-        row.addWidget(_big(QLabel("Short picks"), 11))
-        row.addWidget(_big(self.exception_list, 12), 1)
+        row.addWidget(enlarge(QLabel("Short picks"), 11))
+        row.addWidget(enlarge(self.exception_list, 12), 1)
         for text, resolution in (("Re-allocate", "reallocate"), ("Found", "found")):
             button = QPushButton(text)
             button.setAccessibleName(f"Short pick: {text}")
             button.clicked.connect(lambda _c=False, r=resolution: self.resolve(r))
-            row.addWidget(_big(button, 12))
+            row.addWidget(enlarge(button, 12))
         self.ctx.changes.changed.connect(lambda areas: self.refresh_exceptions()
                                          if {"shipments", "stock"} & set(areas) else None)
         self.refresh_exceptions()

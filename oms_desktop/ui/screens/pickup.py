@@ -5,7 +5,7 @@ code or the order number: scan it, type the collector's name, Enter, and it is h
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -17,16 +17,9 @@ from oms_desktop.services.pickup import PickupView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.theme import enlarge
 
 COLUMNS = ("Order", "Customer", "Status", "Pickup code", "Packed")
-
-
-def _big(widget: QWidget, size: int, bold: bool = False) -> QWidget:
-    font = QFont(widget.font())
-    font.setPointSize(size)
-    font.setBold(bold)
-    widget.setFont(font)
-    return widget
 
 
 class PickupScreen(QWidget):
@@ -47,10 +40,10 @@ class PickupScreen(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(_big(QLabel("Click & collect"), 20, True))
+        top.addWidget(enlarge(QLabel("Click & collect"), 20, True))
         top.addStretch(1)
-        top.addWidget(_big(QLabel("Store"), 13))
-        self.store = _big(QComboBox(), 14)
+        top.addWidget(enlarge(QLabel("Store"), 13))
+        self.store = enlarge(QComboBox(), 14)
         self.store.setAccessibleName("Store")
         self.store.currentTextChanged.connect(lambda _t: self.refresh())
         top.addWidget(self.store)
@@ -61,13 +54,13 @@ class PickupScreen(QWidget):
         self.table = self._table()
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        bottom.addWidget(_big(QLabel("Collected by"), 13))
-        self.collector = _big(QLineEdit(), 15)
+        bottom.addWidget(enlarge(QLabel("Collected by"), 13))
+        self.collector = enlarge(QLineEdit(), 15)
         self.collector.setPlaceholderText("Name on the ID shown")
         self.collector.setAccessibleName("Collector's name")
         self.collector.returnPressed.connect(self._name_entered)
         bottom.addWidget(self.collector, 1)
-        self.ready_button = _big(QPushButton("Mark ready (F5)"), 13, True)
+        self.ready_button = enlarge(QPushButton("Mark ready (F5)"), 13, True)
         self.ready_button.setAccessibleName("Mark ready")
         self.ready_button.clicked.connect(self.mark_ready)
         bottom.addWidget(self.ready_button)
@@ -82,7 +75,7 @@ class PickupScreen(QWidget):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         table.setAccessibleName("Orders waiting for pickup")
-        return _big(table, 14)
+        return enlarge(table, 14)
 
     # -- data ------------------------------------------------------------------------------
     def _stores(self, codes: list[str]) -> None:

@@ -6,7 +6,7 @@ F8 close out, F9 poll tracking, F10 retry the selected print job."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
     QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -17,6 +17,7 @@ from oms_desktop.services import manifests, printing, shipping, tracking
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.theme import enlarge
 
 SHIPMENT_COLUMNS = ("Shipment", "Order", "Ship to", "Carrier", "Service", "State",
                     "Tracking", "Tracking status", "Ship day", "Cost")
@@ -29,11 +30,7 @@ STATE_COLOURS = {"packed": "#fef3c7", "shipped": "#dbeafe", "delivered": "#dcfce
 
 
 def _big(widget, size: int = 13, bold: bool = False):
-    font = QFont(widget.font())
-    font.setPointSize(size)
-    font.setBold(bold)
-    widget.setFont(font)
-    return widget
+    return enlarge(widget, size, bold)
 
 
 def _table(columns: tuple[str, ...], name: str, stretch: int | None = None) -> QTableWidget:
