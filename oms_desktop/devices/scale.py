@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
+
+from oms_desktop.devices.serial_lines import SerialLineDevice
 
 _READING = re.compile(r"([-+]?\s*\d+(?:[.,]\d+)?)\s*(kg|g|lb|oz)\b", re.IGNORECASE)
 _GRAMS = {"g": 1.0, "kg": 1000.0, "lb": 453.59237, "oz": 28.349523125}
@@ -23,40 +25,14 @@ def parse_weight(line: str) -> int | None:
     return round(value * _GRAMS[match.group(2).lower()])
 
 
-class SerialScale(QObject):
+class SerialScale(SerialLineDevice):
     weighed = Signal(int)  # grams, each stable reading
+    what = "scale"
 
     def __init__(self, parent: QObject | None = None, *, port: str | None = None):
-        super().__init__(parent)
-        settings = QSettings()
-        self.port_name = port or str(settings.value("scale/serial_port", "") or "")
-        self.baud = int(settings.value("scale/baud", 9600))
-        self.error: str | None = None
-        self._buffer = b""
-        self._port = self._open() if self.port_name else None
+        super().__init__("scale", parent, port=port)
 
-    @property
-    def available(self) -> bool:
-        return self._port is not None
-
-    def _open(self):
-        try:
-            from PySide6.QtSerialPort import QSerialPort
-        except ImportError as exc:
-            self.error = f"Serial scales need QtSerialPort: {exc}"
-            return None
-        port = QSerialPort(self.port_name, self)
-        port.setBaudRate(self.baud)
-        if not port.open(QSerialPort.ReadOnly):
-            self.error = f"Cannot open scale on {self.port_name}: {port.errorString()}"
-            return None
-        port.readyRead.connect(lambda: self.feed(bytes(port.readAll().data())))
-        return port
-
-    def feed(self, data: bytes) -> None:
-        self._buffer += data
-        *lines, self._buffer = self._buffer.replace(b"\r", b"\n").split(b"\n")
-        for line in lines:
-            grams = parse_weight(line.decode("ascii", "replace"))
-            if grams is not None and grams > 0:
-                self.weighed.emit(grams)
+    def on_line(self, line: bytes) -> None:
+        grams = parse_weight(line.decode("ascii", "replace"))
+        if grams is not None and grams > 0:
+            self.weighed.emit(grams)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from oms_desktop.policies.scan import GS, ScanConfig, strip_affixes
+from oms_desktop.devices.serial_lines import SerialLineDevice
 
 DEFAULT_GAP_MS = 30
 DEFAULT_MIN_LENGTH = 3
@@ -141,51 +142,20 @@ def _is_text(event: QKeyEvent) -> bool:
     return text.isprintable()
 
 
-class SerialScanner(QObject):
+class SerialScanner(SerialLineDevice):
     """A scanner on a serial port (QSettings "scanner/serial_port", "scanner/baud"): each
-    line it sends is a scan. QtSerialPort is imported only when one is configured; without
-    it (or without the port) `available` is False and nothing happens."""
+    line it sends is a scan."""
 
     scanned = Signal(str)
+    what = "scanner"
 
     def __init__(self, parent: QObject | None = None, *, port: str | None = None,
                  baud: int | None = None, config: ScanConfig | None = None):
-        super().__init__(parent)
-        settings = QSettings()
-        self.port_name = port or str(settings.value("scanner/serial_port", "") or "")
-        self.baud = baud or int(settings.value("scanner/baud", 9600))
+        super().__init__("scanner", parent, port=port, baud=baud)
         self.config = config or scanner_settings()[2]
-        self.error: str | None = None
-        self._buffer = b""
-        self._port = self._open() if self.port_name else None
 
-    @property
-    def available(self) -> bool:
-        return self._port is not None
+    def on_line(self, line: bytes) -> None:
+        text = strip_affixes(line.decode("utf-8", "replace"), self.config)
+        if text:
+            self.scanned.emit(text)
 
-    def _open(self):
-        try:
-            from PySide6.QtSerialPort import QSerialPort
-        except ImportError as exc:
-            self.error = f"Serial scanners need QtSerialPort: {exc}"
-            return None
-        port = QSerialPort(self.port_name, self)
-        port.setBaudRate(self.baud)
-        if not port.open(QSerialPort.ReadOnly):
-            self.error = f"Cannot open {self.port_name}: {port.errorString()}"
-            return None
-        port.readyRead.connect(lambda: self.feed(bytes(port.readAll().data())))
-        return port
-
-    def feed(self, data: bytes) -> None:
-        """Bytes from the port; every CR/LF-terminated line is one scan."""
-        self._buffer += data
-        while True:
-            cut = min((i for i in (self._buffer.find(b"\r"), self._buffer.find(b"\n"))
-                       if i >= 0), default=-1)
-            if cut < 0:
-                return
-            line, self._buffer = self._buffer[:cut], self._buffer[cut + 1:]
-            text = strip_affixes(line.decode("utf-8", "replace"), self.config)
-            if text:
-                self.scanned.emit(text)

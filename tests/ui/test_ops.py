@@ -13,10 +13,8 @@ def test_an_op_runs_off_the_gui_thread_and_returns_on_it(qtbot):
         seen["worker"] = threading.get_ident()
         return 42
 
-    with qtbot.waitSignal(ops.run(work, success=lambda v: seen.update(
-            value=v, callback=threading.get_ident())).signals.finished, timeout=5000):
-        pass
-    qtbot.waitUntil(lambda: "value" in seen)
+    ops.run(work, success=lambda v: seen.update(value=v, callback=threading.get_ident()))
+    qtbot.waitUntil(lambda: "value" in seen, timeout=5000)
     assert seen["value"] == 42 and seen["worker"] != gui and seen["callback"] == gui
 
 
