@@ -5,6 +5,7 @@ with exponential backoff, so nothing is lost. The SMTP password is read from the
 
 from __future__ import annotations
 
+import functools
 import html
 import smtplib
 import ssl
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from oms_desktop.errors import OmsError, ValidationError
 from oms_desktop.model import (
@@ -161,15 +162,24 @@ def _kind(kind: str) -> NotificationKind:
 def on_event(session: Session, event: Event) -> None:
     """Subscriber: enqueue the notification this event calls for, if it is switched on."""
     kind = EVENT_KINDS.get(event.name)
-    if kind is None or kind.value not in settings.get(session, "notifications.automatic",
-                                                      [k.value for k in K]):
+    if kind is None or kind.value not in _automatic(session):
         return
     order_id = event.order_id or (event.shipment_id and session.scalar(
         sa.select(Shipment.order_id).where(Shipment.id == event.shipment_id)))
-    order = session.get(Order, order_id) if order_id else None
+    # One statement for the order, its customer and channel: a sync publishes this per order.
+    order = session.get(Order, order_id, options=[
+        joinedload(Order.customer), joinedload(Order.channel)]) if order_id else None
     if order is not None:
         enqueue(session, kind, order=order, shipment_id=event.shipment_id,
                 return_id=event.data.get("return_id"), refund_id=event.data.get("refund_id"))
+
+
+def _automatic(session: Session) -> list[str]:
+    """The kinds sent without anyone asking, read once per unit of work."""
+    if "notifications.automatic" not in session.info:
+        session.info["notifications.automatic"] = settings.get(
+            session, "notifications.automatic", [k.value for k in K])
+    return session.info["notifications.automatic"]
 
 
 def _key(kind: NotificationKind, order: Order, shipment_id, return_id, refund_id) -> str:
@@ -184,14 +194,12 @@ def _key(kind: NotificationKind, order: Order, shipment_id, return_id, refund_id
 def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | None = None,
             return_id: int | None = None, refund_id: int | None = None) -> bool:
     """Session helper: render and enqueue one message; False when it was enqueued before
-    (or the order has no e-mail address)."""
+    (the outbox key is unique: a second insert does nothing) or the order has no address."""
     kind = _kind(str(kind))
     recipient = order.email or (order.customer.email if order.customer else None)
     if not recipient:
         return False
     key = _key(kind, order, shipment_id, return_id, refund_id)
-    if session.scalar(sa.select(OUTBOX.c.id).where(OUTBOX.c.key == key)):
-        return False
     language = language_of(order.customer.language if order.customer else None,
                            order.channel.language)
     values = _values(session, order, shipment_id, return_id, refund_id)
@@ -200,10 +208,16 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
                language=language, subject=subject[:255], body_text=text, body_html=body_html,
                status=OutboxStatus.pending.name, attempts=0, next_attempt_at=utcnow(),
                created_at=utcnow())
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    result = session.execute(insert(OutboxMessage).values(**row)
-                             .on_conflict_do_nothing(index_elements=["key"]))
-    return result.rowcount == 1
+    conn = session.connection()
+    return conn.execute(_outbox_insert(conn.dialect.name), row).rowcount == 1
+
+
+@functools.cache
+def _outbox_insert(dialect: str):
+    """INSERT … ON CONFLICT (key) DO NOTHING, built once per dialect (a sync enqueues a
+    confirmation per imported order, and building the statement costs more than running it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
 
 
 def _values(session: Session, order: Order, shipment_id, return_id, refund_id) -> dict:
