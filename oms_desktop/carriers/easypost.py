@@ -55,11 +55,7 @@ class EasyPostCarrier(Carrier):
         return self._http
 
     def _json(self, method: str, path: str, body: dict | None = None) -> dict:
-        response = self.http.request(method, path, json=body)
-        data = response.json() if response.content else {}
-        if response.status_code >= 400:
-            self._raise(data, response.status_code)
-        return data
+        return self.http.call(method, path, body, on_error=self._raise)
 
     def _raise(self, data: dict, status: int) -> None:
         error = data.get("error") or {}

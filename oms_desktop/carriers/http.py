@@ -46,6 +46,16 @@ class CarrierHttp:
             self.sleep(wait if wait is not None else 2.0 ** attempt)
         raise AssertionError("unreachable")
 
+    def call(self, method: str, path: str, body: dict | None = None, *,
+             on_error: Callable[[dict, int], None]) -> dict:
+        """A JSON request; a 4xx answer goes to `on_error(data, status)`, which raises the
+        carrier's own typed error from its error body."""
+        response = self.request(method, path, json=body)
+        data = response.json() if response.content else {}
+        if response.status_code >= 400:
+            on_error(data, response.status_code)
+        return data
+
     def _send(self, method: str, path: str, **kw) -> httpx.Response:
         try:
             return self.client.request(method, path, **kw)
