@@ -9,12 +9,12 @@ from typing import Any, Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QLineEdit
 
 from oms_desktop.errors import OmsError
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
+from oms_desktop.ui.theme import enlarge
 
 SCAN_POINT_SIZE = 18
 
@@ -33,10 +33,9 @@ def run_for(owner: QObject, ctx: AppContext, fn: Callable[[], Any], *,
 
 
 def large(widget, points: int = SCAN_POINT_SIZE):
-    """Large type for what is read from a distance on the floor."""
-    font = QFont(widget.font())
-    font.setPointSize(points)
-    widget.setFont(font)
+    """Large type for what is read from a distance on the floor; spin boxes get room for
+    their buttons too."""
+    enlarge(widget, points)
     if isinstance(widget, QAbstractSpinBox):
         widget.setMinimumHeight(widget.fontMetrics().height() + 14)
         widget.setStyleSheet("QAbstractSpinBox::up-button, QAbstractSpinBox::down-button"
