@@ -57,7 +57,7 @@ def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False)
                                   " before refunding")
         breakdown = _breakdown(s, ret)
         _check_limit(s, actor, breakdown.total, ret.order.currency)
-        refund = _record(ret, breakdown, actor, outside)
+        refund = _record(s, ret, breakdown, actor, outside)
         s.add(refund)
         s.flush()
         for unit in _units(ret):
@@ -101,12 +101,13 @@ def _check_limit(session: Session, actor: Actor, amount: Decimal, currency: str)
             " a manager must issue it")
 
 
-def _record(ret: Return, b: RefundBreakdown, actor: Actor, outside: bool) -> Refund:
+def _record(session: Session, ret: Return, b: RefundBreakdown, actor: Actor,
+            outside: bool) -> Refund:
     credit = ret.resolution == "credit"
     status = RefundStatus.issued_outside if outside or credit else RefundStatus.approved
     if status == RefundStatus.approved:
         pushed = channel_push.enqueue_refund(
-            sa.inspect(ret).session, ret.order, key=ret.rma_number, amount=str(b.total),
+            session, ret.order, key=ret.rma_number, amount=str(b.total),
             reason=", ".join(sorted({l.reason_code for l in ret.lines if not l.unexpected})),
             lines=[(l.order_line_id, l.received_qty) for l in ret.lines
                    if not l.unexpected and l.received_qty])
