@@ -12,40 +12,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, ClassVar
 
-from oms_desktop.errors import OmsError
+from oms_desktop.plugins.errors import NotSupported, PluginError
+from oms_desktop.plugins.settings import SettingField, check_settings
 
 
-# -- errors -------------------------------------------------------------------------------
-class CarrierError(OmsError):
-    """A carrier refused or failed a request."""
+# -- errors (the shared ones come from the plugin kit) -------------------------------------
+class CarrierError(PluginError):
+    """A carrier refused a request."""
 
 
 class AddressRejected(CarrierError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-class AuthFailed(CarrierError):
-    pass
-
-
-class CredentialsMissing(AuthFailed):
-    pass
-
-
-class RateLimited(CarrierError):
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class Transient(CarrierError):
-    """A network failure or a 5xx: trying again later may work."""
-
-
-class NotSupported(CarrierError):
-    pass
 
 
 # -- DTOs ---------------------------------------------------------------------------------
@@ -144,14 +123,6 @@ class ManifestResult:
     document: bytes | None = None
 
 
-@dataclass(frozen=True)
-class SettingSpec:
-    name: str
-    type: type
-    default: Any = None
-    help: str = ""
-
-
 @dataclass
 class CarrierApi:
     """What the host lends a plugin."""
@@ -165,7 +136,7 @@ class CarrierApi:
 class Carrier(abc.ABC):
     name: ClassVar[str]
     title: ClassVar[str]
-    SETTINGS: ClassVar[tuple[SettingSpec, ...]] = ()
+    SETTINGS: ClassVar[tuple[SettingField, ...]] = ()
     has_manifest: ClassVar[bool] = False
 
     def __init__(self, settings: dict[str, Any] | None, api: CarrierApi):
@@ -175,18 +146,7 @@ class Carrier(abc.ABC):
     @classmethod
     def checked_settings(cls, given: dict[str, Any]) -> dict[str, Any]:
         """The declared settings with defaults filled in; unknown or mistyped ones refused."""
-        specs = {s.name: s for s in cls.SETTINGS}
-        unknown = sorted(set(given) - set(specs))
-        if unknown:
-            raise CarrierError(f"{cls.name}: unknown setting(s) {', '.join(unknown)}")
-        out = {}
-        for spec in cls.SETTINGS:
-            value = given.get(spec.name, spec.default)
-            if value is not None and not isinstance(value, spec.type):
-                raise CarrierError(f"{cls.name}: setting {spec.name} must be "
-                                   f"{spec.type.__name__}, not {value!r}")
-            out[spec.name] = value
-        return out
+        return check_settings(cls.SETTINGS, given, owner=cls.name)
 
     @abc.abstractmethod
     def rates(self, shipment: ShipmentDTO) -> list[Rate]: ...

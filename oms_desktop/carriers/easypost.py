@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, Carrier, CarrierError, Label, Rate, SettingSpec, ShipmentDTO,
+    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO,
     TrackingUpdate,
 )
-from oms_desktop.carriers.http import CarrierHttp
+from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
 
 STATUS = {"unknown": "unknown", "pre_transit": "pre_transit", "in_transit": "in_transit",
           "out_for_delivery": "out_for_delivery", "delivered": "delivered",
@@ -38,20 +39,21 @@ class EasyPostCarrier(Carrier):
     name = "easypost"
     title = "EasyPost"
     SETTINGS = (
-        SettingSpec("base_url", str, "https://api.easypost.com", "API base URL"),
-        SettingSpec("carriers", list, None, "only rates of these carriers (USPS, UPS, …)"),
+        SettingField("base_url", "API base URL", "url", default="https://api.easypost.com"),
+        SettingField("carriers", "Only rates of these carriers", "list", required=False,
+                     help="USPS, UPS, …"),
     )
 
     def __init__(self, settings, api):
         super().__init__(settings, api)
-        self._http: CarrierHttp | None = None
+        self._http: PluginHttp | None = None
 
     @property
-    def http(self) -> CarrierHttp:
+    def http(self) -> PluginHttp:
         if self._http is None:
-            self._http = CarrierHttp(title=self.title, base_url=self.settings["base_url"],
-                                     auth=(self.api.secret(self.name), ""),
-                                     sleep=self.api.sleep)
+            self._http = PluginHttp(self.settings["base_url"], title=self.title,
+                                    auth=(self.api.secret(self.name), ""),
+                                    sleep=self.api.sleep, attempts=3, retry_server_errors=False)
         return self._http
 
     def _json(self, method: str, path: str, body: dict | None = None) -> dict:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    Carrier, CarrierError, Label, Rate, SettingSpec, ShipmentDTO, TrackingUpdate,
+    Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
 )
+from oms_desktop.plugins.settings import SettingField
 
 DEFAULT_SERVICES = [{"service": "Courier", "amount": "0.00", "days": 1}]
 
@@ -17,12 +18,12 @@ class ManualCarrier(Carrier):
     name = "manual"
     title = "Own fleet / local courier"
     SETTINGS = (
-        SettingSpec("services", list, DEFAULT_SERVICES,
-                    "[{service, amount, days}] offered as rates"),
-        SettingSpec("prefix", str, "LC", "tracking number prefix"),
-        SettingSpec("digits", int, 10, "digits of the running number"),
-        SettingSpec("dpi", int, 203, "label resolution: 203 or 300"),
-        SettingSpec("currency", str, "USD", ""),
+        SettingField("services", "Services and rates", "list", default=DEFAULT_SERVICES,
+                     help="[{service, amount, days}] offered as rates"),
+        SettingField("prefix", "Tracking number prefix", default="LC"),
+        SettingField("digits", "Digits of the running number", "int", default=10),
+        SettingField("dpi", "Label resolution (203 or 300)", "int", default=203),
+        SettingField("currency", "Currency", default="USD"),
     )
 
     def rates(self, shipment: ShipmentDTO) -> list[Rate]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, AuthFailed, Carrier, CarrierError, Label, Rate, SettingSpec, ShipmentDTO,
+    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO,
     TrackingUpdate,
 )
 from oms_desktop.carriers.easypost import _when
-from oms_desktop.carriers.http import CarrierHttp
+from oms_desktop.plugins.errors import AuthFailed
+from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
 
 STATUS = {"PRE_TRANSIT": "pre_transit", "TRANSIT": "in_transit", "DELIVERED": "delivered",
           "RETURNED": "returned", "FAILURE": "failure", "UNKNOWN": "unknown"}
@@ -48,21 +50,22 @@ class ShippoCarrier(Carrier):
     name = "shippo"
     title = "Shippo"
     SETTINGS = (
-        SettingSpec("base_url", str, "https://api.goshippo.com", "API base URL"),
-        SettingSpec("tracking_carrier", str, "usps", "carrier token used to track"),
+        SettingField("base_url", "API base URL", "url", default="https://api.goshippo.com"),
+        SettingField("tracking_carrier", "Carrier token used to track", default="usps"),
     )
 
     def __init__(self, settings, api):
         super().__init__(settings, api)
-        self._http: CarrierHttp | None = None
+        self._http: PluginHttp | None = None
         self._providers: dict[str, str] = {}
 
     @property
-    def http(self) -> CarrierHttp:
+    def http(self) -> PluginHttp:
         if self._http is None:
             headers = {"Authorization": f"ShippoToken {self.api.secret(self.name)}"}
-            self._http = CarrierHttp(title=self.title, base_url=self.settings["base_url"],
-                                     headers=headers, sleep=self.api.sleep)
+            self._http = PluginHttp(self.settings["base_url"], title=self.title,
+                                    headers=headers, sleep=self.api.sleep, attempts=3,
+                                    retry_server_errors=False)
         return self._http
 
     def _json(self, method: str, path: str, body: dict | None = None) -> dict:

@@ -1,70 +1,22 @@
 """The connector plugin contract (STYLE habit 10). A connector speaks one platform's protocol
 and hands back validated DTOs; it never touches the database. Plugins are found through the
-entry-point group `oms_desktop.connectors` (see registry.py)."""
+entry-point group `oms_desktop.connectors` (see registry.py); the errors, HTTP, settings
+and secrets come from the plugin kit (oms_desktop.plugins)."""
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
 from oms_desktop.connectors.dto import (
     FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO,
 )
-from oms_desktop.connectors.errors import PermanentForOrder
-from oms_desktop.errors import ValidationError
+from oms_desktop.plugins.errors import Permanent, PluginError
+from oms_desktop.plugins.settings import SettingField
 
-FIELD_TYPES = ("text", "url", "int", "bool", "secret", "path", "choice", "mapping")
-
-
-@dataclass(frozen=True)
-class SettingField:
-    """One entry of a connector's settings form. Secret fields go to the keyring, never to
-    Channel.settings, the database or the logs."""
-
-    name: str
-    label: str
-    type: str = "text"
-    required: bool = True
-    secret: bool = False
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    help: str = ""
-
-
-def check_settings(schema: Sequence[SettingField], values: Mapping[str, Any]) -> dict:
-    """The plain (non-secret) settings, converted to their types; missing required → error."""
-    clean: dict[str, Any] = {}
-    for f in schema:
-        if f.secret:
-            continue
-        value = values.get(f.name, f.default)
-        if value in (None, "") and f.required:
-            raise ValidationError(f"Setting {f.label!r} ({f.name}) is required")
-        clean[f.name] = _typed(f, value)
-    unknown = set(values) - {f.name for f in schema}
-    if unknown:
-        raise ValidationError(f"Unknown setting(s): {', '.join(sorted(unknown))}")
-    return clean
-
-
-def _typed(f: SettingField, value: Any) -> Any:
-    if value in (None, ""):
-        return value
-    if f.type == "int":
-        return int(value)
-    if f.type == "bool":
-        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-    if f.type == "mapping" and isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValidationError(f"{f.label} must be JSON, e.g. {{\"sku\": \"Seller SKU\"}}") from None
-    if f.type == "choice" and value not in f.choices:
-        raise ValidationError(f"{f.label} must be one of {', '.join(f.choices)}")
-    return value
+class ConnectorError(PluginError):
+    """A sales channel refused or failed a request."""
 
 
 class Connector(ABC):
@@ -111,11 +63,11 @@ class Connector(ABC):
         ...
 
     def push_cancellation(self, external_id: str, *, reason: str = "other") -> PushResult:
-        raise PermanentForOrder(f"{self.title} does not take cancellations from us")
+        raise Permanent(f"{self.title} does not take cancellations from us")
 
     def push_refund(self, external_id: str, *, lines: Sequence[FulfilmentLine] = (),
                     amount: str | None = None, reason: str | None = None) -> PushResult:
-        raise PermanentForOrder(f"{self.title} does not take refunds from us")
+        raise Permanent(f"{self.title} does not take refunds from us")
 
     def close(self) -> None:
         """Release network resources."""

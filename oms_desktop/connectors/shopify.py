@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
 from oms_desktop.connectors import shopify_queries as Q
-from oms_desktop.connectors.base import Connector, SettingField
+from oms_desktop.connectors.base import Connector, ConnectorError
+from oms_desktop.plugins.settings import SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
     describe_error, high_water,
 )
-from oms_desktop.connectors.errors import ConnectorError, PermanentForOrder, RateLimited
-from oms_desktop.connectors.http import Http
+from oms_desktop.plugins.errors import Permanent, RateLimited
+from oms_desktop.plugins.http import PluginHttp
 
 FINANCIAL = {"PENDING": "pending", "AUTHORIZED": "authorized", "PARTIALLY_PAID": "authorized",
              "PAID": "paid", "PARTIALLY_REFUNDED": "partially_refunded",
@@ -65,7 +66,8 @@ class ShopifyConnector(Connector):
         super().__init__(settings, secrets)
         version = self.settings.get("api_version") or "2025-10"
         self.endpoint = f"/admin/api/{version}/graphql.json"
-        self.http = Http(self.settings["shop_url"].rstrip("/"), sleep=sleep, headers={
+        self.http = PluginHttp(self.settings["shop_url"].rstrip("/"), title="Shopify",
+                               sleep=sleep, headers={
             "X-Shopify-Access-Token": self.secrets.get("access_token", ""),
             "Content-Type": "application/json"})
         self.page_size = min(250, int(self.settings.get("page_size") or 250))
@@ -103,8 +105,7 @@ class ShopifyConnector(Connector):
                             + (time.monotonic() - b["at"]) * b["restoreRate"])
         if estimate > now_available and b["restoreRate"] > 0:
             seconds = (estimate - now_available) / b["restoreRate"]
-            self.http.waits.append(seconds)
-            self.http.sleep(seconds)
+            self.http.wait(seconds)
 
     # -- reading ------------------------------------------------------------------------------
     def test_connection(self) -> str:
@@ -158,7 +159,7 @@ class ShopifyConnector(Connector):
     def fetch_order(self, external_id: str) -> OrderDTO:
         node = self.graphql(Q.ORDER, {"id": external_id, "lineItems": LINE_ITEMS_PER_ORDER})["order"]
         if node is None:
-            raise PermanentForOrder(f"Shopify has no order {external_id}")
+            raise Permanent(f"Shopify has no order {external_id}")
         self._complete_lines(node)
         return self.parse_order(node)
 
@@ -189,7 +190,7 @@ class ShopifyConnector(Connector):
                         tracking_number, tracking_url=None) -> PushResult:
         groups = self._fulfilment_groups(external_id, lines)
         if not groups:
-            raise PermanentForOrder(f"Shopify order {external_id} has nothing left to fulfil")
+            raise Permanent(f"Shopify order {external_id} has nothing left to fulfil")
         tracking = {k: v for k, v in (("company", carrier), ("number", tracking_number),
                                       ("url", tracking_url)) if v}
         data = self.graphql(Q.FULFILLMENT_CREATE, {"fulfillment": {
@@ -201,7 +202,7 @@ class ShopifyConnector(Connector):
     def _fulfilment_groups(self, external_id: str, lines: Sequence[FulfilmentLine]) -> list:
         order = self.graphql(Q.FULFILLMENT_ORDERS, {"id": external_id})["order"]
         if order is None:
-            raise PermanentForOrder(f"Shopify has no order {external_id}")
+            raise Permanent(f"Shopify has no order {external_id}")
         wanted = {l.external_line_id: l.quantity for l in lines}
         groups = []
         for fo in order["fulfillmentOrders"]["nodes"]:
@@ -297,7 +298,7 @@ def _error_code(body: dict) -> str | None:
 
 def _raise_user_errors(errors: list, external_id: str) -> None:
     if errors:
-        raise PermanentForOrder(f"Shopify refused it for {external_id}: "
+        raise Permanent(f"Shopify refused it for {external_id}: "
                                 + "; ".join(e["message"] for e in errors))
 
 

@@ -19,13 +19,14 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from oms_desktop.connectors.base import Connector, SettingField
+from oms_desktop.connectors.base import Connector, ConnectorError
+from oms_desktop.plugins.settings import SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
     describe_error, high_water,
 )
-from oms_desktop.connectors.errors import ConnectorError, PermanentForOrder
-from oms_desktop.connectors.http import Http
+from oms_desktop.plugins.errors import Permanent
+from oms_desktop.plugins.http import PluginHttp
 
 API = "/wp-json/wc/v3"
 CANCELLED = {"cancelled", "failed", "trash"}
@@ -87,13 +88,13 @@ class WooCommerceConnector(Connector):
         key, secret = self.secrets.get("consumer_key", ""), self.secrets.get("consumer_secret", "")
         auth = (httpx.BasicAuth(key, secret) if urlsplit(base).scheme == "https"
                 else _OAuth1(key, secret))
-        self.http = Http(base + API, auth=auth, sleep=sleep)
+        self.http = PluginHttp(base + API, title="WooCommerce", auth=auth, sleep=sleep)
         self.page_size = min(100, int(self.settings.get("page_size") or 100))
 
     def _json(self, method: str, path: str, **kwargs) -> Any:
         response = self.http.request(method, path, **kwargs)
         if response.status_code == 404:
-            raise PermanentForOrder(_message(response))
+            raise Permanent(_message(response))
         if response.status_code >= 400:
             raise ConnectorError(f"WooCommerce refused {method} {path}: {_message(response)}")
         return response.json()

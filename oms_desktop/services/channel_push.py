@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.dto import FulfilmentLine
-from oms_desktop.connectors.errors import AuthFailed, PermanentForOrder
+from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.connectors.registry import load
 from oms_desktop.errors import OmsError
 from oms_desktop.model import (
@@ -123,7 +123,7 @@ def _send(connector: Connector, item: _Pending) -> tuple[str, str | None]:
             connector.push_refund(p["external_id"], lines=lines, amount=p.get("amount"),
                                   reason=p.get("reason"))
         return "done", None
-    except PermanentForOrder as exc:
+    except Permanent as exc:
         return "failed", str(exc)
     except AuthFailed:
         raise

@@ -11,10 +11,11 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.connectors.base import Connector, SettingField, check_settings
+from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.registry import connector_class, load
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Channel, Location, SyncCursor, SyncError, SyncRun
+from oms_desktop.plugins.settings import SettingField, check_settings
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import credentials
 from oms_desktop.services import settings as shared

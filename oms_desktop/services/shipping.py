@@ -13,7 +13,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.carriers.base import CarrierError, Label, Rate, ShipmentDTO
+from oms_desktop.carriers.base import Label, Rate, ShipmentDTO
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.errors import InvalidTransition, OmsError, ValidationError
 from oms_desktop.model import (
     Actor, AuditEvent, LocationKind, Reservation, ReservationStatus, Shipment, ShipmentStatus,
@@ -109,7 +110,7 @@ def _collect_rates(db: Database, prepared: _Prepared) -> tuple[list[Rate], dict[
             carrier = make_carrier(uow.session, db, name)
         try:
             rates.extend(carrier.rates(prepared.dto))
-        except CarrierError as exc:
+        except PluginError as exc:
             if len(prepared.carriers) == 1:
                 raise
             errors[name] = str(exc)

@@ -54,7 +54,7 @@ def carrier_api(db: Database) -> CarrierApi:
 
 def make_carrier(session: Session, db: Database, name: str) -> Carrier:
     config = settings.get(session, f"carrier.{name}", {}) or {}
-    return registry.default_registry().create(name, config, carrier_api(db))
+    return registry.create(name, config, carrier_api(db))
 
 
 def ship_day(session: Session, carrier: str, now: datetime | None = None) -> date:

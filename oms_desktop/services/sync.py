@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 
 from oms_desktop.connectors.base import Connector
-from oms_desktop.connectors.errors import ConnectorError
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.connectors.registry import load
 from oms_desktop.connectors.dto import Page, describe_error
 from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
@@ -75,7 +75,7 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
             connector = connector or build_connector(info)
             _pull(db, info.id, connector, since, run_id, actor.via(f"sync:{code}"), counts,
                   progress, run_db)
-        except ConnectorError as exc:
+        except PluginError as exc:
             error = str(exc)
         except Exception as exc:
             run_db(lambda: _finish(db, run_id, counts, "failed", f"{type(exc).__name__}: {exc}"))

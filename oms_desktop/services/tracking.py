@@ -12,7 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.carriers.base import CarrierError, TrackingUpdate
+from oms_desktop.carriers.base import TrackingUpdate
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.model import (
     SYSTEM, Actor, AuditEvent, Shipment, ShipmentStatus, ShippingLabel, TrackingEvent,
 )
@@ -68,7 +69,7 @@ def poll(db: Database, *, actor: Actor = SYSTEM, shipment_id=None) -> PollResult
     for carrier, numbers in wanted.items():
         try:
             updates = plugins[carrier].track(sorted(numbers))
-        except CarrierError as exc:
+        except PluginError as exc:
             result.errors[carrier] = str(exc)
             continue
         result.checked += len(numbers)

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from oms_desktop.carriers.base import (
-    AddressDTO, AddressRejected, AuthFailed, CarrierApi, CredentialsMissing, ParcelDTO,
-    RateLimited, ShipmentDTO,
+    AddressDTO, AddressRejected, CarrierApi, ParcelDTO, ShipmentDTO,
 )
+from oms_desktop.plugins.errors import AuthFailed, MissingCredential, RateLimited
 from oms_desktop.carriers.credentials import api_key, store_api_key
 from oms_desktop.carriers.easypost import EasyPostCarrier
 
@@ -82,13 +82,13 @@ def test_a_rejected_address_names_the_field(carrier):
 def test_a_wrong_key_is_an_auth_failure(easypost, memory_keyring):
     store_api_key("easypost", "EZTK_wrong")
     plugin = EasyPostCarrier({"base_url": easypost.url}, CarrierApi(secret=api_key))
-    with pytest.raises(AuthFailed, match="refused our API key"):
+    with pytest.raises(AuthFailed, match="refused our credentials"):
         plugin.rates(SHIPMENT)
 
 
 def test_a_missing_key_says_how_to_store_one(easypost, memory_keyring):
     plugin = EasyPostCarrier({"base_url": easypost.url}, CarrierApi(secret=api_key))
-    with pytest.raises(CredentialsMissing, match="keyring set oms-desktop carrier:easypost"):
+    with pytest.raises(MissingCredential, match="keyring set oms-desktop carrier:easypost"):
         plugin.rates(SHIPMENT)
     assert easypost.requests == []
 
@@ -108,7 +108,7 @@ def test_rate_limiting_that_does_not_stop_is_a_typed_error_with_retry_after(carr
 
 
 def test_an_unreachable_api_is_transient(memory_keyring):
-    from oms_desktop.carriers.base import Transient
+    from oms_desktop.plugins.errors import Transient
     store_api_key("easypost", "k")
     plugin = EasyPostCarrier({"base_url": "http://127.0.0.1:9"}, CarrierApi(secret=api_key))
     with pytest.raises(Transient, match="cannot be reached"):

@@ -3,9 +3,10 @@ from decimal import Decimal
 import pytest
 
 from oms_desktop.carriers import registry
-from oms_desktop.carriers.base import (
-    AddressDTO, CarrierApi, CarrierError, CredentialsMissing, ParcelDTO, ShipmentDTO,
-)
+from oms_desktop.carriers.base import AddressDTO, Carrier, CarrierApi, ParcelDTO, ShipmentDTO
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.plugins import registry as plugin_registry
+from oms_desktop.plugins.errors import MissingCredential
 from oms_desktop.carriers.credentials import api_key
 from oms_desktop.carriers.manual import ManualCarrier
 
@@ -23,18 +24,18 @@ def test_a_broken_plugin_is_collected_not_fatal(monkeypatch):
         def load(self):
             raise ImportError("No module named 'nowhere'")
 
-    monkeypatch.setattr(registry, "entry_points", lambda group: [BrokenEntryPoint()])
-    found = registry.load()
+    monkeypatch.setattr(plugin_registry, "entry_points", lambda group: [BrokenEntryPoint()])
+    found = plugin_registry.collect(registry.GROUP, Carrier, "carrier")
     assert found.names() == [] and "nowhere" in found.failures["broken"]
-    with pytest.raises(CarrierError, match="failed to load"):
+    with pytest.raises(NotFound, match="failed to load"):
         found.get("broken")
 
 
 def test_declared_settings_are_checked():
     api = CarrierApi(secret=api_key)
-    with pytest.raises(CarrierError, match="unknown setting"):
+    with pytest.raises(ValidationError, match="Unknown setting"):
         ManualCarrier({"colour": "red"}, api)
-    with pytest.raises(CarrierError, match="digits must be int"):
+    with pytest.raises(ValidationError, match="digits must be int"):
         ManualCarrier({"digits": "ten"}, api)
 
 
@@ -61,7 +62,7 @@ def test_no_keyring_backend_gives_a_clear_error(monkeypatch):
     previous = keyring.get_keyring()
     keyring.set_keyring(FailKeyring())
     try:
-        with pytest.raises(CredentialsMissing, match="No OS keyring is available"):
+        with pytest.raises(MissingCredential, match="No OS keyring is available"):
             api_key("easypost")
     finally:
         keyring.set_keyring(previous)

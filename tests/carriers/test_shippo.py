@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from oms_desktop.carriers.base import (
-    AddressDTO, AddressRejected, AuthFailed, CarrierApi, CarrierError, Label, RateLimited,
-    ShipmentDTO,
+    AddressDTO, AddressRejected, CarrierApi, CarrierError, Label, ShipmentDTO,
 )
+from oms_desktop.plugins.errors import AuthFailed, RateLimited
 from oms_desktop.carriers.credentials import api_key, store_api_key
 from oms_desktop.carriers.shippo import ShippoCarrier
 from tests.carriers.test_easypost import FROM, SHIPMENT

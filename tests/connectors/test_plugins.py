@@ -4,7 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.connectors import registry
-from oms_desktop.connectors.base import SettingField, check_settings
+from oms_desktop.plugins import registry as plugin_registry
+from oms_desktop.plugins.settings import SettingField, check_settings
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import SYSTEM
 from oms_desktop.services import channels, sync
@@ -31,7 +32,7 @@ def test_a_plugin_that_fails_to_load_is_recorded_not_fatal(monkeypatch):
 
     eps = [_EntryPoint("shopify", ShopifyConnector), _EntryPoint("broken", ImportError("no lib")),
            _EntryPoint("odd", object)]
-    monkeypatch.setattr(registry, "entry_points", lambda group: eps)
+    monkeypatch.setattr(plugin_registry, "entry_points", lambda group: eps)
     found = registry.load(refresh=True)
     try:
         assert set(found.classes) == {"shopify"}

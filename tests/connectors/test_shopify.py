@@ -3,7 +3,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.connectors.errors import AuthFailed, ConnectorError
+from oms_desktop.connectors.base import ConnectorError
+from oms_desktop.plugins.errors import AuthFailed
 from oms_desktop.connectors.shopify import ShopifyConnector, verify_webhook
 from oms_desktop.model import SYSTEM, HoldReason, Order, OrderStatus, SyncError
 from oms_desktop.services import sync

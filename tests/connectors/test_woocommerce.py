@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.connectors.dto import FulfilmentLine, StockLevelDTO
-from oms_desktop.connectors.errors import AuthFailed, Transient
+from oms_desktop.plugins.errors import AuthFailed, Transient
 from oms_desktop.connectors.woocommerce import WooCommerceConnector
 from oms_desktop.model import SYSTEM, Order, OrderStatus
 from oms_desktop.services import channels, sync

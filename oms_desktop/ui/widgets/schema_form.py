@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget,
 )
 
-from oms_desktop.connectors.base import SettingField
+from oms_desktop.plugins.settings import SettingField
 
 
 class SchemaForm(QWidget):

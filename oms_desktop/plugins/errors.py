@@ -1,0 +1,37 @@
+"""Typed plugin errors: the services decide from the type what to do next."""
+
+from __future__ import annotations
+
+from oms_desktop.errors import OmsError
+
+
+class PluginError(OmsError):
+    """A remote system refused or failed a request."""
+
+
+class AuthFailed(PluginError):
+    """The remote refused our credentials: nothing works until a person fixes them."""
+
+
+class MissingCredential(AuthFailed):
+    """A secret the plugin needs is not stored; the message says how to supply it."""
+
+
+class RateLimited(PluginError):
+    """Slow down: try again after `retry_after` seconds (None: the remote did not say)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Transient(PluginError):
+    """A network failure or a 5xx: the same call may work later."""
+
+
+class Permanent(PluginError):
+    """The remote will never accept this call for this record (e.g. already cancelled)."""
+
+
+class NotSupported(PluginError):
+    """The plugin does not offer this operation."""

@@ -1,0 +1,112 @@
+"""HTTP for plugins: one httpx client with the typed errors and the retry policy every plugin
+shares. 429 waits the server's Retry-After (or backs off), 401/403 stop at once as
+AuthFailed, network failures and 5xx answers are Transient: retried with backoff where a
+repeat is harmless (`retry_server_errors`), raised at once otherwise (a carrier purchase must
+never be sent twice on a guess)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+import httpx
+
+from oms_desktop.plugins.errors import AuthFailed, PluginError, RateLimited, Transient
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT_S = 60.0
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """The server's Retry-After in seconds, if it gave a usable one."""
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+class PluginHttp:
+    """An httpx client plus the retry policy. `sleep` is injectable so tests see the waits."""
+
+    def __init__(self, base_url: str, *, title: str, headers: dict | None = None,
+                 auth: Any = None, params: dict | None = None, timeout: float = 30.0,
+                 sleep: Callable[[float], None] = time.sleep, attempts: int = 5,
+                 retry_server_errors: bool = True):
+        self.client = httpx.Client(base_url=base_url, headers=headers or {}, auth=auth,
+                                   params=params, timeout=timeout)
+        self.title, self.sleep, self.attempts = title, sleep, attempts
+        self.retry_server_errors = retry_server_errors
+        self.waits: list[float] = []
+
+    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        """The first answer that is neither rate limited nor failed; other 4xx answers are
+        returned for the plugin to read."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self.client.request(method, url, **kwargs)
+            except httpx.TransportError as exc:
+                self._retry(attempt, Transient(f"{self.title} cannot be reached: {exc}"))
+                continue
+            if response.status_code == 429:
+                self._rate_limited(attempt, retry_after(response))
+                continue
+            if response.status_code >= 500:
+                self._retry(attempt, Transient(
+                    f"{self.title} failed (HTTP {response.status_code}); try again later"))
+                continue
+            if response.status_code in (401, 403):
+                raise AuthFailed(_auth_message(self.title, response))
+            return response
+        raise AssertionError("unreachable")
+
+    def call(self, method: str, path: str, body: dict | None = None, *,
+             on_error: Callable[[dict, int], None]) -> dict:
+        """A JSON request; a 4xx answer goes to `on_error(data, status)`, which raises the
+        plugin's own typed error from the remote's error body."""
+        response = self.request(method, path, json=body)
+        data = response.json() if response.content else {}
+        if response.status_code >= 400:
+            on_error(data, response.status_code)
+        return data
+
+    def download(self, url: str) -> bytes:
+        """A file (a label); URLs on the API host go through the client, others plainly."""
+        try:
+            if httpx.URL(url).host in ("", self.client.base_url.host):
+                response = self.client.get(url)
+            else:
+                response = httpx.get(url, timeout=self.client.timeout)
+        except httpx.TransportError as exc:
+            raise Transient(f"{self.title}: the file cannot be fetched: {exc}") from exc
+        if response.status_code != 200:
+            raise PluginError(f"{self.title}: download failed (HTTP {response.status_code})")
+        return response.content
+
+    def wait(self, seconds: float) -> None:
+        """Sleep on the plugin's clock and remember it (the tests read `waits`)."""
+        log.info("%s: waiting %.1f s", self.title, seconds)
+        self.waits.append(seconds)
+        self.sleep(seconds)
+
+    def _rate_limited(self, attempt: int, seconds: float | None) -> None:
+        wait = seconds if seconds is not None else min(MAX_WAIT_S, 2.0 ** attempt)
+        if attempt >= self.attempts or wait > MAX_WAIT_S:
+            raise RateLimited(f"{self.title} is rate limiting us; try again in "
+                              f"{wait:g} s", retry_after=seconds)
+        self.wait(wait)
+
+    def _retry(self, attempt: int, error: Transient) -> None:
+        if not self.retry_server_errors or attempt >= self.attempts:
+            raise error
+        self.wait(min(MAX_WAIT_S, 0.2 * 2 ** (attempt - 1)))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _auth_message(title: str, response: httpx.Response) -> str:
+    text = " ".join(response.text.split())[:200]
+    return (f"{title} refused our credentials (HTTP {response.status_code})"
+            f"{': ' + text if text else ''}. Check the keys in its settings.")
