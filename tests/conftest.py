@@ -14,11 +14,14 @@ os.environ.setdefault("OMS_DISABLE_SOUND", "1")
 import pytest
 import sqlalchemy as sa
 
+from oms_desktop import bootstrap
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
 
 PG_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("OMS_REQUIRE_POSTGRES") == "1"
+
+bootstrap.start()  # the event table, as the window and the command line install it
 
 
 def pytest_configure(config):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_desktop.model import Channel, LocationKind
-from oms_desktop.services.catalog import add_location, add_product
+from oms_desktop.services.inventory.catalog import add_location, add_product
 from oms_desktop.storage import Database
 
 

@@ -12,7 +12,7 @@ from oms_desktop.model import (
     SYSTEM, Channel, LocationKind, MoveReason, Order, OrderLine, Product, Shipment,
     ShipmentLine,
 )
-from oms_desktop.services import stock_ops
+from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, virtual_location
 from oms_desktop.storage import Database
 

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from oms_desktop import bootstrap  # after --version/--help: they need none of it
+
+    bootstrap.start()
     try:
         if args.command is None:
             return _start_window(args)

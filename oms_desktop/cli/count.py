@@ -7,7 +7,7 @@ from __future__ import annotations
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import counting
+from oms_desktop.services.inventory import counting
 
 CLI = SYSTEM.via("cli")
 LINE_HEADERS = ["bin", "sku", "expected", "counted", "variance", "posted"]

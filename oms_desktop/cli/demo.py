@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oms_desktop.cli.output import emit, open_db
-from oms_desktop.services import demo
+from oms_desktop.demo import seed as demo
 
 
 def register(commands, common) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM, NotificationKind
-from oms_desktop.services import notifications
+from oms_desktop.services.automation import notifications
 
 CLI = SYSTEM.via("cli")
 

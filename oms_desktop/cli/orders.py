@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import allocation, orders, pipeline
-from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services.orders import allocation, pipeline
+from oms_desktop.services.orders import views as orders
 
 
 def register(commands, common) -> None:
@@ -57,8 +57,7 @@ def _ids(args, db) -> list[int] | None:
         return None
     if not args.ids:
         raise CliFailure(fail("give order IDs or --all", code=2))
-    with db.uow(readonly=True) as uow:
-        return [order_by_ref(uow.session, ref).id for ref in args.ids]
+    return orders.order_ids(db, args.ids)
 
 
 def _emit_results(args, results) -> int:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from oms_desktop.cli.output import emit, emit_json, open_db
-from oms_desktop.documents import picklist as document
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import picking, short_picks
+from oms_desktop.services.floor import picking, short_picks
+from oms_desktop.services.floor.pick_documents import PAPERS, pick_list_pdf
 
 CLI = SYSTEM.via("cli")
 
@@ -28,7 +28,7 @@ def register(commands, common) -> None:
     p.add_argument("--zone", metavar="CODE", help="wave: only stock reserved in this zone")
     p.add_argument("--limit", type=int, default=50, help="wave: at most N shipments (50)")
     p.add_argument("--location", metavar="CODE", help="only shipments from this site")
-    p.add_argument("--paper", choices=sorted(document.PAGES), default="A4")
+    p.add_argument("--paper", choices=sorted(PAPERS), default="A4")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
     p.set_defaults(handler=_create)
     p = sub.add_parser("show", parents=[common], help="one pick list with its lines")
@@ -51,9 +51,7 @@ def _create(args) -> int:
     else:
         view = picking.create_for_orders(db, actor=CLI, orders=args.orders,
                                          location=args.location)
-    with db.uow(readonly=True) as uow:
-        pdf = document.render_pdf(document.collect(uow.session, view.id), page=args.paper)
-    args.out.write_bytes(pdf)
+    args.out.write_bytes(pick_list_pdf(view, args.paper))
     result = {"id": view.id, "label": view.label, "kind": view.kind, "orders": len(view.slots),
               "lines": len(view.lines), "units": sum(l.quantity for l in view.lines),
               "pdf": str(args.out)}

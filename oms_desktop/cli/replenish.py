@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import replenishment
+from oms_desktop.services.automation import replenishment
 
 CLI = SYSTEM.via("cli")
 HEADERS = ["ref", "kind", "status", "sku", "to", "from", "qty", "why"]

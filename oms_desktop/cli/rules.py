@@ -8,7 +8,7 @@ import json
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import rules
+from oms_desktop.services.automation import rules
 
 CLI = SYSTEM.via("cli")
 

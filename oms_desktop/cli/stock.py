@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oms_desktop.cli.output import emit, open_db
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import stock
 
 
 def register(commands, common) -> None:

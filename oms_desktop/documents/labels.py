@@ -1,4 +1,5 @@
-"""4x6 inch shipping labels: `collect()` picks the data from a ShipmentDTO, `render_pdf()`
+"""4x6 inch shipping labels: `collect()` picks the data from the ShipmentDTO a carrier plugin
+is given (read by its fields: ship_from, ship_to, reference, parcels), `render_pdf()`
 draws it on pages of exactly 288 x 432 pt (nothing scaled), with barcode modules on the
 printer's dot grid for 203 or 300 dpi. ZPL II is in documents/zpl.py."""
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from oms_desktop.carriers.base import ShipmentDTO
 from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.label_barcodes import (
     code128_modules, draw_modules, gs1_128_modules, module_for, snap, sscc_human,
@@ -33,7 +33,7 @@ class LabelData:
     sscc: str | None = None
 
 
-def collect(shipment: ShipmentDTO, *, tracking_number: str, carrier: str,
+def collect(shipment, *, tracking_number: str, carrier: str,
             service: str) -> list[LabelData]:
     """One label per package of the shipment."""
     count = len(shipment.parcels)

@@ -1,5 +1,6 @@
 """The packing slip that goes in the box: what was packed, for whom, the order barcode
-(ORD-<id>, which the returns desk scans) and how to send something back."""
+(ORD-<id>, which the returns desk scans) and how to send something back. `collect()` takes
+the pack station's PackView and the addresses the floor service looked up."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy.orm import Session
 
 from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.picklist import PAGES
-from oms_desktop.errors import NotFound, ValidationError
-from oms_desktop.model import Product, Setting, Shipment
+from oms_desktop.errors import ValidationError
 
 DEFAULT_RETURNS = ("Not right? Return unused items within 30 days. Keep this slip, write the "
                    "reason on it, put it in the parcel and send it back, or bring it to any of "
@@ -41,26 +40,13 @@ class PackingSlipData:
     return_instructions: str
 
 
-def collect(session: Session, shipment_id: int) -> PackingSlipData:
-    shipment = session.get(Shipment, shipment_id)
-    if shipment is None:
-        raise NotFound(f"No shipment SHP-{shipment_id}")
-    order = shipment.order
-    address = (order.ship_name, order.ship_company, order.ship_line1, order.ship_line2,
-               " ".join(x for x in (order.ship_postal_code, order.ship_city) if x),
-               order.ship_region, order.ship_country)
-    lines = tuple(SlipLine(p.sku, p.name, l.quantity) for l in shipment.lines
-                  for p in [session.get(Product, l.product_id)])
-    return PackingSlipData(
-        f"ORD-{order.id}", order.number, shipment.label,
-        shipment.location.name if shipment.location else order.channel.name,
-        tuple(a for a in address if a), lines, max(1, len(shipment.packages)),
-        _setting(session, "documents.return_instructions") or DEFAULT_RETURNS)
-
-
-def _setting(session: Session, key: str):
-    row = session.get(Setting, key)
-    return row.value if row else None
+def collect(pack, *, sender: str, ship_to: tuple[str, ...],
+            return_instructions: str | None = None) -> PackingSlipData:
+    """From a PackView (order, lines, packages) and the addresses."""
+    lines = tuple(SlipLine(l.sku, l.description, l.quantity) for l in pack.lines)
+    return PackingSlipData(f"ORD-{pack.order_id}", pack.order_number, pack.label, sender,
+                           tuple(a for a in ship_to if a), lines, max(1, len(pack.packages)),
+                           return_instructions or DEFAULT_RETURNS)
 
 
 def render_pdf(data: PackingSlipData, page: str = "A4") -> bytes:

@@ -1,4 +1,5 @@
-"""The printed pick list: `collect()` chooses the rows (walk order, tote slots), and
+"""The printed pick list: `collect()` takes the floor service's PickListView (lines in walk
+order with their tote slots, slots with their orders) and chooses what is printed, and
 `render_pdf()` draws them on A4 or Letter with a Code 128 for the list and, on each line,
 for the bin and the SKU, so a picker with a scanner never has to type."""
 
@@ -8,16 +9,13 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
-from oms_desktop.errors import NotFound, ValidationError
-from oms_desktop.model import Order, PickList, PickListLine, Shipment
+from oms_desktop.errors import ValidationError
 
 PAGES = {"A4": A4, "Letter": LETTER}
 MODULE = 0.33 * mm  # 2.6 dots at 203 dpi: scans from paper on any office or thermal printer
@@ -50,28 +48,13 @@ class PickListData:
         return sum(r.quantity for r in self.rows)
 
 
-def collect(session: Session, pick_list_id: int) -> PickListData:
-    pick_list = session.get(PickList, pick_list_id, options=[
-        selectinload(PickList.lines).selectinload(PickListLine.items),
-        selectinload(PickList.slots)])
-    if pick_list is None:
-        raise NotFound(f"No pick list PL-{pick_list_id}")
-    numbers = _order_numbers(session, [s.shipment_id for s in pick_list.slots])
-    rows = tuple(PickRow(l.seq, l.bin_code, l.sku, l.description, l.quantity,
-                         "  ".join(f"{i.slot}×{i.quantity}" for i in l.items))
-                 for l in pick_list.lines)
-    slots = tuple((s.slot, numbers[s.shipment_id]) for s in pick_list.slots)
-    return PickListData(pick_list.label, pick_list.kind.value, pick_list.created_by,
-                        pick_list.created_at, rows, slots)
-
-
-def _order_numbers(session: Session, shipment_ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for i in range(0, len(shipment_ids), 500):
-        found.update(dict(session.execute(
-            sa.select(Shipment.id, Order.number).join(Order, Order.id == Shipment.order_id)
-            .where(Shipment.id.in_(shipment_ids[i:i + 500]))).all()))
-    return found
+def collect(view) -> PickListData:
+    """From a PickListView: each line with the units per tote slot, each slot's order."""
+    rows = tuple(PickRow(l.seq, l.bin, l.sku, l.description, l.quantity,
+                         "  ".join(f"{slot}×{units}" for slot, units in l.slots))
+                 for l in view.lines)
+    slots = tuple((s.slot, s.order_number) for s in view.slots)
+    return PickListData(view.label, view.kind, view.created_by, view.created_at, rows, slots)
 
 
 class _Pages:

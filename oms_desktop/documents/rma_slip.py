@@ -12,7 +12,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
-from oms_desktop.services.returns import RmaView
 
 PAGES = {"A4": A4, "Letter": LETTER}
 
@@ -27,7 +26,8 @@ class RmaSlipData:
     instructions: list[str]
 
 
-def collect(rma: RmaView, *, return_to: list[str]) -> RmaSlipData:
+def collect(rma, *, return_to: list[str]) -> RmaSlipData:
+    """From the returns service's RmaView (rma_number, order_number, customer, lines)."""
     lines = [(l.sku, l.quantity, l.reason.replace("_", " ")) for l in rma.lines
              if not l.unexpected]
     return RmaSlipData(rma.rma_number, rma.order_number, rma.customer or "", lines, return_to, [

@@ -9,14 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oms_desktop.model.base import Base, utcnow
-
-
-class NotificationKind(enum.StrEnum):
-    order_confirmation = "order_confirmation"
-    shipped = "shipped"
-    ready_for_pickup = "ready_for_pickup"
-    return_received = "return_received"
-    refund_issued = "refund_issued"
+from oms_desktop.values import NotificationKind
 
 
 class OutboxStatus(enum.StrEnum):

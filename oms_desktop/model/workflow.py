@@ -7,39 +7,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from oms_desktop.errors import InvalidTransition
+from oms_desktop.values import SYSTEM, Actor, Role  # noqa: F401 - the model's vocabulary
 
 S = TypeVar("S", bound=enum.Enum)
-
-
-class Role(enum.StrEnum):
-    packer = "packer"
-    supervisor = "supervisor"
-    manager = "manager"
-    admin = "admin"
-
-    @property
-    def rank(self) -> int:
-        return list(Role).index(self)
-
-    def at_least(self, other: "Role") -> bool:
-        return self.rank >= other.rank
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something, from where: recorded on every transition and stock move."""
-
-    name: str
-    role: Role
-    user_id: int | None = None
-    station: str | None = None
-    source: str | None = None  # e.g. "rule:Hold big orders", "sync:shopify-main"
-
-    def via(self, source: str) -> "Actor":
-        return Actor(self.name, self.role, self.user_id, self.station, source)
-
-
-SYSTEM = Actor(name="system", role=Role.admin)
 
 
 @dataclass(frozen=True)

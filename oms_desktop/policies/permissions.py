@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oms_desktop.errors import PermissionDenied
-from oms_desktop.model.workflow import Actor, Role
+from oms_desktop.values import Actor, Role
 
 # action -> the least role that may do it
 PERMISSIONS: dict[str, Role] = {

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from oms_desktop.errors import ValidationError
-from oms_desktop.model.notification import NotificationKind
+from oms_desktop.values import NotificationKind
 
 SPLIT_TAG = "ship-available"  # allocation ships what it can now, the rest waits as backorder
 OPEN_STATUSES = ("new", "verified", "on_hold")

@@ -1,48 +1,83 @@
-"""Domain events inside a unit of work: the pipeline publishes what happened ("order.imported",
-"order.changed", "stock.changed", "shipment.packed", "shipment.shipped", …) and subscribers
-(automation rules, notifications, backorder allocation) react in the same transaction.
-
-Subscribers are listed by module path in SUBSCRIBER_MODULES; each module has a function
-`on_event(session, event)`; they are imported on first use so the core stays light."""
+"""What happened, as typed events. A use case publishes them inside its unit of work
+(`messagebus.publish(session, OrderImported(actor=…, order_id=…))`); the handlers that the
+event table in `oms_desktop.bootstrap` lists for the event's type run in the same
+transaction, so an event and its consequences commit together or not at all."""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-from oms_desktop.model import Actor
-
-SUBSCRIBER_MODULES: list[str] = []
-SUBSCRIBER_MODULES.append("oms_desktop.services.rules")  # automation rules (issue 3 B)
-SUBSCRIBER_MODULES.append("oms_desktop.services.notifications")  # customer e-mails
-SUBSCRIBER_MODULES.append("oms_desktop.services.replenishment")  # restock triggers
-SUBSCRIBER_MODULES.append("oms_desktop.services.backorders")  # fill backorders on stock (issue 3 A)
-SUBSCRIBER_MODULES.append("oms_desktop.services.channel_push")  # fulfilment + tracking back to the channel (issue 7)
-
-_handlers: list[Callable[[Session, "Event"], None]] | None = None
+from oms_desktop.values import Actor
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Event:
-    name: str
     actor: Actor
     order_id: int | None = None
     shipment_id: int | None = None
     product_ids: tuple[int, ...] = ()
-    data: dict[str, Any] = field(default_factory=dict)
 
 
-def _load() -> list[Callable[[Session, Event], None]]:
-    global _handlers
-    if _handlers is None:
-        _handlers = [importlib.import_module(m).on_event for m in SUBSCRIBER_MODULES]
-    return _handlers
+@dataclass(frozen=True, kw_only=True)
+class OrderImported(Event):
+    """A new order from a channel, or one made here (an exchange's replacement)."""
 
 
-def publish(session: Session, event: Event) -> None:
-    """Run every subscriber in the caller's transaction (nothing is committed here)."""
-    for handler in _load():
-        handler(session, event)
+@dataclass(frozen=True, kw_only=True)
+class OrderChanged(Event):
+    """Anything about an order changed: held, released, edited, re-synced, a shipment
+    cancelled. `change` says what the channel did ("cancelled", "edited"), when it did."""
+
+    change: str | None = None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderVerified(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelled(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderAllocated(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockChanged(Event):
+    """On-hand or available changed for `product_ids` (a receipt, adjustment, release…)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentPacked(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentShipped(Event):
+    tracking_url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentReadyForPickup(Event):
+    pickup_code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentPickedUp(Event):
+    collected_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnReceived(Event):
+    return_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundIssued(Event):
+    return_id: int
+    refund_id: int

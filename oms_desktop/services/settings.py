@@ -34,3 +34,13 @@ def write(db: Database, *, actor: Actor, key: str, value: Any) -> None:
     with db.uow() as uow:
         put(uow.session, key, value)
         uow.commit()
+
+
+def test_connection(url: str) -> str:
+    """Connect once to `url` (no migration): the answer for the person who typed it."""
+    db = Database(url.strip())
+    try:
+        db.check()
+    finally:
+        db.dispose()
+    return f"Connected to {db.display_url}"

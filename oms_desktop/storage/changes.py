@@ -1,18 +1,27 @@
-"""Telling other workstations what changed.
+"""What a commit changed, as areas the screens care about, for this workstation and others.
 
-PostgreSQL: every committed transaction that wrote rows sends `NOTIFY oms_changes` with the
-areas it touched (a commit hook on the engine); a `PgChangeListener` on each workstation
-LISTENs. SQLite: a `SqliteChangePoller` watches `PRAGMA data_version`, which moves whenever
-another connection commits; SQLite cannot say what changed, so it reports every area.
+Every statement that writes rows is seen by an engine hook, which remembers its table on the
+connection; at commit the tables become areas (`Area`). Then:
+- here: a `collecting()` block (the screens' background-op helper opens one around each op)
+  receives the areas its commits touched, so an op announces exactly what it changed;
+- other workstations, PostgreSQL: the commit sends `NOTIFY oms_changes` with the areas, and a
+  `PgChangeListener` on each workstation LISTENs;
+- other workstations, SQLite: a `SqliteChangePoller` watches `PRAGMA data_version`, which
+  moves whenever another connection commits; SQLite cannot say what changed, so it reports
+  every area.
 
-Neither class knows about Qt; the UI turns their answers into `ctx.changes.announce(...)`."""
+Nothing here knows about Qt."""
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import re
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterable, Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -21,30 +30,75 @@ CHANNEL = "oms_changes"
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _TOUCHED = "oms_touched_tables"
 
-AREA_OF_TABLE = {
-    "orders": "orders", "order_lines": "orders", "order_holds": "orders",
-    "order_tags": "orders", "customers": "orders",
-    "shipments": "shipments", "shipment_lines": "shipments", "packages": "shipments",
-    "stock_levels": "stock", "stock_moves": "stock", "reservations": "stock",
-    "products": "catalog", "product_barcodes": "catalog", "kit_components": "catalog",
-    "locations": "locations", "channels": "channels", "channel_locations": "channels",
-    "settings": "settings", "users": "users",
-    "returns": "returns", "return_lines": "returns", "refunds": "returns",
-    "sync_runs": "sync", "sync_cursors": "sync", "sync_errors": "sync",
+
+class Area(enum.StrEnum):
+    orders = "orders"
+    shipments = "shipments"
+    printing = "printing"
+    floor = "floor"
+    stock = "stock"
+    catalog = "catalog"
+    locations = "locations"
+    channels = "channels"
+    sync = "sync"
+    returns = "returns"
+    rules = "rules"
+    notifications = "notifications"
+    settings = "settings"
+    users = "users"
+
+
+def _tables(area: Area, *names: str) -> dict[str, Area]:
+    return {name: area for name in names}
+
+
+AREA_OF_TABLE: dict[str, Area] = {
+    **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "customers"),
+    **_tables(Area.shipments, "shipments", "shipment_lines", "packages", "shipping_labels",
+              "tracking_events", "manifests"),
+    **_tables(Area.printing, "print_jobs"),
+    **_tables(Area.floor, "pick_lists", "pick_list_slots", "pick_list_lines", "pick_list_items",
+              "short_picks", "scan_events"),
+    **_tables(Area.stock, "stock_levels", "stock_moves", "reservations", "cycle_counts",
+              "cycle_count_bins", "cycle_count_lines", "reorder_points",
+              "replenishment_suggestions"),
+    **_tables(Area.catalog, "products", "product_barcodes", "kit_components"),
+    **_tables(Area.locations, "locations"),
+    **_tables(Area.channels, "channels", "channel_locations", "channel_order_states",
+              "channel_sku_levels", "inventory_sync_log", "channel_outbox"),
+    **_tables(Area.sync, "sync_runs", "sync_cursors", "sync_errors"),
+    **_tables(Area.returns, "returns", "return_lines", "return_units", "refunds"),
+    **_tables(Area.rules, "automation_rules", "automation_rule_runs"),
+    **_tables(Area.notifications, "notification_templates", "notification_outbox"),
+    **_tables(Area.settings, "settings"),
+    **_tables(Area.users, "users"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
-ALL_AREAS = frozenset(AREA_OF_TABLE.values()) | {"rules"}
+ALL_AREAS = frozenset(Area)
+
+_collector: ContextVar[set[Area] | None] = ContextVar("oms_changes_collector", default=None)
 
 
-def areas_of(tables: set[str]) -> set[str]:
-    """Tables written -> areas screens care about (an unknown table counts as its own area)."""
-    return {AREA_OF_TABLE.get(t, t) for t in tables if t not in IGNORED_TABLES}
+def areas_of(tables: Iterable[str]) -> set[Area]:
+    """Tables written -> the areas screens care about."""
+    return {AREA_OF_TABLE[t] for t in tables if t in AREA_OF_TABLE}
+
+
+@contextmanager
+def collecting() -> Iterator[set[Area]]:
+    """Collect the areas of every commit made in this block (on this thread)."""
+    areas: set[Area] = set()
+    token = _collector.set(areas)
+    try:
+        yield areas
+    finally:
+        _collector.reset(token)
 
 
 def track_writes(engine: Engine) -> None:
-    """On PostgreSQL, NOTIFY the areas each committed transaction wrote (in the same commit)."""
-    if engine.dialect.name != "postgresql":
-        return
+    """Remember the tables each transaction writes; at commit, hand their areas to the
+    current `collecting()` block and, on PostgreSQL, NOTIFY them (in the same commit)."""
+    notify = engine.dialect.name == "postgresql"
 
     @event.listens_for(engine, "after_cursor_execute")
     def _remember(conn, _cursor, statement, _params, _context, _many):
@@ -53,9 +107,14 @@ def track_writes(engine: Engine) -> None:
             conn.info.setdefault(_TOUCHED, set()).add(match.group(1).lower())
 
     @event.listens_for(engine, "commit")
-    def _notify(conn):
-        areas = areas_of(conn.info.pop(_TOUCHED, set()))
-        if areas:
+    def _committed(conn):
+        areas = areas_of(conn.info.pop(_TOUCHED, ()))
+        if not areas:
+            return
+        collected = _collector.get()
+        if collected is not None:
+            collected |= areas
+        if notify:
             cursor = conn.connection.dbapi_connection.cursor()
             cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, _payload(areas)))
             cursor.close()
@@ -69,9 +128,9 @@ def _payload(areas: set[str]) -> str:
     return json.dumps({"pid": os.getpid(), "areas": sorted(areas)})
 
 
-def parse_payload(payload: str) -> set[str]:
+def parse_payload(payload: str) -> set[Area]:
     try:
-        return set(json.loads(payload)["areas"])
+        return {Area(a) for a in json.loads(payload)["areas"] if a in Area.__members__}
     except (ValueError, KeyError, TypeError):
         return set(ALL_AREAS)
 
@@ -87,9 +146,9 @@ class PgChangeListener:
         self._conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
         self._conn.execute(f"LISTEN {CHANNEL}")
 
-    def wait(self, timeout: float) -> set[str]:
+    def wait(self, timeout: float) -> set[Area]:
         """Returns at the first notification (with its areas), or empty after `timeout`."""
-        areas: set[str] = set()
+        areas: set[Area] = set()
         for note in self._conn.notifies(timeout=timeout, stop_after=1):
             areas |= parse_payload(note.payload)
         return areas
@@ -109,7 +168,7 @@ class SqliteChangePoller:
     def _read(self) -> int:
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
-    def poll(self) -> set[str]:
+    def poll(self) -> set[Area]:
         version = self._read()
         if version == self._version:
             return set()

@@ -71,6 +71,7 @@ class Database:
                 Path(db_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
             self.engine = sa.create_engine(url, echo=echo)
             _sqlite_setup(self.engine)
+            track_writes(self.engine)
             self._read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
         elif self.dialect == "postgresql":
             self.engine = sa.create_engine(url, echo=echo, pool_pre_ping=True,
@@ -104,15 +105,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def open_database(url: str | None = None, *, upgrade: bool = True,
-                  echo: bool = False) -> Database:
-    """Open the database the user chose and bring its schema up to date."""
-    db = Database(resolve_url(url), echo=echo)
-    db.check()
-    if upgrade:
-        from oms_desktop.storage.migrate import upgrade as run_upgrade
-
-        run_upgrade(db)
-    return db

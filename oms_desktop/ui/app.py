@@ -3,11 +3,9 @@ database, then the main window with its sign-in page."""
 
 from __future__ import annotations
 
-import ast
 import logging
 import socket
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
@@ -15,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from oms_desktop.devices import printing
 from oms_desktop.errors import OmsError
-from oms_desktop.storage import Database, open_database, resolve_url
+from oms_desktop import bootstrap
+from oms_desktop.storage import Database, open_database
 from oms_desktop.ui import theme
 
 log = logging.getLogger(__name__)
@@ -40,43 +39,11 @@ def choose_url(db_url: str | None, demo: bool) -> str | None:
     if db_url:
         return db_url
     if demo:
-        from oms_desktop.services.demo import ensure_demo_database
+        from oms_desktop.demo.seed import ensure_demo_database
 
         return ensure_demo_database()
     saved = QSettings().value("database/url", "")
     return str(saved) or None
-
-
-def declared_heads() -> set[str]:
-    """The migration heads, read from the version files without importing Alembic (whose
-    import costs a third of a second at every start)."""
-    folder = Path(__file__).resolve().parents[1] / "storage" / "migrations" / "versions"
-    revisions, parents = set(), set()
-    for path in folder.glob("*.py"):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(
-                node, "target", None)
-            name = getattr(target, "id", None)
-            if name in ("revision", "down_revision") and node.value is not None:
-                value = ast.literal_eval(node.value) or ()
-                names = {value} if isinstance(value, str) else set(value)
-                (revisions if name == "revision" else parents).update(names)
-    return revisions - parents
-
-
-def open_current(url: str | None) -> Database:
-    """Open the database; run Alembic only when its recorded heads are not the code's."""
-    db = Database(resolve_url(url))
-    db.check()
-    try:
-        with db.engine.connect() as conn:
-            current = {r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
-    except Exception:  # noqa: BLE001 - no version table yet: a new database
-        current = set()
-    if current != declared_heads() or not current:
-        db.dispose()
-        return open_database(url)
-    return db
 
 
 def station_name(station: str | None) -> str:
@@ -85,7 +52,7 @@ def station_name(station: str | None) -> str:
 
 def ensure_admin(db: Database, station: str) -> bool:
     """On an empty users table, ask for the administrator; False if the user gave up."""
-    from oms_desktop.services.users import has_users
+    from oms_desktop.services.users.accounts import has_users
     from oms_desktop.ui.screens.signin import FirstAdminDialog
 
     if has_users(db):
@@ -101,8 +68,9 @@ def open_window(db_url: str | None = None, demo: bool = False,
     theme.apply(app, dark=QSettings().value("ui/dark", False, type=bool),
                 large=QSettings().value("ui/large", False, type=bool))
     printing.register_sender("system", _print_on_system_printer)
+    bootstrap.start()
     try:
-        db = open_current(choose_url(db_url, demo))
+        db = open_database(choose_url(db_url, demo))
     except OmsError as exc:
         return _fatal(str(exc))
     station = station_name(station)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.errors import DatabaseUnavailable
 from oms_desktop.model import Actor
-from oms_desktop.services import orders
+from oms_desktop.services.orders import views as orders
 from oms_desktop.storage import Database
 from oms_desktop.storage.changes import ALL_AREAS
 from oms_desktop.ui import theme

@@ -1,5 +1,7 @@
 """One background-op helper (STYLE habit 7): database work runs on one worker thread, network
-work on a small pool; results and errors come back to the GUI thread by signal.
+work on a small pool; results and errors come back to the GUI thread by signal, and so do the
+areas the op's commits touched (`committed`), as Anki's operations return their OpChanges:
+screens never say by hand what they changed.
 
     ctx.ops.run(lambda: orders.get_order(db, 42), success=self.show_detail)
     ctx.ops.run(bulk_verify, with_task=True, progress=bar.update, success=done)
@@ -12,6 +14,8 @@ import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from oms_desktop.storage.changes import collecting
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ class Task:
 class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
+    committed = Signal(object)  # the set of areas the op's commits touched
     progress = Signal(int, int, str)
     finished = Signal()
 
@@ -53,14 +58,17 @@ class _Runnable(QRunnable):
         self._fn, self._signals, self._task = fn, signals, task
 
     def run(self) -> None:
-        try:
-            result = self._fn(self._task) if self._task is not None else self._fn()
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-            self._signals.failed.emit(exc)
-        else:
-            self._signals.succeeded.emit(result)
-        finally:
-            self._signals.finished.emit()
+        with collecting() as areas:
+            try:
+                result = self._fn(self._task) if self._task is not None else self._fn()
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
+                self._signals.committed.emit(set(areas))
+                self._signals.failed.emit(exc)
+            else:
+                self._signals.committed.emit(set(areas))
+                self._signals.succeeded.emit(result)
+            finally:
+                self._signals.finished.emit()
 
 
 class OpHandle:
@@ -73,7 +81,10 @@ class OpHandle:
 
 
 class Ops(QObject):
-    """Starts background ops; keeps their signal objects alive until they finish."""
+    """Starts background ops; keeps their signal objects alive until they finish.
+    `committed(areas)` fires after every op whose commits touched something."""
+
+    committed = Signal(object)
 
     def __init__(self, on_error: Callable[[BaseException], None] | None = None, parent=None):
         super().__init__(parent)
@@ -92,6 +103,7 @@ class Ops(QObject):
         task = Task(signals) if with_task else None
         if success is not None:
             signals.succeeded.connect(success)
+        signals.committed.connect(self._announce)
         signals.failed.connect(failure or self._default_failure)
         if progress is not None:
             signals.progress.connect(progress)
@@ -99,6 +111,10 @@ class Ops(QObject):
         signals.finished.connect(lambda s=signals: self._live.discard(s))
         (self.net_pool if network else self.db_pool).start(_Runnable(fn, signals, task))
         return OpHandle(signals, task)
+
+    def _announce(self, areas: set) -> None:
+        if areas:
+            self.committed.emit(areas)
 
     def _default_failure(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

@@ -30,7 +30,7 @@ def settle(app, window, seconds: float = 1.5) -> None:
 
 def actor_for(db, username: str, station: str):
     from oms_desktop.model import Actor, Role
-    from oms_desktop.services.users import list_users
+    from oms_desktop.services.users.accounts import list_users
 
     user = next(u for u in list_users(db) if u.username == username)
     return Actor(user.username, Role(user.role), user.id, station)
@@ -38,7 +38,7 @@ def actor_for(db, username: str, station: str):
 
 def interesting_order(db) -> int | None:
     """An order worth showing: on hold, with the longest timeline among the first held."""
-    from oms_desktop.services import queue
+    from oms_desktop.services.orders import queue
 
     page = queue.fetch_page(db, queue.QueueFilter(statuses=("on_hold",)), limit=20)
     if not page.rows:

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.services.demo import order_states, seed_demo
+from oms_desktop.demo.seed import order_states, seed_demo
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import current, heads, upgrade
 

@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.model import SYSTEM, AuditEvent, Channel, Location, Order, Product, StockLevel
-from oms_desktop.services import dashboard, inventory_views
+from oms_desktop.services.orders import dashboard
+from oms_desktop.services.inventory import views as inventory_views
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
 

@@ -21,8 +21,9 @@ from oms_desktop.documents import picklist as document
 from oms_desktop.model import (
     SYSTEM, Channel, Location, LocationKind, Order, OrderLine, Product, Shipment, ShipmentLine,
 )
-from oms_desktop.services import picking, stock_ops
-from oms_desktop.services.catalog import add_location, add_product
+from oms_desktop.services.floor import picking
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.inventory.catalog import add_location, add_product
 from oms_desktop.services.lookup import location_by_code
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
@@ -138,8 +139,7 @@ def test_a_batch_pick_list_for_500_orders_is_created_and_rendered_in_under_2_s(
 
     def create_and_render():
         view = picking.create_for_shipments(big_db, actor=SYSTEM, shipment_ids=next(rounds))
-        with big_db.uow(readonly=True) as uow:
-            pdf = document.render_pdf(document.collect(uow.session, view.id))
+        pdf = document.render_pdf(document.collect(view))
         return view, pdf
 
     cpu = []

@@ -16,11 +16,12 @@ from oms_desktop.model import (
     SYSTEM, Location, LocationKind, MoveReason, Order, OrderLine, Reservation, Shipment,
     ShipmentLine, StockLevel,
 )
-from oms_desktop.services import queue, stock_ops
-from oms_desktop.services.demo import order_states, seed_demo
+from oms_desktop.services.orders import queue
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.demo.seed import order_states, seed_demo
 from oms_desktop.services.lookup import virtual_location
-from oms_desktop.services.queue import QueueFilter
-from oms_desktop.services.stock import ledger_differences
+from oms_desktop.services.orders.queue import QueueFilter
+from oms_desktop.services.inventory.stock import ledger_differences
 from oms_desktop.storage import Database
 
 pytestmark = pytest.mark.benchmark

@@ -17,8 +17,9 @@ from oms_desktop.model import (
     SYSTEM, Channel, Customer, FinancialStatus, Order, OrderLine, OrderStatus, Product,
     Reservation, ShipmentStatus, Shipment, StockLevel,
 )
-from oms_desktop.services import allocation, pipeline
-from oms_desktop.services.stock import ledger_differences
+from oms_desktop.services.orders import allocation
+from oms_desktop.services.orders import pipeline
+from oms_desktop.services.inventory.stock import ledger_differences
 from oms_desktop.storage import Database
 from tests.integration.pipeline_world import T0, pipeline_world, put_stock
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from oms_desktop.model import (
     SYSTEM, Channel, Customer, Order, OrderLine, OrderTag, Product, utcnow,
 )
-from oms_desktop.services import rules
+from oms_desktop.services.automation import rules
 from oms_desktop.storage import Database
 
 ORDERS = 100_000

@@ -15,7 +15,9 @@ import time
 import pytest
 
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import channels, events, sync
+from oms_desktop.services.channels import setup as channels
+from oms_desktop.services import events
+from oms_desktop.services.channels import sync
 from tests.connectors.shopify_emulator import TOKEN
 from tests.factories import small_world
 

@@ -25,7 +25,8 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import queue, users
+from oms_desktop.services.orders import queue
+from oms_desktop.services.users import accounts as users
 from oms_desktop.storage import Database
 
 pytestmark = pytest.mark.benchmark

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from oms_desktop.model import SYSTEM, Channel, Order, Package, Shipment, ShipmentLine
-from oms_desktop.services import settings, stock, stock_ops
+from oms_desktop.services import settings
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, product_by_sku
 from oms_desktop.storage import Database
 from tests.factories import small_world

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import channels
+from oms_desktop.services.channels import setup as channels
 from tests.connectors.shopify_emulator import TOKEN, ShopifyEmulator
 from tests.factories import small_world
 from tests.keyrings import memory_keyring_installed

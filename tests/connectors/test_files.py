@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from oms_desktop.connectors.dto import FulfilmentLine
 from oms_desktop.connectors.files import FileConnector, read_rows
 from oms_desktop.model import SYSTEM, Order, OrderLine
-from oms_desktop.services import channels, sync
+from oms_desktop.services.channels import setup as channels
+from oms_desktop.services.channels import sync
 
 AMAZON_HEADER = ["order-id", "order-item-id", "purchase-date", "payments-date", "buyer-email",
                  "buyer-name", "sku", "product-name", "quantity-purchased", "currency",

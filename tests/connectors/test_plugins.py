@@ -8,7 +8,8 @@ from oms_desktop.plugins import registry as plugin_registry
 from oms_desktop.plugins.settings import SettingField, check_settings
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import channels, sync
+from oms_desktop.services.channels import setup as channels
+from oms_desktop.services.channels import sync
 from tests.connectors.conftest import add_shopify_channel
 from tests.connectors.shopify_emulator import TOKEN
 

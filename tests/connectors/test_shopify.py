@@ -7,7 +7,7 @@ from oms_desktop.connectors.base import ConnectorError
 from oms_desktop.plugins.errors import AuthFailed
 from oms_desktop.connectors.shopify import ShopifyConnector, verify_webhook
 from oms_desktop.model import SYSTEM, HoldReason, Order, OrderStatus, SyncError
-from oms_desktop.services import sync
+from oms_desktop.services.channels import sync
 from tests.connectors.conftest import add_shopify_channel
 from tests.connectors.shopify_emulator import TOKEN, ShopifyEmulator
 
@@ -207,7 +207,7 @@ def test_the_overlap_window_catches_a_change_stamped_just_before_the_cursor(worl
 
 def test_once_the_unknown_product_exists_the_next_sync_links_it_and_lifts_its_hold(
         world, shopify, memory_keyring):
-    from oms_desktop.services import catalog
+    from oms_desktop.services.inventory import catalog
 
     o = shopify.add_order(lines=[("NEW-SKU", 1, "5.00")])
     code = add_shopify_channel(world, shopify)

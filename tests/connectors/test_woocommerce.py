@@ -7,7 +7,8 @@ from oms_desktop.connectors.dto import FulfilmentLine, StockLevelDTO
 from oms_desktop.plugins.errors import AuthFailed, Transient
 from oms_desktop.connectors.woocommerce import WooCommerceConnector
 from oms_desktop.model import SYSTEM, Order, OrderStatus
-from oms_desktop.services import channels, sync
+from oms_desktop.services.channels import setup as channels
+from oms_desktop.services.channels import sync
 from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)

@@ -6,8 +6,8 @@ import zxingcpp
 
 from oms_desktop.documents import picklist
 from oms_desktop.model import Actor, LocationKind, Role
-from oms_desktop.services import picking
-from oms_desktop.services.catalog import add_location, add_product
+from oms_desktop.services.floor import picking
+from oms_desktop.services.inventory.catalog import add_location, add_product
 from oms_desktop.services.lookup import location_by_code
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
@@ -45,8 +45,7 @@ def batch(sqlite_db):
                                       f"TENT-{(n % 18) + 1:03d}": f"A{(n % 18) + 1}"})[0]
               for i, n in enumerate(range(1, 19))]
     view = picking.create_for_orders(db, actor=PICKER, orders=[str(o) for o in orders])
-    with db.uow(readonly=True) as uow:
-        return view, picklist.collect(uow.session, view.id)
+    return view, picklist.collect(view)
 
 
 def test_collect_keeps_walk_order_and_tote_slots(batch):

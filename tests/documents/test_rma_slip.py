@@ -4,7 +4,7 @@ import pypdfium2
 import zxingcpp
 
 from oms_desktop.documents import rma_slip
-from oms_desktop.services.returns import RmaLineView, RmaView
+from oms_desktop.services.returns.rmas import RmaLineView, RmaView
 
 
 def rma() -> RmaView:

@@ -14,8 +14,8 @@ from oms_desktop.model import (
     Channel, Customer, CustomerKind, FinancialStatus, LocationKind, MoveReason, Order, OrderLine,
     Product,
 )
-from oms_desktop.services import stock_ops
-from oms_desktop.services.catalog import add_location, add_product
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.inventory.catalog import add_location, add_product
 from oms_desktop.services.lookup import location_by_code, virtual_location
 from oms_desktop.model import SYSTEM
 from oms_desktop.storage import Database

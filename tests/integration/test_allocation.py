@@ -10,7 +10,11 @@ from oms_desktop.model import (
     SYSTEM, Actor, Location, Reservation, ReservationStatus, Role, Shipment, ShipmentLine,
     StockLevel,
 )
-from oms_desktop.services import allocation, backorders, orders, pipeline, stock
+from oms_desktop.services.orders import allocation
+from oms_desktop.services.orders import backorders
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.orders import pipeline
+from oms_desktop.services.inventory import stock
 from oms_desktop.services.lookup import location_by_code
 from tests.integration.pipeline_world import later, pipeline_world, place_order, put_stock
 

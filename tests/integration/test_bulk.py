@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from oms_desktop.errors import NotFound, PermissionDenied
 from oms_desktop.model import Actor, AuditEvent, Order, OrderStatus, Role
-from oms_desktop.services import order_edits
+from oms_desktop.services.orders import edits as order_edits
 from oms_desktop.services.bulk import ItemResult, run_bulk
 from tests.factories import small_world
 from tests.orders_world import seed_orders

@@ -64,7 +64,7 @@ def test_without_a_keyring_backend_the_error_says_how_to_supply_the_secret(world
 
 def test_push_inventory_from_the_command_line(world, shopify, memory_keyring, capsys):
     from oms_desktop.model import SYSTEM
-    from oms_desktop.services import stock
+    from oms_desktop.services.inventory import stock
 
     url = world.url
     stock.receive(world, actor=SYSTEM, sku="SKU-1", location="WH1-A-01", quantity=6)

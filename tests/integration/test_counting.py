@@ -3,7 +3,8 @@ import sqlalchemy as sa
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import Actor, AuditEvent, MoveReason, Role, StockMove
-from oms_desktop.services import counting, stock
+from oms_desktop.services.inventory import counting
+from oms_desktop.services.inventory import stock
 from tests.factories import small_world
 
 PACKER = Actor("pat", Role.packer)

@@ -5,7 +5,7 @@ import pytest
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, Order, OrderStatus, Return, Role,
 )
-from oms_desktop.services.dashboard import dashboard
+from oms_desktop.services.orders.dashboard import dashboard
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)

@@ -7,9 +7,9 @@ from oms_desktop.model import (
     Shipment, StockLevel, StockMove, User,
 )
 from oms_desktop.policies.barcodes import is_valid_gtin
-from oms_desktop.services import stock
-from oms_desktop.services.auth import verify_secret
-from oms_desktop.services.demo import DEMO_PINS, seed_demo
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.users.passwords import verify_secret
+from oms_desktop.demo.seed import DEMO_PINS, seed_demo
 
 TODAY = date(2026, 11, 27)
 
@@ -129,7 +129,7 @@ def test_the_demo_command_prints_counts_per_state_and_the_pins(db_url, capsys):
 
 
 def test_the_demo_database_is_seeded_on_first_use_only(tmp_path, monkeypatch):
-    from oms_desktop.services.demo import DEFAULT_ORDERS, ensure_demo_database, order_states
+    from oms_desktop.demo.seed import DEFAULT_ORDERS, ensure_demo_database, order_states
     from oms_desktop.storage import Database
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))

@@ -2,8 +2,8 @@ import pytest
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import inventory_views as views
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import views
+from oms_desktop.services.inventory import stock
 from tests.factories import small_world
 
 PACKER = Actor("pat", Role.packer)

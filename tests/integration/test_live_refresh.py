@@ -106,7 +106,7 @@ def test_an_open_screen_hears_another_workstations_change_within_two_seconds(qtb
 def test_the_orders_queue_shows_another_workstations_change_within_two_seconds(qtbot, db,
                                                                                one_order):
     from oms_desktop.model import Actor, Role
-    from oms_desktop.services import queue
+    from oms_desktop.services.orders import queue
     from oms_desktop.ui.context import AppContext
     from oms_desktop.ui.ops import Ops
     from oms_desktop.ui.widgets.order_table_model import OrderTableModel

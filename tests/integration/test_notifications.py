@@ -17,7 +17,9 @@ from oms_desktop.model import (
     Actor, Channel, CustomerKind, OutboxMessage, Refund, Return, Role, Shipment, ShipmentStatus,
     utcnow,
 )
-from oms_desktop.services import notifications, rules, settings
+from oms_desktop.services.automation import notifications
+from oms_desktop.services.automation import rules
+from oms_desktop.services import settings
 from tests.factories import small_world
 from tests.keyrings import memory_keyring_installed
 from tests.integration.rules_helpers import fire, make_order

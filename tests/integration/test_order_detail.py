@@ -1,8 +1,8 @@
 import sqlalchemy as sa
 
 from oms_desktop.model import Order, Package, Shipment
-from oms_desktop.services.demo import seed_demo
-from oms_desktop.services.orders import get_order, queue_counts
+from oms_desktop.demo.seed import seed_demo
+from oms_desktop.services.orders.views import get_order, queue_counts
 
 
 def test_the_detail_shows_stock_per_location_packages_and_the_timeline(db):

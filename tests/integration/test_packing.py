@@ -2,7 +2,9 @@ import pytest
 
 from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, packing, picking
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.floor import packing
+from oms_desktop.services.floor import picking
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
 
@@ -148,14 +150,13 @@ def test_the_packing_slip_carries_a_scannable_order_barcode_and_return_instructi
     import pypdfium2
     import zxingcpp
 
-    from oms_desktop.documents import packing_slip
+    from oms_desktop.services.floor import pack_documents
 
     order_id, sid = assigned_shipment(floor, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"})
     _scan(floor, sid, MUG)
     packing.complete(floor, actor=PACKER, shipment_id=sid)
-    with floor.uow(readonly=True) as uow:
-        data = packing_slip.collect(uow.session, sid)
-    pdf = pypdfium2.PdfDocument(packing_slip.render_pdf(data, page="Letter"))
+    _number, slip = pack_documents.packing_slip_pdf(floor, sid, page="Letter")
+    pdf = pypdfium2.PdfDocument(slip)
     image = pdf[0].render(scale=203 / 72, grayscale=True).to_pil()
     assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"ORD-{order_id}"]
     text = pdf[0].get_textpage().get_text_range()

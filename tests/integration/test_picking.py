@@ -2,8 +2,10 @@ import pytest
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, picking, short_picks
-from oms_desktop.services.catalog import add_location
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.floor import picking
+from oms_desktop.services.floor import short_picks
+from oms_desktop.services.inventory.catalog import add_location
 from oms_desktop.services.lookup import location_by_code
 from oms_desktop.model import LocationKind
 from tests.factories import small_world
@@ -127,7 +129,7 @@ def test_a_short_pick_goes_to_the_exception_list_with_its_reason(floor):
 
 
 def test_reallocating_a_short_pick_writes_the_units_off_and_reroutes_them(floor):
-    from oms_desktop.services import stock
+    from oms_desktop.services.inventory import stock
     o1, s1 = assigned_shipment(floor, {"SKU-1": 2, "SKU-2": 1},
                                bins={"SKU-1": "A10", "SKU-2": "A2"})
     pl = picking.create_for_orders(floor, actor=PICKER, orders=[str(o1)]).id

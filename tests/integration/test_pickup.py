@@ -2,7 +2,9 @@ import pytest
 
 from oms_desktop.errors import InvalidTransition, NotFound, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, packing, pickup
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.floor import packing
+from oms_desktop.services.floor import pickup
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
 

@@ -7,7 +7,9 @@ import pytest
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import SYSTEM, Actor, Role
-from oms_desktop.services import orders, pipeline, settings
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.orders import pipeline
+from oms_desktop.services import settings
 from tests.integration.pipeline_world import later, pipeline_world, place_order, put_stock
 
 MANAGER = Actor("mia", Role.manager)
@@ -204,7 +206,7 @@ def test_the_command_line_prints_a_table_of_results(world, capsys):
 
 
 def test_an_order_held_for_stock_is_verified_again_when_the_stock_is_received(world):
-    from oms_desktop.services import backorders
+    from oms_desktop.services.orders import backorders
 
     with world.uow() as uow:
         settings.put(uow.session, "verification.allow_backorders", False)
@@ -222,7 +224,7 @@ def test_an_order_held_for_stock_is_verified_again_when_the_stock_is_received(wo
 
 def test_orders_show_prints_the_reason_under_each_decision(world, capsys):
     from oms_desktop.cli import main
-    from oms_desktop.services import allocation
+    from oms_desktop.services.orders import allocation
 
     oid = place_order(world, {"MUG": 12}, ship_postal_code="1")
     verify(world, oid)

@@ -6,7 +6,8 @@ import pytest
 
 from oms_desktop.devices.printing import PrinterProfile
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import printing, shipping
+from oms_desktop.services.shipping import printing
+from oms_desktop.services.shipping import labels as shipping
 from tests.carriers.world import packed_shipment, shipping_world
 from tests.carriers.zpl_printer import ZplPrinter, closed_port
 from tests.carriers.zpl_reader import barcodes, texts

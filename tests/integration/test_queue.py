@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Customer, Location, Order, OrderHold, OrderLine, Shipment
 from oms_desktop.model.text import fold_text
-from oms_desktop.services import queue
-from oms_desktop.services.demo import seed_demo
-from oms_desktop.services.queue import QueueFilter
+from oms_desktop.services.orders import queue
+from oms_desktop.demo.seed import seed_demo
+from oms_desktop.services.orders.queue import QueueFilter
 
 ALL = QueueFilter()
 

@@ -5,8 +5,10 @@ from oms_desktop.errors import InsufficientStock, PermissionDenied, ValidationEr
 from oms_desktop.model import (
     SYSTEM, Actor, Location, LocationKind, MoveReason, Product, Role, StockMove,
 )
-from oms_desktop.services import replenishment, stock, stock_ops
-from oms_desktop.services.catalog import add_location
+from oms_desktop.services.automation import replenishment
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.inventory.catalog import add_location
 from oms_desktop.services.lookup import location_by_code, product_by_sku, virtual_location
 from tests.factories import small_world
 from tests.integration.rules_helpers import fire
@@ -173,7 +175,9 @@ def test_the_command_line_suggests_accepts_and_receives(world, capsys):
 
 def test_narrative_a_backorder_is_filled_when_the_suggested_purchase_is_received(world):
     from oms_desktop.model import FinancialStatus, Order
-    from oms_desktop.services import allocation, orders, pipeline
+    from oms_desktop.services.orders import allocation
+    from oms_desktop.services.orders import views as orders
+    from oms_desktop.services.orders import pipeline
     from tests.integration.rules_helpers import make_order
 
     # WH1 keeps 2 to 10 mugs; it has none when a paid order for 4 comes in.

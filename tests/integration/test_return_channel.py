@@ -8,11 +8,13 @@ import sqlalchemy as sa
 import zxingcpp
 
 from oms_desktop.model import SYSTEM, Actor, Order, Refund, Role
-from oms_desktop.services import channel_push, settings, sync
-from oms_desktop.services.refunds import issue_refund
-from oms_desktop.services.return_intake import finish_intake, receive_unit
-from oms_desktop.services.return_labels import buy_return_label
-from oms_desktop.services.returns import RequestedLine, create_rma, find_rma
+from oms_desktop.services.channels import push as channel_push
+from oms_desktop.services import settings
+from oms_desktop.services.channels import sync
+from oms_desktop.services.returns.refunds import issue_refund
+from oms_desktop.services.returns.intake import finish_intake, receive_unit
+from oms_desktop.services.returns.labels import buy_return_label
+from oms_desktop.services.returns.rmas import RequestedLine, create_rma, find_rma
 from tests.connectors.conftest import (  # noqa: F401 - fixtures
     add_shopify_channel, memory_keyring, shopify,
 )

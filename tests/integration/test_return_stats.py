@@ -1,8 +1,8 @@
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import return_stats
-from oms_desktop.services.return_intake import finish_intake, receive_unit
-from oms_desktop.services.return_stats import RateRow, _outliers
-from oms_desktop.services.returns import RequestedLine, create_rma
+from oms_desktop.services.returns import stats as return_stats
+from oms_desktop.services.returns.intake import finish_intake, receive_unit
+from oms_desktop.services.returns.stats import RateRow, _outliers
+from oms_desktop.services.returns.rmas import RequestedLine, create_rma
 from tests.factories import small_world
 from tests.returns_fixtures import shipped_order
 

@@ -9,7 +9,7 @@ from oms_desktop.model import (
     Actor, CustomerKind, AuditEvent, Location, Order, OrderLine, OrderStatus, OrderTag, Role, RuleRun, Shipment,
     ShipmentStatus,
 )
-from oms_desktop.services import rules
+from oms_desktop.services.automation import rules
 from oms_desktop.services.lookup import product_by_sku
 from tests.factories import small_world
 from tests.integration.rules_helpers import fire, make_order
@@ -318,7 +318,7 @@ def test_the_database_filter_of_a_dry_run_never_drops_an_order_python_would_matc
     from datetime import date, timedelta
 
     from oms_desktop.policies import rules as policy
-    from oms_desktop.services.rule_facts import load_facts, order_query
+    from oms_desktop.services.automation.rule_facts import load_facts, order_query
 
     soon = date.today() + timedelta(days=2)
     make_order(world, "F1", country="DE", lines={"SKU-1": 2}, service="express", ship_by=soon)
@@ -375,7 +375,10 @@ def test_a_lifted_rule_hold_sends_the_order_through_verification_again(world):
 
 def test_narrative_rules_steer_an_order_through_verification_and_allocation(world):
     from oms_desktop.model import FinancialStatus
-    from oms_desktop.services import allocation, orders, pipeline, stock
+    from oms_desktop.services.orders import allocation
+    from oms_desktop.services.orders import views as orders
+    from oms_desktop.services.orders import pipeline
+    from oms_desktop.services.inventory import stock
 
     # The warehouse and the store both hold the mug; a rule sends US orders from WH1 by UPS.
     stock.receive(world, actor=MANAGER, sku="SKU-1", location="WH1-A-01", quantity=10)

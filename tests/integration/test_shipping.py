@@ -10,7 +10,12 @@ from oms_desktop.carriers.credentials import store_api_key
 from oms_desktop.errors import InvalidTransition, PermissionDenied, ValidationError
 from oms_desktop.model import SYSTEM, Actor, Role
 from oms_desktop.policies.barcodes import gs1_check_digit
-from oms_desktop.services import events, manifests, orders, settings, shipping, stock
+from oms_desktop.services import events
+from oms_desktop.services.shipping import manifests
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services import settings
+from oms_desktop.services.shipping import labels as shipping
+from oms_desktop.services.inventory import stock
 from tests.carriers.conftest import easypost, memory_keyring  # noqa: F401 - fixtures
 from tests.carriers.world import GS1_PREFIX, packed_shipment, shipping_world
 

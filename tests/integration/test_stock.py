@@ -2,7 +2,7 @@ import pytest
 
 from oms_desktop.errors import InsufficientStock, PermissionDenied, ValidationError
 from oms_desktop.model import SYSTEM, Actor, Role
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import stock
 from tests.factories import small_world
 
 PACKER = Actor("pat", Role.packer)

@@ -9,7 +9,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from oms_desktop.errors import InsufficientStock
 from oms_desktop.model import SYSTEM
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import stock
 from oms_desktop.storage import Database
 from tests.factories import small_world
 

@@ -7,7 +7,7 @@ import multiprocessing as mp
 import pytest
 
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import stock
 from oms_desktop.storage import Database
 from tests.factories import small_world
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.model import SYSTEM, Order, OrderLine, OrderStatus, SyncRun
-from oms_desktop.services import channels
+from oms_desktop.services.channels import setup as channels
 from oms_desktop.storage import Database
 from tests.connectors.shopify_emulator import TOKEN, ShopifyEmulator
 from tests.factories import small_world

@@ -9,7 +9,12 @@ from oms_desktop.model import (
     SYSTEM, AuditEvent, ChannelOutbox, HoldReason, Location, Order, OrderStatus, Reservation,
     ReservationStatus, Shipment, ShipmentLine, ShipmentStatus,
 )
-from oms_desktop.services import channel_push, events, inventory_push, stock, stock_ops, sync
+from oms_desktop.services.channels import push as channel_push
+from oms_desktop.services import events
+from oms_desktop.services.channels import inventory_push
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.channels import sync
 from tests.connectors.conftest import (  # noqa: F401 - fixtures
     add_shopify_channel, memory_keyring, shopify, world,
 )
@@ -31,7 +36,7 @@ def reserve(db, sku, location, qty):
 
 
 def set_buffer(db, code, buffer):
-    from oms_desktop.services import channels
+    from oms_desktop.services.channels import setup as channels
     info = channels.get_channel(db, code)
     channels.save_channel(db, actor=SYSTEM, kind=info.kind, name=info.name, code=code,
                           values={}, safety_buffer=buffer)

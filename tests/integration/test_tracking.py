@@ -6,7 +6,12 @@ import pytest
 
 from oms_desktop.carriers.credentials import store_api_key
 from oms_desktop.model import SYSTEM, Actor, Role
-from oms_desktop.services import events, orders, settings, shipping, stock, tracking
+from oms_desktop.services import events
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services import settings
+from oms_desktop.services.shipping import labels as shipping
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.shipping import tracking
 from tests.carriers.conftest import easypost, memory_keyring, shippo  # noqa: F401 - fixtures
 from tests.carriers.world import packed_shipment, shipping_world
 

@@ -2,7 +2,7 @@ import pytest
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import Role
-from oms_desktop.services import users
+from oms_desktop.services.users import accounts as users
 
 
 @pytest.fixture

@@ -4,7 +4,11 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.model import Actor, Reservation, ReservationStatus, Role
-from oms_desktop.services import allocation, backorders, orders, pipeline, stock
+from oms_desktop.services.orders import allocation
+from oms_desktop.services.orders import backorders
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.orders import pipeline
+from oms_desktop.services.inventory import stock
 from tests.integration.pipeline_world import pipeline_world, place_order, put_stock
 
 SUPERVISOR = Actor("sam", Role.supervisor, station="OFFICE-1")

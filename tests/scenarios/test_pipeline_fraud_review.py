@@ -4,7 +4,10 @@ import pytest
 
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import allocation, orders, pipeline, settings
+from oms_desktop.services.orders import allocation
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.orders import pipeline
+from oms_desktop.services import settings
 from tests.integration.pipeline_world import pipeline_world, place_order, put_stock
 
 SUPERVISOR = Actor("sam", Role.supervisor, station="OFFICE-1")

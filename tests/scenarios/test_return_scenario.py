@@ -6,10 +6,11 @@ import pytest
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, stock
-from oms_desktop.services.refunds import issue_refund, preview
-from oms_desktop.services.return_intake import finish_intake, receive_unit
-from oms_desktop.services.returns import RequestedLine, create_rma
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.returns.refunds import issue_refund, preview
+from oms_desktop.services.returns.intake import finish_intake, receive_unit
+from oms_desktop.services.returns.rmas import RequestedLine, create_rma
 from tests.factories import small_world
 from tests.returns_fixtures import shipped_order
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from oms_desktop.services.demo import seed_demo
+from oms_desktop.demo.seed import seed_demo
 
 PINS = {"admin": "1111", "manager": "2222", "supervisor": "3333", "packer": "4444"}
 

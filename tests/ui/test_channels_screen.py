@@ -83,7 +83,7 @@ def test_a_manager_adds_a_shopify_channel_tests_it_and_syncs(qtbot, screen, shop
 def test_a_schedule_starts_a_timer_and_the_drift_tab_shows_the_channels_stock(
         qtbot, screen, shopify, memory_keyring):
     from oms_desktop.model import SYSTEM
-    from oms_desktop.services import channels
+    from oms_desktop.services.channels import setup as channels
 
     channels.save_channel(screen._ctx.db, actor=SYSTEM, kind="shopify", name="Main shop",
                           values={"shop_url": shopify.url, "access_token": TOKEN,

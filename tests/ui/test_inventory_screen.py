@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from oms_desktop.model import Actor, Role, StockMove
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import stock
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.inventory import InventoryScreen
@@ -204,7 +204,7 @@ def test_every_interactive_widget_has_an_accessible_name(qtbot, stocked):
 
 
 def test_a_supervisor_accepts_a_replenishment_transfer_from_the_suggestions_tab(qtbot, stocked):
-    from oms_desktop.services import replenishment
+    from oms_desktop.services.automation import replenishment
     replenishment.set_point(stocked, actor=SUPERVISOR, sku="SKU-1", location="STORE1",
                             reorder_point=2, max_qty=6)
     screen, announced = open_screen(qtbot, stocked, SUPERVISOR)

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QInputDialog
 
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.model import Order
-from oms_desktop.services import order_edits, queue
-from oms_desktop.services.orders import get_order
+from oms_desktop.services.orders import edits as order_edits
+from oms_desktop.services.orders import queue
+from oms_desktop.services.orders.views import get_order
 from oms_desktop.ui.widgets.order_table_model import FIELDS
 from tests.ui.shell_support import demo_db, make_window, station_settings  # noqa: F401
 
@@ -129,7 +130,7 @@ def test_a_packer_sees_no_bulk_actions_and_the_service_refuses_anyway(qtbot, mak
     assert not [a for a in screen.actions() if a.text().startswith(("Cancel", "Tag"))]
     with pytest.raises(PermissionDenied):
         order_edits.tag_orders(demo_db, actor=window.ctx.actor, order_ids=[1], add=("x",))
-    from oms_desktop.services.pipeline import cancel_order
+    from oms_desktop.services.orders.pipeline import cancel_order
     with pytest.raises(PermissionDenied):
         cancel_order(demo_db, actor=window.ctx.actor, order_id=1)
     with demo_db.uow(readonly=True) as uow:

@@ -1,7 +1,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from oms_desktop.services import orders, short_picks
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.floor import short_picks
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
 from tests.ui.floor_ui import install_scanner, make_context, remove_scanner, scan
@@ -64,7 +65,7 @@ def test_scanning_before_a_list_asks_for_one(qtbot, cart):
 
 def test_a_supervisor_resolves_a_short_pick_from_the_screen(qtbot, sqlite_db):
     from oms_desktop.model import Actor, Role
-    from oms_desktop.services import picking
+    from oms_desktop.services.floor import picking
     from oms_desktop.ui.screens.picking import PickingScreen
     small_world(sqlite_db)
     stock_up(sqlite_db, {("SKU-1", "WH1-A-01"): 10})

@@ -2,7 +2,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, packing
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.floor import packing
 from tests.factories import small_world
 from tests.floor_fixtures import assigned_shipment, stock_up
 from tests.ui.floor_ui import install_scanner, make_context, remove_scanner, scan

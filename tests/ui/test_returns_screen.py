@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import orders, stock
-from oms_desktop.services.returns import RequestedLine, create_rma
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.inventory import stock
+from oms_desktop.services.returns.rmas import RequestedLine, create_rma
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.returns import ReturnsScreen
@@ -107,7 +108,7 @@ def test_a_packer_sees_no_refund_button(qtbot, sqlite_db):
 
 def _add_user(db, username, role, pin):
     from oms_desktop.model import User
-    from oms_desktop.services.auth import hash_secret
+    from oms_desktop.services.users.passwords import hash_secret
 
     with db.uow() as uow:
         uow.session.add(User(username=username, display_name=username.title(), role=role,
@@ -164,6 +165,6 @@ def test_without_the_right_pin_no_rma_is_created(qtbot, sqlite_db):
     qtbot.waitUntil(lambda: "has no return" not in screen.intake.banner.text(), timeout=5000)
     assert screen.intake.rma is None
     assert screen.intake.banner.text() != ""
-    from oms_desktop.services.returns import list_returns
+    from oms_desktop.services.returns.rmas import list_returns
 
     assert list_returns(sqlite_db) == []

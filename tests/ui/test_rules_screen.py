@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.model import Actor, Channel, Order, OrderStatus, Role
-from oms_desktop.services import rules
+from oms_desktop.services.automation import rules
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.rules import RulesScreen

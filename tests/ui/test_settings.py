@@ -3,7 +3,7 @@ from PySide6.QtCore import QSettings
 
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.services import settings as shared
-from oms_desktop.services import users
+from oms_desktop.services.users import accounts as users
 from tests.ui.shell_support import demo_db, make_window, station_settings  # noqa: F401
 
 

@@ -85,10 +85,10 @@ def test_every_menu_action_with_a_shortcut_is_listed_in_help(qtbot, make_window)
 
 def test_the_start_reads_the_same_migration_heads_as_alembic(sqlite_db):
     from oms_desktop.storage.migrate import heads
-    from oms_desktop.ui.app import declared_heads, open_current
+    from oms_desktop.storage.opening import declared_heads, open_database
 
     assert declared_heads() == heads(sqlite_db)
-    opened = open_current(sqlite_db.url)
+    opened = open_database(sqlite_db.url)
     assert opened.display_url == sqlite_db.display_url
     opened.dispose()
 

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 
 from oms_desktop.devices.printing import PrinterProfile
 from oms_desktop.model import Actor, Role
-from oms_desktop.services import manifests, orders, shipping
+from oms_desktop.services.shipping import manifests
+from oms_desktop.services.orders import views as orders
+from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.shipping import ShippingScreen

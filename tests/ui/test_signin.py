@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
 from oms_desktop.model import Role
-from oms_desktop.services import users
+from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.screens import SCREENS
 from oms_desktop.ui.screens.signin import FirstAdminDialog
 from tests.ui.shell_support import PINS, demo_db, make_window, sign_in, station_settings  # noqa: F401

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.errors import OmsError
-from oms_desktop.services import channel_push, channels, inventory_push, sync
+from oms_desktop.services.channels import push as channel_push
+from oms_desktop.services.channels import setup as channels
+from oms_desktop.services.channels import inventory_push
+from oms_desktop.services.channels import sync
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.schema_form import SchemaForm
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
@@ -233,7 +236,6 @@ class ChannelsScreen(QWidget):
     def _saved(self, info: channels.ChannelInfo) -> None:
         self.current = info
         self.status.setText(f"Saved channel {info.code}.")
-        self._ctx.changes.announce("channels")
 
     # -- network actions -----------------------------------------------------------------------
     def test_connection(self) -> None:
@@ -279,7 +281,6 @@ class ChannelsScreen(QWidget):
         if pushed and pushed.sent:
             text += f"; {pushed.sent} fulfilment(s) pushed"
         self.status.setText(text + (f" — {run.error}" if run.error else "") + stock)
-        self._ctx.changes.announce("orders", "channels")
 
     def _sync_failed(self, code: str, exc: BaseException) -> None:
         self.running.discard(code)
@@ -311,9 +312,8 @@ class ChannelsScreen(QWidget):
                         f"Stock pushed to {code}: {s.pushed} sent, {s.unchanged} unchanged, "
                         f"{s.failed} failed."))
 
-    def _after(self, text: str, *areas: str) -> None:
+    def _after(self, text: str) -> None:
         self.status.setText(text)
-        self._ctx.changes.announce("channels", *areas)
 
     # -- schedule ------------------------------------------------------------------------------
     def _schedule(self, rows) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from oms_desktop.services import dashboard as service
+from oms_desktop.services.orders import dashboard as service
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.theme import status_label

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from oms_desktop.policies.permissions import PERMISSIONS, allowed
-from oms_desktop.services import inventory_views as views
+from oms_desktop.services.inventory import views
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_count import CountTab
@@ -27,7 +27,7 @@ RELOAD_DELAY_MS = 120
 
 def replenishment_available(ctx: AppContext) -> bool:
     """The suggestions tab needs the replenishment service and the right to use it."""
-    return (importlib.util.find_spec("oms_desktop.services.replenishment") is not None
+    return (importlib.util.find_spec("oms_desktop.services.automation.replenishment") is not None
             and "stock.replenish" in PERMISSIONS and allowed(ctx.actor, "stock.replenish"))
 
 

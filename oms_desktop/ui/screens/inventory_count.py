@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.errors import ValidationError
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services import counting
+from oms_desktop.services.inventory import counting
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import CountBinsDialog
@@ -218,7 +218,6 @@ class CountTab(QWidget):
     def _closed(self, view: counting.CountView) -> None:
         posted = [ln for ln in view.lines if ln.posted]
         self.feedback.ok(f"{view.label} {view.status}: {len(posted)} adjustment(s) posted")
-        self._ctx.changes.announce("stock")
         self.reload()
 
     def _refused(self, exc: Exception) -> None:

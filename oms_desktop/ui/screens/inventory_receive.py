@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from oms_desktop.services import inventory_views as views
+from oms_desktop.services.inventory import views
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, ScanQueue, large, report
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
@@ -77,7 +77,6 @@ class ReceiveTab(QWidget):
         self.feedback.ok(f"+{result.quantity} {result.scanned.code} {result.scanned.name}"
                          f" into {result.location} ({result.row.on_hand} on hand)")
         self.per_scan.setValue(1)
-        self._ctx.changes.announce("stock")
 
     def _add(self, result: views.ScanReceipt) -> None:
         rows = list(self.received.rows)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from oms_desktop.services import replenishment
+from oms_desktop.services.automation import replenishment
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.stock_scan import Feedback, report, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
@@ -97,4 +97,3 @@ class ReplenishTab(QWidget):
     def _decided(self, view, done: str) -> None:
         self.feedback.ok(f"{view.reference} {done}: {view.quantity} × {view.sku}"
                          f" to {view.location}")
-        self._ctx.changes.announce("stock")

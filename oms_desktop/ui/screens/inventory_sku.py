@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services import inventory_views as views
-from oms_desktop.services import stock
+from oms_desktop.services.inventory import views
+from oms_desktop.services.inventory import stock
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import AdjustDialog, MoveDialog
@@ -164,7 +164,6 @@ class SkuTab(QWidget):
     def _write(self, fn, done_text: str) -> None:
         def done(_result):
             self.feedback.ok(done_text)
-            self._ctx.changes.announce("stock")
 
         def failed(exc):
             self.feedback.problem(str(exc))

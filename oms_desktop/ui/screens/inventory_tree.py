@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (
     QHeaderView, QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from oms_desktop.services import inventory_views as views
+from oms_desktop.services.inventory import views
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table

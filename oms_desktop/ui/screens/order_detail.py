@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services import orders as order_service
+from oms_desktop.services.orders import views as order_service
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.theme import STATUS_COLOURS, status_colours, status_label
@@ -216,7 +216,6 @@ class OrderDetailScreen(QWidget):
     def _acted(self, outcome) -> None:
         results = getattr(outcome, "results", outcome) or []
         failed = [r for r in results if not r.ok]
-        self.ctx.changes.announce("orders", "shipments", "stock")
         if failed:
             from oms_desktop.errors import OmsError
             show_error(self, OmsError(failed[0].message))

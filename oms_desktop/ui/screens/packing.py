@@ -4,7 +4,6 @@ the shipment aside. A refused scan turns the banner red with a sound and what wa
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -18,8 +17,9 @@ from PySide6.QtWidgets import (
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.boxes import DEFAULT_BOXES
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services import events, pack_documents, packing
-from oms_desktop.services.packing import OPENING_KINDS, PackFeedback, PackView
+from oms_desktop.services.floor import pack_documents
+from oms_desktop.services.floor import packing
+from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
@@ -53,7 +53,6 @@ class PackingScreen(QWidget):
         self._shortcuts()
         self._scale()
         self.show_view(None)
-        ctx.ops.run(_warm_up)
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -250,7 +249,6 @@ class PackingScreen(QWidget):
                                            box_code=box), self._completed)
 
     def _completed(self, view: PackView) -> None:
-        self.ctx.changes.announce("shipments", "orders")
         self.weight_box.setValue(0)
         self.show_view(None)
         self._answer("good", f"{view.label} packed ({len(view.packages)} package(s)). "
@@ -285,13 +283,6 @@ class PackingScreen(QWidget):
     def _print_failed(self, exc: BaseException) -> None:
         self.detail_label.setText(f"Printing failed: {message_for(exc)}")
         self.sounds.play("bad")
-
-
-def _warm_up() -> None:
-    """Import the event subscribers (rules, notifications, …) that run when a shipment is
-    packed, so the first Complete of the day is as quick as the others."""
-    for name in events.SUBSCRIBER_MODULES:
-        importlib.import_module(name)
 
 
 def _may_open_files() -> bool:

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services import picking, short_picks
-from oms_desktop.services.picking import PickFeedback, PickListView
+from oms_desktop.services.floor import picking
+from oms_desktop.services.floor import short_picks
+from oms_desktop.services.floor.picking import PickFeedback, PickListView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
@@ -117,7 +118,7 @@ class PickingScreen(QWidget):
             button.clicked.connect(lambda _c=False, r=resolution: self.resolve(r))
             row.addWidget(enlarge(button, 12))
         self.ctx.changes.changed.connect(lambda areas: self.refresh_exceptions()
-                                         if {"shipments", "stock"} & set(areas) else None)
+                                         if {"floor", "shipments", "stock"} & set(areas) else None)
         self.refresh_exceptions()
         return row
 
@@ -141,7 +142,6 @@ class PickingScreen(QWidget):
                          success=self._resolved, failure=self._failed)
 
     def _resolved(self, status: str) -> None:
-        self.ctx.changes.announce("shipments", "orders", "stock")
         self._answer("good", f"Short pick {status.replace('_', ' ')}")
 
     def _shortcuts(self) -> None:
@@ -204,7 +204,6 @@ class PickingScreen(QWidget):
 
     def _created(self, view: PickListView) -> None:
         self.orders_edit.clear()
-        self.ctx.changes.announce("shipments", "orders")
         self.show_view(view)
         self._answer("good", f"{view.label}: {len(view.slots)} orders, {len(view.lines)} "
                              f"lines. Go to bin {view.current.bin}" if view.current else "")

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.devices.sound import Sounds
-from oms_desktop.services import pickup
-from oms_desktop.services.pickup import PickupView
+from oms_desktop.services.floor import pickup
+from oms_desktop.services.floor.pickup import PickupView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
@@ -117,7 +117,6 @@ class PickupScreen(QWidget):
                          success=self._made_ready, failure=self._failed)
 
     def _made_ready(self, view: PickupView) -> None:
-        self.ctx.changes.announce("shipments")
         self._answer("good", f"{view.order_number} ready for pickup: code {view.pickup_code}")
 
     def handle_scan(self, text: str) -> None:
@@ -143,7 +142,6 @@ class PickupScreen(QWidget):
     def _handed_over(self, view: PickupView) -> None:
         self.pending = None
         self.collector.clear()
-        self.ctx.changes.announce("shipments", "orders")
         self._answer("good", f"{view.order_number} handed to {view.collected_by}")
 
     def _failed(self, exc: BaseException) -> None:

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services.returns import NoReturnAuthorisation
-from oms_desktop.services import refunds, return_intake, returns
+from oms_desktop.services.returns.rmas import NoReturnAuthorisation
+from oms_desktop.services.returns import refunds
+from oms_desktop.services.returns import intake as return_intake
+from oms_desktop.services.returns import rmas as returns
 from oms_desktop.ui.context import AppContext
 
 # condition -> the disposition a grader picks most often for it
@@ -176,7 +178,6 @@ class IntakePanel(QWidget):
         self.rma = result.rma
         self._render(result.rma)
         self._show_message(result.message, GOOD if result.ok else BAD)
-        self.ctx.changes.announce("returns", "stock")
 
     # -- finishing --------------------------------------------------------------------------
     def finish(self) -> None:
@@ -200,7 +201,6 @@ class IntakePanel(QWidget):
                            BAD if missing else GOOD)
         self.summary.setText(f"Refund due: {money.total} (items {money.items}, tax {money.tax},"
                              f" shipping {money.shipping}, restocking fee {money.fee})")
-        self.ctx.changes.announce("returns", "orders")
 
     def refund(self) -> None:
         if self.rma is None or not self.refund_button.isVisible():
@@ -213,7 +213,6 @@ class IntakePanel(QWidget):
         self._show_message(f"Refunded {refund.amount} {refund.currency} on {refund.rma_number}",
                            GOOD)
         self.rma = None
-        self.ctx.changes.announce("returns", "orders")
 
     def _failed(self, exc: BaseException) -> None:
         from oms_desktop.ui.errors import message_for

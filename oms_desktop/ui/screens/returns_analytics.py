@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from oms_desktop.services import return_stats
+from oms_desktop.services.returns import stats as return_stats
 from oms_desktop.ui.context import AppContext
 
 

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services import returns, users
+from oms_desktop.services.returns import rmas as returns
+from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.model import RuleTrigger
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services import rules
+from oms_desktop.services.automation import rules
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.rule_rows import ActionRow, ConditionRow, RowList
@@ -246,7 +246,6 @@ class RulesScreen(QWidget):
             self.feedback.ok(done_text)
             if then is not None:
                 then(result)
-            self._ctx.changes.announce("rules")
 
         def failed(exc):
             self.feedback.problem(str(exc))

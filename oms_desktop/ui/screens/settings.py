@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services import settings as shared
-from oms_desktop.storage import Database
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 
@@ -21,16 +20,6 @@ COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
 COMPANY_LINES = {"company.address": "Company address",
                  "company.return_address": "Returns address"}
-
-
-def test_connection(url: str) -> str:
-    """Connect once to `url` (no migration); the answer for the user."""
-    db = Database(url.strip())
-    try:
-        db.check()
-    finally:
-        db.dispose()
-    return f"Connected to {db.display_url}"
 
 
 def _form_box(title: str) -> tuple[QGroupBox, QFormLayout]:
@@ -158,7 +147,6 @@ class SettingsScreen(QWidget):
         theme.apply(QApplication.instance(), dark=self.dark.isChecked(),
                     large=self.large.isChecked())
         self.saved_label.setText("Saved. Database and station name apply from the next start.")
-        self.ctx.changes.announce("station")
 
     def test_database(self) -> None:
         url = self.db_url.text().strip()
@@ -166,7 +154,7 @@ class SettingsScreen(QWidget):
             self.db_result.setText("Empty: the default SQLite file is used.")
             return
         self.db_result.setText("Connecting…")
-        self.ctx.ops.run(lambda: test_connection(url), network=True,
+        self.ctx.ops.run(lambda: shared.test_connection(url), network=True,
                          success=self.db_result.setText,
                          failure=lambda exc: self.db_result.setText(f"Failed: {exc}"))
 
@@ -233,4 +221,3 @@ class SettingsScreen(QWidget):
 
     def _company_saved(self) -> None:
         self.company_label.setText("Saved.")
-        self.ctx.changes.announce("settings")

@@ -13,7 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.devices import printing as devices
-from oms_desktop.services import manifests, printing, shipping, tracking
+from oms_desktop.services.shipping import manifests
+from oms_desktop.services.shipping import printing
+from oms_desktop.services.shipping import labels as shipping
+from oms_desktop.services.shipping import tracking
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.widgets.banner import Banner
@@ -233,11 +236,8 @@ class ShippingScreen(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._say("bad", message_for(exc))
 
-    def _run(self, work, done, areas=("shipments",)) -> None:
-        def success(result):
-            done(result)
-            self.ctx.changes.announce(*areas)
-        self.ctx.ops.run(work, success=success, failure=self._failed)
+    def _run(self, work, done) -> None:
+        self.ctx.ops.run(work, success=done, failure=self._failed)
 
     def show_rates(self) -> None:
         row = self.selected()
@@ -269,7 +269,7 @@ class ShippingScreen(QWidget):
             job = printing.print_label(db, actor=actor, shipment_id=row.shipment_id,
                                        printer=printer) if printer else None
             return made, job
-        self._run(work, self._bought, areas=("shipments", "printing"))
+        self._run(work, self._bought)
 
     def _bought(self, result) -> None:
         made, job = result
@@ -307,8 +307,7 @@ class ShippingScreen(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         self._run(lambda: manifests.close_out(db, actor=actor, carrier=carrier),
                   lambda m: self._say("good", f"{carrier} closed for {m.ship_day}: "
-                                              f"{m.shipments} shipments, {m.packages} packages"),
-                  areas=("shipments", "orders", "stock"))
+                                              f"{m.shipments} shipments, {m.packages} packages"))
 
     def poll_tracking(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor
-from oms_desktop.services import users
+from oms_desktop.services.users import accounts as users
 from oms_desktop.storage import Database
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.ops import Ops

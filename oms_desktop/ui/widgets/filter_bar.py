@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from oms_desktop.model import CustomerKind, HoldReason, OrderStatus
-from oms_desktop.services import queue
-from oms_desktop.services.orders import FilterChoices
+from oms_desktop.services.orders import queue
+from oms_desktop.services.orders.views import FilterChoices
 
 SEARCH_DELAY_MS = 250
 OPEN = tuple(s.value for s in (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold,

@@ -48,35 +48,35 @@ def ask_cancel(parent: QWidget, ctx: AppContext) -> dict | None:
 
 # -- the work each action does ------------------------------------------------------------------
 def _verify(ctx: AppContext, _a: dict) -> Work:
-    from oms_desktop.services.pipeline import verify_orders
+    from oms_desktop.services.orders.pipeline import verify_orders
     return lambda ids: verify_orders(ctx.db, actor=ctx.actor, order_ids=ids)
 
 
 def _allocate(ctx: AppContext, _a: dict) -> Work:
-    from oms_desktop.services.allocation import allocate_orders
+    from oms_desktop.services.orders.allocation import allocate_orders
     return lambda ids: allocate_orders(ctx.db, actor=ctx.actor, order_ids=ids)
 
 
 def _hold(ctx: AppContext, a: dict) -> Work:
-    from oms_desktop.services.pipeline import hold_order
+    from oms_desktop.services.orders.pipeline import hold_order
     return per_order(lambda i: hold_order(ctx.db, actor=ctx.actor, order_id=i,
                                           reason=a["reason"]))
 
 
 def _release(ctx: AppContext, _a: dict) -> Work:
-    from oms_desktop.services.pipeline import release_order
+    from oms_desktop.services.orders.pipeline import release_order
     return per_order(lambda i: release_order(ctx.db, actor=ctx.actor, order_id=i))
 
 
 def _cancel(ctx: AppContext, a: dict) -> Work:
-    from oms_desktop.services.pipeline import cancel_order
+    from oms_desktop.services.orders.pipeline import cancel_order
     return per_order(lambda i: cancel_order(ctx.db, actor=ctx.actor, order_id=i,
                                             reason=a.get("reason") or None))
 
 
 def _edit(name: str) -> Callable[[AppContext, dict], Work]:
     def build(ctx: AppContext, a: dict) -> Work:
-        from oms_desktop.services import order_edits
+        from oms_desktop.services.orders import edits as order_edits
         fn = getattr(order_edits, name)
         return lambda ids: fn(ctx.db, actor=ctx.actor, order_ids=ids, **a)
     return build
@@ -182,7 +182,6 @@ class BulkProgress(QWidget):
         self.handle = None
         self._set_running(True, finished=True)
         self.text.setText(result.summary())
-        self.ctx.changes.announce("orders", "shipments", "stock")
         if result.failures:
             FailureList(result, self.numbers, self).open()
         self.finished.emit(result)
@@ -190,7 +189,6 @@ class BulkProgress(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.handle = None
         self._set_running(False)
-        self.ctx.changes.announce("orders", "shipments", "stock")
         self.ctx.ops._default_failure(exc)  # the one error display (banner or message)
 
     def _set_running(self, running: bool, finished: bool = False) -> None:

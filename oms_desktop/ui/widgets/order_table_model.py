@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from oms_desktop.services import queue
+from oms_desktop.services.orders import queue
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.theme import status_colours, status_label
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.model import Role
-from oms_desktop.services import users
+from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
 
 HEADERS = ["User", "Name", "Role", "Active"]
@@ -76,7 +76,6 @@ class UsersPanel(QWidget):
 
     def _changed(self) -> None:
         self.secret.clear()
-        self.ctx.changes.announce("users")
         self.reload()
 
     def add_user(self) -> None:

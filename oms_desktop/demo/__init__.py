@@ -1,0 +1,1 @@
+"""The demo warehouse: a deterministic data set written in bulk."""

@@ -1,0 +1,415 @@
+"""The scan-to-verify pack station. Open a shipment by order, shipment, tote or pick-list
+slot; each scan ticks units of a line (its GTIN, SKU, or a kit's component). A wrong item or
+one too many is refused with what was expected, and nothing is recorded as packed. Every scan
+is a ScanEvent; packed quantities are the sum of the good, not-undone ones, so "undo" is
+marking the last one undone and the trail settles disputes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.model import (
+    Actor, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult,
+    Shipment, ShipmentStatus,
+)
+from oms_desktop.policies import pack_scan
+from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
+from oms_desktop.policies.pack_scan import Need
+from oms_desktop.policies.permissions import require
+from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
+from oms_desktop.services import events, messagebus
+from oms_desktop.services import settings
+from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services.floor.picking import product_for_scan, record_scan
+from oms_desktop.storage import Database
+
+PACKABLE = (ShipmentStatus.assigned, ShipmentStatus.picking, ShipmentStatus.picked)
+DEFAULT_QUANTITY_LIMIT = 10
+OPENING_KINDS = (ScanKind.order, ScanKind.shipment, ScanKind.tote, ScanKind.pick_slot)
+
+
+@dataclass(frozen=True)
+class PartView:
+    sku: str
+    per_unit: int
+    needed: int
+    scanned: int
+
+
+@dataclass(frozen=True)
+class PackLineView:
+    id: int
+    sku: str
+    description: str
+    image_path: str | None
+    quantity: int
+    packed: int
+    parts: tuple[PartView, ...]  # a kit's components; empty for a plain product
+
+    @property
+    def done(self) -> bool:
+        return self.packed >= self.quantity
+
+
+@dataclass(frozen=True)
+class PackageView:
+    number: int
+    contents: dict[str, int]
+    box_code: str | None
+    weight_g: int | None
+
+
+@dataclass(frozen=True)
+class PackView:
+    shipment_id: int
+    label: str
+    order_id: int
+    order_number: str
+    ship_to: str
+    status: str
+    lines: tuple[PackLineView, ...]
+    packages: tuple[PackageView, ...]
+    suggested_box: str | None
+
+    @property
+    def complete(self) -> bool:
+        return all(l.done for l in self.lines)
+
+    @property
+    def current_package(self) -> int:
+        return self.packages[-1].number if self.packages else 1
+
+    @property
+    def units_left(self) -> int:
+        """Scans still needed: units of plain lines, components of kit lines."""
+        return sum(sum(p.needed - p.scanned for p in l.parts) if l.parts
+                   else l.quantity - l.packed for l in self.lines)
+
+
+@dataclass(frozen=True)
+class PackFeedback:
+    ok: bool
+    result: str
+    message: str
+    view: PackView | None
+
+
+# -- loading and progress -------------------------------------------------------------------
+def _shipment(session: Session, shipment_id: int) -> Shipment:
+    shipment = session.get(Shipment, shipment_id, options=[
+        selectinload(Shipment.lines), selectinload(Shipment.packages),
+        joinedload(Shipment.order)])
+    if shipment is None:
+        raise NotFound(f"No shipment SHP-{shipment_id}")
+    return shipment
+
+
+def _needs(session: Session, shipment: Shipment) -> list[Need]:
+    ids = {l.product_id for l in shipment.lines}
+    products = {p.id: p for p in session.scalars(sa.select(Product).where(Product.id.in_(ids)))}
+    kits = [pid for pid in ids if products[pid].is_kit]
+    parts: dict[int, list[tuple[Product, int]]] = defaultdict(list)
+    if kits:
+        for kc, part in session.execute(sa.select(KitComponent, Product).join(
+                Product, Product.id == KitComponent.component_id)
+                .where(KitComponent.kit_id.in_(kits))):
+            parts[kc.kit_id].append((part, kc.quantity))
+    needs = []
+    for line in shipment.lines:
+        if line.product_id in parts:
+            kit = products[line.product_id].sku
+            needs += [Need(line.id, part.id, part.sku, qty, line.quantity, kit)
+                      for part, qty in parts[line.product_id]]
+        else:
+            product = products[line.product_id]
+            needs.append(Need(line.id, product.id, product.sku, 1, line.quantity))
+    _count_scans(session, shipment.id, needs)
+    return needs
+
+
+def _good_scans(shipment_id: int):
+    return sa.and_(ScanEvent.shipment_id == shipment_id, ScanEvent.context == "pack",
+                   ScanEvent.result == ScanResult.ok, ScanEvent.undone.is_(False),
+                   ScanEvent.shipment_line_id.is_not(None))
+
+
+def _count_scans(session: Session, shipment_id: int, needs: list[Need]) -> None:
+    by_key = {(n.line_id, n.product_id): n for n in needs}
+    for line_id, product_id, qty in session.execute(
+            sa.select(ScanEvent.shipment_line_id, ScanEvent.product_id,
+                      sa.func.sum(ScanEvent.quantity))
+            .where(_good_scans(shipment_id))
+            .group_by(ScanEvent.shipment_line_id, ScanEvent.product_id)):
+        if (line_id, product_id) in by_key:
+            by_key[(line_id, product_id)].scanned = int(qty)
+
+
+def _sync_packed(session: Session, shipment: Shipment, needs: list[Need]) -> None:
+    """packed_qty of each line (whole kits only) and each package's contents."""
+    for line in shipment.lines:
+        mine = [n for n in needs if n.line_id == line.id]
+        line.packed_qty = min(n.scanned // n.per_unit for n in mine) if mine else 0
+    contents: dict[int, dict[str, int]] = defaultdict(dict)
+    for number, sku, qty in session.execute(
+            sa.select(ScanEvent.package_no, Product.sku, sa.func.sum(ScanEvent.quantity))
+            .join(Product, Product.id == ScanEvent.product_id)
+            .where(_good_scans(shipment.id))
+            .group_by(ScanEvent.package_no, Product.sku)):
+        contents[number or 1][sku] = int(qty)
+    for package in shipment.packages:
+        package.contents = contents.get(package.number) or None
+
+
+def _ensure_package(shipment: Shipment) -> Package:
+    if not shipment.packages:
+        shipment.packages.append(Package(number=1))
+    return shipment.packages[-1]
+
+
+def _view(session: Session, shipment: Shipment, needs: list[Need]) -> PackView:
+    lines = []
+    for line in shipment.lines:
+        mine = [n for n in needs if n.line_id == line.id]
+        kit = session.get(Product, line.product_id)
+        parts = tuple(PartView(n.sku, n.per_unit, n.needed, n.scanned) for n in mine
+                      if n.product_id != line.product_id)
+        lines.append(PackLineView(line.id, kit.sku, kit.name, kit.image_path, line.quantity,
+                                  line.packed_qty, parts))
+    packages = tuple(PackageView(p.number, dict(p.contents or {}), p.box_code, p.weight_g)
+                     for p in shipment.packages) or (PackageView(1, {}, None, None),)
+    order = shipment.order
+    return PackView(shipment.id, shipment.label, order.id, order.number,
+                    ", ".join(x for x in (order.ship_name, order.ship_city, order.ship_country)
+                              if x), shipment.status.value, tuple(lines), packages,
+                    _suggest(session, needs))
+
+
+def _suggest(session: Session, needs: list[Need]) -> str | None:
+    products = [session.get(Product, n.product_id) for n in needs]
+    items = [Item(p.length_mm, p.width_mm, p.height_mm, p.weight_g, n.needed)
+             for p, n in zip(products, needs)]
+    box = suggest_box(items, boxes_from_settings(settings.get(session, "floor.boxes")))
+    return box.code if box else None
+
+
+def _load(session: Session, shipment_id: int) -> tuple[Shipment, list[Need]]:
+    shipment = _shipment(session, shipment_id)
+    return shipment, _needs(session, shipment)
+
+
+# -- opening a shipment ---------------------------------------------------------------------
+def find_shipment(session: Session, scan: Scan) -> Shipment:
+    """The packable shipment a scan names: order (ORD-<id> or its number), shipment,
+    tote (the latest slot holding it) or pick-list slot (PL-<id>-<slot>)."""
+    if scan.kind == ScanKind.shipment:
+        return _shipment(session, scan.number)
+    if scan.kind in (ScanKind.tote, ScanKind.pick_slot):
+        return _shipment(session, _slot_shipment(session, scan))
+    order = order_by_ref(session, scan.raw.strip())
+    shipment_id = session.scalar(sa.select(Shipment.id).where(
+        Shipment.order_id == order.id, Shipment.status.in_(PACKABLE)).order_by(Shipment.id))
+    if shipment_id is None:
+        raise NotFound(f"Order {order.number} has no shipment waiting to be packed")
+    return _shipment(session, shipment_id)
+
+
+def _slot_shipment(session: Session, scan: Scan) -> int:
+    query = sa.select(PickListSlot.shipment_id).join(
+        Shipment, Shipment.id == PickListSlot.shipment_id).where(Shipment.status.in_(PACKABLE))
+    if scan.kind == ScanKind.tote:
+        query = query.where(PickListSlot.tote == f"TOTE-{scan.number}")
+    else:
+        query = query.where(PickListSlot.pick_list_id == scan.number,
+                            PickListSlot.slot == scan.slot)
+    shipment_id = session.scalar(query.order_by(PickListSlot.id.desc()).limit(1))
+    if shipment_id is None:
+        raise NotFound(f"Nothing waiting to be packed in {scan.raw.strip()}")
+    return shipment_id
+
+
+def open_shipment(db: Database, *, actor: Actor, value: str) -> PackView:
+    require(actor, "floor.pack")
+    with db.uow() as uow:
+        s = uow.session
+        shipment = find_shipment(s, parse_scan(value))
+        if shipment.status not in PACKABLE:
+            raise ValidationError(f"{shipment.label} is {shipment.status.value}: nothing to pack")
+        _ensure_package(shipment)
+        record_scan(s, actor, context="pack", value=value, kind=parse_scan(value).kind.value,
+                    result=ScanResult.ok, message=f"Opened {shipment.label}",
+                    order_id=shipment.order_id, shipment_id=shipment.id)
+        needs = _needs(s, shipment)
+        view = _view(s, shipment, needs)
+        uow.commit()
+        return view
+
+
+def view(db: Database, shipment_id: int) -> PackView:
+    with db.uow(readonly=True) as uow:
+        shipment, needs = _load(uow.session, shipment_id)
+        return _view(uow.session, shipment, needs)
+
+
+# -- scanning items -------------------------------------------------------------------------
+def quantity_limit(session: Session) -> int:
+    return int(settings.get(session, "floor.quantity_limit", DEFAULT_QUANTITY_LIMIT))
+
+
+def set_quantity_limit(db: Database, *, actor: Actor, limit: int) -> None:
+    require(actor, "floor.quantity_limit")
+    if limit < 1:
+        raise ValidationError("The quantity limit must be at least 1")
+    with db.uow() as uow:
+        settings.put(uow.session, "floor.quantity_limit", limit)
+        uow.commit()
+
+
+def scan_item(db: Database, *, actor: Actor, shipment_id: int, value: str,
+              quantity: int = 1) -> PackFeedback:
+    """One item scan (times `quantity` from the quantity key): tick units or refuse."""
+    require(actor, "floor.pack")
+    with db.uow() as uow:
+        s = uow.session
+        shipment, needs = _load(s, shipment_id)
+        parsed = parse_scan(value)
+        verdict = _judge(s, shipment, needs, parsed, quantity)
+        package = _ensure_package(shipment)
+        fields = {"product_id": verdict.product_id} if verdict.product_id else {}
+        if verdict.ok:
+            pack_scan.apply(needs, verdict)
+            fields.update(quantity=verdict.units, shipment_line_id=verdict.line_id)
+        record_scan(s, actor, context="pack", value=value, kind=parsed.kind.value,
+                    result=ScanResult(verdict.outcome.value), message=verdict.message,
+                    order_id=shipment.order_id, shipment_id=shipment.id,
+                    package_no=package.number, **fields)
+        if verdict.ok:
+            _tick(shipment, needs, package, verdict)
+        feedback = PackFeedback(verdict.ok, verdict.outcome.value, verdict.message,
+                                _view(s, shipment, needs))
+        uow.commit()
+        return feedback
+
+
+def _tick(shipment: Shipment, needs: list[Need], package: Package, verdict) -> None:
+    """Carry a good scan (already counted in `needs`) into the line and the package,
+    without reading the scan trail again."""
+    line = next(l for l in shipment.lines if l.id == verdict.line_id)
+    mine = [n for n in needs if n.line_id == line.id]
+    line.packed_qty = min(n.scanned // n.per_unit for n in mine)
+    sku = next(n.sku for n in mine if n.product_id == verdict.product_id)
+    contents = dict(package.contents or {})
+    contents[sku] = contents.get(sku, 0) + verdict.units
+    package.contents = contents
+
+
+def _judge(s: Session, shipment: Shipment, needs: list[Need], parsed: Scan,
+           quantity: int) -> pack_scan.Verdict:
+    refused = None if shipment.status in PACKABLE else \
+        f"{shipment.label} is {shipment.status.value}"
+    product = product_for_scan(s, parsed) if parsed.ok and not refused else None
+    found = pack_scan.ScannedProduct(product.id, product.sku, product.name) if product else None
+    return pack_scan.judge(needs, parsed, found, quantity=quantity, refused=refused,
+                           limit=quantity_limit(s) if quantity > 1 else quantity)
+
+
+def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
+    require(actor, "floor.pack")
+    with db.uow() as uow:
+        s = uow.session
+        shipment = _shipment(s, shipment_id)
+        if shipment.status not in PACKABLE:
+            raise ValidationError(f"{shipment.label} is {shipment.status.value}")
+        event = s.scalar(sa.select(ScanEvent).where(_good_scans(shipment.id))
+                         .order_by(ScanEvent.id.desc()).limit(1))
+        if event is None:
+            raise ValidationError("Nothing to undo")
+        event.undone = True
+        product = s.get(Product, event.product_id)
+        message = f"Undone: {event.quantity} x {product.sku}"
+        record_scan(s, actor, context="pack", value="UNDO", kind="undo", result=ScanResult.ok,
+                    message=message, order_id=shipment.order_id, shipment_id=shipment.id,
+                    detail={"undid": event.id})
+        s.flush()
+        needs = _needs(s, shipment)
+        _sync_packed(s, shipment, needs)
+        feedback = PackFeedback(True, "undone", message, _view(s, shipment, needs))
+        uow.commit()
+        return feedback
+
+
+# -- packages and completion ----------------------------------------------------------------
+def _close_package(package: Package, weight_g: int | None, box_code: str | None) -> None:
+    if weight_g is not None:
+        if weight_g <= 0:
+            raise ValidationError("A package weight must be positive")
+        package.weight_g = weight_g
+    if box_code:
+        package.box_code = box_code
+
+
+def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,
+                box_code: str | None = None) -> PackView:
+    """Close the current package (weight, box) and start the next; scans go there."""
+    require(actor, "floor.pack")
+    with db.uow() as uow:
+        s = uow.session
+        shipment, needs = _load(s, shipment_id)
+        current = _ensure_package(shipment)
+        if not current.contents:
+            raise ValidationError(f"Package {current.number} is empty: scan an item first")
+        _close_package(current, weight_g, box_code)
+        shipment.packages.append(Package(number=current.number + 1))
+        view = _view(s, shipment, needs)
+        uow.commit()
+        return view
+
+
+def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,
+             box_code: str | None = None) -> PackView:
+    """Every unit scanned: the shipment is packed ("shipment.packed" is published)."""
+    require(actor, "floor.pack")
+    with db.uow() as uow:
+        s = uow.session
+        shipment, needs = _load(s, shipment_id)
+        left = sum(n.left for n in needs)
+        if left:
+            raise ValidationError(f"{left} units still to scan: {pack_scan.expected(needs)}")
+        _close_package(_ensure_package(shipment), weight_g, box_code)
+        shipment.packages[:] = [p for p in shipment.packages if p.contents]
+        shipment.pack(by=actor)
+        messagebus.publish(s, events.ShipmentPacked(actor=actor, order_id=shipment.order_id,
+                                       shipment_id=shipment.id))
+        view = _view(s, shipment, needs)
+        uow.commit()
+        return view
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    at: object
+    actor: str
+    station: str | None
+    shipment: str | None
+    value: str
+    result: str
+    message: str | None
+    quantity: int
+    package_no: int | None
+    undone: bool
+
+
+def scan_trail(db: Database, order_ref: str) -> list[TrailRow]:
+    """Every scan for an order, oldest first: who scanned what, where, and what came of it."""
+    with db.uow(readonly=True) as uow:
+        order: Order = order_by_ref(uow.session, order_ref)
+        rows = uow.session.scalars(sa.select(ScanEvent).where(ScanEvent.order_id == order.id)
+                                   .order_by(ScanEvent.id))
+        return [TrailRow(e.at, e.actor_name, e.station,
+                         f"SHP-{e.shipment_id}" if e.shipment_id else None, e.value,
+                         e.result.value, e.message, e.quantity, e.package_no, e.undone)
+                for e in rows]

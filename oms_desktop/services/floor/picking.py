@@ -1,0 +1,412 @@
+"""Pick lists: single-order, batch and wave lists built from assigned shipments (their
+reservations say which bin), walked in bin order, and the scan-to-pick flow: scan the list,
+go to the bin shown, scan the bin, scan the items (or a quantity), next. Short picks go to
+an exception list; the last scan can be undone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.model import (
+    Actor, Location, Order, PickLineStatus, PickList, PickListItem, PickListKind, PickListLine,
+    PickListSlot, PickListStatus, Product, ProductBarcode, Reservation, ReservationStatus,
+    ScanEvent, ScanResult, Shipment, ShipmentLine, ShipmentStatus, ShortPick,
+    utcnow,
+)
+from oms_desktop.policies.permissions import require
+from oms_desktop.policies.pick_path import walk_key
+from oms_desktop.policies.scan import Scan, ScanKind, gtin_candidates, parse_scan
+from oms_desktop.services.lookup import location_by_code, order_by_ref
+from oms_desktop.services.floor.pick_views import (  # noqa: F401 - the views are part of this API
+    PickFeedback, PickLineView, PickListView, SlotView, pick_list_view,
+)
+from oms_desktop.storage import Database
+
+_CHUNK = 500
+
+
+# -- session helpers (reused by packing) ----------------------------------------------------
+def product_for_scan(session: Session, scan: Scan) -> Product | None:
+    """The product a scan names: by GTIN (any length), by SKU, or by another barcode."""
+    codes = gtin_candidates(scan.gtin) if scan.gtin else [scan.value]
+    product = None
+    if not scan.gtin:
+        product = session.scalar(sa.select(Product).where(Product.sku == scan.value))
+    if product is None:
+        product = session.scalar(sa.select(Product).join(ProductBarcode)
+                                 .where(ProductBarcode.code.in_(codes)).limit(1))
+    return product
+
+
+def record_scan(session: Session, actor: Actor, *, context: str, value: str, kind: str,
+                result: ScanResult, message: str, **fields) -> ScanEvent:
+    event = ScanEvent(context=context, actor_name=actor.name, actor_id=actor.user_id,
+                      station=actor.station, value=value[:255], kind=kind[:16], result=result,
+                      message=message[:255], at=utcnow(), **fields)
+    session.add(event)
+    return event
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def build_pick_list(session: Session, actor: Actor, shipments: list[Shipment], *,
+                    kind: PickListKind, criteria: dict | None = None) -> PickList:
+    """One list for the given assigned shipments: slot n for the n-th shipment, one line per
+    (bin, product) in walk order, moving the shipments to `picking`."""
+    if not shipments:
+        raise ValidationError("No assigned shipments to pick")
+    for shipment in shipments:
+        if shipment.status != ShipmentStatus.assigned:
+            raise ValidationError(f"{shipment.label} is {shipment.status.value}, not assigned")
+    pick_list = PickList(kind=kind, criteria=criteria, created_by=actor.name,
+                         location_id=shipments[0].location_id, created_at=utcnow())
+    slot_of = {s.id: n for n, s in enumerate(shipments, start=1)}
+    pick_list.slots = [PickListSlot(slot=n, shipment_id=s.id, tote=f"TOTE-{n}")
+                       for s, n in zip(shipments, slot_of.values())]
+    pick_list.lines = _lines(session, shipments, slot_of)
+    if not pick_list.lines:
+        raise ValidationError("The shipments have no reserved stock to pick")
+    for shipment in shipments:
+        shipment.start_picking(by=actor)
+    session.add(pick_list)
+    session.flush()
+    return pick_list
+
+
+def _reservations(session: Session, line_ids: list[int]) -> list[Reservation]:
+    found: list[Reservation] = []
+    for chunk in _chunks(line_ids):
+        found += session.scalars(sa.select(Reservation).where(
+            Reservation.shipment_line_id.in_(chunk),
+            Reservation.status == ReservationStatus.active).order_by(Reservation.id))
+    return found
+
+
+def _lines(session: Session, shipments: list[Shipment], slot_of: dict[int, int]):
+    ship_lines = {l.id: l for s in shipments for l in s.lines}
+    reservations = _reservations(session, list(ship_lines))
+    bins = _by_id(session, Location, {r.location_id for r in reservations})
+    products = _by_id(session, Product, {r.product_id for r in reservations})
+    grouped: dict[tuple[int, int], list[PickListItem]] = defaultdict(list)
+    for r in reservations:
+        sl = ship_lines[r.shipment_line_id]
+        grouped[(r.location_id, r.product_id)].append(PickListItem(
+            slot=slot_of[sl.shipment_id], shipment_id=sl.shipment_id, shipment_line_id=sl.id,
+            reservation_id=r.id, quantity=r.quantity))
+    keys = sorted(grouped, key=lambda k: (walk_key(bins[k[0]].code, bins[k[0]].walk_sequence),
+                                          products[k[1]].sku))
+    return [PickListLine(seq=seq, bin_id=b, bin_code=bins[b].code, product_id=p,
+                         sku=products[p].sku, description=products[p].name[:255],
+                         quantity=sum(i.quantity for i in grouped[(b, p)]),
+                         items=sorted(grouped[(b, p)], key=lambda i: i.slot))
+            for seq, (b, p) in enumerate(keys, start=1)]
+
+
+def _by_id(session: Session, entity, ids: set[int]) -> dict:
+    found = {}
+    for chunk in _chunks(sorted(ids)):
+        found.update({e.id: e for e in session.scalars(sa.select(entity).where(
+            entity.id.in_(chunk)))})
+    return found
+
+
+def _load_shipments(session: Session, ids: list[int]) -> list[Shipment]:
+    found: dict[int, Shipment] = {}
+    for chunk in _chunks(ids):
+        found.update({s.id: s for s in session.scalars(
+            sa.select(Shipment).where(Shipment.id.in_(chunk))
+            .options(selectinload(Shipment.lines), selectinload(Shipment.order)))})
+    return [found[i] for i in ids if i in found]
+
+
+# -- creating lists -------------------------------------------------------------------------
+def create_for_shipments(db: Database, *, actor: Actor, shipment_ids: list[int],
+                         kind: str | None = None) -> PickListView:
+    require(actor, "floor.pick")
+    with db.uow() as uow:
+        shipments = _load_shipments(uow.session, shipment_ids)
+        chosen = PickListKind(kind) if kind else (
+            PickListKind.single if len(shipments) == 1 else PickListKind.batch)
+        pick_list = build_pick_list(uow.session, actor, shipments, kind=chosen)
+        uow.commit()
+        return pick_list_view(uow.session, pick_list)
+
+
+def create_for_orders(db: Database, *, actor: Actor, orders: list[str],
+                      location: str | None = None) -> PickListView:
+    """A single-order list for one order, a batch list for several: their assigned
+    shipments (at `location` when given)."""
+    require(actor, "floor.pick")
+    with db.uow() as uow:
+        s = uow.session
+        order_ids = [order_by_ref(s, ref).id for ref in orders]
+        query = (sa.select(Shipment.id).where(Shipment.order_id.in_(order_ids),
+                                              Shipment.status == ShipmentStatus.assigned))
+        query = _at_location(s, query, location)
+        ids = list(s.scalars(query.order_by(Shipment.id)))
+        if not ids:
+            raise ValidationError("None of these orders has an assigned shipment to pick")
+        kind = PickListKind.single if len(order_ids) == 1 else PickListKind.batch
+        pick_list = build_pick_list(s, actor, _load_shipments(s, ids), kind=kind,
+                                    criteria={"orders": list(orders)})
+        uow.commit()
+        return pick_list_view(s, pick_list)
+
+
+def _at_location(session: Session, query, location: str | None):
+    if not location:
+        return query
+    here = location_by_code(session, location)
+    site = here.site_id or here.id
+    return query.where(Shipment.location_id == site)
+
+
+def wave_candidates(session: Session, *, carrier: str | None = None, zone: str | None = None,
+                    location: str | None = None, limit: int = 50) -> list[int]:
+    """Assigned shipments for a wave: by carrier and zone when given, most urgent first
+    (priority, then ship-by date as the carrier cut-off, then age)."""
+    query = (sa.select(Shipment.id).join(Order, Order.id == Shipment.order_id)
+             .where(Shipment.status == ShipmentStatus.assigned))
+    if carrier:
+        query = query.where(sa.func.coalesce(Shipment.carrier, Order.carrier) == carrier)
+    if zone:
+        query = query.where(Shipment.id.in_(_shipments_in_zone(session, zone)))
+    query = _at_location(session, query, location)
+    query = query.order_by(Order.priority.desc(), Order.ship_by.is_(None), Order.ship_by,
+                           Shipment.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def _shipments_in_zone(session: Session, zone: str):
+    zone_id = location_by_code(session, zone).id
+    bins = sa.select(Location.id).where(sa.or_(Location.parent_id == zone_id,
+                                               Location.id == zone_id))
+    return (sa.select(ShipmentLine.shipment_id).join(
+        Reservation, Reservation.shipment_line_id == ShipmentLine.id)
+        .where(Reservation.location_id.in_(bins),
+               Reservation.status == ReservationStatus.active))
+
+
+def create_wave(db: Database, *, actor: Actor, carrier: str | None = None,
+                zone: str | None = None, location: str | None = None,
+                limit: int = 50) -> PickListView:
+    require(actor, "floor.pick")
+    if limit < 1:
+        raise ValidationError("A wave needs a limit of at least 1")
+    with db.uow() as uow:
+        s = uow.session
+        ids = wave_candidates(s, carrier=carrier, zone=zone, location=location, limit=limit)
+        criteria = {"carrier": carrier, "zone": zone, "location": location, "limit": limit}
+        pick_list = build_pick_list(s, actor, _load_shipments(s, ids), kind=PickListKind.wave,
+                                    criteria=criteria)
+        uow.commit()
+        return pick_list_view(s, pick_list)
+
+
+def get_pick_list(db: Database, pick_list_id: int) -> PickListView:
+    with db.uow(readonly=True) as uow:
+        return pick_list_view(uow.session, _pick_list(uow.session, pick_list_id))
+
+
+def _pick_list(session: Session, pick_list_id: int) -> PickList:
+    pick_list = session.get(PickList, pick_list_id, options=[
+        selectinload(PickList.lines).selectinload(PickListLine.items),
+        selectinload(PickList.slots)])
+    if pick_list is None:
+        raise NotFound(f"No pick list PL-{pick_list_id}")
+    return pick_list
+
+
+# -- the scan-to-pick flow ------------------------------------------------------------------
+def current_line(pick_list: PickList) -> PickListLine | None:
+    return next((l for l in pick_list.lines if l.remaining > 0), None)
+
+
+def scan(db: Database, *, actor: Actor, pick_list_id: int, value: str,
+         quantity: int = 1) -> PickFeedback:
+    """One scan at the picking screen: the list, the bin shown, or an item of that bin."""
+    require(actor, "floor.pick")
+    with db.uow() as uow:
+        s = uow.session
+        pick_list = _pick_list(s, pick_list_id)
+        parsed = parse_scan(value)
+        result, message, fields = _pick_step(s, pick_list, parsed, quantity)
+        record_scan(s, actor, context="pick", value=value, kind=parsed.kind.value,
+                    result=result, message=message, pick_list_id=pick_list.id, **fields)
+        if result == ScanResult.ok:
+            _maybe_finish(s, pick_list, actor)
+        uow.commit()
+        return PickFeedback(result == ScanResult.ok, result.value, message,
+                            pick_list_view(s, pick_list), fields.get("detail") or {})
+
+
+def _pick_step(s: Session, pick_list: PickList, parsed: Scan, quantity: int):
+    if pick_list.status in (PickListStatus.done, PickListStatus.cancelled):
+        return ScanResult.refused, f"{pick_list.label} is {pick_list.status.value}", {}
+    if parsed.kind == ScanKind.pick_list:
+        return _list_scanned(pick_list, parsed)
+    line = current_line(pick_list)
+    if line is None:
+        return ScanResult.refused, "Every line is done", {}
+    if pick_list.confirmed_line_id != line.id:
+        return _bin_step(pick_list, line, parsed)
+    if parsed.value.casefold() == line.bin_code.casefold():
+        return ScanResult.ok, f"Bin {line.bin_code} confirmed: pick {line.remaining} x {line.sku}", {}
+    return _item_step(s, pick_list, line, parsed, quantity)
+
+
+def _list_scanned(pick_list: PickList, parsed: Scan):
+    if parsed.number != pick_list.id:
+        return ScanResult.refused, f"This is {pick_list.label}, not PL-{parsed.number}", {}
+    pick_list.status = PickListStatus.picking
+    line = current_line(pick_list)
+    return ScanResult.ok, f"Go to bin {line.bin_code}" if line else "Every line is done", {}
+
+
+def _bin_step(pick_list: PickList, line: PickListLine, parsed: Scan):
+    if parsed.value.casefold() != line.bin_code.casefold():
+        return (ScanResult.wrong_bin, f"Wrong bin: scan bin {line.bin_code} first",
+                {"detail": {"expected_bin": line.bin_code}})
+    pick_list.status = PickListStatus.picking
+    pick_list.confirmed_line_id = line.id
+    return (ScanResult.ok, f"Bin {line.bin_code}: pick {line.remaining} x {line.sku}",
+            {"detail": {"confirm": line.id}})
+
+
+def _item_step(s: Session, pick_list: PickList, line: PickListLine, parsed: Scan,
+               quantity: int):
+    product = product_for_scan(s, parsed)
+    expected = f"{line.sku} ({line.description}) from bin {line.bin_code}"
+    if product is None or product.id != line.product_id:
+        what = product.sku if product else parsed.value
+        return (ScanResult.wrong_item, f"Wrong item {what}: expected {expected}",
+                {"product_id": product.id if product else None})
+    units = parsed.quantity * quantity
+    if units > line.remaining:
+        return (ScanResult.over_scan, f"Too many: {line.remaining} x {line.sku} left here",
+                {"product_id": product.id})
+    put = _take_units(s, line, units)
+    if line.remaining == 0:
+        line.status, pick_list.confirmed_line_id = PickLineStatus.picked, None
+    return ScanResult.ok, _put_message(line, put, pick_list), {
+        "product_id": product.id, "quantity": units, "detail": {"items": put}}
+
+
+def _take_units(s: Session, line: PickListLine, units: int) -> dict[str, int]:
+    """Count units against the line's items in slot order: {item_id: units}."""
+    put: dict[str, int] = {}
+    for item in line.items:
+        take = min(units, item.quantity - item.picked_qty)
+        if take <= 0:
+            continue
+        item.picked_qty += take
+        put[str(item.id)] = take
+        s.execute(sa.update(ShipmentLine).where(ShipmentLine.id == item.shipment_line_id)
+                  .values(picked_qty=ShipmentLine.picked_qty + take))
+        units -= take
+        if not units:
+            break
+    line.picked_qty += sum(put.values())
+    return put
+
+
+def _put_message(line: PickListLine, put: dict[str, int], pick_list: PickList) -> str:
+    slots = {i.id: i.slot for i in line.items}
+    where = ", ".join(f"{n} into slot {slots[int(i)]}" for i, n in put.items())
+    following = current_line(pick_list)
+    tail = f" Next: bin {following.bin_code}" if line.remaining == 0 and following else ""
+    return f"{line.sku}: put {where}.{tail}" if pick_list.kind != PickListKind.single \
+        else f"{line.sku}: {line.picked_qty}/{line.quantity}.{tail}"
+
+
+def _maybe_finish(s: Session, pick_list: PickList, actor: Actor) -> None:
+    if current_line(pick_list) is not None:
+        return
+    pick_list.status, pick_list.finished_at = PickListStatus.done, utcnow()
+    shorted = {i.shipment_id for l in pick_list.lines for i in l.items
+               if i.picked_qty < i.quantity}
+    for shipment in _load_shipments(s, [slot.shipment_id for slot in pick_list.slots]):
+        if shipment.id not in shorted and shipment.status == ShipmentStatus.picking:
+            shipment.finish_picking(by=actor)
+
+
+def short_pick(db: Database, *, actor: Actor, pick_list_id: int, reason: str) -> PickFeedback:
+    """The units left on the current line are not there: each order's share goes to the
+    exception list with the reason, and the walk goes on."""
+    require(actor, "floor.pick")
+    if not reason.strip():
+        raise ValidationError("A short pick needs a reason")
+    with db.uow() as uow:
+        s = uow.session
+        pick_list = _pick_list(s, pick_list_id)
+        line = current_line(pick_list)
+        if line is None or pick_list.status == PickListStatus.done:
+            raise ValidationError(f"{pick_list.label} has no open line")
+        missing = line.remaining
+        for item in line.items:
+            left = item.quantity - item.picked_qty
+            if left > 0:
+                s.add(ShortPick(pick_list_id=pick_list.id, line_id=line.id,
+                                shipment_id=item.shipment_id,
+                                shipment_line_id=item.shipment_line_id,
+                                product_id=line.product_id, bin_id=line.bin_id, quantity=left,
+                                reason=reason.strip(), reported_by=actor.name,
+                                reported_at=utcnow()))
+        line.short_qty, line.status = missing, PickLineStatus.short
+        pick_list.confirmed_line_id = None
+        message = f"Short {missing} x {line.sku} at {line.bin_code}: {reason.strip()}"
+        record_scan(s, actor, context="pick", value="SHORT", kind="short",
+                    result=ScanResult.ok, message=message, pick_list_id=pick_list.id,
+                    product_id=line.product_id, quantity=missing,
+                    detail={"short_line": line.id})
+        _maybe_finish(s, pick_list, actor)
+        uow.commit()
+        return PickFeedback(True, "short", message, pick_list_view(s, pick_list), {})
+
+
+def undo_last(db: Database, *, actor: Actor, pick_list_id: int) -> PickFeedback:
+    """Take back the last good bin or item scan of an unfinished list."""
+    require(actor, "floor.pick")
+    with db.uow() as uow:
+        s = uow.session
+        pick_list = _pick_list(s, pick_list_id)
+        if pick_list.status == PickListStatus.done:
+            raise ValidationError(f"{pick_list.label} is finished; nothing to undo")
+        event = s.scalar(sa.select(ScanEvent).where(
+            ScanEvent.pick_list_id == pick_list.id, ScanEvent.context == "pick",
+            ScanEvent.result == ScanResult.ok, ScanEvent.undone.is_(False),
+            ScanEvent.detail.is_not(None), ScanEvent.kind != "undo")
+            .order_by(ScanEvent.id.desc()).limit(1))
+        if event is None or "short_line" in (event.detail or {}):
+            raise ValidationError("Nothing to undo")
+        message = _reverse(s, pick_list, event)
+        event.undone = True
+        record_scan(s, actor, context="pick", value="UNDO", kind="undo", result=ScanResult.ok,
+                    message=message, pick_list_id=pick_list.id, detail={"undid": event.id})
+        uow.commit()
+        return PickFeedback(True, "undone", message, pick_list_view(s, pick_list), {})
+
+
+def _reverse(s: Session, pick_list: PickList, event: ScanEvent) -> str:
+    detail = event.detail or {}
+    if "confirm" in detail:
+        pick_list.confirmed_line_id = None
+        return "Undone: bin scan"
+    items = {i.id: (l, i) for l in pick_list.lines for i in l.items}
+    line = None
+    for item_id, units in detail.get("items", {}).items():
+        line, item = items[int(item_id)]
+        item.picked_qty -= units
+        line.picked_qty -= units
+        s.execute(sa.update(ShipmentLine).where(ShipmentLine.id == item.shipment_line_id)
+                  .values(picked_qty=ShipmentLine.picked_qty - units))
+    if line is not None:
+        line.status, pick_list.confirmed_line_id = PickLineStatus.open, line.id
+    return f"Undone: {event.quantity} x {line.sku if line else '?'}"

@@ -1,0 +1,63 @@
+"""Prepaid return labels: the customer's address to the site the RMA returns to, bought from
+the returns carrier (setting `returns.carrier`, else the first enabled carrier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oms_desktop.carriers.base import ParcelDTO, ShipmentDTO
+from oms_desktop.errors import ValidationError
+from oms_desktop.model import Actor, AuditEvent, Location
+from oms_desktop.policies.permissions import require
+from oms_desktop.services import settings
+from oms_desktop.services.returns.rmas import load_rma
+from oms_desktop.services.shipping.carriers import (
+    enabled_carriers, make_carrier, order_address, site_address,
+)
+from oms_desktop.storage import Database
+
+
+@dataclass(frozen=True)
+class ReturnLabel:
+    rma_number: str
+    carrier: str
+    service: str
+    tracking_number: str
+    format: str
+    content: bytes
+
+
+def buy_return_label(db: Database, *, actor: Actor, rma: str, fmt: str = "pdf") -> ReturnLabel:
+    """The cheapest rate of the returns carrier; the tracking number goes on the RMA, so the
+    intake bench finds the RMA by scanning the parcel's label."""
+    require(actor, "returns.create")
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        ret = load_rma(s, rma)
+        if ret.location_id is None:
+            raise ValidationError(f"{ret.rma_number} has no site to return to")
+        weight = sum(l.quantity * (l.product.weight_g or 0) for l in ret.lines)
+        dto = ShipmentDTO(id=ret.id, reference=ret.rma_number,
+                          ship_from=order_address(ret.order),
+                          ship_to=site_address(s, s.get(Location, ret.location_id)),
+                          parcels=(ParcelDTO(1, weight or 100),), currency=ret.order.currency)
+        name = settings.get(s, "returns.carrier") or enabled_carriers(s)[0]
+        carrier = make_carrier(s, db, name)
+    rates = carrier.rates(dto)
+    if not rates:
+        raise ValidationError(f"{name} offers no rate for the return of {dto.reference}")
+    rate = min(rates, key=lambda r: r.amount)
+    label = carrier.buy(dto, rate, fmt)
+    _record(db, actor, rma, label.tracking_number, rate.carrier)
+    return ReturnLabel(dto.reference, rate.carrier, rate.service, label.tracking_number,
+                       label.format, label.content)
+
+
+def _record(db: Database, actor: Actor, rma: str, tracking_number: str, carrier: str) -> None:
+    with db.uow() as uow:
+        ret = load_rma(uow.session, rma)
+        ret.tracking_number, ret.method = tracking_number, "prepaid_label"
+        ret.order.audit.add(AuditEvent.of(
+            actor, entity="return", entity_id=ret.id, order_id=ret.order_id,
+            action="return_label", detail={"carrier": carrier, "tracking": tracking_number}))
+        uow.commit()

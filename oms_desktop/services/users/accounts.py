@@ -1,0 +1,194 @@
+"""People who sign in: the first admin, signing in with a PIN or password, managing users, and
+each user's own preferences (saved queue views)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
+from oms_desktop.model import Actor, AuditEvent, Role, User
+from oms_desktop.policies.permissions import require
+from oms_desktop.services import settings
+from oms_desktop.services.users.passwords import hash_secret, verify_secret
+from oms_desktop.storage import Database
+
+MIN_SECRET = 4
+WRONG_SECRET = "Wrong PIN or password"
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+
+
+def _view(user: User) -> UserView:
+    return UserView(user.id, user.username, user.display_name, user.role.value, user.active)
+
+
+def _check_secret(secret: str) -> None:
+    if len(secret or "") < MIN_SECRET:
+        raise ValidationError(f"A PIN or password needs at least {MIN_SECRET} characters")
+
+
+def _check_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not name or not name.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise ValidationError("A user name is letters and digits (with . - _), no spaces")
+    return name
+
+
+def has_users(db: Database) -> bool:
+    with db.uow(readonly=True) as uow:
+        return uow.session.scalar(sa.select(sa.func.count(User.id))) > 0
+
+
+def list_users(db: Database, *, include_inactive: bool = False) -> list[UserView]:
+    """Who may sign in here (shown at the sign-in screen before anyone is signed in)."""
+    with db.uow(readonly=True) as uow:
+        query = sa.select(User).order_by(User.display_name, User.id)
+        if not include_inactive:
+            query = query.where(User.active.is_(True))
+        return [_view(u) for u in uow.session.scalars(query)]
+
+
+def create_first_admin(db: Database, *, username: str, display_name: str, secret: str,
+                       station: str | None = None) -> UserView:
+    """The admin account of a fresh database; refused once any user exists."""
+    _check_secret(secret)
+    with db.uow() as uow:
+        s = uow.session
+        if s.scalar(sa.select(sa.func.count(User.id))):
+            raise PermissionDenied("Users exist already: an admin adds new users in Settings")
+        user = _add(s, username=username, display_name=display_name, role=Role.admin,
+                    secret=secret)
+        _audit(s, user.as_actor(station), user, "create_first_admin")
+        uow.commit()
+        return _view(user)
+
+
+def sign_in(db: Database, *, username: str, secret: str, station: str | None = None) -> Actor:
+    """The Actor for a user whose PIN or password matches; refused otherwise."""
+    with db.uow() as uow:
+        s = uow.session
+        user = s.scalar(sa.select(User).where(User.username == username.strip().lower()))
+        if user is None or not user.active or not verify_secret(user.password_hash, secret):
+            raise PermissionDenied(WRONG_SECRET)
+        actor = user.as_actor(station)
+        _audit(s, actor, user, "sign_in")
+        uow.commit()
+        return actor
+
+
+def create_user(db: Database, *, actor: Actor, username: str, display_name: str, role: str,
+                secret: str) -> UserView:
+    require(actor, "users.manage")
+    _check_secret(secret)
+    with db.uow() as uow:
+        user = _add(uow.session, username=username, display_name=display_name,
+                    role=_role(role), secret=secret)
+        _audit(uow.session, actor, user, "create", {"role": user.role.value})
+        uow.commit()
+        return _view(user)
+
+
+def update_user(db: Database, *, actor: Actor, user_id: int, display_name: str | None = None,
+                role: str | None = None, active: bool | None = None) -> UserView:
+    """Rename, change role, or (de)activate; the last active admin cannot be taken away."""
+    require(actor, "users.manage")
+    with db.uow() as uow:
+        s = uow.session
+        user = _get(s, user_id)
+        changes: dict[str, Any] = {}
+        if display_name is not None and display_name.strip():
+            user.display_name = changes["display_name"] = display_name.strip()
+        if role is not None and _role(role) != user.role:
+            user.role = _role(role)
+            changes["role"] = user.role.value
+        if active is not None and active != user.active:
+            user.active = changes["active"] = active
+        s.flush()
+        _keep_an_admin(s)
+        _audit(s, actor, user, "update", changes)
+        uow.commit()
+        return _view(user)
+
+
+def set_secret(db: Database, *, actor: Actor, user_id: int, secret: str) -> None:
+    """A user changes their own PIN; an admin may reset anyone's."""
+    if actor.user_id != user_id:
+        require(actor, "users.manage")
+    _check_secret(secret)
+    with db.uow() as uow:
+        user = _get(uow.session, user_id)
+        user.password_hash = hash_secret(secret)
+        _audit(uow.session, actor, user, "set_secret")
+        uow.commit()
+
+
+# -- each user's own preferences -------------------------------------------------------------
+
+def _pref_key(actor: Actor, name: str) -> str:
+    if actor.user_id is None:
+        raise ValidationError("Preferences belong to a signed-in user")
+    return f"user.{actor.user_id}.{name}"
+
+
+def get_preference(db: Database, *, actor: Actor, name: str, default: Any = None) -> Any:
+    return settings.read(db, _pref_key(actor, name), default)
+
+
+def put_preference(db: Database, *, actor: Actor, name: str, value: Any) -> None:
+    """A user's own setting (saved views, column widths): no permission beyond being them."""
+    key = _pref_key(actor, name)
+    with db.uow() as uow:
+        settings.put(uow.session, key, value)
+        uow.commit()
+
+
+# -- session helpers ---------------------------------------------------------------------------
+
+def _role(value: str | Role) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationError(f"Unknown role {value!r}: one of {', '.join(Role)}") from None
+
+
+def _get(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}")
+    return user
+
+
+def _add(session: Session, *, username: str, display_name: str, role: Role,
+         secret: str) -> User:
+    name = _check_username(username)
+    if session.scalar(sa.select(User.id).where(User.username == name)) is not None:
+        raise ValidationError(f"The user name {name!r} is taken")
+    user = User(username=name, display_name=(display_name or name).strip(), role=role,
+                password_hash=hash_secret(secret))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _keep_an_admin(session: Session) -> None:
+    admins = session.scalar(sa.select(sa.func.count(User.id))
+                            .where(User.role == Role.admin, User.active.is_(True)))
+    if not admins:
+        raise ValidationError("At least one active admin must remain")
+
+
+def _audit(session: Session, actor: Actor, user: User, action: str,
+           detail: dict | None = None) -> None:
+    session.add(AuditEvent.of(actor, entity="user", entity_id=user.id, action=action,
+                              detail=detail or None))
