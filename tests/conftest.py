@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop import bootstrap
+from oms_desktop.services import messagebus
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
 
@@ -108,3 +109,22 @@ def sqlite_db(tmp_path, sqlite_template):
     database = Database(f"sqlite:///{path}")
     yield database
     database.dispose()
+
+
+class _RecordEverything(dict):
+    """A handler table that hands every event, of whatever type, to one recorder."""
+
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def get(self, _event_type, default=None):
+        return [lambda _session, event: self.record(event)]
+
+
+@pytest.fixture
+def published(monkeypatch) -> list:
+    """Every event published during the test, recorded instead of handled."""
+    seen: list = []
+    monkeypatch.setattr(messagebus, "_table", _RecordEverything(seen.append))
+    return seen

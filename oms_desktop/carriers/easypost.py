@@ -7,8 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO,
-    TrackingUpdate,
+    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
 )
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField

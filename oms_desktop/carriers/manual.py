@@ -9,6 +9,7 @@ from decimal import Decimal
 from oms_desktop.carriers.base import (
     Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
 )
+from oms_desktop.documents import labels, zpl
 from oms_desktop.plugins.settings import SettingField
 
 DEFAULT_SERVICES = [{"service": "Courier", "amount": "0.00", "days": 1}]
@@ -39,8 +40,6 @@ class ManualCarrier(Carrier):
         return f"{self.settings['prefix']}{number:0{digits}d}"
 
     def buy(self, shipment: ShipmentDTO, rate: Rate, label_format: str) -> Label:
-        from oms_desktop.documents import labels, zpl
-
         tracking = self.tracking_number()
         data = labels.collect(shipment, tracking_number=tracking, carrier=self.name,
                               service=rate.service)

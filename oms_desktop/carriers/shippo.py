@@ -6,8 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO,
-    TrackingUpdate,
+    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
 )
 from oms_desktop.carriers.easypost import _when
 from oms_desktop.plugins.errors import AuthFailed

@@ -8,10 +8,9 @@ import getpass
 from oms_desktop.cli.output import CliFailure, emit, fail, open_db
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
+from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
-from oms_desktop.services.channels import inventory_push
-from oms_desktop.services.channels import sync
 
 
 def register(commands, common) -> None:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
 from pathlib import Path
 
 from oms_desktop.cli.output import emit, emit_json, open_db
 from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM
-from oms_desktop.services.returns import refunds
 from oms_desktop.services.returns import intake as return_intake
 from oms_desktop.services.returns import labels as return_labels
-from oms_desktop.services.returns import stats as return_stats
+from oms_desktop.services.returns import refunds
 from oms_desktop.services.returns import rmas as returns
+from oms_desktop.services.returns import stats as return_stats
 
 
 def register(commands, common) -> None:

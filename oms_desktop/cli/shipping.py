@@ -11,9 +11,8 @@ from pathlib import Path
 
 from oms_desktop.cli.output import emit, emit_json, fail, open_db
 from oms_desktop.model import SYSTEM
-from oms_desktop.services.shipping import manifests
 from oms_desktop.services.shipping import labels as shipping
-from oms_desktop.services.shipping import tracking
+from oms_desktop.services.shipping import manifests, tracking
 
 ACTOR = SYSTEM.via("cli")
 

@@ -9,11 +9,10 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
-from oms_desktop.connectors.dto import (
-    FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO,
-)
+from oms_desktop.connectors.dto import FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO
 from oms_desktop.plugins.errors import Permanent, PluginError
 from oms_desktop.plugins.settings import SettingField
+
 
 class ConnectorError(PluginError):
     """A sales channel refused or failed a request."""

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from oms_desktop.connectors.base import Connector, ConnectorError
-from oms_desktop.plugins.settings import SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
     describe_error,
 )
 from oms_desktop.connectors.file_formats import COUNTRY_NAMES, FIELDS, PRESETS, REQUIRED
+from oms_desktop.plugins.settings import SettingField
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 

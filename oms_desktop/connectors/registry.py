@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from oms_desktop.connectors.base import Connector
-from oms_desktop.plugins.registry import Registry
 from oms_desktop.plugins import registry as plugin_registry
+from oms_desktop.plugins.registry import Registry
 
 GROUP = "oms_desktop.connectors"
 

@@ -15,13 +15,13 @@ from typing import Any, Iterator, Sequence
 
 from oms_desktop.connectors import shopify_queries as Q
 from oms_desktop.connectors.base import Connector, ConnectorError
-from oms_desktop.plugins.settings import SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
     describe_error, high_water,
 )
 from oms_desktop.plugins.errors import Permanent, RateLimited
 from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
 
 FINANCIAL = {"PENDING": "pending", "AUTHORIZED": "authorized", "PARTIALLY_PAID": "authorized",
              "PAID": "paid", "PARTIALLY_REFUNDED": "partially_refunded",

@@ -20,13 +20,13 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from oms_desktop.connectors.base import Connector, ConnectorError
-from oms_desktop.plugins.settings import SettingField
 from oms_desktop.connectors.dto import (
     AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
     describe_error, high_water,
 )
 from oms_desktop.plugins.errors import Permanent
 from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
 
 API = "/wp-json/wc/v3"
 CANCELLED = {"cancelled", "failed", "trash"}

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
-from oms_desktop.policies.barcodes import with_check_digit
 from oms_desktop.demo import data as pool
 from oms_desktop.demo.orders import DemoRandom, OrderMaker, digits
+from oms_desktop.policies.barcodes import with_check_digit
 
 Rows = dict[str, list[dict]]  # money in cents, datetimes naive UTC (see demo_write)
 SITES = [  # code, name, kind, brand, country, city, region, postal, zones, bins a zone

@@ -14,12 +14,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from oms_desktop.demo.build import DEMO_USERS, DemoBuilder
+from oms_desktop.demo.write import BulkWriter
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM, Actor, Base, Order
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.users.passwords import hash_secret
-from oms_desktop.demo.build import DEMO_USERS, DemoBuilder
-from oms_desktop.demo.write import BulkWriter
 from oms_desktop.storage import Database, open_database
 
 DEFAULT_ORDERS = 2_000

@@ -11,8 +11,8 @@ from decimal import Decimal
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from oms_desktop.documents.label_barcodes import code128_modules, draw_modules
 from oms_desktop.documents.fonts import document_fonts
+from oms_desktop.documents.label_barcodes import code128_modules, draw_modules
 
 PAPER = {"A4": A4, "Letter": LETTER}
 ROW_H = 52.0

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
+from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.picklist import PAGES
 from oms_desktop.errors import ValidationError
 

@@ -13,8 +13,8 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.barcode_drawing import draw_code128
+from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.errors import ValidationError
 
 PAGES = {"A4": A4, "Letter": LETTER}

@@ -59,6 +59,7 @@ class ShipmentPacked(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ShipmentShipped(Event):
+    tracking_number: str | None = None
     tracking_url: str | None = None
 
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from oms_desktop import bootstrap
 from oms_desktop.devices import printing
 from oms_desktop.errors import OmsError
-from oms_desktop import bootstrap
 from oms_desktop.storage import Database, open_database
 from oms_desktop.ui import theme
 

@@ -12,8 +12,8 @@ import time
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-    QStackedWidget, QVBoxLayout, QWidget,
+    QApplication, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow,
+    QMessageBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from oms_desktop.errors import DatabaseUnavailable

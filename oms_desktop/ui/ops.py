@@ -62,12 +62,11 @@ class _Runnable(QRunnable):
             try:
                 result = self._fn(self._task) if self._task is not None else self._fn()
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-                self._signals.committed.emit(set(areas))
                 self._signals.failed.emit(exc)
             else:
-                self._signals.committed.emit(set(areas))
                 self._signals.succeeded.emit(result)
-            finally:
+            finally:  # after the op's own answer, as a screen would have announced it
+                self._signals.committed.emit(set(areas))
                 self._signals.finished.emit()
 
 

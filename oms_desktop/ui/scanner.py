@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from oms_desktop.policies.scan import GS, ScanConfig, strip_affixes
 from oms_desktop.devices.serial_lines import SerialLineDevice
+from oms_desktop.policies.scan import GS, ScanConfig, strip_affixes
 
 DEFAULT_GAP_MS = 30
 DEFAULT_MIN_LENGTH = 3

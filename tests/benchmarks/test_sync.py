@@ -16,7 +16,7 @@ import pytest
 
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
-from oms_desktop.services import events
+from oms_desktop.services import messagebus
 from oms_desktop.services.channels import sync
 from tests.connectors.shopify_emulator import TOKEN
 from tests.factories import small_world
@@ -44,7 +44,7 @@ def cpu_seconds(pid: int) -> float:
 @pytest.fixture(params=["sync only", "with subscribers"])
 def subscribers(request, monkeypatch):
     if request.param == "sync only":  # the other areas' event subscribers are theirs to measure
-        monkeypatch.setattr(events, "_handlers", [])
+        monkeypatch.setattr(messagebus, "_table", {})
     return request.param
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from oms_desktop.model import Channel, Customer, CustomerKind, Order, OrderLine, Product
-from oms_desktop.services.events import Event, publish
+from oms_desktop.services.events import Event, OrderImported
+from oms_desktop.services.messagebus import publish
 from oms_desktop.storage import Database
 
 
@@ -34,13 +35,13 @@ def make_order(db: Database, number: str, *, lines: dict[str, int] | None = None
         s.add(order)
         s.flush()
         if publish_as is not None:
-            publish(s, Event("order.imported", publish_as, order_id=order.id))
+            publish(s, OrderImported(actor=publish_as, order_id=order.id))
         uow.commit()
         return order.id
 
 
-def fire(db: Database, name: str, actor, **fields) -> None:
+def fire(db: Database, event: Event) -> None:
     """Publish one event in its own unit of work, as a service would."""
     with db.uow() as uow:
-        publish(uow.session, Event(name, actor, **fields))
+        publish(uow.session, event)
         uow.commit()

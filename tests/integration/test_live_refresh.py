@@ -44,7 +44,26 @@ def one_order(db):
 def test_tables_written_map_to_the_areas_screens_care_about():
     assert areas_of({"orders", "order_lines", "audit_events"}) == {"orders"}
     assert areas_of({"stock_moves", "stock_levels", "shipments"}) == {"stock", "shipments"}
-    assert areas_of({"cycle_counts"}) == {"cycle_counts"}
+    assert areas_of({"cycle_counts", "print_jobs", "pick_lists"}) == {"stock", "printing", "floor"}
+
+
+def test_every_table_of_the_model_belongs_to_an_area_or_is_ignored():
+    from oms_desktop.model import Base
+    from oms_desktop.storage.changes import AREA_OF_TABLE, IGNORED_TABLES
+
+    assert set(Base.metadata.tables) - set(AREA_OF_TABLE) - IGNORED_TABLES == set()
+
+
+def test_a_unit_of_work_reports_the_areas_its_commit_touched(db, one_order):
+    from oms_desktop.storage.changes import collecting
+
+    with collecting() as areas:
+        with db.uow() as uow:
+            uow.session.get(Order, one_order).status = "on_hold"
+            uow.commit()
+        with db.uow() as uow:  # rolled back: reports nothing
+            uow.session.get(Order, one_order).priority = 5
+    assert areas == {"orders"}
 
 
 def test_postgresql_notifies_the_areas_of_a_commit_made_by_another_process(db, one_order):

@@ -22,6 +22,7 @@ from oms_desktop.services.automation import rules
 from oms_desktop.services import settings
 from tests.factories import small_world
 from tests.keyrings import memory_keyring_installed
+from oms_desktop.services import events as ev
 from tests.integration.rules_helpers import fire, make_order
 
 MANAGER = Actor("mia", Role.manager)
@@ -112,7 +113,7 @@ def ship(db, order_id, *, carrier="ups", tracking="1Z999AA10123456784") -> int:
 
 def test_the_confirmation_arrives_once_even_when_the_import_fires_twice(world, mailbox):
     oid = make_order(world, "1001", email="ann@example.com", publish_as=SYNC)
-    fire(world, "order.imported", SYNC, order_id=oid)
+    fire(world, ev.OrderImported(actor=SYNC, order_id=oid))
 
     assert notifications.send_pending(world) == notifications.SendReport(1, 0, 0)
     assert notifications.send_pending(world) == notifications.SendReport(0, 0, 0)
@@ -132,8 +133,8 @@ def test_the_shipped_mail_has_the_carrier_and_tracking_link_in_the_customers_lan
         world, mailbox):
     oid = make_order(world, "2001", email="jonas@example.de", language="de-DE")
     sid = ship(world, oid)
-    fire(world, "shipment.shipped", SYNC, order_id=oid, shipment_id=sid)
-    fire(world, "shipment.shipped", SYNC, order_id=oid, shipment_id=sid)
+    fire(world, ev.ShipmentShipped(actor=SYNC, order_id=oid, shipment_id=sid))
+    fire(world, ev.ShipmentShipped(actor=SYNC, order_id=oid, shipment_id=sid))
 
     notifications.send_pending(world)
 
@@ -223,10 +224,11 @@ def test_pickup_return_and_refund_mails_carry_their_details(world, mailbox):
         s.add_all([pickup, rma, refund])
         uow.commit()
         ids = pickup.id, rma.id, refund.id
-    fire(world, "shipment.ready_for_pickup", SYNC, order_id=oid, shipment_id=ids[0])
-    fire(world, "return.received", SYNC, order_id=oid, data={"return_id": ids[1]})
-    fire(world, "refund.issued", SYNC, order_id=oid, data={"refund_id": ids[2]})
-    fire(world, "refund.issued", SYNC, order_id=oid, data={"refund_id": ids[2]})
+    fire(world, ev.ShipmentReadyForPickup(actor=SYNC, order_id=oid, shipment_id=ids[0],
+                                          pickup_code="4711"))
+    fire(world, ev.ReturnReceived(actor=SYNC, order_id=oid, return_id=ids[1]))
+    fire(world, ev.RefundIssued(actor=SYNC, order_id=oid, refund_id=ids[2], return_id=ids[1]))
+    fire(world, ev.RefundIssued(actor=SYNC, order_id=oid, refund_id=ids[2], return_id=ids[1]))
 
     notifications.send_pending(world)
 
@@ -263,7 +265,7 @@ def test_automatic_mails_can_be_switched_off_and_a_rule_sends_them_once(world, m
     consumer = make_order(world, "9001", publish_as=SYNC)
     business = make_order(world, "9002", kind=CustomerKind.business, publish_as=SYNC)
     for oid in (consumer, business, business):
-        fire(world, "order.changed", SYNC, order_id=oid)
+        fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
     notifications.send_pending(world)
     assert [m["Subject"] for m in mailbox.messages] == ["Your order 9002 is confirmed"]
 

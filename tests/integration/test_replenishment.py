@@ -11,6 +11,7 @@ from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.inventory.catalog import add_location
 from oms_desktop.services.lookup import location_by_code, product_by_sku, virtual_location
 from tests.factories import small_world
+from oms_desktop.services import events as ev
 from tests.integration.rules_helpers import fire
 
 LEAD = Actor("sam", Role.supervisor)
@@ -116,13 +117,13 @@ def test_a_stock_change_event_raises_a_suggestion_once_and_dismissing_removes_it
     stock.receive(world, actor=LEAD, sku="SKU-1", location="STORE1", quantity=9)
     with world.uow(readonly=True) as uow:
         sku1 = uow.session.scalar(sa.select(Product.id).where(Product.sku == "SKU-1"))
-    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
+    fire(world, ev.StockChanged(actor=SYSTEM, product_ids=(sku1,)))
     assert replenishment.suggestions(world) == []
 
     stock.adjust(world, actor=LEAD, sku="SKU-1", location="STORE1", delta=-6,
                  reason_code="damaged")
-    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
-    fire(world, "stock.changed", SYSTEM, product_ids=(sku1,))
+    fire(world, ev.StockChanged(actor=SYSTEM, product_ids=(sku1,)))
+    fire(world, ev.StockChanged(actor=SYSTEM, product_ids=(sku1,)))
     [s] = replenishment.suggestions(world)
     assert (s.kind, s.quantity) == ("purchase", 12)
 

@@ -12,6 +12,7 @@ from oms_desktop.model import (
 from oms_desktop.services.automation import rules
 from oms_desktop.services.lookup import product_by_sku
 from tests.factories import small_world
+from oms_desktop.services import events as ev
 from tests.integration.rules_helpers import fire, make_order
 
 MANAGER = Actor("mia", Role.manager)
@@ -76,7 +77,7 @@ def test_a_rule_hold_is_placed_with_the_rule_name_and_lifted_when_the_order_no_l
     with world.uow() as uow:  # the customer drops an item: the order is edited
         uow.session.get(Order, oid).total = Decimal("400")
         uow.commit()
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
 
     assert ("rule", "Big orders") not in order(world, oid).active_holds
     assert [(e.action, e.source) for e in trail(world, oid)
@@ -95,7 +96,7 @@ def test_rules_run_again_when_an_order_changes_not_only_at_import(world):
     with world.uow() as uow:
         uow.session.add(OrderTag(order_id=oid, tag="VIP"))
         uow.commit()
-    fire(world, "order.changed", MANAGER, order_id=oid)
+    fire(world, ev.OrderChanged(actor=MANAGER, order_id=oid))
 
     assert order(world, oid).priority == 10
     [event] = trail(world, oid)
@@ -106,20 +107,20 @@ def test_rules_run_again_when_an_order_changes_not_only_at_import(world):
 def test_firing_twice_changes_once_and_a_managers_override_stands(world):
     rules.create_rule(world, actor=MANAGER, name="EU parcels by DHL", **EU_DHL)
     oid = make_order(world, "4001", country="DE", total="200", publish_as=SYNC)
-    fire(world, "order.changed", SYNC, order_id=oid)
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
     assert len(trail(world, oid)) == 2  # set_shipping and add_tag, once each
 
     with world.uow() as uow:  # a manager prefers UPS for this one
         uow.session.get(Order, oid).carrier = "ups"
         uow.commit()
-    fire(world, "order.changed", MANAGER, order_id=oid)
+    fire(world, ev.OrderChanged(actor=MANAGER, order_id=oid))
     assert order(world, oid).carrier == "ups"
 
     with world.uow() as uow:  # the address moves to Austria: the rule looks again
         uow.session.get(Order, oid).ship_country = "AT"
         uow.commit()
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
     assert order(world, oid).carrier == "dhl"
 
 
@@ -133,15 +134,15 @@ def _shipment(db, order_id, status) -> int:
 
 
 @pytest.mark.parametrize("trigger,event", [
-    ("order_imported", "order.imported"), ("order_changed", "order.changed"),
-    ("stock_changed", "stock.changed"), ("shipment_packed", "shipment.packed"),
-    ("shipment_shipped", "shipment.shipped")])
+    ("order_imported", ev.OrderImported), ("order_changed", ev.OrderChanged),
+    ("stock_changed", ev.StockChanged), ("shipment_packed", ev.ShipmentPacked),
+    ("shipment_shipped", ev.ShipmentShipped)])
 def test_each_trigger_fires_its_rules_and_only_those(world, trigger, event):
     rules.create_rule(world, actor=MANAGER, name="Mark", trigger=trigger,
                       conditions=[{"field": "sku", "op": "any_in", "value": ["SKU-1"]}],
                       actions=[{"type": "add_tag", "tag": "marked"}])
     oid = make_order(world, "5001", lines={"SKU-1": 1, "SKU-2": 2})
-    fire(world, "shipment.delivered", SYNC, order_id=oid)  # not a trigger
+    fire(world, ev.OrderVerified(actor=SYNC, order_id=oid))  # not a trigger
     assert order(world, oid).tag_names == []
 
     with world.uow(readonly=True) as uow:
@@ -151,7 +152,7 @@ def test_each_trigger_fires_its_rules_and_only_those(world, trigger, event):
         fields = {"product_ids": (sku1,)}
     elif trigger.startswith("shipment"):
         fields = {"shipment_id": _shipment(world, oid, ShipmentStatus.packed)}
-    fire(world, event, SYNC, **fields)
+    fire(world, event(actor=SYNC, **fields))
     assert order(world, oid).tag_names == ["marked"]
 
 
@@ -228,7 +229,7 @@ def test_conflicting_rules_are_reported_and_the_later_one_wins_with_an_audit_not
     assert len(found) == 2
 
     oid = make_order(world, "9003", country="DE", total="300")
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
     assert order(world, oid).carrier == "ups"
     [note] = [e for e in trail(world, oid) if e.action == "rule.conflict"]
     assert note.detail["first_rule"] == "EU parcels by DHL" and note.source == "rule:Germany by UPS"
@@ -350,7 +351,7 @@ def test_an_edited_rule_looks_at_every_order_afresh(world):
 
     view = rules.update_rule(world, actor=MANAGER, name="Express by UPS", actions=[
         {"type": "set_shipping", "carrier": "ups", "service": "express"}])
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
 
     assert view.actions[0]["service"] == "express" and view.conditions == [
         {"field": "service", "op": "equals", "value": "express"}]
@@ -365,7 +366,7 @@ def test_a_lifted_rule_hold_sends_the_order_through_verification_again(world):
     with world.uow() as uow:
         uow.session.get(Order, oid).total = Decimal("400")
         uow.commit()
-    fire(world, "order.changed", SYNC, order_id=oid)
+    fire(world, ev.OrderChanged(actor=SYNC, order_id=oid))
 
     got = order(world, oid)
     assert got.status == OrderStatus.on_hold  # not waved through to "verified"

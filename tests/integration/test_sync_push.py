@@ -10,7 +10,7 @@ from oms_desktop.model import (
     ReservationStatus, Shipment, ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.services.channels import push as channel_push
-from oms_desktop.services import events
+from oms_desktop.services import events, messagebus
 from oms_desktop.services.channels import inventory_push
 from oms_desktop.services.inventory import stock
 from oms_desktop.services.inventory import stock_ops
@@ -178,9 +178,8 @@ def test_a_shipped_shipment_pushes_its_tracking_to_shopify_once(world, shopify, 
         shipment.carrier = "UPS"
         shipment.ship(by=SYSTEM, tracking_number="1Z999AA10123456784")
         for _ in range(2):  # published twice: pushed once
-            events.publish(uow.session, events.Event("shipment.shipped", actor=SYSTEM,
-                                                     shipment_id=shipment_id,
-                                                     data={"tracking_url": "https://ups/1Z"}))
+            messagebus.publish(uow.session, events.ShipmentShipped(
+                actor=SYSTEM, shipment_id=shipment_id, tracking_url="https://ups/1Z"))
         uow.commit()
     result = channel_push.drain_outbox(world, code=code)
     assert (result.sent, result.failed) == (1, 0)

@@ -1,7 +1,8 @@
 import subprocess
 import sys
 
-CORE = ["model", "policies", "services", "storage", "connectors", "carriers", "documents"]
+CORE = ["model", "policies", "services", "storage", "connectors", "carriers", "documents",
+        "plugins", "demo"]
 
 
 def test_the_core_imports_without_qt():
@@ -12,7 +13,7 @@ def test_the_core_imports_without_qt():
         "    mod = importlib.import_module('oms_desktop.' + pkg)\n"
         "    for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"
-        "import oms_desktop.cli\n"
+        "import oms_desktop.bootstrap, oms_desktop.cli\n"
         "oms_desktop.cli.build_parser()\n"
         "bad = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
         "assert not bad, bad\n"

@@ -27,8 +27,8 @@ from oms_desktop.model import (
     Return, Shipment, utcnow,
 )
 from oms_desktop.policies.permissions import require
-from oms_desktop.services import settings
 from oms_desktop.services import events as ev
+from oms_desktop.services import settings
 from oms_desktop.services.automation.templates.notifications import (
     CARRIER_NAMES, DEFAULTS, FALLBACK_LANGUAGE, PLACEHOLDERS, TRACKING_URLS,
 )

@@ -18,10 +18,10 @@ from oms_desktop.model import (
     StockLevel, SuggestionKind, SuggestionStatus, utcnow,
 )
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.events import StockChanged
-from oms_desktop.services.messagebus import publish
+from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
+from oms_desktop.services.messagebus import publish
 from oms_desktop.storage import Database
 
 PENDING = (SuggestionStatus.open, SuggestionStatus.accepted)

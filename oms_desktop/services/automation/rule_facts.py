@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from oms_desktop.model import (
-    Channel, Customer, HoldReason, Location, Order, OrderHold, OrderLine, OrderTag, OutboxMessage,
-    Product,
+    Channel, Customer, HoldReason, Location, Order, OrderHold, OrderLine, OrderTag,
+    OutboxMessage, Product,
 )
 from oms_desktop.policies.rules import OPEN_STATUSES, Condition, OrderFacts, RuleSpec, needs
 

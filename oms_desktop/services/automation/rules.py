@@ -19,12 +19,15 @@ from oms_desktop.model import (
     RuleRun, RuleTrigger, Shipment, utcnow,
 )
 from oms_desktop.policies import rules as policy
-from oms_desktop.policies.rule_conflicts import clashes
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.automation import notifications
+from oms_desktop.policies.rule_conflicts import clashes
 from oms_desktop.services import events as ev
+from oms_desktop.services.automation import notifications
+from oms_desktop.services.automation.rule_facts import (
+    ACTIVE, CHUNK, facts_for, load_facts, order_query,
+)
 from oms_desktop.services.lookup import location_by_code
-from oms_desktop.services.automation.rule_facts import ACTIVE, CHUNK, facts_for, load_facts, order_query
+from oms_desktop.services.orders import pipeline
 from oms_desktop.storage import Database
 
 # Rules for "order imported" run again on every change: edits re-trigger them.
@@ -318,8 +321,6 @@ def _release(session, order: Order, change, by: Actor, _shipment) -> None:
 
 def _reverify(session: Session, order: Order, by: Actor) -> None:
     """A lifted rule hold is no pass: the order's checks run again (issue 3, part A)."""
-    from oms_desktop.services import pipeline  # late: the pipeline imports the event hub
-
     session.flush()
     pipeline.verify_in_session(session, by, [order.id])
     session.expire(order)

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.dto import FulfilmentLine
-from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.connectors.registry import load
 from oms_desktop.errors import OmsError
 from oms_desktop.model import (
     Channel, ChannelOutbox, Order, OrderLine, Refund, RefundStatus, Return, Shipment, utcnow,
 )
+from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.services.channels.setup import build_connector, get_channel
 from oms_desktop.services.events import ShipmentShipped
 from oms_desktop.storage import Database

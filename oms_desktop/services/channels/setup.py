@@ -17,8 +17,8 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Channel, Location, SyncCursor, SyncError, SyncRun
 from oms_desktop.plugins.settings import SettingField, check_settings
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.channels import credentials
 from oms_desktop.services import settings as shared
+from oms_desktop.services.channels import credentials
 from oms_desktop.storage import Database
 
 

@@ -18,15 +18,15 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 
 from oms_desktop.connectors.base import Connector
-from oms_desktop.plugins.errors import PluginError
-from oms_desktop.connectors.registry import load
 from oms_desktop.connectors.dto import Page, describe_error
+from oms_desktop.connectors.registry import load
 from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.channels.lock import channel_worker
+from oms_desktop.services.channels.new_orders import link_new_products
 from oms_desktop.services.channels.setup import build_connector, channel_by_code, get_channel
 from oms_desktop.services.channels.updates import Counts, apply_page
-from oms_desktop.services.channels.new_orders import link_new_products
-from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.storage import Database
 
 STREAM = "orders"

@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session, selectinload
 from oms_desktop.connectors.dto import Failure, OrderDTO, Page
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, FinancialStatus, HoldReason, Order,
-    OrderHold, OrderLine, OrderStatus, Reservation, ReservationStatus, Shipment,
-    ShipmentStatus, SyncError, utcnow,
+    OrderHold, OrderLine, OrderStatus, Reservation, ReservationStatus, Shipment, ShipmentStatus,
+    SyncError, utcnow,
 )
 from oms_desktop.services import events, messagebus
-from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.channels.new_orders import (
     address, among, create_orders, header, product_ids,
 )
+from oms_desktop.services.inventory import stock_ops
 
 PAST_PACKING = frozenset({ShipmentStatus.packed, ShipmentStatus.shipped,
                           ShipmentStatus.delivered, ShipmentStatus.ready_for_pickup,

@@ -14,18 +14,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    Actor, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult,
-    Shipment, ShipmentStatus,
+    Actor, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult, Shipment,
+    ShipmentStatus,
 )
 from oms_desktop.policies import pack_scan
 from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
 from oms_desktop.policies.pack_scan import Need
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
-from oms_desktop.services import events, messagebus
-from oms_desktop.services import settings
-from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services import events, messagebus, settings
 from oms_desktop.services.floor.picking import product_for_scan, record_scan
+from oms_desktop.services.lookup import order_by_ref
 from oms_desktop.storage import Database
 
 PACKABLE = (ShipmentStatus.assigned, ShipmentStatus.picking, ShipmentStatus.picked)

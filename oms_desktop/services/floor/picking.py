@@ -14,16 +14,19 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
     Actor, Location, Order, PickLineStatus, PickList, PickListItem, PickListKind, PickListLine,
     PickListSlot, PickListStatus, Product, ProductBarcode, Reservation, ReservationStatus,
-    ScanEvent, ScanResult, Shipment, ShipmentLine, ShipmentStatus, ShortPick,
-    utcnow,
+    ScanEvent, ScanResult, Shipment, ShipmentLine, ShipmentStatus, ShortPick, utcnow,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.pick_path import walk_key
 from oms_desktop.policies.scan import Scan, ScanKind, gtin_candidates, parse_scan
-from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.services.floor.pick_views import (  # noqa: F401 - the views are part of this API
-    PickFeedback, PickLineView, PickListView, SlotView, pick_list_view,
+    PickFeedback,
+    PickLineView,
+    PickListView,
+    SlotView,
+    pick_list_view,
 )
+from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.storage import Database
 
 _CHUNK = 500

@@ -18,8 +18,8 @@ from oms_desktop.model import (
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import ScanKind, parse_scan
 from oms_desktop.services import events, messagebus
-from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.services.floor.picking import record_scan
+from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.storage import Database
 
 _CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes

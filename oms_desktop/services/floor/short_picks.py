@@ -5,7 +5,6 @@ and the order is allocated again: from another bin or site when stock is there â
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from oms_desktop.model import (
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import virtual_location
+from oms_desktop.services.orders.allocation import allocate_in_session
 from oms_desktop.storage import Database
 
 RESOLUTIONS = ("reallocate", "found")
@@ -73,10 +73,6 @@ def resolve(db: Database, *, actor: Actor, short_pick_id: int, resolution: str) 
 
 
 def _reallocate(s: Session, actor: Actor, short: ShortPick) -> ShortPickStatus:
-    if importlib.util.find_spec("oms_desktop.services.orders.allocation") is None:
-        raise ValidationError("Re-allocation needs the order pipeline, which is not installed")
-    from oms_desktop.services.orders.allocation import allocate_in_session
-
     line = s.get(ShipmentLine, short.shipment_line_id)
     _write_off(s, actor, short)
     line.quantity -= short.quantity

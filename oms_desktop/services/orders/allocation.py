@@ -22,10 +22,10 @@ from oms_desktop.model import (
 )
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.orders import snapshots as data
-from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.events import OrderAllocated, OrderChanged, StockChanged
+from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.messagebus import publish
+from oms_desktop.services.orders import snapshots as data
 from oms_desktop.services.orders.batch import ids_in, run_batches
 from oms_desktop.services.orders.results import (
     BatchResult, OrderResult, ShipmentInfo, result, snap_result,

@@ -9,17 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.model import (
-    Actor, AuditEvent, HoldReason, Location, Order, OrderHold,
-    OrderLine, OrderStatus, Shipment, ShipmentLine, ShipmentStatus,
+    Actor, AuditEvent, HoldReason, Location, Order, OrderHold, OrderLine, OrderStatus, Shipment,
+    ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.orders import snapshots as data
-from oms_desktop.services.orders.allocation import StockTaken, Allocation, units, reserve
 from oms_desktop.services.events import OrderAllocated, StockChanged
-from oms_desktop.services.messagebus import publish
-from oms_desktop.services.lookup import location_by_code, product_by_code
 from oms_desktop.services.inventory.stock import receive_in
+from oms_desktop.services.lookup import location_by_code, product_by_code
+from oms_desktop.services.messagebus import publish
+from oms_desktop.services.orders import snapshots as data
+from oms_desktop.services.orders.allocation import Allocation, StockTaken, reserve, units
 from oms_desktop.services.orders.batch import audit_row
 from oms_desktop.services.orders.pipeline import verify_in_session
 from oms_desktop.services.orders.results import OrderResult, result

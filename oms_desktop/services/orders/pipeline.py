@@ -13,13 +13,14 @@ from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
     Actor, AuditEvent, CustomerKind, FinancialStatus, HoldReason, Order, OrderStatus,
 )
-from oms_desktop.policies import fraud, verification as vf
+from oms_desktop.policies import fraud
+from oms_desktop.policies import verification as vf
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.events import OrderCancelled, OrderChanged, OrderVerified
+from oms_desktop.services.lookup import location_by_code, order_by_ref
+from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders import allocation
 from oms_desktop.services.orders import snapshots as data
-from oms_desktop.services.events import OrderCancelled, OrderChanged, OrderVerified
-from oms_desktop.services.messagebus import publish
-from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.services.orders.batch import ids_in, run_batches
 from oms_desktop.services.orders.results import (
     BatchResult, CheckInfo, OrderResult, result, shipments_of, snap_result,

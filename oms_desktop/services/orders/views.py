@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
-    AuditEvent, Channel, Order, OrderStatus, Shipment, ORDER_FLOW,
+    ORDER_FLOW, SITE_KINDS, AuditEvent, Channel, Location, Order, OrderStatus, OrderTag,
+    Shipment, StockLevel, SyncError, SyncRun,
 )
 from oms_desktop.services.lookup import order_by_ref
 from oms_desktop.storage import Database
@@ -201,16 +202,12 @@ def _customer(order: Order) -> CustomerView | None:
 
 
 def _code(session, location_id: int | None) -> str | None:
-    from oms_desktop.model import Location
-
     return session.scalar(sa.select(Location.code).where(Location.id == location_id)) \
         if location_id else None
 
 
 def _available(session, product_ids: list[int]) -> dict[int, dict[str, int]]:
     """product -> {stock location code: available} where anything is on hand."""
-    from oms_desktop.model import Location, StockLevel
-
     found: dict[int, dict[str, int]] = {}
     if not product_ids:
         return found
@@ -265,8 +262,6 @@ def queue_counts(db: Database, *, today: date | None = None) -> QueueCounts:
 
 def sync_summary(db: Database) -> str:
     """One line for the status bar: the last channel sync and the errors still open."""
-    from oms_desktop.model import SyncError, SyncRun
-
     with db.uow(readonly=True) as uow:
         s = uow.session
         run = s.execute(sa.select(SyncRun, Channel.code).join(Channel, Channel.id == SyncRun.channel_id)
@@ -290,8 +285,6 @@ class FilterChoices:
 
 def filter_choices(db: Database) -> FilterChoices:
     """What the queue's filter lists offer."""
-    from oms_desktop.model import SITE_KINDS, Location, OrderTag
-
     with db.uow(readonly=True) as uow:
         s = uow.session
         return FilterChoices(

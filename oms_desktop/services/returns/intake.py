@@ -10,14 +10,15 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
-    Actor, Location, LocationKind, MoveReason, Return, ReturnLine, ReturnStatus, ReturnUnit,
+    Actor, AuditEvent, Location, LocationKind, MoveReason, Return, ReturnLine, ReturnStatus,
+    ReturnUnit,
 )
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.events import ReturnReceived
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.inventory.catalog import add_location
-from oms_desktop.services.events import ReturnReceived
-from oms_desktop.services.messagebus import publish
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
+from oms_desktop.services.messagebus import publish
 from oms_desktop.services.returns.rmas import CONDITIONS, DISPOSITIONS, RmaView, load_rma, view
 from oms_desktop.storage import Database
 
@@ -86,8 +87,6 @@ def finish_intake(db: Database, *, actor: Actor, rma: str) -> RmaView:
 
 
 def _note(actor: Actor, ret: Return, missing: dict, unexpected: dict):
-    from oms_desktop.model import AuditEvent
-
     return AuditEvent.of(actor, entity="return", entity_id=ret.id, order_id=ret.order_id,
                          action="intake_summary",
                          detail={"missing": missing, "unexpected": unexpected})

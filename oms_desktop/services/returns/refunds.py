@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import (
-    FinancialStatus, Order, Refund, RefundStatus, Return, ReturnStatus, ReturnUnit, Role,
+    Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnStatus,
+    ReturnUnit, Role,
 )
-from oms_desktop.model.workflow import Actor
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.refunds import RefundBreakdown, RefundPolicy, ReturnedUnit, compute_refund
-from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services import settings
+from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.events import OrderImported, RefundIssued
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.returns.rmas import load_rma
@@ -155,8 +155,6 @@ def exchange(db: Database, *, actor: Actor, rma: str) -> ExchangeView:
 
 
 def _replacement(ret: Return) -> Order:
-    from oms_desktop.model import OrderLine
-
     old = ret.order
     copy = {c: getattr(old, c) for c in (
         "channel_id", "customer_id", "currency", "email", "ship_name", "ship_company",

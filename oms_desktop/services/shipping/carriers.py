@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from oms_desktop.carriers import credentials, registry
 from oms_desktop.carriers.base import AddressDTO, Carrier, CarrierApi, ParcelDTO, ShipmentDTO
 from oms_desktop.errors import NotFound, ValidationError
-from oms_desktop.model import (
-    Location, Package, Product, Setting, Shipment, ShippingLabel, utcnow,
-)
+from oms_desktop.model import Location, Package, Product, Setting, Shipment, ShippingLabel, utcnow
 from oms_desktop.policies.barcodes import sscc
 from oms_desktop.services import settings
 from oms_desktop.storage import Database

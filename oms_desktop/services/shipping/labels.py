@@ -14,20 +14,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.carriers.base import Label, Rate, ShipmentDTO
-from oms_desktop.plugins.errors import PluginError
 from oms_desktop.errors import InvalidTransition, OmsError, ValidationError
 from oms_desktop.model import (
     Actor, AuditEvent, LocationKind, Reservation, ReservationStatus, Shipment, ShipmentStatus,
     ShippingLabel, utcnow,
 )
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.policies import rate_shop
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import virtual_location
+from oms_desktop.services.shipping import printing
 from oms_desktop.services.shipping.carriers import (
-    active_label, assign_ssccs, enabled_carriers, ensure_packages, make_carrier,
-    shipment_by_ref, shipment_dto, ship_day,
+    active_label, assign_ssccs, enabled_carriers, ensure_packages, make_carrier, ship_day,
+    shipment_by_ref, shipment_dto,
 )
 from oms_desktop.storage import Database
 
@@ -290,7 +291,8 @@ def ship(session: Session, shipment: Shipment, *, by: Actor) -> None:
     shipment.ship(by=by, tracking_number=shipment.tracking_number)
     messagebus.publish(session, events.ShipmentShipped(
         actor=by, order_id=shipment.order_id, shipment_id=shipment.id,
-        product_ids=tuple(sorted({r.product_id for r in reservations}))))
+        product_ids=tuple(sorted({r.product_id for r in reservations})),
+        tracking_number=shipment.tracking_number))
 
 
 def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:
@@ -304,7 +306,5 @@ def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:
 
 def print_label(db: Database, *, actor: Actor, shipment_id, printer=None):
     """Queue the shipment's current label for a printer profile (default: the station's label
-    printer) and send it; returns the PrintJobView (see services/printing.py)."""
-    from oms_desktop.services.shipping import printing
-
+    printer) and send it; returns the PrintJobView (see services/shipping/printing.py)."""
     return printing.print_label(db, actor=actor, shipment_id=shipment_id, printer=printer)

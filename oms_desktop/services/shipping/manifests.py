@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 from oms_desktop.carriers.base import Label
 from oms_desktop.documents import manifest as manifest_doc
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import (
-    Actor, Manifest, Shipment, ShipmentStatus, ShippingLabel, utcnow,
-)
+from oms_desktop.model import Actor, Manifest, Shipment, ShipmentStatus, ShippingLabel, utcnow
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.shipping import labels as shipping

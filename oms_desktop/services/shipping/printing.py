@@ -9,7 +9,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from oms_desktop.devices.printing import PrinterError, PrinterProfile, send
+from oms_desktop.devices.printing import (
+    PrinterError, PrinterProfile, load_station, profiles_path, send,
+)
 from oms_desktop.errors import NotFound
 from oms_desktop.model import Actor, PrintJob, PrintJobState, utcnow
 from oms_desktop.policies.permissions import require
@@ -91,8 +93,6 @@ def print_label(db: Database, *, actor: Actor, shipment_id,
 
 
 def _station_label_printer() -> PrinterProfile:
-    from oms_desktop.devices.printing import load_station, profiles_path
-
     printer = load_station().label
     if printer is None:
         raise PrinterError(f"No label printer is set up for this station ({profiles_path()})")

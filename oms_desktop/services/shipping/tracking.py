@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.carriers.base import TrackingUpdate
-from oms_desktop.plugins.errors import PluginError
 from oms_desktop.model import (
     SYSTEM, Actor, AuditEvent, Shipment, ShipmentStatus, ShippingLabel, TrackingEvent,
 )
+from oms_desktop.plugins.errors import PluginError
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping.carriers import make_carrier, shipment_by_ref
 from oms_desktop.storage import Database

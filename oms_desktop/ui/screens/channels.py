@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.errors import OmsError
+from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
-from oms_desktop.services.channels import inventory_push
-from oms_desktop.services.channels import sync
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.schema_form import SchemaForm
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
@@ -170,7 +169,7 @@ class ChannelsScreen(QWidget):
             self.new_channel()
 
     def _on_changes(self, areas: set) -> None:
-        if "channels" in areas:
+        if areas & {"channels", "sync", "settings"}:  # sync schedules are settings
             self.reload()
 
     def _on_select(self, *_) -> None:

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.services.orders import dashboard as service
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.theme import status_label
 from oms_desktop.ui.widgets.chart_bars import BarChart
+from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 REFRESH_MS = 30_000

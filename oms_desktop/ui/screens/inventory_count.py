@@ -18,9 +18,7 @@ from oms_desktop.services.inventory import counting
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import CountBinsDialog
-from oms_desktop.ui.widgets.stock_scan import (
-    Feedback, ScanField, ScanQueue, large, report, run_for,
-)
+from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, ScanQueue, large, report, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 LINE_COLUMNS = [

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services.inventory import views
-from oms_desktop.services.inventory import stock
+from oms_desktop.services.inventory import stock, views
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import AdjustDialog, MoveDialog

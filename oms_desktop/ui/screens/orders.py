@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from oms_desktop.services.orders import views as order_service
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services.orders import queue
-from oms_desktop.services.users import accounts as users
 from oms_desktop.services.floor.pick_documents import pick_list_for
+from oms_desktop.services.orders import queue
+from oms_desktop.services.orders import views as order_service
+from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
 from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm

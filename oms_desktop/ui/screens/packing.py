@@ -10,21 +10,21 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
+    QApplication, QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
+    QWidget,
 )
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.boxes import DEFAULT_BOXES
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services.floor import pack_documents
-from oms_desktop.services.floor import packing
+from oms_desktop.services.floor import pack_documents, packing
 from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
+from oms_desktop.ui.theme import enlarge
 from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.widgets.checklist import ChecklistTable
-from oms_desktop.ui.theme import enlarge
+from oms_desktop.ui.widgets.floor import ScanAnswers
 
 PROMPT = "Scan an order, shipment, tote or pick list slot"
 
@@ -38,7 +38,7 @@ def station_folder() -> Path:
     return Path(platformdirs.user_documents_dir()) / "OMS station"
 
 
-class PackingScreen(QWidget):
+class PackingScreen(ScanAnswers, QWidget):
     feedback_shown = Signal(str)  # after every scan's answer is on screen (tests, benchmarks)
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -177,13 +177,8 @@ class PackingScreen(QWidget):
         if feedback.ok and feedback.view and feedback.view.complete:
             self.prompt.setText("All scanned: weigh, choose the box and press F4 to complete")
 
-    def _failed(self, exc: BaseException) -> None:
-        self._answer("bad", message_for(exc))
-
     def _answer(self, state: str, text: str) -> None:
-        self.banner.show_message(state, text)
-        self.sounds.play("good" if state == "good" else "bad")
-        self.feedback_shown.emit(text)
+        super()._answer(state, text)
         self._done()
 
     # -- showing ---------------------------------------------------------------------------

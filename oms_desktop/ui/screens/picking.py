@@ -7,26 +7,25 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services.floor import picking
-from oms_desktop.services.floor import short_picks
+from oms_desktop.services.floor import picking, short_picks
 from oms_desktop.services.floor.picking import PickFeedback, PickListView
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.errors import message_for
-from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.theme import enlarge
+from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.widgets.floor import ScanAnswers, floor_table
 
 SHORT_REASONS = ("bin empty", "damaged", "wrong item in bin", "cannot reach")
 COLUMNS = ("#", "Bin", "SKU", "Description", "Qty", "Picked", "Slots")
 STATUS_COLOURS = {"picked": QColor("#bbf7d0"), "short": QColor("#fecaca")}
 
 
-class PickingScreen(QWidget):
+class PickingScreen(ScanAnswers, QWidget):
     feedback_shown = Signal(str)
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -51,22 +50,10 @@ class PickingScreen(QWidget):
         self.progress = enlarge(QLabel(""), 12)
         for w in (self.stop, self.what, self.progress):
             layout.addWidget(w)
-        self.table = self._table()
+        self.table = floor_table(COLUMNS, "Pick list lines", stretch=3)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._controls())
         layout.addLayout(self._exception_panel())
-
-    def _table(self) -> QTableWidget:
-        table = QTableWidget(0, len(COLUMNS))
-        table.setHorizontalHeaderLabels(COLUMNS)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.NoSelection)
-        table.setFocusPolicy(Qt.NoFocus)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
-        table.setAccessibleName("Pick list lines")
-        return enlarge(table, 13)
 
     def _controls(self) -> QGridLayout:
         grid = QGridLayout()
@@ -176,14 +163,6 @@ class PickingScreen(QWidget):
     def _feedback(self, feedback: PickFeedback) -> None:
         self.show_view(feedback.view)
         self._answer("good" if feedback.ok else "bad", feedback.message)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._answer("bad", message_for(exc))
-
-    def _answer(self, state: str, text: str) -> None:
-        self.banner.show_message(state, text)
-        self.sounds.play("good" if state == "good" else "bad")
-        self.feedback_shown.emit(text)
 
     # -- actions ---------------------------------------------------------------------------
     def create_for_orders(self) -> None:

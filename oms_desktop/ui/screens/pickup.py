@@ -7,22 +7,22 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.services.floor import pickup
 from oms_desktop.services.floor.pickup import PickupView
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.errors import message_for
-from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.theme import enlarge
+from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.widgets.floor import ScanAnswers, floor_table
 
 COLUMNS = ("Order", "Customer", "Status", "Pickup code", "Packed")
 
 
-class PickupScreen(QWidget):
+class PickupScreen(ScanAnswers, QWidget):
     feedback_shown = Signal(str)
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -51,7 +51,8 @@ class PickupScreen(QWidget):
         self.banner = Banner()
         self.banner.show_message("idle", "Scan the customer's pickup code or order number")
         layout.addWidget(self.banner)
-        self.table = self._table()
+        self.table = floor_table(COLUMNS, "Orders waiting for pickup", size=14,
+                                 selectable=True)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(enlarge(QLabel("Collected by"), 13))
@@ -65,17 +66,6 @@ class PickupScreen(QWidget):
         self.ready_button.clicked.connect(self.mark_ready)
         bottom.addWidget(self.ready_button)
         layout.addLayout(bottom)
-
-    def _table(self) -> QTableWidget:
-        table = QTableWidget(0, len(COLUMNS))
-        table.setHorizontalHeaderLabels(COLUMNS)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        table.setAccessibleName("Orders waiting for pickup")
-        return enlarge(table, 14)
 
     # -- data ------------------------------------------------------------------------------
     def _stores(self, codes: list[str]) -> None:
@@ -144,10 +134,3 @@ class PickupScreen(QWidget):
         self.collector.clear()
         self._answer("good", f"{view.order_number} handed to {view.collected_by}")
 
-    def _failed(self, exc: BaseException) -> None:
-        self._answer("bad", message_for(exc))
-
-    def _answer(self, state: str, text: str) -> None:
-        self.banner.show_message(state, text)
-        self.sounds.play("good" if state == "good" else "bad")
-        self.feedback_shown.emit(text)

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.policies.permissions import allowed
-from oms_desktop.services.returns.rmas import NoReturnAuthorisation
-from oms_desktop.services.returns import refunds
 from oms_desktop.services.returns import intake as return_intake
+from oms_desktop.services.returns import refunds
 from oms_desktop.services.returns import rmas as returns
+from oms_desktop.services.returns.rmas import NoReturnAuthorisation
 from oms_desktop.ui.context import AppContext
 
 # condition -> the disposition a grader picks most often for it

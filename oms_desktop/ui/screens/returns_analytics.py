@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from oms_desktop.services.returns import stats as return_stats
@@ -80,7 +80,12 @@ def reason_chart(by_reason: dict[str, int]) -> QWidget:
     """A bar chart of returned units by reason (QtCharts), or a plain list without it."""
     try:
         from PySide6.QtCharts import (
-            QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis,
+            QBarCategoryAxis,
+            QBarSeries,
+            QBarSet,
+            QChart,
+            QChartView,
+            QValueAxis,
         )
     except ImportError:
         return QLabel("\n".join(f"{k}: {v}" for k, v in by_reason.items()) or "No returns yet")

@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.devices import printing as devices
-from oms_desktop.services.shipping import manifests
-from oms_desktop.services.shipping import printing
 from oms_desktop.services.shipping import labels as shipping
-from oms_desktop.services.shipping import tracking
+from oms_desktop.services.shipping import manifests, printing, tracking
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
-from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.theme import enlarge
+from oms_desktop.ui.widgets.banner import Banner
 
 SHIPMENT_COLUMNS = ("Shipment", "Order", "Ship to", "Carrier", "Service", "State",
                     "Tracking", "Tracking status", "Ship day", "Cost")
@@ -285,7 +283,7 @@ class ShippingScreen(QWidget):
             return self._say("warn", "Choose a shipment and a printer to reprint")
         db, actor = self.ctx.db, self.ctx.actor
         self._run(lambda: printing.print_label(db, actor=actor, shipment_id=row.shipment_id,
-                                               printer=printer), self._printed, ("printing",))
+                                               printer=printer), self._printed)
 
     def _printed(self, job: printing.PrintJobView) -> None:
         self._say("good" if job.state == "sent" else "bad",
@@ -324,4 +322,4 @@ class ShippingScreen(QWidget):
         job, printer = self.jobs[row], self._label_printer()
         db, actor = self.ctx.db, self.ctx.actor
         self._run(lambda: printing.retry(db, actor=actor, job_id=job.id, printer=printer),
-                  self._printed, ("printing",))
+                  self._printed)

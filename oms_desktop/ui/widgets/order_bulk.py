@@ -8,8 +8,8 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QListWidget, QMessageBox, QProgressBar, QPushButton,
-    QVBoxLayout, QDialog, QWidget,
+    QDialog, QHBoxLayout, QInputDialog, QLabel, QListWidget, QMessageBox, QProgressBar,
+    QPushButton, QVBoxLayout, QWidget,
 )
 
 from oms_desktop.errors import ValidationError

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27
 """
-from alembic import op
 import sqlalchemy as sa
-import oms_desktop.model.base
+from alembic import op
 
+import oms_desktop.model.base
 
 revision = '0001'
 down_revision = None

@@ -3,10 +3,10 @@
 Revision ID: automation_1
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
-import oms_desktop.model.base
+from alembic import op
 
+import oms_desktop.model.base
 
 revision = "automation_1"
 down_revision = "0001"

@@ -3,8 +3,9 @@
 Revision ID: counting_1
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import oms_desktop.model.base
 
 revision = "counting_1"

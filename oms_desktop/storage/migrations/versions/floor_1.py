@@ -4,10 +4,10 @@ Revision ID: floor_1
 Revises: 0001
 Create Date: 2026-11-27
 """
-from alembic import op
 import sqlalchemy as sa
-import oms_desktop.model.base
+from alembic import op
 
+import oms_desktop.model.base
 
 revision = "floor_1"
 down_revision = "0001"

@@ -3,8 +3,9 @@
 Revision ID: shipping_1
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import oms_desktop.model.base
 
 revision = "shipping_1"
