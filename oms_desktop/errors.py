@@ -10,7 +10,21 @@ class NotFound(OmsError):
 
 
 class InvalidTransition(OmsError):
-    pass
+    """A verb the state machine refuses. `entity`, `entity_id` and `subject` ("Order W1042",
+    "SHP-785") say what was refused and `sources` the states the verb starts from, so the unit
+    of work can tell whether another station moved it out of one of them, and who."""
+
+    def __init__(self, message: str, *, entity: str | None = None,
+                 entity_id: int | None = None, subject: str | None = None,
+                 sources: frozenset[str] = frozenset()):
+        super().__init__(message)
+        self.entity, self.entity_id, self.subject = entity, entity_id, subject
+        self.sources = sources
+
+
+class ConcurrentChange(InvalidTransition):
+    """Another workstation (or an earlier click) changed it first; the message says who and
+    when ("SHP-785 was packed by packer at 14:02"). Nothing of the refused action was saved."""
 
 
 class InsufficientStock(OmsError):

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -102,3 +102,16 @@ class Base(DeclarativeBase):
         dict: sa.JSON(),
         list: sa.JSON(),
     }
+
+
+class Versioned:
+    """An aggregate that many workstations change: every ORM UPDATE of its row is
+    `… WHERE id = :id AND version = :seen` (SQLAlchemy's version_id_col), so a write based on
+    a stale read matches no row and the unit of work turns it into ConcurrentChange. Bulk
+    Core UPDATEs of these tables bump the version themselves."""
+
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}

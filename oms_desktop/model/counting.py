@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 from oms_desktop.model.location import Location
 from oms_desktop.model.user import AuditEvent
 from oms_desktop.model.workflow import Actor, table
@@ -27,7 +27,7 @@ COUNT_FLOW = table("cycle count", {
 })
 
 
-class CycleCount(Base):
+class CycleCount(Versioned, Base):
     __tablename__ = "cycle_counts"
     MACHINE = COUNT_FLOW
 
@@ -50,7 +50,7 @@ class CycleCount(Base):
 
     def _go(self, verb: str, by: Actor, detail: dict | None = None) -> AuditEvent:
         """Change state and return the audit event for the caller's session to keep."""
-        target = COUNT_FLOW.target(verb, self.status, self.label)
+        target = COUNT_FLOW.target(verb, self.status, self.label, entity_id=self.id)
         before, self.status = self.status, target
         self.closed_at, self.closed_by = utcnow(), by.name
         return AuditEvent.of(by, entity="cycle_count", entity_id=self.id, action=verb,

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 
 
 class PickListKind(enum.StrEnum):
@@ -38,7 +38,7 @@ class ShortPickStatus(enum.StrEnum):
     found = "found"
 
 
-class PickList(Base):
+class PickList(Versioned, Base):
     __tablename__ = "pick_lists"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,13 +66,19 @@ class PickListSlot(Base):
     """One shipment's place on a pick list: slot n is tote n of the cart."""
 
     __tablename__ = "pick_list_slots"
-    __table_args__ = (sa.UniqueConstraint("pick_list_id", "slot"),)
+    __table_args__ = (
+        sa.UniqueConstraint("pick_list_id", "slot"),
+        # A shipment is on at most one open list: the last guard behind its state machine.
+        sa.Index("uq_pick_list_slots_open_shipment", "shipment_id", unique=True,
+                 sqlite_where=sa.text("open"), postgresql_where=sa.text("open")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pick_list_id: Mapped[int] = mapped_column(sa.ForeignKey("pick_lists.id"))
     slot: Mapped[int]
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
     tote: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    open: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     pick_list: Mapped[PickList] = relationship(back_populates="slots")
 
@@ -122,7 +128,7 @@ class PickListItem(Base):
     line: Mapped[PickListLine] = relationship(back_populates="items")
 
 
-class ShortPick(Base):
+class ShortPick(Versioned, Base):
     """Units not found at the bin: the exception list a supervisor re-routes or backorders."""
 
     __tablename__ = "short_picks"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 from oms_desktop.model.party import Channel, Customer
 from oms_desktop.model.text import fold
 from oms_desktop.model.user import AuditEvent
@@ -61,7 +61,7 @@ ORDER_FLOW = table("order", {
 })
 
 
-class Order(Base):
+class Order(Versioned, Base):
     __tablename__ = "orders"
     __table_args__ = (
         sa.UniqueConstraint("channel_id", "external_id"),
@@ -132,7 +132,8 @@ class Order(Base):
 
     # -- state machine: one method per verb ------------------------------------------------
     def _go(self, verb: str, by: Actor, detail: dict | None = None) -> None:
-        target = ORDER_FLOW.target(verb, self.status, self.number)
+        target = ORDER_FLOW.target(verb, self.status, self.number, entity_id=self.id,
+                                   subject=self.label)
         before, self.status = self.status, target
         self.audit.add(AuditEvent.of(by, entity="order", entity_id=self.id, order_id=self.id,
                                      action=verb, from_state=before.value,
@@ -168,6 +169,10 @@ class Order(Base):
 
     def cancel(self, *, by: Actor, reason: str | None = None) -> None:
         self._go("cancel", by, {"reason": reason} if reason else None)
+
+    @property
+    def label(self) -> str:
+        return f"Order {self.number}"
 
     @property
     def active_holds(self) -> list["OrderHold"]:
@@ -206,7 +211,17 @@ class OrderLine(Base):
 
 
 class OrderHold(Base):
+    """A reason an order waits. One active hold per reason (rule and channel-change holds
+    stack: one per rule, one per change): the database refuses a second."""
+
     __tablename__ = "order_holds"
+    __table_args__ = (
+        sa.Index("uq_order_holds_active_reason", "order_id", "reason", unique=True,
+                 sqlite_where=sa.text("released_at IS NULL AND reason NOT IN "
+                                      "('rule', 'channel_change')"),
+                 postgresql_where=sa.text("released_at IS NULL AND reason NOT IN "
+                                          "('rule', 'channel_change')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)

@@ -8,7 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
+from oms_desktop.model.user import AuditEvent
+from oms_desktop.model.workflow import Actor, table
 
 
 class ReorderPoint(Base):
@@ -40,7 +42,15 @@ class SuggestionStatus(enum.StrEnum):
     received = "received"
 
 
-class ReplenishmentSuggestion(Base):
+_S = SuggestionStatus
+SUGGESTION_FLOW = table("replenishment", {
+    "accept": ((_S.open,), _S.accepted),
+    "dismiss": ((_S.open,), _S.dismissed),
+    "receive": ((_S.accepted,), _S.received),
+})
+
+
+class ReplenishmentSuggestion(Versioned, Base):
     """A transfer from a site with surplus, or a draft purchase from the supplier. Accepted
     transfers are in transit (moved to TRANSIT) until received."""
 
@@ -49,6 +59,7 @@ class ReplenishmentSuggestion(Base):
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.Index("ix_replenishment_suggestions_open", "status", "product_id", "location_id"),
     )
+    MACHINE = SUGGESTION_FLOW
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[SuggestionKind]
@@ -66,3 +77,26 @@ class ReplenishmentSuggestion(Base):
     @property
     def reference(self) -> str:
         return f"RPL-{self.id}"
+
+    @property
+    def label(self) -> str:
+        return self.reference
+
+    def _go(self, verb: str, by: Actor) -> AuditEvent:
+        """Change state and return the audit event for the caller's session to keep."""
+        target = SUGGESTION_FLOW.target(verb, self.status, self.reference, entity_id=self.id)
+        before, self.status = self.status, target
+        return AuditEvent.of(by, entity=SUGGESTION_FLOW.audit_entity, entity_id=self.id,
+                             action=verb, from_state=before.value, to_state=target.value)
+
+    def accept(self, *, by: Actor) -> AuditEvent:
+        self.decided_by, self.decided_at = by.name, utcnow()
+        return self._go("accept", by)
+
+    def dismiss(self, *, by: Actor) -> AuditEvent:
+        self.decided_by, self.decided_at = by.name, utcnow()
+        return self._go("dismiss", by)
+
+    def receive(self, *, by: Actor) -> AuditEvent:
+        self.received_at = utcnow()
+        return self._go("receive", by)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 from oms_desktop.model.catalog import Product
 from oms_desktop.model.order import Order, OrderLine
 from oms_desktop.model.user import AuditEvent
@@ -35,7 +35,7 @@ RETURN_FLOW = table("return", {
 })
 
 
-class Return(Base):
+class Return(Versioned, Base):
     """A return merchandise authorisation (RMA)."""
 
     __tablename__ = "returns"
@@ -57,7 +57,7 @@ class Return(Base):
         back_populates="rma", cascade="all, delete-orphan", order_by="ReturnLine.id")
 
     def _go(self, verb: str, by: Actor, detail: dict | None = None) -> None:
-        target = RETURN_FLOW.target(verb, self.status, self.rma_number)
+        target = RETURN_FLOW.target(verb, self.status, self.rma_number, entity_id=self.id)
         before, self.status = self.status, target
         self.order.audit.add(AuditEvent.of(
             by, entity="return", entity_id=self.id, order_id=self.order_id, action=verb,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 from oms_desktop.model.location import Location
 from oms_desktop.model.order import Order, OrderLine
 from oms_desktop.model.user import AuditEvent
@@ -44,7 +44,7 @@ SHIPMENT_FLOW = table("shipment", {
 SHIPPED_STATES = frozenset({_S.shipped, _S.delivered, _S.picked_up})
 
 
-class Shipment(Base):
+class Shipment(Versioned, Base):
     __tablename__ = "shipments"
     __table_args__ = (sa.Index("ix_shipments_status_location", "status", "location_id"),)
     MACHINE = SHIPMENT_FLOW
@@ -78,7 +78,7 @@ class Shipment(Base):
         return f"SHP-{self.id}"
 
     def _go(self, verb: str, by: Actor, detail: dict | None = None) -> None:
-        target = SHIPMENT_FLOW.target(verb, self.status, self.label)
+        target = SHIPMENT_FLOW.target(verb, self.status, self.label, entity_id=self.id)
         before, self.status = self.status, target
         self.order.audit.add(AuditEvent.of(
             by, entity="shipment", entity_id=self.id, order_id=self.order_id, action=verb,
@@ -139,6 +139,8 @@ class ShipmentLine(Base):
 
 class Package(Base):
     __tablename__ = "packages"
+    __table_args__ = (sa.Index("uq_packages_shipment_id_number", "shipment_id", "number",
+                               unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)

@@ -9,11 +9,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.base import Base, Versioned, utcnow
 from oms_desktop.model.shipment import Shipment
 
 
-class ShippingLabel(Base):
+class ShippingLabel(Versioned, Base):
     """One bought (or locally rendered) label for a shipment; `content` is kept exactly as
     the carrier sent it so a reprint is the same bytes."""
 

@@ -51,6 +51,7 @@ class StockMove(Base):
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.Index("ix_stock_moves_product_from", "product_id", "from_location_id"),
         sa.Index("ix_stock_moves_product_to", "product_id", "to_location_id"),
+        sa.Index("uq_stock_moves_request_id", "request_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +65,9 @@ class StockMove(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_name: Mapped[str] = mapped_column(sa.String(64))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The caller's key for one receipt, adjustment or move: sent again (a retry after a
+    # timeout, a double click), it is refused instead of counted twice.
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class ReservationStatus(enum.StrEnum):

@@ -1,12 +1,18 @@
-"""The unit of work: one transaction a use case; leaving without commit() rolls back."""
+"""The unit of work: one transaction a use case; leaving without commit() rolls back.
+
+A transaction that lost a race to another station (its verb was refused because the other
+one moved the entity first, its UPDATE found a newer version, a known constraint refused a
+second row, PostgreSQL aborted it in a deadlock) leaves as ONE domain error, ConcurrentChange,
+saying who got there first and when (storage/concurrency.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import DatabaseUnavailable
+from oms_desktop.storage import concurrency
 
 
 class UnitOfWork:
@@ -19,8 +25,17 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
+        stale = concurrency.stale_rows(self.session, exc) if exc is not None else []
         self.session.rollback()
-        self.session.close()
+        try:
+            lost = concurrency.translate(self.session, exc, stale) if exc is not None else None
+        except SQLAlchemyError:  # the database went away meanwhile: the first error stands
+            lost = None
+        finally:
+            self.session.rollback()
+            self.session.close()
+        if lost is not None:
+            raise lost from exc
         if isinstance(exc, OperationalError):
             raise DatabaseUnavailable(_describe(exc)) from exc
         return False

@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.errors import PermissionDenied, ValidationError
+from oms_desktop.errors import ConcurrentChange, PermissionDenied, ValidationError
 from oms_desktop.model import Actor, AuditEvent, MoveReason, Role, StockMove
 from oms_desktop.services.inventory import counting
 from oms_desktop.services.inventory import stock
@@ -120,7 +120,7 @@ def test_an_approved_count_takes_no_more_scans_and_leaves_the_open_list(world):
     count = counting.start_count(world, actor=PACKER, bins=["WH1-A-03"])
     _scan(world, count, "WH1-A-03")
     counting.approve(world, actor=SUPERVISOR, count_id=count.id)
-    with pytest.raises(ValidationError, match="approved, not open"):
+    with pytest.raises(ConcurrentChange, match=f"{count.label} was approved by sue at "):
         _scan(world, count, "WH1-A-03")
     assert counting.open_counts(world, actor=PACKER) == []
 

@@ -1,7 +1,9 @@
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.errors import InsufficientStock, PermissionDenied, ValidationError
+from oms_desktop.errors import (
+    ConcurrentChange, InsufficientStock, PermissionDenied, ValidationError,
+)
 from oms_desktop.model import (
     SYSTEM, Actor, Location, LocationKind, MoveReason, Product, Role, StockMove,
 )
@@ -130,7 +132,7 @@ def test_a_stock_change_event_raises_a_suggestion_once_and_dismissing_removes_it
     replenishment.dismiss(world, actor=LEAD, suggestion=s.reference)
     assert replenishment.suggestions(world) == []
     assert [d.id for d in replenishment.suggestions(world, status="dismissed")] == [s.id]
-    with pytest.raises(ValidationError, match="is dismissed, not open"):
+    with pytest.raises(ConcurrentChange, match=f"{s.reference} was dismissed by {LEAD.name} at"):
         replenishment.accept(world, actor=LEAD, suggestion=s.id)
 
 

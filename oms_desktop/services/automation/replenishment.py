@@ -23,6 +23,7 @@ from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
 from oms_desktop.services.messagebus import publish
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import lock
 
 PENDING = (SuggestionStatus.open, SuggestionStatus.accepted)
 
@@ -193,26 +194,21 @@ def suggestions(db: Database, *, status: str = "open",
         return [_view(uow.session, s) for s in uow.session.scalars(query)]
 
 
-def _suggestion(session: Session, ref: str | int, *status: SuggestionStatus):
+def _suggestion(session: Session, ref: str | int) -> ReplenishmentSuggestion:
+    """The suggestion a decision is about, locked until commit (its verbs refuse the
+    second station, naming the first)."""
     text = str(ref).upper().removeprefix("RPL-")
-    found = session.get(ReplenishmentSuggestion, int(text)) if text.isdigit() else None
+    found = lock(session, ReplenishmentSuggestion, int(text)) if text.isdigit() else None
     if found is None:
         raise NotFound(f"No replenishment suggestion {ref!r}")
-    if found.status not in status:
-        raise ValidationError(f"{found.reference} is {found.status.value}, not "
-                              f"{' or '.join(s.value for s in status)}")
     return found
-
-
-def _decide(s: ReplenishmentSuggestion, status: SuggestionStatus, actor: Actor) -> None:
-    s.status, s.decided_by, s.decided_at = status, actor.name, utcnow()
 
 
 def dismiss(db: Database, *, actor: Actor, suggestion: str | int) -> SuggestionView:
     require(actor, "stock.replenish")
     with db.uow() as uow:
-        found = _suggestion(uow.session, suggestion, SuggestionStatus.open)
-        _decide(found, SuggestionStatus.dismissed, actor)
+        found = _suggestion(uow.session, suggestion)
+        uow.session.add(found.dismiss(by=actor))
         uow.commit()
         return _view(uow.session, found)
 
@@ -223,8 +219,8 @@ def accept(db: Database, *, actor: Actor, suggestion: str | int) -> SuggestionVi
     require(actor, "stock.replenish")
     with db.uow() as uow:
         s = uow.session
-        found = _suggestion(s, suggestion, SuggestionStatus.open)
-        _decide(found, SuggestionStatus.accepted, actor)
+        found = _suggestion(s, suggestion)
+        s.add(found.accept(by=actor))
         if found.kind == SuggestionKind.transfer:
             _ship_to_transit(s, found, actor)
             publish(s, StockChanged(actor=actor, product_ids=(found.product_id,)))
@@ -260,7 +256,8 @@ def receive(db: Database, *, actor: Actor, suggestion: str | int,
     require(actor, "stock.receive")
     with db.uow() as uow:
         s = uow.session
-        found = _suggestion(s, suggestion, SuggestionStatus.accepted)
+        found = _suggestion(s, suggestion)
+        s.add(found.receive(by=actor))
         target = location_by_code(s, location) if location else s.get(Location, found.location_id)
         if target.site_id != found.location_id:
             raise ValidationError(f"{target.code} is not part of the destination site")
@@ -269,7 +266,6 @@ def receive(db: Database, *, actor: Actor, suggestion: str | int,
                        target=target, quantity=found.quantity,
                        reason=MoveReason.transfer if transfer else MoveReason.receipt,
                        by=actor, reference=found.reference)
-        found.status, found.received_at = SuggestionStatus.received, utcnow()
         publish(s, StockChanged(actor=actor, product_ids=(found.product_id,)))
         uow.commit()
         return _view(s, found)

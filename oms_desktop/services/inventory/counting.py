@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    Actor, CountBin, CountLine, CountStatus, CycleCount, Location, LocationKind, MoveReason,
+    COUNT_FLOW, Actor, CountBin, CountLine, CountStatus, CycleCount, Location, LocationKind, MoveReason,
     Product, StockLevel, utcnow,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import lock, refusal
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def approve(db: Database, *, actor: Actor, count_id: int) -> CountView:
     require(actor, "stock.count.approve")
     with db.uow() as uow:
         s = uow.session
-        count = _open_count(s, count_id, lock=True)
+        count = _open_count(s, count_id)
         missing = [b.location.code for b in count.bins if b.counted_at is None]
         if missing:
             raise ValidationError(f"{count.label}: bins not counted yet: {', '.join(missing)}"
@@ -179,7 +180,7 @@ def cancel(db: Database, *, actor: Actor, count_id: int) -> CountView:
     require(actor, "stock.count.approve")
     with db.uow() as uow:
         s = uow.session
-        count = _open_count(s, count_id, lock=True)
+        count = _open_count(s, count_id)
         s.add(count.cancel(by=actor))
         uow.commit()
         return _view(s, count_id)
@@ -217,13 +218,15 @@ def _snapshot(session: Session, location_ids: list[int]) -> list[tuple[int, int,
         .order_by(StockLevel.location_id, StockLevel.product_id)))
 
 
-def _open_count(session: Session, count_id: int, *, lock: bool = False) -> CycleCount:
-    query = sa.select(CycleCount).where(CycleCount.id == count_id)
-    count = session.scalar(query.with_for_update() if lock else query)
+def _open_count(session: Session, count_id: int) -> CycleCount:
+    """The count, locked until commit: scans, approval and cancellation of one count take
+    turns, and a closed count is refused naming who closed it."""
+    count = lock(session, CycleCount, count_id)
     if count is None:
         raise NotFound(f"No cycle count {count_id}")
     if count.status != CountStatus.open:
-        raise ValidationError(f"{count.label} is {count.status.value}, not open")
+        raise refusal(session, COUNT_FLOW.audit_entity, count.id, count.label) or \
+            ValidationError(f"{count.label} is {count.status.value}, not open")
     return count
 
 

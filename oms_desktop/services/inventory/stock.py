@@ -45,24 +45,26 @@ class ReserveResult:
 
 
 def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: int,
-            reference: str | None = None) -> StockRow:
+            reference: str | None = None, request_id: str | None = None) -> StockRow:
     """Goods in from the supplier to a location (backorders waiting for it are filled in the
-    same transaction, through the "stock.changed" event)."""
+    same transaction, through the "stock.changed" event). `request_id`, the caller's key for
+    this one receipt, makes sending it again (a retry, a double click) a ConcurrentChange."""
     require(actor, "stock.receive")
     with db.uow() as uow:
         product, target = product_by_code(uow.session, sku), location_by_code(uow.session, location)
         receive_in(uow.session, actor=actor, product=product, target=target, quantity=quantity,
-                   reference=reference)
+                   reference=reference, request_id=request_id)
         uow.commit()
         return _row(uow.session, product, target)
 
 
 def receive_in(session, *, actor: Actor, product: Product, target: Location, quantity: int,
-               reference: str | None = None) -> None:
+               reference: str | None = None, request_id: str | None = None) -> None:
     """Receipt inside the caller's transaction, announced to the subscribers."""
     source = virtual_location(session, LocationKind.supplier)
     stock_ops.move(session, product_id=product.id, source=source, target=target,
-                   quantity=quantity, reason=MoveReason.receipt, by=actor, reference=reference)
+                   quantity=quantity, reason=MoveReason.receipt, by=actor, reference=reference,
+                   request_id=request_id)
     _announce(session, actor, product.id)
 
 
@@ -71,7 +73,7 @@ def _announce(session, actor: Actor, product_id: int) -> None:
 
 
 def adjust(db: Database, *, actor: Actor, sku: str, location: str, delta: int,
-           reason_code: str) -> StockRow:
+           reason_code: str, request_id: str | None = None) -> StockRow:
     """Correct on_hand by `delta` with a reason code (damaged, found, count…)."""
     require(actor, "stock.adjust")
     if delta == 0:
@@ -84,14 +86,14 @@ def adjust(db: Database, *, actor: Actor, sku: str, location: str, delta: int,
         source, target = (inventory, here) if delta > 0 else (here, inventory)
         stock_ops.move(uow.session, product_id=product.id, source=source, target=target,
                        quantity=abs(delta), reason=MoveReason.adjustment, by=actor,
-                       reason_code=reason_code)
+                       reason_code=reason_code, request_id=request_id)
         _announce(uow.session, actor, product.id)
         uow.commit()
         return _row(uow.session, product, here)
 
 
 def move(db: Database, *, actor: Actor, sku: str, source: str, target: str, quantity: int,
-         reference: str | None = None) -> list[StockRow]:
+         reference: str | None = None, request_id: str | None = None) -> list[StockRow]:
     """Move available units between bins or locations."""
     require(actor, "stock.move")
     with db.uow() as uow:
@@ -99,7 +101,8 @@ def move(db: Database, *, actor: Actor, sku: str, source: str, target: str, quan
         product = product_by_code(s, sku)
         src, dst = location_by_code(s, source), location_by_code(s, target)
         stock_ops.move(s, product_id=product.id, source=src, target=dst, quantity=quantity,
-                       reason=MoveReason.transfer, by=actor, reference=reference)
+                       reason=MoveReason.transfer, by=actor, reference=reference,
+                       request_id=request_id)
         _announce(s, actor, product.id)
         uow.commit()
         return [_row(s, product, src), _row(s, product, dst)]

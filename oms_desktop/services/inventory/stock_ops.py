@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import InsufficientStock, OmsError, ValidationError
+from oms_desktop.errors import ConcurrentChange, InsufficientStock, ValidationError
 from oms_desktop.model import (
     Actor, Location, MoveReason, Reservation, ReservationStatus, StockLevel, StockMove, utcnow,
 )
+from oms_desktop.storage.concurrency import Change, claim, insert_unless_there, told
 
 LEVEL = StockLevel.__table__
 RESERVATION = Reservation.__table__
@@ -37,11 +37,9 @@ def ensure_level(session: Session, product_id: int, location: Location) -> int:
     """The id of the StockLevel row for (product, location), created if missing."""
     if not location.holds_stock:
         raise ValidationError(f"{location.code} ({location.kind.value}) does not hold stock")
-    values = dict(product_id=product_id, location_id=location.id,
-                  site_id=location.site_id, on_hand=0, reserved=0)
-    insert = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)
-    session.execute(insert(LEVEL).values(**values).on_conflict_do_nothing(
-        index_elements=["product_id", "location_id"]))
+    insert_unless_there(session, LEVEL, ["product_id", "location_id"], product_id=product_id,
+                        location_id=location.id, site_id=location.site_id, on_hand=0,
+                        reserved=0)
     return session.scalar(sa.select(LEVEL.c.id).where(
         LEVEL.c.product_id == product_id, LEVEL.c.location_id == location.id))
 
@@ -64,10 +62,14 @@ def _give(session: Session, level_id: int, quantity: int) -> None:
 
 def move(session: Session, *, product_id: int, source: Location, target: Location,
          quantity: int, reason: MoveReason, by: Actor, reference: str | None = None,
-         reason_code: str | None = None, from_reserved: bool = False) -> StockMove:
+         reason_code: str | None = None, from_reserved: bool = False,
+         request_id: str | None = None) -> StockMove:
     """Move units between two locations; the stock-holding ends are updated, the ledger
-    gets one row. Raises InsufficientStock when the source has too few available units."""
+    gets one row. Raises InsufficientStock when the source has too few available units, and
+    ConcurrentChange when `request_id` (the caller's key for this one move) was moved before."""
     _positive(quantity)
+    if request_id is not None:
+        _once(session, request_id)
     if source.id == target.id:
         raise ValidationError("A move needs two different locations")
     if source.holds_stock:
@@ -81,9 +83,24 @@ def move(session: Session, *, product_id: int, source: Location, target: Locatio
     record = StockMove(product_id=product_id, from_location_id=source.id,
                        to_location_id=target.id, quantity=quantity, reason=reason,
                        reason_code=reason_code, reference=reference, actor_name=by.name,
-                       actor_id=by.user_id, at=utcnow())
+                       actor_id=by.user_id, at=utcnow(), request_id=request_id)
     session.add(record)
     return record
+
+
+DONE = {MoveReason.receipt: "received", MoveReason.adjustment: "posted",
+        MoveReason.transfer: "moved"}
+
+
+def _once(session: Session, request_id: str) -> None:
+    """Refuse a request already moved, naming who moved it and when."""
+    claim(session, f"stock-request:{request_id}")
+    seen = session.execute(sa.select(StockMove.reason, StockMove.actor_name, StockMove.at)
+                           .where(StockMove.request_id == request_id)).first()
+    if seen is not None:
+        reason, actor, at = seen
+        raise told(f"Request {request_id}", Change("move", actor, None, at),
+                   DONE.get(reason, "recorded"))
 
 
 def available(session: Session, product_id: int, location_id: int) -> int:
@@ -123,7 +140,7 @@ def try_reserve(session: Session, *, product_id: int, location: Location, quanti
 
 def release(session: Session, reservation: Reservation) -> None:
     """Give reserved units back to available."""
-    _close(reservation, ReservationStatus.released)
+    _close(session, reservation, ReservationStatus.released)
     c = LEVEL.c
     session.execute(sa.update(LEVEL).where(c.id == reservation.stock_level_id)
                     .values(reserved=c.reserved - reservation.quantity))
@@ -132,15 +149,26 @@ def release(session: Session, reservation: Reservation) -> None:
 def consume(session: Session, reservation: Reservation, *, target: Location, by: Actor,
             reference: str | None = None) -> StockMove:
     """Ship reserved units: they leave on_hand and reserved together."""
-    _close(reservation, ReservationStatus.consumed)
+    _close(session, reservation, ReservationStatus.consumed)
     source = session.get(Location, reservation.location_id)
     return move(session, product_id=reservation.product_id, source=source, target=target,
                 quantity=reservation.quantity, reason=MoveReason.shipment, by=by,
                 reference=reference or reservation.reference, from_reserved=True)
 
 
-def _close(reservation: Reservation, status: ReservationStatus) -> None:
-    if reservation.status != ReservationStatus.active:
-        raise OmsError(f"Reservation {reservation.id} is already {reservation.status.value}")
-    reservation.status = status
-    reservation.closed_at = utcnow()
+_CLOSE = (sa.update(RESERVATION)
+          .where(RESERVATION.c.id == sa.bindparam("rid"),
+                 RESERVATION.c.status == ReservationStatus.active)
+          .values(status=sa.bindparam("new"), closed_at=sa.bindparam("at")))
+
+
+def _close(session: Session, reservation: Reservation, status: ReservationStatus) -> None:
+    """A guarded write: only an active reservation is released or consumed, once."""
+    session.flush()
+    moved = session.execute(_CLOSE, {"rid": reservation.id, "new": status,
+                                     "at": utcnow()}).rowcount
+    session.expire(reservation, ["status", "closed_at"])
+    if moved != 1:
+        raise ConcurrentChange(f"Reservation {reservation.id} is {reservation.status.value}"
+                               " already (another station took it meanwhile); nothing was "
+                               "saved")

@@ -24,6 +24,7 @@ from oms_desktop.policies import routing
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.events import OrderAllocated, OrderChanged, StockChanged
 from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders import snapshots as data
 from oms_desktop.services.orders.batch import ids_in, run_batches
@@ -34,8 +35,11 @@ from oms_desktop.services.orders.writes import (
     SHIPMENT_LINES, SHIPMENTS, Writes, insert_returning_ids,
 )
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import last_changes, locking, told
 
 ALLOCATABLE = (OrderStatus.verified, OrderStatus.in_fulfilment)
+DONE = (OrderStatus.completed, OrderStatus.cancelled)
+ALLOCATED_BY = ("start_fulfilment", "allocation", "backorder_allocated", "cancel", "complete")
 SMALL = 16  # up to this many reservations, each goes through stock_ops.try_reserve
 LEVEL = StockLevel.__table__
 RESERVATION = Reservation.__table__
@@ -103,7 +107,9 @@ def allocate_in_session(session: Session, actor: Actor,
     urgent_first = sorted(orders, key=lambda o: (-o.priority, o.placed_at, o.id))
     pending = [run.plan(o) for o in urgent_first if skipped[o.id] is None]
     run.write([p for p in pending if p is not None])
-    return [run.outcome(o, skipped[o.id]) for o in orders]
+    refused = run.moved_on([o for o in orders if o.id not in run.done and (
+        skipped[o.id] is None or o.status in DONE)])
+    return [refused.get(o.id) or run.outcome(o, skipped[o.id]) for o in orders]
 
 
 class Allocation:
@@ -114,6 +120,15 @@ class Allocation:
         self.covered = _covered(session, [o.id for o in orders])
         self.bin_left: dict[int, int] = {}
         self.done: dict[int, _Pending] = {}
+
+    def moved_on(self, orders: list) -> dict[int, OrderResult]:
+        """Orders with nothing left to allocate, or closed: refused, naming whoever allocated
+        (or closed) them last; another station, or an earlier click, got there first."""
+        changes = last_changes(self.session, "order", [o.id for o in orders],
+                               actions=ALLOCATED_BY)
+        return {o.id: snap_result(o, ok=False, message=str(told(f"Order {o.number}",
+                                                                changes[o.id])))
+                for o in orders if o.id in changes}
 
     def skip_reason(self, order) -> str | None:
         if order.active_holds:
@@ -188,6 +203,7 @@ class Allocation:
         reserve(self.session, [pick for p in pending for pick in p.picks])
         writes = Writes(self.actor)
         for p in pending:
+            writes.touch(p.order)  # every allocated order's version moves: the guard
             self._transitions(p, writes)
         writes.apply(self.session)
         for p in pending:
@@ -310,17 +326,18 @@ def release_shipment(session: Session, shipment: Shipment) -> dict[int, int]:
 
 def cancel_shipments_of(session: Session, order: Order, actor: Actor) -> dict[int, int]:
     """Cancel every live shipment of an order (refused once one has shipped)."""
-    shipments = list(session.scalars(sa.select(Shipment).where(
-        Shipment.order_id == order.id, Shipment.status != ShipmentStatus.cancelled)))
+    shipments = list(session.scalars(locking(sa.select(Shipment).where(
+        Shipment.order_id == order.id, Shipment.status != ShipmentStatus.cancelled)
+        .order_by(Shipment.id))))
     shipped = [s.label for s in shipments if s.status in SHIPPED_STATES]
     if shipped:
         raise ValidationError(f"Order {order.number} has shipped ({', '.join(shipped)}):"
                               " take it back as a return instead")
     released: dict[int, int] = defaultdict(int)
     for shipment in shipments:
+        shipment.cancel(by=actor)
         for pid, qty in release_shipment(session, shipment).items():
             released[pid] += qty
-        shipment.cancel(by=actor)
     return dict(released)
 
 
@@ -330,13 +347,13 @@ def cancel_shipment(db: Database, *, actor: Actor, shipment_id: int) -> OrderRes
     require(actor, "orders.cancel")
     with db.uow() as uow:
         s = uow.session
-        shipment = s.get(Shipment, shipment_id)
+        shipment = locked_shipment(s, shipment_id)
         if shipment is None:
             raise ValidationError(f"No shipment {shipment_id}")
         if shipment.status in SHIPPED_STATES:
             raise ValidationError(f"{shipment.label} has shipped: take it back as a return")
-        released = release_shipment(s, shipment)
         shipment.cancel(by=actor)
+        released = release_shipment(s, shipment)
         s.flush()
         publish(s, OrderChanged(actor=actor, order_id=shipment.order_id,
                          shipment_id=shipment.id))

@@ -155,7 +155,7 @@ def _waiting_units(session: Session, product_id: int) -> dict[int, int]:
 
 
 def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: int,
-            reference: str | None = None) -> list[int]:
+            reference: str | None = None, request_id: str | None = None) -> list[int]:
     """Goods in, announced as "stock.changed" in the same transaction, so the backorders the
     units can fill are allocated at once. Returns the ids of the orders that got stock."""
     require(actor, "stock.receive")
@@ -164,7 +164,7 @@ def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: in
         product, target = product_by_code(s, sku), location_by_code(s, location)
         before = _waiting_units(s, product.id)
         receive_in(s, actor=actor, product=product, target=target, quantity=quantity,
-                   reference=reference)
+                   reference=reference, request_id=request_id)
         s.flush()
         after = _waiting_units(s, product.id)
         uow.commit()

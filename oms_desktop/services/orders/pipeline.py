@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
-    Actor, AuditEvent, CustomerKind, FinancialStatus, HoldReason, Order, OrderStatus,
+    ORDER_FLOW, Actor, AuditEvent, CustomerKind, FinancialStatus, HoldReason, Order, OrderStatus,
 )
 from oms_desktop.policies import fraud
 from oms_desktop.policies import verification as vf
@@ -27,6 +27,7 @@ from oms_desktop.services.orders.results import (
 )
 from oms_desktop.services.orders.writes import Writes
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import Change, last_changes, refusal, told
 
 VERIFIABLE = (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold)
 CHECK_OF_REASON = {"payment_pending": ("payment",), "credit_limit": ("payment",),
@@ -38,16 +39,21 @@ CHECK_OF_REASON = {"payment_pending": ("payment",), "credit_limit": ("payment",)
 # -- verification ----------------------------------------------------------------------------
 def verify_orders(db: Database, *, actor: Actor,
                   order_ids: list[int] | None = None) -> BatchResult:
-    """Verify and screen the given orders (all new ones when None)."""
+    """Verify and screen the given orders (all new ones when None); held ones are checked
+    again. An order already verified, or past verification, is refused naming who moved it
+    there and when (another station, or an earlier click, got there first)."""
     require(actor, "orders.verify")
     ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.new,))
-    return run_batches(db, ids, lambda s, batch: verify_in_session(s, actor, batch))
+    return run_batches(db, ids, lambda s, batch: verify_in_session(s, actor, batch,
+                                                                   again=False))
 
 
-def verify_in_session(session: Session, actor: Actor, order_ids: list[int]) -> list[OrderResult]:
-    """Session-level verification of a batch (for edits, backorders and rules to reuse)."""
+def verify_in_session(session: Session, actor: Actor, order_ids: list[int], *,
+                      again: bool = True) -> list[OrderResult]:
+    """Session-level verification of a batch (for edits, backorders and rules to reuse);
+    `again=False` refuses verified orders instead of checking them again."""
     orders = data.load_snapshots(session, order_ids)
-    run = _Verification(session, actor, orders)
+    run = _Verification(session, actor, orders, again)
     out = [run.one(order) for order in orders]
     run.writes.apply(session)
     for event in run.events:
@@ -56,8 +62,11 @@ def verify_in_session(session: Session, actor: Actor, order_ids: list[int]) -> l
 
 
 class _Verification:
-    def __init__(self, session: Session, actor: Actor, orders: list):
+    def __init__(self, session: Session, actor: Actor, orders: list, again: bool):
         self.actor, self.events = actor, []
+        self.verifiable = VERIFIABLE if again else (OrderStatus.new, OrderStatus.on_hold)
+        self.moved = last_changes(session, "order", [o.id for o in orders
+                                                     if o.status not in self.verifiable])
         self.writes = Writes(actor)
         self.rules = data.shipping_rules(session)
         self.fraud = data.fraud_config(session)
@@ -68,8 +77,8 @@ class _Verification:
         self.overrides = _overrides(session, [o.id for o in orders])
 
     def one(self, order: Order) -> OrderResult:
-        if order.status not in VERIFIABLE:
-            return result(order, message=f"Not verified again: the order is {order.status.value}")
+        if order.status not in self.verifiable:
+            return _refused(order, self.moved.get(order.id), "Not verified again")
         facts = self._facts(order)
         request = data.routing_request(order, (), self.network)
         context = vf.Context(self.network.available_for(request),
@@ -132,6 +141,14 @@ class _Verification:
             self.events.append(OrderCancelled(actor=self.actor, order_id=order.id))
 
 
+def _refused(order, change: Change | None, otherwise: str) -> OrderResult:
+    """An order someone else moved on: refused, naming them (ConcurrentChange's words)."""
+    if change is None:
+        return snap_result(order, ok=False,
+                           message=f"{otherwise}: the order is {order.status.value}")
+    return snap_result(order, ok=False, message=str(told(f"Order {order.number}", change)))
+
+
 def _address(order: Order) -> vf.Address:
     return vf.Address(order.ship_name, order.ship_line1, order.ship_line2, order.ship_city,
                       order.ship_region, order.ship_postal_code, order.ship_country)
@@ -184,7 +201,7 @@ def _overrides(session: Session, order_ids: list[int]) -> dict[int, frozenset[st
 def _one(db: Database, ref, change) -> OrderResult:
     with db.uow() as uow:
         s = uow.session
-        order = order_by_ref(s, ref)
+        order = order_by_ref(s, ref, locked=True)
         message = change(s, order)
         s.flush()
         out = result(order, message=message, shipments=shipments_of(s, order.id))
@@ -199,6 +216,9 @@ def hold_order(db: Database, *, actor: Actor, order_id: int | str, reason: str) 
         raise ValidationError("A hold needs a reason")
 
     def change(s: Session, order: Order) -> str:
+        same = next((h for h in order.active_holds if h.reason == HoldReason.manual), None)
+        if same is not None:
+            raise told(order.label, Change("hold", same.placed_by, None, same.placed_at))
         order.hold(HoldReason.manual, by=actor, note=reason.strip())
         publish(s, OrderChanged(actor=actor, order_id=order.id))
         return f"Held: {reason.strip()}"
@@ -214,7 +234,8 @@ def release_order(db: Database, *, actor: Actor, order_id: int | str,
     def change(s: Session, order: Order) -> str:
         lifted = [h for h in order.active_holds if reasons is None or h.reason.value in reasons]
         if not lifted:
-            raise ValidationError(f"Order {order.number} has no such hold to release")
+            raise _released(order, reasons) or ValidationError(
+                f"Order {order.number} has no such hold to release")
         if any(h.reason == HoldReason.fraud_review for h in lifted):
             require(actor, "fraud.review")
         checks = sorted({c for h in lifted for c in CHECK_OF_REASON.get(h.reason.value, ())})
@@ -235,7 +256,8 @@ def approve_order(db: Database, *, actor: Actor, order_id: int | str,
 
     def change(s: Session, order: Order) -> str:
         if not any(h.reason == HoldReason.fraud_review for h in order.active_holds):
-            raise ValidationError(f"Order {order.number} is not held for fraud review")
+            raise refusal(s, "order", order.id, order.label, actions=("fraud_approved",)) or \
+                ValidationError(f"Order {order.number} is not held for fraud review")
         s.add(AuditEvent.of(actor, entity="order", entity_id=order.id, order_id=order.id,
                             action="fraud_approved",
                             detail={"score": order.fraud_score, "note": note}))
@@ -244,6 +266,15 @@ def approve_order(db: Database, *, actor: Actor, order_id: int | str,
         _changed(s, actor, order, was)
         return "Fraud review approved" + (", still held" if order.active_holds else "")
     return _one(db, order_id, change)
+
+
+def _released(order: Order, reasons: set[str] | None):
+    """ConcurrentChange naming who last lifted such a hold, if anyone did."""
+    lifted = [h for h in order.holds if h.released_at is not None
+              and (reasons is None or h.reason.value in reasons)]
+    latest = max(lifted, key=lambda h: h.released_at, default=None)
+    return told(order.label, Change("release", latest.released_by, None,
+                                    latest.released_at)) if latest else None
 
 
 def _changed(session: Session, actor: Actor, order: Order, was: OrderStatus) -> None:
@@ -258,6 +289,8 @@ def cancel_order(db: Database, *, actor: Actor, order_id: int | str,
     require(actor, "orders.cancel")
 
     def change(s: Session, order: Order) -> str:
+        ORDER_FLOW.target("cancel", order.status, order.number, entity_id=order.id,
+                          subject=order.label)
         released = allocation.cancel_shipments_of(s, order, actor)
         order.cancel(by=actor, reason=reason)
         publish(s, OrderCancelled(actor=actor, order_id=order.id,
@@ -282,7 +315,7 @@ def edit_order(db: Database, *, actor: Actor, order_id: int | str, **changes) ->
         raise ValidationError(f"Cannot edit {', '.join(sorted(unknown))}")
     with db.uow() as uow:
         s = uow.session
-        order = order_by_ref(s, order_id)
+        order = order_by_ref(s, order_id, locked=True)
         _set_fields(s, order, changes)
         s.add(AuditEvent.of(actor, entity="order", entity_id=order.id, order_id=order.id,
                             action="edit", detail={k: str(v) for k, v in changes.items()}))

@@ -18,6 +18,7 @@ from oms_desktop.model import (
 from oms_desktop.policies import fraud, routing, verification
 from oms_desktop.policies.rules import SPLIT_TAG
 from oms_desktop.services import settings
+from oms_desktop.storage.concurrency import locking
 
 UNPAID = (FinancialStatus.pending, FinancialStatus.authorized)
 LIVE = (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold, OrderStatus.in_fulfilment,
@@ -50,7 +51,7 @@ ORDER_COLUMNS = [getattr(Order, name) for name in (
     "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_region", "ship_postal_code",
     "ship_country", "billing_country", "requested_service", "carrier", "service",
     "risk_level", "fraud_score", "placed_at", "pickup_location_id", "preferred_location_id",
-    "priority")]
+    "priority", "version")]
 
 
 def _snaps(session: Session, query, **extra) -> list[Snap]:
@@ -65,11 +66,13 @@ def _snaps(session: Session, query, **extra) -> list[Snap]:
 
 
 def load_snapshots(session: Session, order_ids: list[int]) -> list[Snap]:
-    """Orders with their lines, active holds and customer, in id order."""
+    """Orders with their lines, active holds and customer, in id order. The order rows stay
+    locked until commit (in id order, so batches that overlap never wait in a circle): what
+    the pipeline decides is read after any other station's change to them."""
     session.flush()
-    orders = {o.id: o for o in _snaps(
-        session, sa.select(*ORDER_COLUMNS).where(Order.id.in_(order_ids)).order_by(Order.id),
-        lines=list, active_holds=list, customer=lambda: None)}
+    query = sa.select(*ORDER_COLUMNS).where(Order.id.in_(order_ids)).order_by(Order.id)
+    orders = {o.id: o for o in _snaps(session, locking(query), lines=list, active_holds=list,
+                                      customer=lambda: None)}
     ids = list(orders)
     if not ids:
         return []

@@ -4,13 +4,18 @@ State changes still follow the transition tables (ORDER_FLOW, SHIPMENT_FLOW): ev
 checked with `StateMachine.target` exactly as the entity verbs do, and writes the same
 AuditEvent (action = verb, from_state, to_state, detail) that `Order.verify(by=…)` or
 `Shipment.assign(…)` would. Only the way the rows reach the database differs: executemany
-instead of one ORM object per row, which is what lets 10,000 orders through in seconds."""
+instead of one ORM object per row, which is what lets 10,000 orders through in seconds.
+
+The orders' UPDATE is guarded like an ORM one (`… AND version = :seen`, the version read
+with the batch): if any order changed since, nothing of the batch is kept (ConcurrentChange;
+run_batches then takes its orders one by one)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from oms_desktop.errors import ConcurrentChange
 from oms_desktop.model import (
     ORDER_FLOW, SHIPMENT_FLOW, Actor, AuditEvent, HoldReason, Order, OrderHold, OrderStatus,
     Shipment, ShipmentLine, ShipmentStatus, utcnow,
@@ -32,7 +37,8 @@ class Writes:
     # -- orders --------------------------------------------------------------------------
     def transition(self, order, verb: str, detail: dict | None = None) -> None:
         """An order verb, checked against ORDER_FLOW, with the audit event the verb writes."""
-        target = ORDER_FLOW.target(verb, order.status, order.number)
+        target = ORDER_FLOW.target(verb, order.status, order.number, entity_id=order.id,
+                                   subject=f"Order {order.number}")
         self.audit.append(self._event(order.id, "order", order.id, verb, order.status.value,
                                       target.value, detail))
         order.status = target
@@ -95,15 +101,26 @@ class Writes:
                             .values(released_at=now, released_by=self.actor.name),
                             [{"hold_id": i} for i in self.released])
         if self.orders:
-            session.execute(
-                sa.update(ORDERS).where(ORDERS.c.id == sa.bindparam("order_id"))
-                .values(status=sa.bindparam("new_status"), fraud_score=sa.bindparam("score"),
-                        updated_at=now),
-                [{"order_id": o.id, "new_status": o.status, "score": o.fraud_score}
-                 for o in self.orders.values()])
+            _update_orders(session, self.orders.values(), now)
         if self.audit:
             session.execute(sa.insert(AUDIT), self.audit)
         session.expire_all()  # ORM copies of these rows, if any, read them again
+
+
+_GUARDED = (sa.update(ORDERS)
+            .where(ORDERS.c.id == sa.bindparam("order_id"),
+                   ORDERS.c.version == sa.bindparam("seen"))
+            .values(status=sa.bindparam("new_status"), fraud_score=sa.bindparam("score"),
+                    updated_at=sa.bindparam("now"), version=ORDERS.c.version + 1))
+
+
+def _update_orders(session: Session, orders, now) -> None:
+    rows = [{"order_id": o.id, "seen": o.version, "new_status": o.status,
+             "score": o.fraud_score, "now": now} for o in orders]
+    moved = session.execute(_GUARDED, rows).rowcount
+    if moved != len(rows):  # both drivers report the rows matched in total
+        raise ConcurrentChange(f"{len(rows) - moved} of these orders changed at another "
+                               "station meanwhile: nothing of this batch was saved")
 
 
 class _PendingHold:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -127,14 +128,15 @@ class SkuTab(QWidget):
             return
         dialog = AdjustDialog(sku=row.sku, location=row.location, on_hand=row.on_hand,
                               parent=self)
-        dialog.accepted.connect(lambda: self._adjust(row, dialog.result_value()))
+        request = uuid.uuid4().hex  # one adjustment per dialog, however often it is sent
+        dialog.accepted.connect(lambda: self._adjust(row, dialog.result_value(), request))
         self._open(dialog)
 
-    def _adjust(self, row, adj) -> None:
+    def _adjust(self, row, adj, request: str) -> None:
         actor = self._ctx.actor
         self._write(lambda: stock.adjust(self._ctx.db, actor=actor, sku=row.sku,
                                          location=row.location, delta=adj.delta,
-                                         reason_code=adj.reason_code),
+                                         reason_code=adj.reason_code, request_id=request),
                     f"Adjusted {row.sku} at {row.location} by {adj.delta:+d}"
                     f" ({adj.reason_code})")
 
@@ -144,14 +146,15 @@ class SkuTab(QWidget):
             return
         dialog = MoveDialog(sku=row.sku, source=row.location, available=row.available,
                             locations=self._locations(), parent=self)
-        dialog.accepted.connect(lambda: self._move(row, dialog.result_value()))
+        request = uuid.uuid4().hex
+        dialog.accepted.connect(lambda: self._move(row, dialog.result_value(), request))
         self._open(dialog)
 
-    def _move(self, row, t) -> None:
+    def _move(self, row, t, request: str) -> None:
         actor = self._ctx.actor
         self._write(lambda: stock.move(self._ctx.db, actor=actor, sku=row.sku,
                                        source=row.location, target=t.target,
-                                       quantity=t.quantity),
+                                       quantity=t.quantity, request_id=request),
                     f"Moved {t.quantity} × {row.sku} from {row.location} to {t.target}")
 
     def _open(self, dialog: QDialog) -> None:
