@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from oms_desktop.services.floor import packing, picking, short_picks
+from datetime import datetime
+
+from oms_desktop.carriers.base import TrackingUpdate
+from oms_desktop.services.floor import packing, picking, pickup, short_picks
 from oms_desktop.services.orders import allocation
-from oms_desktop.services.shipping import labels, manifests
+from oms_desktop.services.shipping import labels, manifests, tracking
 from tests.races.stations import station_actor
 
 MUG = "4006381333931"
@@ -76,3 +79,20 @@ def ship(db, ctx, station):
 
 def close_out(db, ctx, station):
     return manifests.close_out(db, actor=station_actor(station), carrier="manual").id
+
+
+def track(db, ctx, station):
+    updates = [TrackingUpdate(ctx["number"], status, None, datetime.fromisoformat(at))
+               for status, at in ctx["updates"]]
+    result = tracking.record_updates(db, actor=station_actor(station), updates=updates)
+    return result.new_events, result.shipped, result.delivered
+
+
+def mark_ready(db, ctx, station):
+    return pickup.mark_ready(db, actor=station_actor(station),
+                             shipment_id=ctx["shipment"]).pickup_code
+
+
+def hand_over(db, ctx, station):
+    return pickup.hand_over(db, actor=station_actor(station), store="STORE1",
+                            value=ctx["code"], collected_by="Jo Collector").status

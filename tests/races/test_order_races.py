@@ -1,14 +1,17 @@
-"""Stations racing on the same orders: verify, allocate, hold, release, approve, cancel."""
+"""Stations racing on the same orders: verify, allocate, hold, release, approve, cancel, and a
+channel's edit taken in by a sync while stations allocate."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from oms_desktop.model import SYSTEM, Order, OrderHold
+from oms_desktop.model import SYSTEM, AuditEvent, Order, OrderHold
 from oms_desktop.services.orders import pipeline
-from tests.integration.pipeline_world import place_order, put_stock
+from tests.integration.pipeline_world import later, place_order, put_stock
 from tests.races import acts_orders as acts
-from tests.races.checks import books_balance, one_winner, one_winner_each, transitions
+from tests.races.checks import (
+    books_balance, no_defects, one_winner, one_winner_each, transitions,
+)
 from tests.races.world import (
     allocated, live_shipments, orders_world, ordered_units, reserved_units, verified,
 )
@@ -107,3 +110,43 @@ def test_cancelling_an_allocated_order_at_once_cancels_and_releases_once(race):
     assert transitions(race.db, "order", oid, "cancel") == 1
     books_balance(race.db)
     one_winner(outcomes, says="was cancelled")
+
+
+def _channel_version(db, order_id: int) -> dict:
+    """The channel's newer version of an order: another street, same items."""
+    with db.uow(readonly=True) as uow:
+        o = uow.session.get(Order, order_id)
+        lines = [{"external_id": f"L{l.line_no}", "sku": l.sku, "name": l.name,
+                  "quantity": l.quantity, "unit_price": str(l.unit_price)} for l in o.lines]
+        return {"external_id": o.external_id, "number": o.number,
+                "placed_at": o.placed_at.isoformat(), "updated_at": later(600).isoformat(),
+                "financial_status": "paid", "currency": "USD", "total": str(o.total),
+                "lines": lines, "shipping": {"name": o.ship_name, "line1": "9 New Street",
+                                             "city": o.ship_city, "region": o.ship_region,
+                                             "postal_code": o.ship_postal_code,
+                                             "country": o.ship_country}}, o.channel_id
+
+
+def test_a_channel_edit_beside_allocation_is_taken_before_or_flagged_after(race):
+    [oid] = verified(race.db, orders_world(race.db, 1))
+    dto, channel = _channel_version(race.db, oid)
+
+    outcomes = race.run(acts.sync_or_allocate, {"order": oid, "dto": dto, "channel": channel})
+
+    no_defects(outcomes)
+    assert (reserved_units(race.db, oid), live_shipments(race.db, oid)) == (
+        ordered_units(race.db, oid), 1)
+    with race.db.uow(readonly=True) as uow:
+        order = uow.session.get(Order, oid)
+        events = {e.action: e.id for e in uow.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.order_id == oid))}
+        flagged = [h.reason.value for h in order.holds] == ["channel_change"]
+        if "channel_update" in events:  # taken in before the allocation read the order
+            assert events["channel_update"] < events["start_fulfilment"] and not flagged
+            assert order.ship_line1 == "9 New Street"
+        else:  # came after: flagged for a person, the allocated order untouched
+            assert flagged and order.ship_line1 != "9 New Street"
+    answers = [o.value[0][1:] for o in outcomes[1:]]  # (ok, message) of each allocation
+    assert [ok for ok, message in answers if message.startswith("Allocated")] == [True]
+    assert all(message.startswith(("Allocated", "Not allocated: on hold (channel_change)"))
+               or "was allocated by station" in message for _, message in answers), answers

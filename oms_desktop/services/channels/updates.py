@@ -26,6 +26,7 @@ from oms_desktop.services.channels.new_orders import (
     address, among, create_orders, header, product_ids,
 )
 from oms_desktop.services.inventory import stock_ops
+from oms_desktop.storage.concurrency import locking
 
 PAST_PACKING = frozenset({ShipmentStatus.packed, ShipmentStatus.shipped,
                           ShipmentStatus.delivered, ShipmentStatus.ready_for_pickup,
@@ -102,8 +103,10 @@ def _update(session: Session, channel: Channel, dto: OrderDTO, known: tuple, act
     if state is not None and state.fingerprint == fingerprint:
         counts.unchanged += 1
         return
-    order = session.scalars(sa.select(Order).where(Order.id == order_id)
-                            .options(selectinload(Order.lines), selectinload(Order.holds))).one()
+    # Locked before the decision: a station allocating or cancelling it meanwhile goes first
+    # (then the change is flagged), or waits for the edit.
+    order = session.scalars(locking(sa.select(Order).where(Order.id == order_id).options(
+        selectinload(Order.lines), selectinload(Order.holds)), Order)).one()
     if state is None:
         state = ChannelOrderState(channel_id=channel.id, external_id=dto.external_id,
                                   order_id=order.id, fingerprint="")

@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.errors import ConcurrentChange, NotFound, OmsError, ValidationError
 from oms_desktop.model import (
-    Actor, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult, Shipment,
+    Actor, AuditEvent, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult, Shipment,
     ShipmentStatus,
 )
 from oms_desktop.policies import pack_scan
@@ -24,8 +24,9 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
 from oms_desktop.services import events, messagebus, settings
 from oms_desktop.services.floor.picking import product_for_scan, record_scan
-from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services.lookup import locked_shipment, order_by_ref
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import refusal
 
 PACKABLE = (ShipmentStatus.assigned, ShipmentStatus.picking, ShipmentStatus.picked)
 DEFAULT_QUANTITY_LIMIT = 10
@@ -99,10 +100,13 @@ class PackFeedback:
 
 
 # -- loading and progress -------------------------------------------------------------------
-def _shipment(session: Session, shipment_id: int) -> Shipment:
-    shipment = session.get(Shipment, shipment_id, options=[
-        selectinload(Shipment.lines), selectinload(Shipment.packages),
-        joinedload(Shipment.order)])
+def _shipment(session: Session, shipment_id: int, *, locked: bool = True) -> Shipment:
+    """The shipment at the pack station, locked with its order until commit: the scans,
+    packages and completion of one shipment take turns across stations."""
+    options = [selectinload(Shipment.lines), selectinload(Shipment.packages),
+               selectinload(Shipment.order)]
+    shipment = locked_shipment(session, shipment_id, options=options) if locked else \
+        session.get(Shipment, shipment_id, options=options)
     if shipment is None:
         raise NotFound(f"No shipment SHP-{shipment_id}")
     return shipment
@@ -196,8 +200,9 @@ def _suggest(session: Session, needs: list[Need]) -> str | None:
     return box.code if box else None
 
 
-def _load(session: Session, shipment_id: int) -> tuple[Shipment, list[Need]]:
-    shipment = _shipment(session, shipment_id)
+def _load(session: Session, shipment_id: int, *,
+          locked: bool = True) -> tuple[Shipment, list[Need]]:
+    shipment = _shipment(session, shipment_id, locked=locked)
     return shipment, _needs(session, shipment)
 
 
@@ -237,7 +242,7 @@ def open_shipment(db: Database, *, actor: Actor, value: str) -> PackView:
         s = uow.session
         shipment = find_shipment(s, parse_scan(value))
         if shipment.status not in PACKABLE:
-            raise ValidationError(f"{shipment.label} is {shipment.status.value}: nothing to pack")
+            raise _not_packable(s, shipment, "nothing to pack")
         _ensure_package(shipment)
         record_scan(s, actor, context="pack", value=value, kind=parse_scan(value).kind.value,
                     result=ScanResult.ok, message=f"Opened {shipment.label}",
@@ -248,9 +253,16 @@ def open_shipment(db: Database, *, actor: Actor, value: str) -> PackView:
         return view
 
 
+def _not_packable(session: Session, shipment: Shipment, what: str) -> OmsError:
+    """Packed (or cancelled) meanwhile: say by whom; otherwise what it is."""
+    return refusal(session, "shipment", shipment.id, shipment.label,
+                   moved_from=frozenset(s.value for s in PACKABLE)) or \
+        ValidationError(f"{shipment.label} is {shipment.status.value}: {what}")
+
+
 def view(db: Database, shipment_id: int) -> PackView:
     with db.uow(readonly=True) as uow:
-        shipment, needs = _load(uow.session, shipment_id)
+        shipment, needs = _load(uow.session, shipment_id, locked=False)
         return _view(uow.session, shipment, needs)
 
 
@@ -322,7 +334,7 @@ def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
         s = uow.session
         shipment = _shipment(s, shipment_id)
         if shipment.status not in PACKABLE:
-            raise ValidationError(f"{shipment.label} is {shipment.status.value}")
+            raise _not_packable(s, shipment, "nothing to undo")
         event = s.scalar(sa.select(ScanEvent).where(_good_scans(shipment.id))
                          .order_by(ScanEvent.id.desc()).limit(1))
         if event is None:
@@ -360,12 +372,26 @@ def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int |
         shipment, needs = _load(s, shipment_id)
         current = _ensure_package(shipment)
         if not current.contents:
-            raise ValidationError(f"Package {current.number} is empty: scan an item first")
+            raise _empty(s, shipment, current)
         _close_package(current, weight_g, box_code)
         shipment.packages.append(Package(number=current.number + 1))
+        shipment.order.audit.add(AuditEvent.of(
+            actor, entity="shipment", entity_id=shipment.id, order_id=shipment.order_id,
+            action="new_package", detail={"package": current.number + 1}))
         view = _view(s, shipment, needs)
         uow.commit()
         return view
+
+
+def _empty(session: Session, shipment: Shipment, package: Package) -> OmsError:
+    """An empty current package: started by someone (maybe at another station) who has not
+    scanned into it yet."""
+    started = refusal(session, "shipment", shipment.id, f"{shipment.label} package "
+                      f"{package.number}", actions=("new_package",)) if package.number > 1 \
+        else None
+    if started is None:
+        return ValidationError(f"Package {package.number} is empty: scan an item first")
+    return ConcurrentChange(f"{started}; scan an item into it first")
 
 
 def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,

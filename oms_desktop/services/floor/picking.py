@@ -10,7 +10,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.errors import NotFound, OmsError, ValidationError
 from oms_desktop.model import (
     Actor, Location, Order, PickLineStatus, PickList, PickListItem, PickListKind, PickListLine,
     PickListSlot, PickListStatus, Product, ProductBarcode, Reservation, ReservationStatus,
@@ -28,6 +28,7 @@ from oms_desktop.services.floor.pick_views import (  # noqa: F401 - the views ar
 )
 from oms_desktop.services.lookup import location_by_code, order_by_ref
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import Change, lock, locking, told, when
 
 _CHUNK = 500
 
@@ -61,13 +62,13 @@ def _chunks(ids: list[int]):
 
 def build_pick_list(session: Session, actor: Actor, shipments: list[Shipment], *,
                     kind: PickListKind, criteria: dict | None = None) -> PickList:
-    """One list for the given assigned shipments: slot n for the n-th shipment, one line per
-    (bin, product) in walk order, moving the shipments to `picking`."""
+    """One list for the given assigned shipments (locked by the caller): slot n for the n-th
+    shipment, one line per (bin, product) in walk order, moving the shipments to `picking`;
+    a shipment already on a list is refused naming who put it there."""
     if not shipments:
         raise ValidationError("No assigned shipments to pick")
     for shipment in shipments:
-        if shipment.status != ShipmentStatus.assigned:
-            raise ValidationError(f"{shipment.label} is {shipment.status.value}, not assigned")
+        shipment.start_picking(by=actor)
     pick_list = PickList(kind=kind, criteria=criteria, created_by=actor.name,
                          location_id=shipments[0].location_id, created_at=utcnow())
     slot_of = {s.id: n for n, s in enumerate(shipments, start=1)}
@@ -76,8 +77,6 @@ def build_pick_list(session: Session, actor: Actor, shipments: list[Shipment], *
     pick_list.lines = _lines(session, shipments, slot_of)
     if not pick_list.lines:
         raise ValidationError("The shipments have no reserved stock to pick")
-    for shipment in shipments:
-        shipment.start_picking(by=actor)
     session.add(pick_list)
     session.flush()
     return pick_list
@@ -121,11 +120,12 @@ def _by_id(session: Session, entity, ids: set[int]) -> dict:
 
 
 def _load_shipments(session: Session, ids: list[int]) -> list[Shipment]:
+    """The shipments a list is made of or finishes, locked until commit (id order)."""
     found: dict[int, Shipment] = {}
-    for chunk in _chunks(ids):
-        found.update({s.id: s for s in session.scalars(
-            sa.select(Shipment).where(Shipment.id.in_(chunk))
-            .options(selectinload(Shipment.lines), selectinload(Shipment.order)))})
+    for chunk in _chunks(sorted(ids)):
+        found.update({s.id: s for s in session.scalars(locking(
+            sa.select(Shipment).where(Shipment.id.in_(chunk)).order_by(Shipment.id)
+            .options(selectinload(Shipment.lines), selectinload(Shipment.order)), Shipment))})
     return [found[i] for i in ids if i in found]
 
 
@@ -172,9 +172,12 @@ def _at_location(session: Session, query, location: str | None):
 
 
 def wave_candidates(session: Session, *, carrier: str | None = None, zone: str | None = None,
-                    location: str | None = None, limit: int = 50) -> list[int]:
+                    location: str | None = None, limit: int = 50,
+                    skip_locked: bool = True) -> list[int]:
     """Assigned shipments for a wave: by carrier and zone when given, most urgent first
-    (priority, then ship-by date as the carrier cut-off, then age)."""
+    (priority, then ship-by date as the carrier cut-off, then age), locked until commit.
+    Those another station is putting on its wave right now are left to it (`skip_locked`),
+    or waited for and then, no longer assigned, left out."""
     query = (sa.select(Shipment.id).join(Order, Order.id == Shipment.order_id)
              .where(Shipment.status == ShipmentStatus.assigned))
     if carrier:
@@ -184,7 +187,7 @@ def wave_candidates(session: Session, *, carrier: str | None = None, zone: str |
     query = _at_location(session, query, location)
     query = query.order_by(Order.priority.desc(), Order.ship_by.is_(None), Order.ship_by,
                            Shipment.id).limit(limit)
-    return list(session.scalars(query))
+    return list(session.scalars(locking(query, Shipment, skip_locked=skip_locked)))
 
 
 def _shipments_in_zone(session: Session, zone: str):
@@ -205,12 +208,24 @@ def create_wave(db: Database, *, actor: Actor, carrier: str | None = None,
         raise ValidationError("A wave needs a limit of at least 1")
     with db.uow() as uow:
         s = uow.session
-        ids = wave_candidates(s, carrier=carrier, zone=zone, location=location, limit=limit)
-        criteria = {"carrier": carrier, "zone": zone, "location": location, "limit": limit}
+        wanted = dict(carrier=carrier, zone=zone, location=location, limit=limit)
+        ids = wave_candidates(s, **wanted) or wave_candidates(s, **wanted, skip_locked=False)
+        if not ids:  # (the second look waited for the stations taking them, to name one)
+            raise ValidationError(_nothing_to_pick(s))
+        criteria = wanted
         pick_list = build_pick_list(s, actor, _load_shipments(s, ids), kind=PickListKind.wave,
                                     criteria=criteria)
         uow.commit()
         return pick_list_view(s, pick_list)
+
+
+def _nothing_to_pick(session: Session) -> str:
+    last = session.execute(sa.select(PickList.id, PickList.created_by, PickList.created_at)
+                           .order_by(PickList.id.desc()).limit(1)).first()
+    if last is None:
+        return "No assigned shipments to pick"
+    return (f"Nothing to pick: the last pick list, PL-{last[0]}, was created by {last[1]} at "
+            f"{when(last[2])}")
 
 
 def get_pick_list(db: Database, pick_list_id: int) -> PickListView:
@@ -218,10 +233,13 @@ def get_pick_list(db: Database, pick_list_id: int) -> PickListView:
         return pick_list_view(uow.session, _pick_list(uow.session, pick_list_id))
 
 
-def _pick_list(session: Session, pick_list_id: int) -> PickList:
-    pick_list = session.get(PickList, pick_list_id, options=[
-        selectinload(PickList.lines).selectinload(PickListLine.items),
-        selectinload(PickList.slots)])
+def _pick_list(session: Session, pick_list_id: int, *, locked: bool = False) -> PickList:
+    """A pick list with its lines; `locked` for a scan, a short pick or an undo, which
+    then take turns on one list."""
+    options = [selectinload(PickList.lines).selectinload(PickListLine.items),
+               selectinload(PickList.slots)]
+    pick_list = lock(session, PickList, pick_list_id, options=options) if locked else \
+        session.get(PickList, pick_list_id, options=options)
     if pick_list is None:
         raise NotFound(f"No pick list PL-{pick_list_id}")
     return pick_list
@@ -238,7 +256,7 @@ def scan(db: Database, *, actor: Actor, pick_list_id: int, value: str,
     require(actor, "floor.pick")
     with db.uow() as uow:
         s = uow.session
-        pick_list = _pick_list(s, pick_list_id)
+        pick_list = _pick_list(s, pick_list_id, locked=True)
         parsed = parse_scan(value)
         result, message, fields = _pick_step(s, pick_list, parsed, quantity)
         record_scan(s, actor, context="pick", value=value, kind=parsed.kind.value,
@@ -333,6 +351,8 @@ def _maybe_finish(s: Session, pick_list: PickList, actor: Actor) -> None:
     if current_line(pick_list) is not None:
         return
     pick_list.status, pick_list.finished_at = PickListStatus.done, utcnow()
+    for slot in pick_list.slots:
+        slot.open = False
     shorted = {i.shipment_id for l in pick_list.lines for i in l.items
                if i.picked_qty < i.quantity}
     for shipment in _load_shipments(s, [slot.shipment_id for slot in pick_list.slots]):
@@ -340,16 +360,20 @@ def _maybe_finish(s: Session, pick_list: PickList, actor: Actor) -> None:
             shipment.finish_picking(by=actor)
 
 
-def short_pick(db: Database, *, actor: Actor, pick_list_id: int, reason: str) -> PickFeedback:
+def short_pick(db: Database, *, actor: Actor, pick_list_id: int, reason: str,
+               line_id: int | None = None) -> PickFeedback:
     """The units left on the current line are not there: each order's share goes to the
-    exception list with the reason, and the walk goes on."""
+    exception list with the reason, and the walk goes on. `line_id` is the line the picker
+    sees; once another station moved the walk past it, the short pick is refused."""
     require(actor, "floor.pick")
     if not reason.strip():
         raise ValidationError("A short pick needs a reason")
     with db.uow() as uow:
         s = uow.session
-        pick_list = _pick_list(s, pick_list_id)
+        pick_list = _pick_list(s, pick_list_id, locked=True)
         line = current_line(pick_list)
+        if line_id is not None and (line is None or line.id != line_id):
+            raise _passed(s, pick_list, line_id)
         if line is None or pick_list.status == PickListStatus.done:
             raise ValidationError(f"{pick_list.label} has no open line")
         missing = line.remaining
@@ -374,12 +398,25 @@ def short_pick(db: Database, *, actor: Actor, pick_list_id: int, reason: str) ->
         return PickFeedback(True, "short", message, pick_list_view(s, pick_list), {})
 
 
+def _passed(session: Session, pick_list: PickList, line_id: int) -> OmsError:
+    """The walk is past the line the picker saw: who short-picked or picked it, and when."""
+    line = next((l for l in pick_list.lines if l.id == line_id), None)
+    if line is None:
+        return NotFound(f"{pick_list.label} has no line {line_id}")
+    subject = f"Line {line.seq} of {pick_list.label} ({line.sku} at {line.bin_code})"
+    short = session.execute(sa.select(ShortPick.reported_by, ShortPick.reported_at).where(
+        ShortPick.line_id == line.id).order_by(ShortPick.id.desc()).limit(1)).first()
+    if short is not None:
+        return told(subject, Change("short_pick", short[0], None, short[1]))
+    return ValidationError(f"{subject} is {line.status.value}: nothing left to short-pick")
+
+
 def undo_last(db: Database, *, actor: Actor, pick_list_id: int) -> PickFeedback:
     """Take back the last good bin or item scan of an unfinished list."""
     require(actor, "floor.pick")
     with db.uow() as uow:
         s = uow.session
-        pick_list = _pick_list(s, pick_list_id)
+        pick_list = _pick_list(s, pick_list_id, locked=True)
         if pick_list.status == PickListStatus.done:
             raise ValidationError(f"{pick_list.label} is finished; nothing to undo")
         event = s.scalar(sa.select(ScanEvent).where(

@@ -19,11 +19,12 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import ScanKind, parse_scan
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.floor.picking import record_scan
-from oms_desktop.services.lookup import location_by_code, order_by_ref
+from oms_desktop.services.lookup import location_by_code, locked_shipment, order_by_ref
 from oms_desktop.storage import Database
 
 _CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 WAITING = (ShipmentStatus.packed, ShipmentStatus.ready_for_pickup)
+HANDED = (ShipmentStatus.ready_for_pickup, ShipmentStatus.picked_up)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def mark_ready(db: Database, *, actor: Actor, shipment_id: int) -> PickupView:
     require(actor, "floor.pack")
     with db.uow() as uow:
         s = uow.session
-        shipment = s.get(Shipment, shipment_id)
+        shipment = locked_shipment(s, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment SHP-{shipment_id}")
         if shipment.order.pickup_location_id is None:
@@ -92,9 +93,12 @@ def mark_ready(db: Database, *, actor: Actor, shipment_id: int) -> PickupView:
 
 
 def find_ready(session: Session, store: str, value: str) -> Shipment:
-    """The ready shipment a scan names at this store: pickup code, ORD-<id> or order number."""
+    """The ready shipment a scan names at this store: pickup code, ORD-<id> or order number,
+    locked with its order. One already collected is found too (ready ones first), so that
+    handing it over again is refused naming who handed it over."""
     text = value.strip()
-    query = _for_store(session, store).where(Shipment.status == ShipmentStatus.ready_for_pickup)
+    query = (_for_store(session, store).where(Shipment.status.in_(HANDED))
+             .order_by(Shipment.status == ShipmentStatus.picked_up, Shipment.id))
     shipment = session.scalar(query.where(Shipment.pickup_code == text.upper()).limit(1))
     if shipment is None:
         parsed = parse_scan(text)
@@ -106,7 +110,7 @@ def find_ready(session: Session, store: str, value: str) -> Shipment:
         shipment = session.scalar(query.where(Shipment.order_id == order.id).limit(1))
     if shipment is None:
         raise NotFound(f"Nothing ready for pickup at {store} for {text!r}")
-    return shipment
+    return locked_shipment(session, shipment.id)
 
 
 def hand_over(db: Database, *, actor: Actor, store: str, value: str,

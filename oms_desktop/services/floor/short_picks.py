@@ -21,6 +21,7 @@ from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import virtual_location
 from oms_desktop.services.orders.allocation import allocate_in_session
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import Change, lock, told
 
 RESOLUTIONS = ("reallocate", "found")
 
@@ -60,11 +61,12 @@ def resolve(db: Database, *, actor: Actor, short_pick_id: int, resolution: str) 
         raise ValidationError(f"Resolve a short pick by {' or '.join(RESOLUTIONS)}")
     with db.uow() as uow:
         s = uow.session
-        short = s.get(ShortPick, short_pick_id)
+        short = lock(s, ShortPick, short_pick_id)
         if short is None:
             raise NotFound(f"No short pick {short_pick_id}")
         if short.status != ShortPickStatus.open:
-            raise ValidationError(f"Short pick {short_pick_id} is already {short.status.value}")
+            raise told(f"Short pick {short_pick_id} ({short.status.value})",
+                       Change("resolve", short.resolved_by, None, short.resolved_at))
         short.status = (ShortPickStatus.found if resolution == "found"
                         else _reallocate(s, actor, short))
         short.resolved_by, short.resolved_at = actor.name, utcnow()

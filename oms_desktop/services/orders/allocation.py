@@ -316,7 +316,8 @@ def release_shipment(session: Session, shipment: Shipment) -> dict[int, int]:
     rows = session.scalars(
         sa.select(Reservation).join(ShipmentLine, ShipmentLine.id == Reservation.shipment_line_id)
         .where(ShipmentLine.shipment_id == shipment.id,
-               Reservation.status == ReservationStatus.active))
+               Reservation.status == ReservationStatus.active)
+        .order_by(Reservation.stock_level_id, Reservation.id)).all()
     released: dict[int, int] = defaultdict(int)
     for reservation in rows:
         stock_ops.release(session, reservation)

@@ -16,6 +16,7 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Location, Package, Product, Setting, Shipment, ShippingLabel, utcnow
 from oms_desktop.policies.barcodes import sscc
 from oms_desktop.services import settings
+from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.storage import Database
 
 DEFAULT_CUTOFF = "17:00"
@@ -128,12 +129,15 @@ def shipment_dto(session: Session, shipment: Shipment) -> ShipmentDTO:
                        parcels=parcels, currency=shipment.order.currency)
 
 
-def shipment_by_ref(session: Session, shipment_id: int | str) -> Shipment:
-    """A shipment by id or by its barcode SHP-<id>."""
+def shipment_by_ref(session: Session, shipment_id: int | str, *,
+                    locked: bool = False) -> Shipment:
+    """A shipment by id or by its barcode SHP-<id>; `locked` (with its order) for a use case
+    that changes it."""
     text = str(shipment_id).strip().upper()
     number = int(text[4:]) if text.startswith("SHP-") and text[4:].isdigit() else \
         int(text) if text.isdigit() else None
-    shipment = session.get(Shipment, number) if number is not None else None
+    shipment = None if number is None else locked_shipment(session, number) if locked else \
+        session.get(Shipment, number)
     if shipment is None:
         raise NotFound(f"No shipment {shipment_id!r}")
     return shipment

@@ -280,15 +280,16 @@ def _mark_void(db: Database, actor: Actor, label_id: int) -> LabelResult:
 def ship(session: Session, shipment: Shipment, *, by: Actor) -> None:
     """Hand a packed shipment over: its reservations leave stock for the CUSTOMER location,
     it becomes shipped, and "shipment.shipped" is published in the same transaction."""
+    shipment.ship(by=by, tracking_number=shipment.tracking_number)  # refused before any stock
     customer = virtual_location(session, LocationKind.customer)
     line_ids = [line.id for line in shipment.lines]
     reservations = session.scalars(sa.select(Reservation).where(
         Reservation.shipment_line_id.in_(line_ids),
-        Reservation.status == ReservationStatus.active)).all() if line_ids else []
-    for reservation in reservations:
+        Reservation.status == ReservationStatus.active)
+        .order_by(Reservation.stock_level_id, Reservation.id)).all() if line_ids else []
+    for reservation in reservations:  # stock rows in id order, as every other writer
         stock_ops.consume(session, reservation, target=customer, by=by,
                           reference=shipment.label)
-    shipment.ship(by=by, tracking_number=shipment.tracking_number)
     messagebus.publish(session, events.ShipmentShipped(
         actor=by, order_id=shipment.order_id, shipment_id=shipment.id,
         product_ids=tuple(sorted({r.product_id for r in reservations})),
@@ -298,7 +299,7 @@ def ship(session: Session, shipment: Shipment, *, by: Actor) -> None:
 def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:
     require(actor, "shipping.label")
     with db.uow() as uow:
-        shipment = shipment_by_ref(uow.session, shipment_id)
+        shipment = shipment_by_ref(uow.session, shipment_id, locked=True)
         ship(uow.session, shipment, by=actor)
         uow.commit()
         return shipment.status.value

@@ -20,7 +20,9 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping.carriers import make_carrier, ship_day
+from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import Change, locking, told
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,14 @@ class ManifestView:
 
 
 def _open_labels(session: Session, carrier: str, day: date) -> list[ShippingLabel]:
-    return list(session.scalars(sa.select(ShippingLabel).join(Shipment).where(
+    """The labels to close, locked until commit: a second close-out at the same moment
+    waits, then finds them manifested."""
+    return list(session.scalars(locking(sa.select(ShippingLabel).join(Shipment).where(
         ShippingLabel.carrier == carrier, ShippingLabel.ship_day <= day,
         ShippingLabel.voided_at.is_(None), ShippingLabel.manifest_id.is_(None),
         Shipment.status.in_([ShipmentStatus.packed, ShipmentStatus.shipped,
-                             ShipmentStatus.delivered])).order_by(ShippingLabel.id)))
+                             ShipmentStatus.delivered])).order_by(ShippingLabel.id),
+        ShippingLabel)))
 
 
 def _row(label: ShippingLabel) -> manifest_doc.ManifestRow:
@@ -70,7 +75,8 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
         day = day or ship_day(s, carrier)
         data, labels = collect(s, carrier, day, actor)
         if not labels:
-            raise ValidationError(f"Nothing to close for {carrier} on {day}: no open labels")
+            raise _closed(s, carrier, day) or ValidationError(
+                f"Nothing to close for {carrier} on {day}: no open labels")
         plugin = make_carrier(s, db, carrier)
         carrier_ref = None
         if plugin.has_manifest:
@@ -84,11 +90,21 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
         s.flush()
         for label in labels:
             label.manifest_id = row.id
-            if label.shipment.status == ShipmentStatus.packed:
-                shipping.ship(s, label.shipment, by=actor)
+            shipment = locked_shipment(s, label.shipment_id)
+            if shipment.status == ShipmentStatus.packed:
+                shipping.ship(s, shipment, by=actor)
         uow.commit()
         return ManifestView(row.id, carrier, day, len(labels), row.packages, row.total_cost,
                             carrier_ref, document)
+
+
+def _closed(session: Session, carrier: str, day: date):
+    """ConcurrentChange naming who closed this carrier's day, if anyone did."""
+    last = session.execute(sa.select(Manifest.closed_by, Manifest.closed_at).where(
+        Manifest.carrier == carrier, Manifest.ship_day == day)
+        .order_by(Manifest.id.desc()).limit(1)).first()
+    return told(f"The {carrier} day {day}", Change("close", last[0], None, last[1])) \
+        if last else None
 
 
 def _label_dto(label: ShippingLabel) -> Label:

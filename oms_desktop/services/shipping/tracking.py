@@ -19,6 +19,7 @@ from oms_desktop.model import (
 from oms_desktop.plugins.errors import PluginError
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping.carriers import make_carrier, shipment_by_ref
+from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.storage import Database
 
 MOVING = frozenset({"in_transit", "out_for_delivery", "delivered", "returned", "failure"})
@@ -47,7 +48,8 @@ class TrackingView:
     exception: bool
 
 
-def _open_shipments(session: Session, shipment_id=None) -> dict[str, dict[str, int]]:
+def _open_shipments(session: Session, shipment_id=None,
+                    numbers: set[str] | None = None) -> dict[str, dict[str, int]]:
     """carrier -> {tracking number: shipment id} of labelled shipments still on their way."""
     query = (sa.select(Shipment.id, Shipment.carrier, Shipment.tracking_number)
              .join(ShippingLabel, ShippingLabel.shipment_id == Shipment.id)
@@ -55,6 +57,8 @@ def _open_shipments(session: Session, shipment_id=None) -> dict[str, dict[str, i
                     Shipment.status.in_([ShipmentStatus.packed, ShipmentStatus.shipped])))
     if shipment_id is not None:
         query = query.where(Shipment.id == shipment_by_ref(session, shipment_id).id)
+    if numbers is not None:
+        query = query.where(Shipment.tracking_number.in_(numbers))
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for sid, carrier, number in session.execute(query):
         out[carrier][number] = sid
@@ -73,20 +77,29 @@ def poll(db: Database, *, actor: Actor = SYSTEM, shipment_id=None) -> PollResult
             result.errors[carrier] = str(exc)
             continue
         result.checked += len(numbers)
-        _apply(db, actor, numbers, updates, result)
+        record_updates(db, actor=actor, updates=updates, result=result)
     return result
 
 
-def _apply(db: Database, actor: Actor, numbers: dict[str, int],
-           updates: list[TrackingUpdate], result: PollResult) -> None:
+def record_updates(db: Database, *, actor: Actor = SYSTEM, updates: list[TrackingUpdate],
+                   result: PollResult | None = None) -> PollResult:
+    """Take in what a carrier says (a poll, or a webhook that may say it twice, at several
+    stations at once): each event is stored once and moves its shipment on once."""
+    result = result if result is not None else PollResult()
     with db.uow() as uow:
         s = uow.session
+        wanted = _open_shipments(s, numbers={u.tracking_number for u in updates})
+        shipment_of = {n: sid for numbers in wanted.values() for n, sid in numbers.items()}
         for update in sorted(updates, key=lambda u: u.occurred_at):
-            sid = numbers.get(update.tracking_number)
-            if sid is not None and _record(s, sid, update):
+            sid = shipment_of.get(update.tracking_number)
+            if sid is None:
+                continue
+            shipment = locked_shipment(s, sid)  # then the event is looked for, and stored
+            if _record(s, sid, update):
                 result.new_events += 1
-                _advance(s, s.get(Shipment, sid), update, actor, result)
+                _advance(s, shipment, update, actor, result)
         uow.commit()
+    return result
 
 
 def _record(session: Session, shipment_id: int, u: TrackingUpdate) -> bool:

@@ -191,7 +191,9 @@ class PickingScreen(ScanAnswers, QWidget):
         if self.view is None:
             return
         db, actor, pl, reason = self.ctx.db, self.ctx.actor, self.view.id, self.reason.currentText()
-        self._run(lambda: picking.short_pick(db, actor=actor, pick_list_id=pl, reason=reason))
+        line = self.view.current.id if self.view.current else None  # the line the picker sees
+        self._run(lambda: picking.short_pick(db, actor=actor, pick_list_id=pl, reason=reason,
+                                             line_id=line))
         self.refresh_exceptions()
 
     def undo(self) -> None:
