@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from oms_desktop.carriers.credentials import store_api_key
-from oms_desktop.errors import InvalidTransition, PermissionDenied, ValidationError
+from oms_desktop.errors import (
+    ConcurrentChange, InvalidTransition, PermissionDenied, ValidationError,
+)
 from oms_desktop.model import SYSTEM, Actor, Role
 from oms_desktop.policies.barcodes import gs1_check_digit
 from oms_desktop.services import events
@@ -142,7 +144,8 @@ def test_close_out_manifests_the_day_ships_and_consumes_the_reservations(world, 
     assert stock.reconcile(world) == []
     with pytest.raises(ValidationError, match="handed to the carrier"):
         shipping.void_label(world, actor=LEAD, shipment_id=sids[0])
-    with pytest.raises(ValidationError, match="Nothing to close"):
+    with pytest.raises(ConcurrentChange, match=f"The manual day {labels[0].ship_day} was "
+                                               "closed by sue at"):
         manifests.close_out(world, actor=LEAD, carrier="manual", day=labels[0].ship_day)
 
 
