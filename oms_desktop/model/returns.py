@@ -56,6 +56,10 @@ class Return(Versioned, Base):
     lines: Mapped[list["ReturnLine"]] = relationship(
         back_populates="rma", cascade="all, delete-orphan", order_by="ReturnLine.id")
 
+    @property
+    def label(self) -> str:
+        return self.rma_number
+
     def _go(self, verb: str, by: Actor, detail: dict | None = None) -> None:
         target = RETURN_FLOW.target(verb, self.status, self.rma_number, entity_id=self.id)
         before, self.status = self.status, target

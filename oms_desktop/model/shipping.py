@@ -39,6 +39,10 @@ class ShippingLabel(Versioned, Base):
 
     shipment: Mapped[Shipment] = relationship()
 
+    @property
+    def label(self) -> str:
+        return f"Label {self.tracking_number}"
+
 
 class PrintJobState(enum.StrEnum):
     queued = "queued"

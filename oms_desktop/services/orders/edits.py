@@ -15,6 +15,7 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services.bulk import ItemResult
 from oms_desktop.services.lookup import location_by_code
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import locking
 
 CLOSED = (OrderStatus.completed, OrderStatus.cancelled)
 TAG_MAX = 64
@@ -94,8 +95,11 @@ def _apply(order_id: int, order: Order | None, actor: Actor, action: str, detail
 
 
 def _load(session: Session, order_ids: list[int]) -> dict[int, Order]:
-    query = sa.select(Order).where(Order.id.in_(order_ids)).options(selectinload(Order.tags))
-    return {o.id: o for o in session.scalars(query)}
+    """The orders, locked in id order until commit: edits of the same orders at two
+    stations take turns instead of both adding the same tag."""
+    query = (sa.select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)
+             .options(selectinload(Order.tags)))
+    return {o.id: o for o in session.scalars(locking(query, Order))}
 
 
 def _tags(names: tuple[str, ...]) -> tuple[str, ...]:
