@@ -71,10 +71,9 @@ def _truncate_all(db: Database) -> None:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path, sqlite_template) -> str:
-    """The URL of an empty, migrated database of each kind."""
-    if request.param == "sqlite":
+def empty_database_url(request, kind: str, tmp_path, sqlite_template) -> str:
+    """The URL of an empty, migrated database: "sqlite" or "postgresql"."""
+    if kind == "sqlite":
         path = tmp_path / "oms.sqlite3"
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
@@ -83,6 +82,12 @@ def db_url(request, tmp_path, sqlite_template) -> str:
     _truncate_all(db)
     db.dispose()
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path, sqlite_template) -> str:
+    """The URL of an empty, migrated database of each kind."""
+    return empty_database_url(request, request.param, tmp_path, sqlite_template)
 
 
 @pytest.fixture

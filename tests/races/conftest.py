@@ -3,13 +3,12 @@ with 4 stations, PostgreSQL with 2 and with 8."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 
 from oms_desktop.storage import Database
-from tests.conftest import _truncate_all
+from tests.conftest import empty_database_url
 from tests.races.stations import Outcome, Stations
 
 VARIANTS = {"sqlite-4": ("sqlite", 4), "pg-2": ("postgresql", 2), "pg-8": ("postgresql", 8)}
@@ -32,21 +31,9 @@ def stations():
     pool.close()
 
 
-def _url(request, kind: str, tmp_path, sqlite_template) -> str:
-    if kind == "sqlite":
-        path = tmp_path / "oms.sqlite3"
-        shutil.copy(sqlite_template, path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("pg_database_url")
-    db = Database(url)
-    _truncate_all(db)
-    db.dispose()
-    return url
-
-
 @pytest.fixture(params=list(VARIANTS))
 def race(request, stations, tmp_path, sqlite_template):
     kind, size = VARIANTS[request.param]
-    db = Database(_url(request, kind, tmp_path, sqlite_template))
+    db = Database(empty_database_url(request, kind, tmp_path, sqlite_template))
     yield Race(db, size, stations)
     db.dispose()
