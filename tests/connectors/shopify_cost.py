@@ -76,7 +76,7 @@ class _Coster:
 
     def _size(self, node: FieldNode) -> int:
         for name in ("first", "last"):
-            arg = next((a for a in node.arguments if a.name.value == name), None)
+            arg = next((a for a in node.arguments or () if a.name.value == name), None)
             if arg is not None:
                 value = value_from_ast(arg.value, self.schema.get_type("Int"), self.variables)
                 if value is not None and value is not Undefined:

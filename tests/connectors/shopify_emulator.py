@@ -61,7 +61,7 @@ class ShopifyEmulator(Shop):
         self.api_version, self.token = api_version, TOKEN
         self.latency = 0.0
         self.inject: list[tuple[int, dict]] = []  # (status, headers) answered before real work
-        self.log: list[dict] = []  # every answered document: query, variables, cost, outcome, at
+        self.log: list[dict] = []  # every answered document (see _record)
         self.bulk = BulkOperations(self)
         self._throttled_left = 0
         self.server, self.url = None, None
@@ -160,8 +160,11 @@ class ShopifyEmulator(Shop):
                 "throttleStatus": self.bucket.status()}
 
     def _record(self, query: str, variables: dict, cost: int, outcome: str) -> None:
+        """What was asked, its requested cost, the answer ("ok", "THROTTLED",
+        "MAX_COST_EXCEEDED"), when (on the emulator's clock) and what the bucket held after."""
         self.log.append({"query": query, "variables": variables, "cost": cost,
-                         "outcome": outcome, "at": self.clock.now()})
+                         "outcome": outcome, "at": self.clock.now(),
+                         "available": self.bucket.available()})
 
 
 def _never(value) -> bool:
