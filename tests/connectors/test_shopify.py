@@ -108,6 +108,14 @@ def test_http_429_is_retried_after_retry_after(shop):
     assert len(page.orders) == 1 and c.http.waits[0] == 2.0
 
 
+def test_http_429_without_retry_after_is_backed_off_and_retried(shop):
+    shop.add_order(lines=[("SKU-1", 1, "1.00")])
+    shop.inject = [(429, {}), (429, {})]
+    c = connector(shop)
+    [page] = list(c.fetch_orders(None))
+    assert len(page.orders) == 1 and len(c.http.waits) == 2 and min(c.http.waits) > 0
+
+
 def test_sync_imports_orders_once_and_a_re_sync_changes_nothing(world, shop,
                                                                 memory_keyring):
     for i in range(75):
