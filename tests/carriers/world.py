@@ -37,11 +37,16 @@ def shipping_world(db: Database, *, carriers=("manual",), **carrier_settings) ->
         uow.commit()
 
 
-def packed_shipment(db: Database, *, number: str = "1001", name: str = "Jane Buyer",
-                    packages: int = 1, zip_code: str = "90277", requested: str | None = None,
-                    deliver_by: date | None = None, carrier: str | None = None,
-                    service: str | None = None) -> int:
-    """An order of the WEB channel (1 x SKU-1, 2 x SKU-2) packed into `packages` boxes."""
+def packed_shipment(db: Database, *, packages: int = 1, **order) -> int:
+    """An order of the WEB channel (see web_order) packed into `packages` boxes."""
+    return pack_order(db, web_order(db, **order), packages=packages)
+
+
+def web_order(db: Database, *, number: str = "1001", name: str = "Jane Buyer",
+              zip_code: str = "90277", requested: str | None = None,
+              deliver_by: date | None = None, carrier: str | None = None,
+              service: str | None = None) -> int:
+    """An order of the WEB channel: 1 x SKU-1 and 2 x SKU-2 to Redondo Beach."""
     with db.uow() as uow:
         s = uow.session
         channel = s.query(Channel).filter_by(code="WEB").one()
@@ -57,8 +62,7 @@ def packed_shipment(db: Database, *, number: str = "1001", name: str = "Jane Buy
                                  quantity=2)]
         s.add(order)
         uow.commit()
-        order_id = order.id
-    return pack_order(db, order_id, packages=packages)
+        return order.id
 
 
 def pack_order(db: Database, order_id: int, *, packages: int = 1, pack: bool = True) -> int:
