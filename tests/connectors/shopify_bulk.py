@@ -104,8 +104,8 @@ def _connections(selection_set, parent) -> tuple[int, int]:
         if not isinstance(node, FieldNode) or node.name.value.startswith("__"):
             continue
         ftype = get_named_type(parent.fields[node.name.value].type)
-        inner, inner_depth = _connections(node.selection_set, ftype) if hasattr(
-            ftype, "fields") else (0, 0)
+        inner, inner_depth = _connections(node.selection_set, ftype) if node.selection_set \
+            else (0, 0)
         is_connection = ftype.name.endswith("Connection")
         count += inner + is_connection
         depth = max(depth, inner_depth + is_connection)

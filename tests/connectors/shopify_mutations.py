@@ -102,7 +102,10 @@ def _inventory_set(emu, info, input):
     for i, q in enumerate(input["quantities"]):
         v = by_item.get(q["inventoryItemId"])
         error = _quantity_error(v, q, input, ["input", "quantities", str(i)])
-        errors.append(error) if error else changes.append((v, q))
+        if error:
+            errors.append(error)
+        else:
+            changes.append((v, q))
     if errors:
         return {"inventoryAdjustmentGroup": None, "userErrors": errors}
     out = []

@@ -20,14 +20,15 @@ STANDARD_RESTORE_RATE = 100.0
 class EmulatorClock:
     """Monotonic time plus an offset that tests move forward. A client built with
     `sleep=clock.advance` waits in emulated seconds: throttling tests take no real time, and
-    real time still counts, as it does for a remote shop."""
+    real time still counts, as it does for a remote shop. A `frozen` clock moves only when
+    advanced (exact figures in tests of the emulator itself)."""
 
-    def __init__(self):
-        self._offset = 0.0
+    def __init__(self, *, frozen: bool = False):
+        self._offset, self._frozen = 0.0, frozen
         self._lock = threading.Lock()
 
     def now(self) -> float:
-        return time.monotonic() + self._offset
+        return self._offset if self._frozen else time.monotonic() + self._offset
 
     def advance(self, seconds: float) -> None:
         with self._lock:

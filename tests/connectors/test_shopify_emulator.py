@@ -12,13 +12,15 @@ from oms_desktop.connectors import shopify_queries as Q
 from tests.connectors.shopify_cost import requested_cost
 from tests.connectors.shopify_emulator import TOKEN, ShopifyEmulator
 from tests.connectors.shopify_schema import SCHEMA
+from tests.connectors.shopify_throttle import EmulatorClock
 
 ORDER_IDS = "query { orders(first: 10) { nodes { id } } }"
 
 
 @pytest.fixture
 def emu():
-    shop = ShopifyEmulator().start()  # the Standard plan: 1,000 points, 100 a second
+    # the Standard plan (1,000 points, 100 a second) on a clock that moves only when told
+    shop = ShopifyEmulator(clock=EmulatorClock(frozen=True)).start()
     yield shop
     shop.stop()
 
