@@ -1,0 +1,105 @@
+"""Fixtures of the real-window suite: our own X server for the session, the demo database
+made once with the command line, and per test module one program started on a copy of it
+and signed in by keyboard. Without Xvfb or xdotool the suite is skipped, unless
+OMS_REQUIRE_REALWINDOW=1 (CI), which makes that a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.realwindow.floor import Floor
+from tests.realwindow.records import Records
+from tests.realwindow.station import Station, cli, program_env
+from tests.realwindow.xserver import XServer, missing_tools
+
+REQUIRE = os.environ.get("OMS_REQUIRE_REALWINDOW") == "1"
+PACKER = ("Pat", "packer", "4444")  # what to type to find the user, user name, PIN
+
+
+@pytest.fixture(scope="session")
+def xserver():
+    missing = missing_tools()
+    if missing:
+        reason = f"the real-window suite needs {' and '.join(missing)} (apt-get install xvfb xdotool)"
+        if REQUIRE:
+            pytest.fail(f"{reason}, and OMS_REQUIRE_REALWINDOW=1", pytrace=False)
+        pytest.skip(reason)
+    server = XServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, xserver) -> Path:
+    """`oms-desktop demo` once per session (seed 1: the same orders every run)."""
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.sqlite3"
+    cli(program_env(xserver.display, folder / "home"), f"sqlite:///{path}", "demo")
+    return path
+
+
+class Desk:
+    """One test module's workstation: its database, the command line on it, the records."""
+
+    def __init__(self, folder: Path, env: dict[str, str], demo: Path):
+        self.folder, self.env = folder, env
+        self.path = folder / "oms.sqlite3"
+        shutil.copy(demo, self.path)
+        self.url = f"sqlite:///{self.path}"
+        self.records = Records(self.path)
+
+    def oms(self, *args: str):
+        """`oms-desktop ARGS --db <this database> --json`, parsed."""
+        return cli(self.env, self.url, *args)
+
+
+@pytest.fixture(scope="module")
+def desk(request, tmp_path_factory, xserver, demo_database) -> Desk:
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    return Desk(folder, program_env(xserver.display, folder / "home"), demo_database)
+
+
+@pytest.fixture(scope="module")
+def program(desk):
+    station = Station.start(desk.url, env=desk.env, log_path=desk.folder / "program.log")
+    yield station
+    station.stop()
+
+
+@pytest.fixture(scope="module")
+def station(program, desk) -> Station:
+    """The program, signed in as the packer by typing at the sign-in page."""
+    find, username, pin = PACKER
+    program.type_by_hand(find)
+    program.press("Return")
+    program.type_by_hand(pin)
+    program.press("Return")
+    signed_in = desk.records.wait_for(
+        "SELECT station FROM audit_events WHERE action = 'sign_in' AND actor_name = ?", username)
+    assert signed_in, f"{username} did not get signed in\n{program.output()}"
+    return program
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test shows the program's output and leaves a screenshot beside it."""
+    outcome = yield
+    report = outcome.get_result()
+    program = item.funcargs.get("program") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(program, Station):
+        shot = Path(program.log_path).with_name(f"failed-{item.name}.png")
+        try:
+            program.screenshot(shot)
+            report.sections.append(("screenshot", str(shot)))
+        except OSError as exc:
+            report.sections.append(("screenshot", f"none: {exc}"))
+        report.sections.append(("oms-desktop output", program.output()))
+
+
+@pytest.fixture(scope="module")
+def floor(station, desk) -> Floor:
+    return Floor(station, desk)
