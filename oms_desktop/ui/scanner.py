@@ -28,7 +28,7 @@ from oms_desktop.devices.serial_lines import SerialLineDevice
 DEFAULT_GAP_MS = 30
 DEFAULT_MIN_LENGTH = 3
 _ENDS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab)
-_KEY_EVENTS = (QEvent.KeyPress, QEvent.KeyRelease)
+_KEY_EVENTS = (QEvent.KeyPress, QEvent.KeyRelease, QEvent.ShortcutOverride)
 # Modifier keys a scanner presses to make characters (Meta never: it is the desktop's).
 BURST_MODIFIERS = frozenset({Qt.Key_Shift, Qt.Key_Control, Qt.Key_Alt, Qt.Key_AltGr,
                              Qt.Key_Mode_switch, Qt.Key_CapsLock})
@@ -77,9 +77,19 @@ class ScanFilter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() not in _KEY_EVENTS:
             return False
+        if event.type() == QEvent.ShortcutOverride:
+            return self._before_shortcut(event)
         if event.type() == QEvent.KeyRelease or event.key() in BURST_MODIFIERS:
             return self._hold_in_burst(watched, event)
         return self._press(watched, event)
+
+    def _before_shortcut(self, event: QKeyEvent) -> bool:
+        """Qt tries shortcuts before the key press reaches us: a key that cannot be part of
+        the burst lets what was typed before it reach its field first (F2, Ctrl+Z)."""
+        if self._held and not (event.key() in BURST_MODIFIERS or event.key() in _ENDS
+                               or self.is_text(event)):
+            self.flush()
+        return False
 
     def _hold_in_burst(self, watched: QObject, event: QKeyEvent) -> bool:
         """Modifier keys and releases belong to the burst they come in; alone they pass."""

@@ -264,6 +264,22 @@ def test_a_hand_typed_ctrl_shortcut_and_f_key_still_work_after_typing(qtbot, for
     assert fired == ["Ctrl+K", "F2"] and scans == []
 
 
+@pytest.mark.parametrize("key,modifiers", [(Qt.Key_F2, Qt.NoModifier),
+                                           (Qt.Key_K, Qt.ControlModifier),
+                                           (Qt.Key_F1, Qt.ShiftModifier)],
+                         ids=["F2", "Ctrl+K", "Shift+F1"])
+def test_keys_typed_just_before_a_shortcut_reach_the_field_before_it_runs(qtbot, form, key,
+                                                                          modifiers):
+    field, scans, _ = form
+    seen = []
+    QShortcut(QKeySequence(key | modifiers), field.window(), lambda: seen.append(field.text()))
+    keys = WedgeScanner(field, ms_per_char=5)
+    for char in "ab":
+        keys.char(char)
+    qtbot.keyClick(field, key, modifiers)
+    assert seen == ["ab"] and scans == []
+
+
 def test_hand_typed_ctrl_editing_keys_reach_the_field(qtbot, form):
     field, scans, _ = form
     field.setText("typed")
