@@ -4,11 +4,10 @@ connection per look, polled with a short timeout instead of sleeping."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from contextlib import closing
 from pathlib import Path
 
-POLL_S = 0.02
+from tests.realwindow.polling import wait_until
 
 
 class Records:
@@ -27,12 +26,3 @@ class Records:
         """The rows of `sql` as soon as there are any; [] after `timeout` seconds."""
         return wait_until(lambda: self.rows(sql, *params), timeout)
 
-
-def wait_until(look, timeout: float = 10.0):
-    """`look()` as soon as it is truthy, polled; its last falsy answer after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = look()
-        if answer or time.monotonic() > deadline:
-            return answer
-        time.sleep(POLL_S)

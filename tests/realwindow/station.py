@@ -8,10 +8,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PIL import ImageChops, ImageGrab
+
+from tests.realwindow.polling import wait_until
 
 PROGRAM = [sys.executable, "-m", "oms_desktop"]
 START_TIMEOUT = 60
@@ -100,28 +101,18 @@ class Station:
         return image
 
     def shows(self, colour: str, path: Path, *, at_least: int = 20_000,
-              timeout: float = 5.0) -> int:
-        """How many pixels of `colour` ("#rrggbb") the screen shows once it shows at least
-        `at_least` (a floor banner is about 100,000), polled for up to `timeout` seconds;
-        the last screenshot is saved to `path`."""
-        deadline = time.monotonic() + timeout
-        while True:
-            image = self.screenshot()
-            count = pixels(image, colour)
-            if count >= at_least or time.monotonic() > deadline:
-                image.save(path)
-                return count
-            time.sleep(0.05)
+              timeout: float = 5.0) -> bool:
+        """Whether the screen comes to show `at_least` pixels of `colour` ("#rrggbb"; a floor
+        banner is about 100,000) within `timeout` s; a screenshot is saved to `path`."""
+        seen = wait_until(lambda: pixels(self.screenshot(), colour) >= at_least, timeout)
+        self.screenshot(path)
+        return seen
 
     def changes(self, before, box: tuple[int, int, int, int], timeout: float = 5.0) -> bool:
         """Whether the screen's `box` (left, top, right, bottom) comes to differ from the
         screenshot `before` within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if ImageChops.difference(self.screenshot().crop(box), before.crop(box)).getbbox():
-                return True
-            time.sleep(0.05)
-        return False
+        return bool(wait_until(lambda: ImageChops.difference(
+            self.screenshot().crop(box), before.crop(box)).getbbox(), timeout))
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realwindow.records import wait_until
+from tests.realwindow.polling import wait_until
 
 from tests.realwindow.floor import BAD, GOOD
 

@@ -46,7 +46,7 @@ def receive(bench, desk, rma, *keys: str) -> tuple[str, str]:
     if keys:
         bench.press(*keys)
     bench.station.scan(rma["sku"])
-    units = desk.records.wait_for(UNITS + f" LIMIT -1 OFFSET {before}", rma["id"])
+    units = desk.records.wait_for(UNITS + " LIMIT -1 OFFSET ?", rma["id"], before)
     assert units, f"unit {rma['sku']} of {rma['number']} was not received"
     return units[0]
 
