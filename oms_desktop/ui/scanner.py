@@ -5,7 +5,9 @@ QApplication, holds back printable keys while they might be the start of a scan.
 follow each other within `gap_ms` (QSettings "scanner/gap_ms", default 30 ms) and end with
 Enter or Tab are a scan: the keys are swallowed and `scanned(text)` is emitted, whichever
 widget has focus, so a scan never lands in a text field. Anything slower is a person typing:
-the held keys are replayed to their widget as they were, at most `gap_ms` late.
+the held keys are replayed to their widget as they were, at most `gap_ms` late. Gaps are
+measured between the window system's stamps; when the clock says the gap has passed, keys
+already queued for a busy GUI thread are taken first, so a pause does not split a burst.
 
 A scanner presses modifier keys to make its characters, each a key event of its own with no
 text: Shift for capitals, AltGr (ISO_Level3_Shift, Mode_switch; Ctrl+Alt on Windows) for `@`
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -72,7 +74,7 @@ class ScanFilter(QObject):
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._gap_passed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() not in _KEY_EVENTS:
@@ -130,6 +132,15 @@ class ScanFilter(QObject):
         if stamp:
             return float(stamp)
         return time.monotonic() * 1000
+
+    def _gap_passed(self) -> None:
+        """The gap has passed by the clock, but a busy GUI thread may not yet have been given
+        keys the window system stamped within it: take those first (the burst may go on or
+        end), then flush what is still waiting."""
+        last = self._last
+        QApplication.processEvents(QEventLoop.ExcludeSocketNotifiers)
+        if self._held and self._last == last:
+            self.flush()
 
     def _end(self, now: float) -> bool:
         """Enter/Tab after held keys: a scan if it came in time and is long enough."""
