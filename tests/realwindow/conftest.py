@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from oms_desktop.ui.theme import LIGHT
 from tests.realwindow.floor import Floor
 from tests.realwindow.records import Records
 from tests.realwindow.station import Station, cli, program_env
@@ -18,6 +19,9 @@ from tests.realwindow.xserver import XServer, missing_tools
 
 REQUIRE = os.environ.get("OMS_REQUIRE_REALWINDOW") == "1"
 PACKER = ("Pat", "packer", "4444")  # what to type to find the user, user name, PIN
+# Accent pixels of the sign-in page once the users are listed: the Sign in button (~11,700)
+# and the first user's highlighted row (~6,700).
+USERS_LISTED = 15_000
 
 
 @pytest.fixture(scope="session")
@@ -73,15 +77,24 @@ def program(desk):
 @pytest.fixture(scope="module")
 def station(program, desk) -> Station:
     """The program, signed in as the packer by typing at the sign-in page."""
-    find, username, pin = PACKER
+    sign_in(program, desk.records, *PACKER)
+    return program
+
+
+def sign_in(program: Station, records: Records, find: str, username: str, pin: str) -> None:
+    """As a person does: wait for the names, type the start of yours, Enter, the PIN, Enter,
+    and wait for the main window (its dark sidebar)."""
+    folder = program.log_path.parent
+    assert program.shows(LIGHT.accent, folder / "sign-in.png", at_least=USERS_LISTED), \
+        f"the sign-in page never listed the users\n{program.output()}"
     program.type_by_hand(find)
     program.press("Return")
     program.type_by_hand(pin)
     program.press("Return")
-    signed_in = desk.records.wait_for(
-        "SELECT station FROM audit_events WHERE action = 'sign_in' AND actor_name = ?", username)
-    assert signed_in, f"{username} did not get signed in\n{program.output()}"
-    return program
+    assert records.wait_for("SELECT 1 FROM audit_events WHERE action = 'sign_in' "
+                            "AND actor_name = ?", username), \
+        f"{username} did not get signed in\n{program.output()}"
+    assert program.shows(LIGHT.sidebar, folder / "signed-in.png", at_least=100_000)
 
 
 @pytest.hookimpl(hookwrapper=True)

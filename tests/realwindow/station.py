@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import ImageChops, ImageGrab
 
 from tests.realwindow.polling import wait_until
+from tests.realwindow.xserver import eager
 
 PROGRAM = [sys.executable, "-m", "oms_desktop"]
 START_TIMEOUT = 60
@@ -63,7 +64,7 @@ class Station:
     def xdotool(self, *args: str, timeout: float = 30) -> str:
         try:
             done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True,
-                                  text=True, timeout=timeout)
+                                  text=True, timeout=timeout, preexec_fn=eager)
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"xdotool {' '.join(args)} timed out\n{self.output()}") from exc
         if done.returncode:

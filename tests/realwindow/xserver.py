@@ -13,6 +13,16 @@ TOOLS = ("Xvfb", "xdotool")
 SCREEN = "1920x1080x24"
 
 
+def eager() -> None:
+    """Run ahead of the machine's other work (where allowed: root), as a scanner's own
+    hardware does: its keys come 1 ms apart however busy the workstation is, while a
+    starved Xvfb or xdotool would stamp them tens of ms apart and split the burst."""
+    try:
+        os.nice(-10)
+    except OSError:
+        pass
+
+
 def missing_tools() -> list[str]:
     return [tool for tool in TOOLS if shutil.which(tool) is None]
 
@@ -29,7 +39,7 @@ class XServer:
         read, write = os.pipe()
         process = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-            pass_fds=(write,), stdout=log, stderr=subprocess.STDOUT)
+            pass_fds=(write,), stdout=log, stderr=subprocess.STDOUT, preexec_fn=eager)
         os.close(write)
         try:
             number = _read_line(read, timeout)
