@@ -16,10 +16,10 @@ class InvalidTransition(OmsError):
 
     def __init__(self, message: str, *, entity: str | None = None,
                  entity_id: int | None = None, subject: str | None = None,
-                 sources: frozenset[str] = frozenset()):
+                 sources: frozenset[str] = frozenset(), refused: str | None = None):
         super().__init__(message)
         self.entity, self.entity_id, self.subject = entity, entity_id, subject
-        self.sources = sources
+        self.sources, self.refused = sources, refused or message
 
 
 class ConcurrentChange(InvalidTransition):

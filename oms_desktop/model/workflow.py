@@ -47,11 +47,12 @@ class StateMachine(Generic[S]):
         `entity_id`, shown as `subject`) so the refusal can say who moved it there."""
         sources, target = self.transitions[verb]
         if state not in sources:
+            refused = f"Cannot {verb.replace('_', ' ')} {self.entity} {label}"
             raise InvalidTransition(
-                f"Cannot {verb.replace('_', ' ')} {self.entity} {label}: it is {state.value}"
+                f"{refused}: it is {state.value}"
                 f" (allowed from {', '.join(sorted(s.value for s in sources))})",
                 entity=self.audit_entity, entity_id=entity_id, subject=subject or label,
-                sources=frozenset(s.value for s in sources))
+                sources=frozenset(s.value for s in sources), refused=refused)
         return target
 
     def verbs_from(self, state: S) -> list[str]:

@@ -133,8 +133,9 @@ def translate(session: Session, exc: BaseException,
     if isinstance(exc, ConcurrentChange):
         return None
     if isinstance(exc, InvalidTransition) and exc.entity_id is not None:
-        # Lost only when someone moved it out of a state this verb starts from.
-        return refusal(session, exc.entity, exc.entity_id, exc.subject,
+        # Lost only when someone moved it out of a state this verb starts from:
+        # "Cannot pack shipment SHP-785: it was packed by packer (PACK-2) at 14:02".
+        return refusal(session, exc.entity, exc.entity_id, f"{exc.refused}: it",
                        moved_from=exc.sources)
     if stale:
         return _stale(session, stale)

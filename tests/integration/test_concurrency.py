@@ -29,8 +29,8 @@ def order_id(db):
 
 def test_a_verb_refused_after_another_station_moved_the_entity_names_it(db, order_id):
     pipeline.verify_orders(db, actor=SUE, order_ids=[order_id])
-    with pytest.raises(ConcurrentChange, match=r"^Order W\d+ was verified by sue \(DESK-2\) "
-                                               r"at \d\d:\d\d$"):
+    with pytest.raises(ConcurrentChange, match=r"^Cannot verify order W\d+: it was verified by "
+                                               r"sue \(DESK-2\) at \d\d:\d\d$"):
         with db.uow() as uow:
             uow.session.get(Order, order_id).verify(by=SYSTEM)
 

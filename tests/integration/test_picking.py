@@ -49,8 +49,8 @@ def test_walk_sequence_comes_before_natural_order(floor):
 def test_a_shipment_cannot_go_on_two_lists(floor):
     _, s1 = assigned_shipment(floor, {"SKU-1": 1}, bins={"SKU-1": "A10"})
     picking.create_for_shipments(floor, actor=PICKER, shipment_ids=[s1])
-    with pytest.raises(ConcurrentChange, match=f"SHP-{s1} was put on a pick list by pia "
-                                               r"\(PICK-1\) at"):
+    with pytest.raises(ConcurrentChange, match=f"Cannot start picking shipment SHP-{s1}: it was"
+                                               r" put on a pick list by pia \(PICK-1\) at"):
         picking.create_for_shipments(floor, actor=PICKER, shipment_ids=[s1])
 
 

@@ -132,7 +132,8 @@ def test_a_stock_change_event_raises_a_suggestion_once_and_dismissing_removes_it
     replenishment.dismiss(world, actor=LEAD, suggestion=s.reference)
     assert replenishment.suggestions(world) == []
     assert [d.id for d in replenishment.suggestions(world, status="dismissed")] == [s.id]
-    with pytest.raises(ConcurrentChange, match=f"{s.reference} was dismissed by {LEAD.name} at"):
+    with pytest.raises(ConcurrentChange, match=f"Cannot accept replenishment {s.reference}: "
+                                               f"it was dismissed by {LEAD.name} at"):
         replenishment.accept(world, actor=LEAD, suggestion=s.id)
 
 

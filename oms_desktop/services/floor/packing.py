@@ -14,15 +14,22 @@ from sqlalchemy.orm import Session, selectinload
 
 from oms_desktop.errors import ConcurrentChange, NotFound, OmsError, ValidationError
 from oms_desktop.model import (
-    Actor, AuditEvent, KitComponent, Order, Package, PickListSlot, Product, ScanEvent, ScanResult, Shipment,
-    ShipmentStatus,
+    Actor, AuditEvent, KitComponent, Order, Package, PickListSlot, Product, ScanEvent,
+    ScanResult, Shipment, ShipmentStatus,
 )
 from oms_desktop.policies import pack_scan
-from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
 from oms_desktop.policies.pack_scan import Need
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
 from oms_desktop.services import events, messagebus, settings
+from oms_desktop.services.floor.pack_views import (  # noqa: F401 - the views are part of this API
+    PackageView,
+    PackFeedback,
+    PackLineView,
+    PackView,
+    PartView,
+    pack_view,
+)
 from oms_desktop.services.floor.picking import product_for_scan, record_scan
 from oms_desktop.services.lookup import locked_shipment, order_by_ref
 from oms_desktop.storage import Database
@@ -31,72 +38,6 @@ from oms_desktop.storage.concurrency import refusal
 PACKABLE = (ShipmentStatus.assigned, ShipmentStatus.picking, ShipmentStatus.picked)
 DEFAULT_QUANTITY_LIMIT = 10
 OPENING_KINDS = (ScanKind.order, ScanKind.shipment, ScanKind.tote, ScanKind.pick_slot)
-
-
-@dataclass(frozen=True)
-class PartView:
-    sku: str
-    per_unit: int
-    needed: int
-    scanned: int
-
-
-@dataclass(frozen=True)
-class PackLineView:
-    id: int
-    sku: str
-    description: str
-    image_path: str | None
-    quantity: int
-    packed: int
-    parts: tuple[PartView, ...]  # a kit's components; empty for a plain product
-
-    @property
-    def done(self) -> bool:
-        return self.packed >= self.quantity
-
-
-@dataclass(frozen=True)
-class PackageView:
-    number: int
-    contents: dict[str, int]
-    box_code: str | None
-    weight_g: int | None
-
-
-@dataclass(frozen=True)
-class PackView:
-    shipment_id: int
-    label: str
-    order_id: int
-    order_number: str
-    ship_to: str
-    status: str
-    lines: tuple[PackLineView, ...]
-    packages: tuple[PackageView, ...]
-    suggested_box: str | None
-
-    @property
-    def complete(self) -> bool:
-        return all(l.done for l in self.lines)
-
-    @property
-    def current_package(self) -> int:
-        return self.packages[-1].number if self.packages else 1
-
-    @property
-    def units_left(self) -> int:
-        """Scans still needed: units of plain lines, components of kit lines."""
-        return sum(sum(p.needed - p.scanned for p in l.parts) if l.parts
-                   else l.quantity - l.packed for l in self.lines)
-
-
-@dataclass(frozen=True)
-class PackFeedback:
-    ok: bool
-    result: str
-    message: str
-    view: PackView | None
 
 
 # -- loading and progress -------------------------------------------------------------------
@@ -174,32 +115,6 @@ def _ensure_package(shipment: Shipment) -> Package:
     return shipment.packages[-1]
 
 
-def _view(session: Session, shipment: Shipment, needs: list[Need]) -> PackView:
-    lines = []
-    for line in shipment.lines:
-        mine = [n for n in needs if n.line_id == line.id]
-        kit = session.get(Product, line.product_id)
-        parts = tuple(PartView(n.sku, n.per_unit, n.needed, n.scanned) for n in mine
-                      if n.product_id != line.product_id)
-        lines.append(PackLineView(line.id, kit.sku, kit.name, kit.image_path, line.quantity,
-                                  line.packed_qty, parts))
-    packages = tuple(PackageView(p.number, dict(p.contents or {}), p.box_code, p.weight_g)
-                     for p in shipment.packages) or (PackageView(1, {}, None, None),)
-    order = shipment.order
-    return PackView(shipment.id, shipment.label, order.id, order.number,
-                    ", ".join(x for x in (order.ship_name, order.ship_city, order.ship_country)
-                              if x), shipment.status.value, tuple(lines), packages,
-                    _suggest(session, needs))
-
-
-def _suggest(session: Session, needs: list[Need]) -> str | None:
-    products = [session.get(Product, n.product_id) for n in needs]
-    items = [Item(p.length_mm, p.width_mm, p.height_mm, p.weight_g, n.needed)
-             for p, n in zip(products, needs)]
-    box = suggest_box(items, boxes_from_settings(settings.get(session, "floor.boxes")))
-    return box.code if box else None
-
-
 def _load(session: Session, shipment_id: int, *,
           locked: bool = True) -> tuple[Shipment, list[Need]]:
     shipment = _shipment(session, shipment_id, locked=locked)
@@ -248,7 +163,7 @@ def open_shipment(db: Database, *, actor: Actor, value: str) -> PackView:
                     result=ScanResult.ok, message=f"Opened {shipment.label}",
                     order_id=shipment.order_id, shipment_id=shipment.id)
         needs = _needs(s, shipment)
-        view = _view(s, shipment, needs)
+        view = pack_view(s, shipment, needs)
         uow.commit()
         return view
 
@@ -263,7 +178,7 @@ def _not_packable(session: Session, shipment: Shipment, what: str) -> OmsError:
 def view(db: Database, shipment_id: int) -> PackView:
     with db.uow(readonly=True) as uow:
         shipment, needs = _load(uow.session, shipment_id, locked=False)
-        return _view(uow.session, shipment, needs)
+        return pack_view(uow.session, shipment, needs)
 
 
 # -- scanning items -------------------------------------------------------------------------
@@ -301,7 +216,7 @@ def scan_item(db: Database, *, actor: Actor, shipment_id: int, value: str,
         if verdict.ok:
             _tick(shipment, needs, package, verdict)
         feedback = PackFeedback(verdict.ok, verdict.outcome.value, verdict.message,
-                                _view(s, shipment, needs))
+                                pack_view(s, shipment, needs))
         uow.commit()
         return feedback
 
@@ -348,7 +263,7 @@ def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
         s.flush()
         needs = _needs(s, shipment)
         _sync_packed(s, shipment, needs)
-        feedback = PackFeedback(True, "undone", message, _view(s, shipment, needs))
+        feedback = PackFeedback(True, "undone", message, pack_view(s, shipment, needs))
         uow.commit()
         return feedback
 
@@ -378,7 +293,7 @@ def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int |
         shipment.order.audit.add(AuditEvent.of(
             actor, entity="shipment", entity_id=shipment.id, order_id=shipment.order_id,
             action="new_package", detail={"package": current.number + 1}))
-        view = _view(s, shipment, needs)
+        view = pack_view(s, shipment, needs)
         uow.commit()
         return view
 
@@ -409,7 +324,7 @@ def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | No
         shipment.pack(by=actor)
         messagebus.publish(s, events.ShipmentPacked(actor=actor, order_id=shipment.order_id,
                                        shipment_id=shipment.id))
-        view = _view(s, shipment, needs)
+        view = pack_view(s, shipment, needs)
         uow.commit()
         return view
 
