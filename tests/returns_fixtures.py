@@ -74,3 +74,32 @@ def ship_everything(db: Database, order_id: int) -> None:
         shipment.ship(by=SYSTEM, tracking_number="1Z999AA10123456784")
         order.complete(by=SYSTEM)
         uow.commit()
+
+
+def priced_order(db: Database, lines: list[tuple[str, int, str, str, str]], *,
+                 shipping: str = "0.00") -> int:
+    """A shipped order whose lines are (SKU, quantity, unit price, line discount, line tax);
+    its total is what the customer paid. Returns its id."""
+    with db.uow() as uow:
+        s = uow.session
+        channel = s.scalar(sa.select(Channel).where(Channel.code == "WEB"))
+        n = (s.scalar(sa.select(sa.func.max(Order.id))) or 0) + 1
+        order = Order(number=f"#P{n}", channel=channel, external_id=f"priced-{n}",
+                      currency="USD", shipping_total=Decimal(shipping),
+                      financial_status=FinancialStatus.paid, ship_name="Zoë Müller",
+                      ship_country="US")
+        for no, (sku, qty, price, discount, tax) in enumerate(lines, 1):
+            product = s.scalar(sa.select(Product).where(Product.sku == sku))
+            order.lines.append(OrderLine(line_no=no, product_id=product.id, sku=sku,
+                                         name=product.name, quantity=qty,
+                                         unit_price=Decimal(price), discount=Decimal(discount),
+                                         tax=Decimal(tax)))
+        order.subtotal = sum(l.unit_price * l.quantity - l.discount for l in order.lines)
+        order.tax_total = sum(l.tax for l in order.lines)
+        order.total = order.subtotal + order.tax_total + order.shipping_total
+        s.add(order)
+        s.flush()
+        order.verify(by=SYSTEM)
+        uow.commit()
+    ship_everything(db, order.id)
+    return order.id
