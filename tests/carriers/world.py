@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from oms_desktop.model import SYSTEM, Channel, Order, Package, Shipment, ShipmentLine
+from oms_desktop.model import (
+    SYSTEM, Channel, Order, OrderLine, Package, Shipment, ShipmentLine,
+)
 from oms_desktop.services import settings
 from oms_desktop.services.inventory import stock
 from oms_desktop.services.inventory import stock_ops
@@ -15,6 +17,7 @@ from oms_desktop.storage import Database
 from tests.factories import small_world
 
 GS1_PREFIX = "0614141"
+BINS = {"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"}
 
 
 def shipping_world(db: Database, *, carriers=("manual",), **carrier_settings) -> None:
@@ -36,10 +39,16 @@ def shipping_world(db: Database, *, carriers=("manual",), **carrier_settings) ->
         uow.commit()
 
 
-def packed_shipment(db: Database, *, number: str = "1001", name: str = "Jane Buyer",
-                    packages: int = 1, zip_code: str = "90277", requested: str | None = None,
-                    deliver_by: date | None = None, carrier: str | None = None,
-                    service: str | None = None) -> int:
+def packed_shipment(db: Database, *, packages: int = 1, **order) -> int:
+    """An order of the WEB channel (see web_order) packed into `packages` boxes."""
+    return pack_order(db, web_order(db, **order), packages=packages)
+
+
+def web_order(db: Database, *, number: str = "1001", name: str = "Jane Buyer",
+              zip_code: str = "90277", requested: str | None = None,
+              deliver_by: date | None = None, carrier: str | None = None,
+              service: str | None = None) -> int:
+    """An order of the WEB channel: 1 x SKU-1 and 2 x SKU-2 to Redondo Beach."""
     with db.uow() as uow:
         s = uow.session
         channel = s.query(Channel).filter_by(code="WEB").one()
@@ -49,30 +58,37 @@ def packed_shipment(db: Database, *, number: str = "1001", name: str = "Jane Buy
                       ship_region="CA", ship_postal_code=zip_code, ship_country="US",
                       requested_service=requested, deliver_by=deliver_by, carrier=carrier,
                       service=service, total=Decimal("20.48"))
-        from oms_desktop.model import OrderLine
-
         order.lines = [OrderLine(line_no=1, product_id=mug.id, sku="SKU-1", name=mug.name,
                                  quantity=1),
                        OrderLine(line_no=2, product_id=spoon.id, sku="SKU-2", name=spoon.name,
                                  quantity=2)]
         s.add(order)
-        s.flush()
+        uow.commit()
+        return order.id
+
+
+def pack_order(db: Database, order_id: int, *, packages: int = 1, pack: bool = True) -> int:
+    """A shipment of every line of the order, its stock reserved in the WH1 bins and assigned;
+    unless `pack` is False, packed at once into `packages` boxes of 300 x 200 x 100 mm."""
+    with db.uow() as uow:
+        s = uow.session
+        order = s.get(Order, order_id)
         shipment = Shipment(order=order)
         shipment.lines = [ShipmentLine(order_line_id=l.id, product_id=l.product_id,
-                                       quantity=l.quantity, packed_qty=l.quantity)
+                                       quantity=l.quantity, packed_qty=l.quantity if pack else 0)
                           for l in order.lines]
         s.add(shipment)
         s.flush()
-        bins = {"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"}
         for line, ol in zip(shipment.lines, order.lines):
             assert stock_ops.try_reserve(s, product_id=ol.product_id,
-                                         location=location_by_code(s, bins[ol.sku]),
+                                         location=location_by_code(s, BINS[ol.sku]),
                                          quantity=ol.quantity, shipment_line_id=line.id,
                                          reference=shipment.label)
         shipment.assign(location_by_code(s, "WH1"), by=SYSTEM)
-        for n in range(1, packages + 1):
-            shipment.packages.append(Package(number=n, weight_g=430 // packages,
-                                             length_mm=300, width_mm=200, height_mm=100))
-        shipment.pack(by=SYSTEM)
+        if pack:
+            for n in range(1, packages + 1):
+                shipment.packages.append(Package(number=n, weight_g=430 // packages,
+                                                 length_mm=300, width_mm=200, height_mm=100))
+            shipment.pack(by=SYSTEM)
         uow.commit()
         return shipment.id

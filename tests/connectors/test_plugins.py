@@ -10,7 +10,7 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from oms_desktop.services.channels import sync
-from tests.connectors.conftest import add_shopify_channel
+from tests.connectors.conftest import FITTING_PAGE, add_shopify_channel
 from tests.connectors.shopify_emulator import TOKEN
 
 
@@ -56,13 +56,13 @@ def test_settings_are_checked_against_the_schema():
         check_settings(schema, {"url": "https://x", "colour": "red"})
 
 
-def test_a_secret_is_never_stored_in_the_database_nor_logged(world, shopify, memory_keyring,
+def test_a_secret_is_never_stored_in_the_database_nor_logged(world, shop, memory_keyring,
                                                              caplog):
     caplog.set_level(logging.DEBUG)
-    code = add_shopify_channel(world, shopify)
-    shopify.add_order(lines=[("SKU-1", 1, "1.00")])
-    shopify.inject = [(429, {"Retry-After": "0.01"})]
-    sync.sync_orders(world, actor=SYSTEM, code=code)
+    code = add_shopify_channel(world, shop, page_size=FITTING_PAGE)
+    shop.add_order(lines=[("SKU-1", 1, "1.00")])
+    shop.inject = [(429, {"Retry-After": "0.01"})]
+    assert sync.sync_orders(world, actor=SYSTEM, code=code).ok
     with world.engine.connect() as conn:
         for table in sa.inspect(world.engine).get_table_names():
             rows = conn.exec_driver_sql(f'SELECT * FROM "{table}"').all()

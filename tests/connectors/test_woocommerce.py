@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -65,6 +66,33 @@ def test_server_errors_are_retried_then_reported_as_transient(woo):
         list(connector(woo).fetch_orders(None))
 
 
+def test_every_list_answer_carries_the_totals_and_links_to_the_other_pages():
+    with_basic = WooEmulator(behind_https=True).start()
+    try:
+        for _ in range(25):
+            with_basic.add_order(lines=[("SKU-1", 1, 1.0)])
+        r = httpx.get(f"{with_basic.url}/wp-json/wc/v3/orders", auth=(KEY, SECRET),
+                      params={"per_page": 10, "page": 2})
+        assert (r.headers["X-WP-Total"], r.headers["X-WP-TotalPages"]) == ("25", "3")
+        rels = dict(reversed(part.split("; ")) for part in r.headers["Link"].split(", "))
+        assert set(rels) == {'rel="first"', 'rel="prev"', 'rel="next"', 'rel="last"'}
+        assert "page=3" in rels['rel="next"'] and "page=1" in rels['rel="prev"']
+        r = httpx.get(f"{with_basic.url}/wp-json/wc/v3/orders", auth=(KEY, "cs_wrong"))
+        assert r.status_code == 401 and r.json()["data"] == {"status": 401}
+    finally:
+        with_basic.stop()
+
+
+@pytest.mark.parametrize("retry_after", [3, None])
+def test_a_429_from_the_host_is_waited_out_with_or_without_retry_after(woo, retry_after):
+    woo.add_order(lines=[("SKU-1", 1, 1.0)])
+    woo.throttle(2, retry_after=retry_after)
+    c = connector(woo)
+    [page] = list(c.fetch_orders(None))
+    assert len(page.orders) == 1 and len(c.http.waits) == 2
+    assert c.http.waits == [3.0, 3.0] if retry_after else min(c.http.waits) > 0
+
+
 def test_fulfilment_adds_a_customer_note_with_tracking_and_completes_the_order(woo):
     o = woo.add_order(lines=[("SKU-1", 2, 12.5), ("SKU-2", 1, 3.99)])
     c = connector(woo)
@@ -99,7 +127,7 @@ def test_woocommerce_sync_imports_edits_and_cancels(world, woo, memory_keyring):
     for i in range(30):
         woo.add_order(lines=[("SKU-1", 1, 12.5)], modified=T0 + timedelta(minutes=i))
     bad = woo.add_order(lines=[("SKU-2", 1, 3.99)], modified=T0 + timedelta(hours=1))
-    bad["currency"] = "usd dollars"
+    woo.malform(bad, currency="usd dollars")
     channels.save_channel(world, actor=SYSTEM, kind="woocommerce", name="Woo", code="woo",
                           values={"store_url": woo.url, "consumer_key": KEY,
                                   "consumer_secret": SECRET, "page_size": 10})
@@ -113,6 +141,18 @@ def test_woocommerce_sync_imports_edits_and_cancels(world, woo, memory_keyring):
     with world.uow(readonly=True) as uow:
         status = uow.session.scalar(sa.select(Order.status).where(Order.external_id == "701"))
     assert status == OrderStatus.cancelled
+
+
+def test_the_shipping_method_is_the_requested_service(world, woo, memory_keyring):
+    o = woo.add_order(lines=[("SKU-1", 1, 12.5)])
+    o["shipping_lines"][0]["method_title"] = "Express (next day)"
+    channels.save_channel(world, actor=SYSTEM, kind="woocommerce", name="Woo", code="woo",
+                          values={"store_url": woo.url, "consumer_key": KEY,
+                                  "consumer_secret": SECRET, "page_size": 10})
+    sync.sync_orders(world, actor=SYSTEM, code="woo")
+    with world.uow(readonly=True) as uow:
+        service = uow.session.scalar(sa.select(Order.requested_service))
+    assert service == "Express (next day)"
 
 
 def test_the_webhook_signature_matches_the_documented_test_vector():

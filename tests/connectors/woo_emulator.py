@@ -1,10 +1,15 @@
 """A local WooCommerce REST API v3 (/wp-json/wc/v3): orders with the documented shape and
 types (money strings, line price a number, zone-less dates with *_gmt twins), page/per_page
-with X-WP-Total / X-WP-TotalPages and a Link header, modified_after (exclusive) with
-orderby=modified, order notes, refunds (negative line quantities), products by SKU and the
-batch endpoint (max 100), the {"code","message","data":{"status"}} error body, and auth:
-OAuth 1.0a (HMAC-SHA1/-SHA256, 15-minute timestamp window) over plain HTTP; Basic or query
-keys only when the emulator is told it sits behind HTTPS."""
+with X-WP-Total / X-WP-TotalPages and an RFC 5988 Link header (next, prev, first, last),
+modified_after (exclusive) with orderby=modified, order notes, refunds (negative line
+quantities), products by SKU and the batch endpoint (max 100), the
+{"code","message","data":{"status"}} error body, and auth: OAuth 1.0a (HMAC-SHA1/-SHA256,
+15-minute timestamp window) over plain HTTP; Basic or query keys only when the emulator is told
+it sits behind HTTPS.
+
+WooCommerce itself has no rate limit; the host's firewall may answer 429, with or without
+Retry-After (apis.md section 2): `throttle(n, retry_after)` plays that host. `malform(order,
+…)` plants values of the wrong type, as a plugin writing straight into the database can."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ class WooEmulator:
         self.refunds: dict[int, list] = {}
         self.behind_https = behind_https
         self.inject: list[tuple[int, dict]] = []
+        self._throttled, self._retry_after = 0, None
         self.requests: list[tuple[str, str, dict]] = []
         self.lock = threading.RLock()
         self._next = 700
@@ -95,6 +101,13 @@ class WooEmulator:
                               "stock_quantity": stock, "stock_status": "instock"}
         return self.products[pid]
 
+    def malform(self, order: dict, **fields) -> None:
+        order.update(fields)
+
+    def throttle(self, count: int, retry_after: float | None = None) -> None:
+        """The host's firewall answers the next `count` requests 429 (Retry-After if given)."""
+        self._throttled, self._retry_after = count, retry_after
+
     def stock(self, sku: str) -> int | None:
         return next(p["stock_quantity"] for p in self.products.values() if p["sku"] == sku)
 
@@ -115,12 +128,21 @@ class WooEmulator:
                 status, headers = self.inject.pop(0)
                 return Response(status, {"code": "injected", "message": "injected",
                                          "data": {"status": status}}, headers)
+            if self._throttled:
+                return self._too_many()
             if not req.path.startswith(API):
                 return error(404, "rest_no_route", "No route was found matching the URL and request method.")
             denied = self._auth(req)
             if denied:
                 return denied
             return self._route(req, req.path[len(API):].strip("/").split("/"))
+
+    def _too_many(self) -> Response:
+        self._throttled -= 1
+        headers = {"Content-Type": "text/html"}
+        if self._retry_after is not None:
+            headers["Retry-After"] = str(self._retry_after)
+        return Response(429, b"<html><body>429 Too Many Requests</body></html>", headers)
 
     def _auth(self, req: Request) -> Response | None:
         q = req.query
@@ -175,10 +197,17 @@ class WooEmulator:
         items.sort(key=lambda o: (o[key], o["id"]), reverse=q.get("order", "desc") == "desc")
         total, pages = len(items), max(1, -(-len(items) // per_page))
         chunk = items[(page - 1) * per_page: page * per_page]
-        link = f'<{self.url}{req.path}?{urlencode({**q, "page": page + 1})}>; rel="next"' \
-            if page < pages else ""
         return Response(200, chunk, {"X-WP-Total": total, "X-WP-TotalPages": pages,
-                                     **({"Link": link} if link else {})})
+                                     "Link": self._links(req, page, pages)})
+
+    def _links(self, req: Request, page: int, pages: int) -> str:
+        query = {k: v for k, v in req.query.items() if not k.startswith("oauth_")}
+
+        def link(n: int, rel: str) -> str:
+            return f'<{self.url}{req.path}?{urlencode({**query, "page": n})}>; rel="{rel}"'
+        rels = [(page - 1, "prev")] if page > 1 else []
+        rels += [(page + 1, "next")] if page < pages else []
+        return ", ".join(link(n, rel) for n, rel in [(1, "first"), *rels, (pages, "last")])
 
     def _update(self, order: dict, body: dict) -> Response:
         if body.get("status"):
