@@ -15,6 +15,7 @@ UPS…), and the tracker carries its `public_url`."""
 from __future__ import annotations
 
 import base64
+import itertools
 
 from tests.carriers.emulator_base import NOW, Emulator, carrier_label, positive
 
@@ -60,7 +61,9 @@ class EasyPostEmulator(Emulator):
         super().__init__()
         self.api_key = api_key
         self.shipments: dict[str, dict] = {}
-        self.tracking_codes = iter(list(EZ_STATUSES))
+        # the documented test codes first, then made-up ones: an emulator never runs dry
+        self.tracking_codes = itertools.chain(
+            EZ_STATUSES, (f"EZ9{n:09d}" for n in itertools.count(1)))
 
     def _authorised(self, headers) -> bool:
         auth = headers.get("Authorization", "")
