@@ -21,6 +21,7 @@ from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.services.channels.setup import build_connector, get_channel
 from oms_desktop.services.events import ShipmentShipped
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 
 MAX_ATTEMPTS = 8
 
@@ -102,6 +103,7 @@ def drain_outbox(db: Database, *, code: str, connector: Connector | None = None)
     try:
         for item in pending:
             status, error = _send(connector, item)
+            crash_point(f"push.{item.kind}.sent")
             _mark(db, item.id, status, error)
             sent += status == "done"
             failed += status == "failed"

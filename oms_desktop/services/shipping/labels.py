@@ -31,6 +31,7 @@ from oms_desktop.services.shipping.carriers import (
     shipment_by_ref, shipment_dto,
 )
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 
 
 class NoSuitableRate(OmsError):
@@ -169,6 +170,7 @@ def create_label(db: Database, *, actor: Actor, shipment_id, carrier: str | None
     with db.uow(readonly=True) as uow:
         plugin = make_carrier(uow.session, db, rate.carrier)
     label = plugin.buy(prepared.dto, rate, fmt)
+    crash_point("label.bought")
     try:
         return _store_label(db, actor, prepared.dto.id, label, rate,
                             _result(prepared.dto.id, choice, errors))

@@ -21,6 +21,7 @@ from oms_desktop.services import settings
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping.carriers import make_carrier, ship_day
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
             label.manifest_id = row.id
             if label.shipment.status == ShipmentStatus.packed:
                 shipping.ship(s, label.shipment, by=actor)
+        crash_point("manifest.before_commit")
         uow.commit()
+        crash_point("manifest.committed")
         return ManifestView(row.id, carrier, day, len(labels), row.packages, row.total_cost,
                             carrier_ref, document)
 
