@@ -83,7 +83,8 @@ def test_a_database_with_data_at_an_earlier_revision_upgrades(empty_url, revisio
 
     assert migrate.current(db) == migrate.heads(db)
     assert _schema_differences(db) == []
-    assert {t: _count(db, t) for t in written} == written
+    kept = {t: _count(db, t) for t in written if t != "audit_events"}  # + the upgrade's notes
+    assert kept == {t: n for t, n in written.items() if t != "audit_events"}
     with db.uow(readonly=True) as uow:
         s = uow.session
         first, second = s.get(Order, 1), s.get(Order, 2)
@@ -176,7 +177,7 @@ def test_a_killed_upgrade_leaves_the_old_schema_or_the_new_never_half(empty_url)
 
 def test_a_downgrade_is_whole_or_changes_nothing(empty_url):
     db = _at(empty_url, "heads")
-    seed(db.engine)
+    seed(db.engine, duplicates=False)
     with db.engine.begin() as conn:  # a view that the downgrade of orders cannot survive
         conn.exec_driver_sql("CREATE VIEW late_orders AS SELECT id, deliver_by FROM orders")
 
