@@ -27,3 +27,7 @@ class ValidationError(OmsError):
 
 class DatabaseUnavailable(OmsError):
     pass
+
+
+class AlreadyDone(InvalidTransition):
+    """Another station (or an earlier click) already did it: the message says who and when."""

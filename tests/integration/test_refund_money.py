@@ -78,7 +78,8 @@ def test_the_approval_limit_counts_every_refund_of_the_order(world):
     assert first.amount == Decimal("200.00")
 
     second = _returned(world, order_id, 1)
-    with pytest.raises(PermissionDenied, match=r"400\.00 USD on order #P1 .* approval limit "
-                                               r"of 250(\.00)? USD: a manager must issue it"):
+    with pytest.raises(PermissionDenied, match=r"makes 400\.00 USD on order #P1, above the "
+                                               r"approval limit of 250(\.00)? USD: a manager "
+                                               r"must issue it"):
         issue_refund(world, actor=SUPERVISOR, rma=second, outside=True)
     assert issue_refund(world, actor=MANAGER, rma=second, outside=True).amount == Decimal("200")
