@@ -78,6 +78,7 @@ class EasyPostEmulator(Emulator):
                                    "message": "This api key is no longer active.",
                                    "errors": []}}
         routes = [("POST", r"/v2/shipments", self.create),
+                  ("GET", r"/v2/shipments/(shp_\w+)", self.retrieve),
                   ("POST", r"/v2/shipments/(shp_\w+)/buy", self.buy),
                   ("GET", r"/v2/shipments/(shp_\w+)/label", self.convert),
                   ("POST", r"/v2/shipments/(shp_\w+)/refund", self.refund),
@@ -129,6 +130,12 @@ class EasyPostEmulator(Emulator):
                 "delivery_date": None, "delivery_date_guaranteed": False,
                 "est_delivery_days": days, "shipment_id": sid,
                 "carrier_account_id": ACCOUNTS[carrier]}
+
+    def retrieve(self, sid, body, query):
+        record = self.shipments.get(sid)
+        if record is None:
+            return error("NOT_FOUND", "The requested resource could not be found.", [], 404)
+        return 200, record
 
     # -- labels ---------------------------------------------------------------------------------
     def buy(self, sid, body, query):

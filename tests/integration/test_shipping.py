@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from oms_desktop.carriers.credentials import store_api_key
-from oms_desktop.errors import InvalidTransition, PermissionDenied, ValidationError
+from oms_desktop.errors import AlreadyDone, InvalidTransition, PermissionDenied, ValidationError
 from oms_desktop.model import SYSTEM, Actor, Role
 from oms_desktop.policies.barcodes import gs1_check_digit
 from oms_desktop.services import events
@@ -91,7 +91,7 @@ def test_an_impossible_requirement_is_refused_with_the_reason(world):
 def test_only_a_packed_shipment_gets_one_label(world):
     sid = packed_shipment(world)
     shipping.create_label(world, actor=PACKER, shipment_id=sid)
-    with pytest.raises(ValidationError, match="already has a label"):
+    with pytest.raises(AlreadyDone, match=rf"SHP-{sid} was labelled by {PACKER.name} at "):
         shipping.create_label(world, actor=PACKER, shipment_id=sid)
     shipping.mark_shipped(world, actor=PACKER, shipment_id=sid)
     with pytest.raises(InvalidTransition):

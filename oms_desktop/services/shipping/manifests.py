@@ -12,13 +12,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.carriers.base import Label
 from oms_desktop.documents import manifest as manifest_doc
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, Manifest, Shipment, ShipmentStatus, ShippingLabel, utcnow
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.shipping import labels as shipping
+from oms_desktop.services.shipping import purchases
+from oms_desktop.services.shipping.label_rows import label_dto
 from oms_desktop.services.shipping.carriers import make_carrier, ship_day
 from oms_desktop.storage import Database
 from oms_desktop.storage.crashpoints import crash_point
@@ -37,11 +38,13 @@ class ManifestView:
 
 
 def _open_labels(session: Session, carrier: str, day: date) -> list[ShippingLabel]:
+    """Locked: a second station closing the same day at once waits, then finds them taken."""
     return list(session.scalars(sa.select(ShippingLabel).join(Shipment).where(
         ShippingLabel.carrier == carrier, ShippingLabel.ship_day <= day,
         ShippingLabel.voided_at.is_(None), ShippingLabel.manifest_id.is_(None),
         Shipment.status.in_([ShipmentStatus.packed, ShipmentStatus.shipped,
-                             ShipmentStatus.delivered])).order_by(ShippingLabel.id)))
+                             ShipmentStatus.delivered])).order_by(ShippingLabel.id)
+        .with_for_update(of=ShippingLabel)))
 
 
 def _row(label: ShippingLabel) -> manifest_doc.ManifestRow:
@@ -66,6 +69,7 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
               paper: str | None = None) -> ManifestView:
     """Close the carrier's day (today's ship day by default): manifest, then ship."""
     require(actor, "shipping.manifest")
+    purchases.settle_abandoned(db, actor, carrier)  # a label bought but never stored
     with db.uow() as uow:
         s = uow.session
         day = day or ship_day(s, carrier)
@@ -75,7 +79,7 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
         plugin = make_carrier(s, db, carrier)
         carrier_ref = None
         if plugin.has_manifest:
-            carrier_ref = plugin.manifest([_label_dto(l) for l in labels], day).carrier_ref
+            carrier_ref = plugin.manifest([label_dto(l) for l in labels], day).carrier_ref
         document = manifest_doc.render(data, paper=paper or settings.get(
             s, "documents.paper", "A4"))
         row = Manifest(carrier=carrier, ship_day=day, packages=data.packages,
@@ -92,11 +96,6 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
         crash_point("manifest.committed")
         return ManifestView(row.id, carrier, day, len(labels), row.packages, row.total_cost,
                             carrier_ref, document)
-
-
-def _label_dto(label: ShippingLabel) -> Label:
-    return Label(label.tracking_number, b"", label.format, label.cost, label.currency,
-                 label.carrier_ref, label.service)
 
 
 def manifests(db: Database, *, carrier: str | None = None, day: date | None = None
