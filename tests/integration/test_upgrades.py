@@ -4,14 +4,12 @@ lives), and an upgrade or downgrade that fails or is killed changes nothing."""
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -25,7 +23,7 @@ from oms_desktop.cli import main
 from oms_desktop.errors import OmsError
 from oms_desktop.model import AuditEvent, Base, Order, Refund, Setting, ShippingLabel, StockLevel
 from oms_desktop.storage import Database, migrate, open_database
-from tests.conftest import PG_URL
+from tests.conftest import postgres_database
 from tests.integration.upgrade_data import seed
 
 
@@ -45,16 +43,8 @@ def empty_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    if not PG_URL:
-        pytest.skip("PostgreSQL not configured (set OMS_TEST_POSTGRES_URL)")
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"oms_upgrade_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with postgres_database("oms_upgrade") as url:
+        yield url
 
 
 def _at(url: str, revision: str) -> Database:

@@ -17,19 +17,15 @@ import sqlalchemy as sa
 
 from oms_desktop.model import SYSTEM, Actor, Manifest, Order, Role, ShippingLabel
 from oms_desktop.services.inventory import stock
-from oms_desktop.services.returns.intake import finish_intake, receive_unit
 from oms_desktop.services.returns.refunds import issue_refund
-from oms_desktop.services.returns.rmas import RequestedLine, create_rma
-from oms_desktop.services.channels import sync
 from oms_desktop.services.shipping.labels import create_label
 from oms_desktop.storage import Database
 from oms_desktop.storage.crashpoints import ENV
 from tests.carriers.easypost_emulator import EasyPostEmulator
 from tests.carriers.world import packed_shipment, shipping_world
-from tests.connectors.conftest import add_shopify_channel, memory_keyring, shopify  # noqa: F401
+from tests.connectors.conftest import memory_keyring, shopify  # noqa: F401 - fixtures
 from tests.connectors.shopify_emulator import TOKEN
-from tests.factories import small_world
-from tests.returns_fixtures import ship_everything
+from tests.returns_fixtures import returned_shopify_unit
 
 KILLED = -signal.SIGKILL
 
@@ -131,22 +127,8 @@ def test_a_close_out_killed_midway_ships_everything_once(db, db_url, tmp_path, p
 
 # -- refunds pushed to the channel -------------------------------------------------------------
 def _refund_queued(db: Database, shop) -> str:
-    small_world(db)
-    code = add_shopify_channel(db, shop)
-    shop.add_order(lines=[("SKU-1", 1, "40.00"), ("SKU-2", 2, "10.00")])
-    sync.sync_orders(db, actor=SYSTEM, code=code)
-    with db.uow() as uow:
-        order = uow.session.scalars(sa.select(Order)).one()
-        order.verify(by=SYSTEM)
-        uow.commit()
-    ship_everything(db, order.id)
-    supervisor = Actor("sam", Role.supervisor)
-    rma = create_rma(db, actor=supervisor, order=order.id,
-                     lines=[RequestedLine("SKU-2", 1, "defective")]).rma_number
-    receive_unit(db, actor=supervisor, rma=rma, code="SKU-2", condition="defective",
-                 disposition="return_to_vendor", location="WH1")
-    finish_intake(db, actor=supervisor, rma=rma)
-    assert issue_refund(db, actor=supervisor, rma=rma).status == "approved"
+    code, rma = returned_shopify_unit(db, shop)
+    assert issue_refund(db, actor=Actor("sam", Role.supervisor), rma=rma).status == "approved"
     return code
 
 

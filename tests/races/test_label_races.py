@@ -14,7 +14,7 @@ from oms_desktop.services.shipping.labels import create_label
 from oms_desktop.storage import Database
 from tests.carriers.easypost_emulator import EasyPostEmulator
 from tests.carriers.world import packed_shipment, shipping_world
-from tests.races.money_harness import one_winner, race, stations_for  # noqa: F401
+from tests.races.money_harness import one_winner, race
 
 RACES = [pytest.param("sqlite", 4, id="sqlite-4"), pytest.param("postgresql", 2, id="pg-2"),
          pytest.param("postgresql", 8, id="pg-8")]
