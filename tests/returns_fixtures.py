@@ -21,24 +21,39 @@ PRICES = {"SKU-1": Decimal("40.00"), "SKU-2": Decimal("10.00")}
 def shipped_order(db: Database, lines: dict[str, int], *, shipping=Decimal("8.00"),
                   tax_rate=Decimal("0.10")) -> int:
     """An order for `lines` (SKU: quantity) shipped from bin WH1-A-01; returns its id."""
+    priced = [(sku, qty, PRICES[sku], Decimal(0), PRICES[sku] * qty * tax_rate)
+              for sku, qty in lines.items()]
+    return _shipped(db, priced, Decimal(shipping), lambda count, _: f"#{1000 + count}",
+                    email="zoe@example.com")
+
+
+def priced_order(db: Database, lines: list[tuple[str, int, str, str, str]], *,
+                 shipping: str = "0.00") -> int:
+    """A shipped order whose lines are (SKU, quantity, unit price, line discount, line tax);
+    its total is what the customer paid. Returns its id."""
+    priced = [(sku, qty, Decimal(price), Decimal(discount), Decimal(tax))
+              for sku, qty, price, discount, tax in lines]
+    return _shipped(db, priced, Decimal(shipping), lambda _, last: f"#P{last + 1}")
+
+
+def _shipped(db: Database, lines, shipping: Decimal, number, *, email=None) -> int:
+    """Place, verify and ship an order; `number(count, last id)` names it."""
     with db.uow() as uow:
         s = uow.session
         channel = s.scalar(sa.select(Channel).where(Channel.code == "WEB"))
-        order = Order(number=f"#{1000 + (s.scalar(sa.select(sa.func.count(Order.id))) or 0)}",
-                      channel=channel, external_id=f"ext-{len(lines)}-{id(lines)}",
-                      currency="USD", shipping_total=shipping,
-                      financial_status=FinancialStatus.paid, ship_name="Zoë Müller",
-                      ship_country="US", email="zoe@example.com")
-        subtotal = tax_total = Decimal(0)
-        for n, (sku, qty) in enumerate(lines.items(), 1):
+        name = number(s.scalar(sa.select(sa.func.count(Order.id))) or 0,
+                      s.scalar(sa.select(sa.func.max(Order.id))) or 0)
+        order = Order(number=name, channel=channel, external_id=f"ext-{name}", currency="USD",
+                      shipping_total=shipping, financial_status=FinancialStatus.paid,
+                      ship_name="Zoë Müller", ship_country="US", email=email)
+        for no, (sku, qty, price, discount, tax) in enumerate(lines, 1):
             product = s.scalar(sa.select(Product).where(Product.sku == sku))
-            tax = PRICES[sku] * qty * tax_rate
-            order.lines.append(OrderLine(line_no=n, product_id=product.id, sku=sku,
-                                         name=product.name, quantity=qty,
-                                         unit_price=PRICES[sku], tax=tax))
-            subtotal, tax_total = subtotal + PRICES[sku] * qty, tax_total + tax
-        order.subtotal, order.tax_total = subtotal, tax_total
-        order.total = subtotal + tax_total + shipping
+            order.lines.append(OrderLine(line_no=no, product_id=product.id, sku=sku,
+                                         name=product.name, quantity=qty, unit_price=price,
+                                         discount=discount, tax=tax))
+        order.subtotal = sum(l.unit_price * l.quantity - l.discount for l in order.lines)
+        order.tax_total = sum(l.tax for l in order.lines)
+        order.total = order.subtotal + order.tax_total + order.shipping_total
         s.add(order)
         s.flush()
         order.verify(by=SYSTEM)
@@ -74,3 +89,30 @@ def ship_everything(db: Database, order_id: int) -> None:
         shipment.ship(by=SYSTEM, tracking_number="1Z999AA10123456784")
         order.complete(by=SYSTEM)
         uow.commit()
+
+
+
+def returned_shopify_unit(db: Database, shop) -> tuple[str, str]:
+    """A Shopify order synced and shipped, one spoon back defective and inspected: the
+    channel's code and the RMA, ready to refund."""
+    from oms_desktop.services.channels import sync
+    from oms_desktop.services.returns.intake import finish_intake, receive_unit
+    from oms_desktop.services.returns.rmas import RequestedLine, create_rma
+    from tests.connectors.conftest import add_shopify_channel
+    from tests.factories import small_world
+
+    small_world(db)
+    code = add_shopify_channel(db, shop)
+    shop.add_order(lines=[("SKU-1", 1, "40.00"), ("SKU-2", 2, "10.00")])
+    sync.sync_orders(db, actor=SYSTEM, code=code)
+    with db.uow() as uow:
+        order = uow.session.scalars(sa.select(Order)).one()
+        order.verify(by=SYSTEM)
+        uow.commit()
+    ship_everything(db, order.id)
+    rma = create_rma(db, actor=SYSTEM, order=order.id,
+                     lines=[RequestedLine("SKU-2", 1, "defective")]).rma_number
+    receive_unit(db, actor=SYSTEM, rma=rma, code="SKU-2", condition="defective",
+                 disposition="return_to_vendor", location="WH1")
+    finish_intake(db, actor=SYSTEM, rma=rma)
+    return code, rma

@@ -100,6 +100,17 @@ class Label:
 
 
 @dataclass(frozen=True)
+class PurchaseRef:
+    """What the host recorded before asking a carrier to sell a label (the rate, with the
+    carrier's own shipment id where it has one, and the file format): enough to ask the
+    carrier later whether it sold one. `key` is the host's idempotency key of the purchase."""
+
+    key: str
+    rate: Rate
+    label_format: str
+
+
+@dataclass(frozen=True)
 class TrackingUpdate:
     tracking_number: str
     status: str  # normalised: pre_transit, in_transit, out_for_delivery, delivered,
@@ -156,6 +167,12 @@ class Carrier(abc.ABC):
 
     @abc.abstractmethod
     def void(self, label: Label) -> None: ...
+
+    def find_purchase(self, purchase: PurchaseRef) -> Label | None:
+        """The label the carrier sold for a purchase whose answer was lost (a crash, a broken
+        connection), or None if it sold none. A carrier that sells nothing remotely (labels
+        made here) has nothing to find."""
+        return None
 
     @abc.abstractmethod
     def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]: ...

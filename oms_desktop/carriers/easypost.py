@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
+    AddressRejected, Carrier, CarrierError, Label, PurchaseRef, Rate, ShipmentDTO,
+    TrackingUpdate,
 )
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
@@ -85,9 +86,21 @@ class EasyPostCarrier(Carrier):
                     rate_id=r["id"], provider=r["carrier"], shipment_ref=shipment_id)
 
     def buy(self, shipment: ShipmentDTO, rate: Rate, label_format: str) -> Label:
-        file_format, url_key = FORMATS[label_format]
         data = self._json("POST", f"/v2/shipments/{rate.shipment_ref}/buy",
                           {"rate": {"id": rate.rate_id}})
+        return self._label(data, rate, label_format)
+
+    def find_purchase(self, purchase: PurchaseRef) -> Label | None:
+        """EasyPost takes no idempotency key; the shipment the rate belongs to says whether
+        it was bought (it then has a tracking code)."""
+        rate = purchase.rate
+        data = self._json("GET", f"/v2/shipments/{rate.shipment_ref}")
+        return self._label(data, rate, purchase.label_format) if data.get("tracking_code") \
+            else None
+
+    def _label(self, data: dict, rate: Rate, label_format: str) -> Label:
+        """The label of a bought shipment, converted to the format asked for if need be."""
+        file_format, url_key = FORMATS[label_format]
         label = data.get("postage_label") or {}
         if not label.get(url_key):
             label = self._json("GET", f"/v2/shipments/{rate.shipment_ref}/label"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_desktop.carriers.base import (
-    AddressRejected, Carrier, CarrierError, Label, Rate, ShipmentDTO, TrackingUpdate,
+    AddressRejected, Carrier, CarrierError, Label, PurchaseRef, Rate, ShipmentDTO,
+    TrackingUpdate,
 )
 from oms_desktop.carriers.easypost import _when
 from oms_desktop.plugins.errors import AuthFailed
@@ -107,6 +108,18 @@ class ShippoCarrier(Carrier):
             text = "; ".join(m.get("text") or m.get("message", "") for m in
                              data.get("messages") or []) or data.get("status", "no status")
             raise CarrierError(f"Shippo could not buy the label: {text}")
+        return self._label(data, rate, label_format)
+
+    def find_purchase(self, purchase: PurchaseRef) -> Label | None:
+        """Shippo takes no idempotency key on /transactions/; its list filtered by the rate
+        says whether the rate was bought (a rate belongs to one of our shipments only)."""
+        rate = purchase.rate
+        data = self._json("GET", f"/transactions/?rate={rate.rate_id}")
+        bought = [t for t in data.get("results") or []
+                  if t.get("rate") == rate.rate_id and t.get("status") == "SUCCESS"]
+        return self._label(bought[0], rate, purchase.label_format) if bought else None
+
+    def _label(self, data: dict, rate: Rate, label_format: str) -> Label:
         return Label(tracking_number=data["tracking_number"],
                      content=self.http.download(data["label_url"]), format=label_format,
                      cost=rate.amount, currency=rate.currency, carrier_ref=data["object_id"],

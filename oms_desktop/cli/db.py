@@ -13,6 +13,10 @@ def register(commands, common) -> None:
         handler=_upgrade)
     db.add_parser("current", parents=[common], help="show the schema revision").set_defaults(
         handler=_current)
+    down = db.add_parser("downgrade", parents=[common],
+                         help="go back to an earlier schema revision (all of it or nothing)")
+    down.add_argument("revision", metavar="REVISION")
+    down.set_defaults(handler=_downgrade)
 
 
 def _upgrade(args) -> int:
@@ -23,6 +27,15 @@ def _upgrade(args) -> int:
     emit(args, result, rows=[[result["database"], ", ".join(result["revision"]),
                               "upgraded" if ran else "already current"]],
          headers=["database", "revision", "result"])
+    return 0
+
+
+def _downgrade(args) -> int:
+    database = open_db(args, upgrade=False)
+    migrate.downgrade(database, args.revision)
+    result = {"database": database.display_url, "revision": sorted(migrate.current(database))}
+    emit(args, result, rows=[[result["database"], ", ".join(result["revision"])]],
+         headers=["database", "revision"])
     return 0
 
 

@@ -78,11 +78,13 @@ def _create(args) -> int:
 
 def _receive(args) -> int:
     db = open_db(args)
+    rma = returns.find_rma(db, args.rma)
     for text in args.unit:
         sku, condition, disposition = _split(text, 3, "SKU:CONDITION:DISPOSITION")
-        return_intake.receive_unit(db, actor=SYSTEM, rma=args.rma, code=sku,
-                                   condition=condition, disposition=disposition,
-                                   location=args.location)
+        rma = return_intake.receive_unit(
+            db, actor=SYSTEM, rma=args.rma, code=sku, condition=condition,
+            disposition=disposition, location=args.location,
+            seen=sum(line.received for line in rma.lines)).rma
     _show(args, return_intake.finish_intake(db, actor=SYSTEM, rma=args.rma))
     return 0
 

@@ -65,7 +65,11 @@ class Connector(ABC):
         raise Permanent(f"{self.title} does not take cancellations from us")
 
     def push_refund(self, external_id: str, *, lines: Sequence[FulfilmentLine] = (),
-                    amount: str | None = None, reason: str | None = None) -> PushResult:
+                    amount: str | None = None, reason: str | None = None,
+                    key: str | None = None) -> PushResult:
+        """Refund on the channel. Pushing the same `key` again (a retry after a crash or a
+        lost answer) must not refund twice: send it where the platform takes an idempotency
+        key, otherwise look for a refund carrying it before making one."""
         raise Permanent(f"{self.title} does not take refunds from us")
 
     def close(self) -> None:

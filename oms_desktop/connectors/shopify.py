@@ -272,7 +272,10 @@ class ShopifyConnector(Connector):
         _raise_user_errors(data["orderCancel"]["orderCancelUserErrors"], external_id)
         return PushResult(external_id, True, reference=data["orderCancel"]["job"]["id"])
 
-    def push_refund(self, external_id, *, lines=(), amount=None, reason=None) -> PushResult:
+    def push_refund(self, external_id, *, lines=(), amount=None, reason=None,
+                    key=None) -> PushResult:
+        """refundCreate with @idempotent (2026-01+): Shopify answers a repeated key with the
+        refund it made the first time."""
         refund: dict = {"orderId": external_id, "note": reason, "notify": True,
                         "refundLineItems": [{"lineItemId": l.external_line_id,
                                              "quantity": l.quantity, "restockType": "RETURN"}
@@ -280,7 +283,8 @@ class ShopifyConnector(Connector):
         if amount is not None:
             refund["transactions"] = [{"orderId": external_id, "amount": str(amount),
                                        "kind": "REFUND", "gateway": "manual"}]
-        data = self.graphql(Q.REFUND_CREATE, {"input": refund})["refundCreate"]
+        data = self.graphql(Q.REFUND_CREATE, {"input": refund,
+                                              "key": key or str(uuid.uuid4())})["refundCreate"]
         _raise_user_errors(data["userErrors"], external_id)
         return PushResult(external_id, True, reference=data["refund"]["id"])
 

@@ -100,8 +100,8 @@ mutation InventorySet($input: InventorySetQuantitiesInput!, $key: String!) {
 """
 
 REFUND_CREATE = """
-mutation RefundCreate($input: RefundInput!) {
-  refundCreate(input: $input) {
+mutation RefundCreate($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
     refund { id totalRefundedSet { shopMoney { amount } } }
     userErrors { field message }
   }

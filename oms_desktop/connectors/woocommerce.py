@@ -30,6 +30,7 @@ from oms_desktop.plugins.settings import SettingField
 
 API = "/wp-json/wc/v3"
 CANCELLED = {"cancelled", "failed", "trash"}
+REFUND_KEY = "_oms_refund_key"  # our idempotency key, kept in the refund's meta data
 FINANCIAL = {"processing": "paid", "completed": "paid", "refunded": "refunded"}
 SECOND = timedelta(seconds=1)
 
@@ -209,14 +210,28 @@ class WooCommerceConnector(Connector):
         self._json("PUT", f"/orders/{external_id}", json={"status": "cancelled"})
         return PushResult(external_id, True)
 
-    def push_refund(self, external_id, *, lines=(), amount=None, reason=None) -> PushResult:
+    def push_refund(self, external_id, *, lines=(), amount=None, reason=None,
+                    key=None) -> PushResult:
+        """WooCommerce takes no idempotency key: the refund carries ours in its meta data,
+        and a refund of the order that already carries it is not made again."""
+        done = self._refund_with(external_id, key) if key else None
+        if done is not None:
+            return PushResult(external_id, True, reference=str(done["id"]))
         body: dict = {"reason": reason or "", "api_refund": True,
                       "line_items": [{"id": int(l.external_line_id), "quantity": l.quantity}
                                      for l in lines]}
         if amount is not None:
             body["amount"] = str(amount)
+        if key:
+            body["meta_data"] = [{"key": REFUND_KEY, "value": key}]
         refund = self._json("POST", f"/orders/{external_id}/refunds", json=body)
         return PushResult(external_id, True, reference=str(refund["id"]))
+
+    def _refund_with(self, external_id, key: str) -> dict | None:
+        refunds = self._json("GET", f"/orders/{external_id}/refunds")
+        return next((r for r in refunds if any(
+            m.get("key") == REFUND_KEY and m.get("value") == key
+            for m in r.get("meta_data") or [])), None)
 
     def close(self) -> None:
         self.http.close()

@@ -121,10 +121,11 @@ class BulkWriter:
 
 
 def _with_defaults(table: sa.Table, rows: list[dict]) -> list[dict]:
-    """Columns the generator does not know (added by later features) get their defaults."""
+    """Columns the generator does not know (added by later features) get their defaults;
+    the database fills those with a default of its own."""
     missing = {}
     for column in table.columns:
-        if column.name in rows[0] or column.default is None:
+        if column.name in rows[0] or column.default is None or column.server_default is not None:
             continue
         default = column.default
         missing[column.name] = default.arg(None) if default.is_callable else default.arg

@@ -31,7 +31,8 @@ from oms_desktop.model.shipment import (
     SHIPMENT_FLOW, SHIPPED_STATES, Package, Shipment, ShipmentLine, ShipmentStatus,
 )
 from oms_desktop.model.shipping import (
-    Manifest, PrintJob, PrintJobState, ShippingLabel, TrackingEvent,
+    LabelPurchase, Manifest, PrintJob, PrintJobState, PurchaseStatus, ShippingLabel,
+    TrackingEvent,
 )
 from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,

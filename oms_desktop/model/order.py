@@ -75,6 +75,9 @@ class Order(Versioned, Base):
         sa.Index("ix_orders_status_total", "status", "total", "id"),
         sa.Index("ix_orders_external_id", "external_id"),
         sa.Index("ix_orders_email", "email"),
+        # the last guard on money: whatever the services decide, an order never gives back
+        # more than it took (refunds and store credit alike)
+        sa.CheckConstraint("refunded_total <= total", name="refunds_within_total"),
     )
     MACHINE = ORDER_FLOW
 
@@ -93,6 +96,7 @@ class Order(Versioned, Base):
     tax_total: Mapped[Decimal] = mapped_column(default=Decimal(0))
     discount_total: Mapped[Decimal] = mapped_column(default=Decimal(0))
     total: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    refunded_total: Mapped[Decimal] = mapped_column(default=Decimal(0), server_default="0")
     email: Mapped[str | None] = mapped_column(sa.String(255))
     ship_name: Mapped[str | None]
     ship_company: Mapped[str | None]

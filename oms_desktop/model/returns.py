@@ -89,6 +89,9 @@ class Return(Versioned, Base):
 
 class ReturnLine(Base):
     __tablename__ = "return_lines"
+    # one unit received per unit expected; what else comes back is on an unexpected line
+    __table_args__ = (sa.CheckConstraint("unexpected OR received_qty <= quantity",
+                                         name="units_within_expected"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_id: Mapped[int] = mapped_column(sa.ForeignKey("returns.id"), index=True)

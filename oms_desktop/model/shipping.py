@@ -18,7 +18,12 @@ class ShippingLabel(Versioned, Base):
     the carrier sent it so a reprint is the same bytes."""
 
     __tablename__ = "shipping_labels"
-    __table_args__ = (sa.Index("ix_shipping_labels_carrier_day", "carrier", "ship_day"),)
+    __table_args__ = (
+        sa.Index("ix_shipping_labels_carrier_day", "carrier", "ship_day"),
+        sa.Index("uq_shipping_labels_active", "shipment_id", unique=True,
+                 sqlite_where=sa.text("voided_at IS NULL"),
+                 postgresql_where=sa.text("voided_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
@@ -42,6 +47,47 @@ class ShippingLabel(Versioned, Base):
     @property
     def label(self) -> str:
         return f"Label {self.tracking_number}"
+
+
+class PurchaseStatus(enum.StrEnum):
+    buying = "buying"        # recorded before the carrier was asked; the outcome not yet known
+    stored = "stored"        # bought and stored as the shipment's label
+    not_bought = "not_bought"  # the carrier sold nothing (refused, or never asked)
+    voided = "voided"        # bought but not wanted (the shipment had a label): refunded
+
+
+class LabelPurchase(Base):
+    """The intent to buy a label, committed before the carrier is called, so a purchase
+    interrupted by a crash is found by the next run and either stored or voided. At most one
+    purchase is open per shipment."""
+
+    __tablename__ = "label_purchases"
+    __table_args__ = (
+        sa.Index("uq_label_purchases_open", "shipment_id", unique=True,
+                 sqlite_where=sa.text("status = 'buying'"),
+                 postgresql_where=sa.text("status = 'buying'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sent where a carrier takes one
+    status: Mapped[PurchaseStatus] = mapped_column(default=PurchaseStatus.buying)
+    carrier: Mapped[str] = mapped_column(sa.String(64))
+    service: Mapped[str] = mapped_column(sa.String(64))
+    rate_id: Mapped[str] = mapped_column(sa.String(128))
+    rate_ref: Mapped[str | None] = mapped_column(sa.String(128))  # the carrier's shipment id
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    format: Mapped[str] = mapped_column(sa.String(8))
+    choice: Mapped[dict | None]  # the rate-shopping result stored with the label
+    buyer: Mapped[str] = mapped_column(sa.String(64))
+    station: Mapped[str | None] = mapped_column(sa.String(64))
+    host: Mapped[str] = mapped_column(sa.String(255))
+    pid: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    label_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipping_labels.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class PrintJobState(enum.StrEnum):

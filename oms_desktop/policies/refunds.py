@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Mapping
 
 CENT = Decimal("0.01")
 SELLER_FAULT = frozenset({"defective", "wrong_item_sent", "damaged_in_transit", "not_as_described"})
@@ -46,7 +47,8 @@ class RefundPolicy:
 
 @dataclass(frozen=True)
 class ReturnedUnit:
-    """One received unit and the order line it came from."""
+    """One received unit and the order line it came from (`line` tells units of different
+    lines apart: the units of one line share its rounding)."""
 
     sku: str
     reason: str
@@ -55,6 +57,21 @@ class ReturnedUnit:
     line_quantity: int
     line_tax: Decimal
     line_discount: Decimal
+    line: int = 0
+
+    @property
+    def net(self) -> Decimal:
+        """The unit's exact share of what the line cost after its discount."""
+        return self.unit_price - self.line_discount / self.line_quantity
+
+
+@dataclass(frozen=True)
+class Refunded:
+    """What the order's earlier refunds gave back: units per order line, shipping, total."""
+
+    units: Mapping[int, int] = field(default_factory=dict)
+    shipping: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -79,26 +96,61 @@ def unit_fee(unit: ReturnedUnit, net: Decimal, policy: RefundPolicy) -> tuple[De
     return Decimal(0), ""
 
 
-def compute_refund(units: list[ReturnedUnit], *, policy: RefundPolicy,
-                   order_shipping: Decimal, everything_returned: bool) -> RefundBreakdown:
-    items = tax = fee = Decimal(0)
-    notes: list[str] = []
+def _share(whole: Decimal, quantity: int, before: int, now: int) -> Decimal:
+    """What `now` more units of a line are worth after `before` were refunded: the rounded
+    worth of all of them less the rounded worth of the earlier ones, so that however the
+    units come back, a whole line adds up to exactly `whole`."""
+    return _money(whole * (before + now) / quantity) - _money(whole * before / quantity)
+
+
+def _lines(units: list[ReturnedUnit], before: Refunded) -> tuple[Decimal, Decimal]:
+    items = tax = Decimal(0)
+    for line in {u.line for u in units}:
+        group = [u for u in units if u.line == line]
+        u, now, earlier = group[0], len(group), before.units.get(line, 0)
+        whole = u.unit_price * u.line_quantity - u.line_discount
+        items += _share(whole, u.line_quantity, earlier, now)
+        tax += _share(u.line_tax, u.line_quantity, earlier, now)
+    return items, tax
+
+
+def _fees(units: list[ReturnedUnit], policy: RefundPolicy) -> tuple[Decimal, list[str]]:
+    fee, notes = Decimal(0), []
     for u in units:
-        if u.condition in NO_REFUND_CONDITIONS:
-            notes.append(f"{u.sku}: not refunded ({u.condition})")
-            continue
-        share = Decimal(1) / u.line_quantity
-        net = u.unit_price - u.line_discount * share
-        unit_tax = u.line_tax * share
-        f, why = unit_fee(u, net, policy)
-        items, tax, fee = items + net, tax + unit_tax, fee + f
-        notes.append(f"{u.sku}: {_money(net)} + tax {_money(unit_tax)}"
+        f, why = unit_fee(u, u.net, policy)
+        fee += f
+        notes.append(f"{u.sku}: {_money(u.net)} + tax {_money(u.line_tax / u.line_quantity)}"
                      + (f" - fee {_money(f)} ({why}, {u.reason}/{u.condition})" if f else ""))
-    shipping = Decimal(0)
+    return fee, notes
+
+
+def _shipping(units: list[ReturnedUnit], policy: RefundPolicy, left: Decimal,
+              everything_returned: bool) -> Decimal:
     seller_fault = any(u.reason in SELLER_FAULT for u in units)
-    if policy.shipping == "always" or (policy.shipping == "seller_fault" and seller_fault
-                                       and everything_returned):
-        shipping = order_shipping
-        notes.append(f"shipping refunded: {_money(shipping)}")
-    items, tax, fee, shipping = map(_money, (items, tax, fee, shipping))
-    return RefundBreakdown(items, tax, shipping, fee, items + tax + shipping - fee, notes)
+    due = policy.shipping == "always" or (policy.shipping == "seller_fault" and seller_fault
+                                          and everything_returned)
+    return max(left, Decimal(0)) if due else Decimal(0)
+
+
+def compute_refund(units: list[ReturnedUnit], *, policy: RefundPolicy,
+                   order_shipping: Decimal, everything_returned: bool,
+                   before: Refunded = Refunded(), paid: Decimal | None = None
+                   ) -> RefundBreakdown:
+    """The refund for `units`, given what the order's earlier refunds gave back (`before`):
+    shipping goes back at most once, and with `paid` (the order's total) the refunds of the
+    order together never exceed it."""
+    notes = [f"{u.sku}: not refunded ({u.condition})" for u in units
+             if u.condition in NO_REFUND_CONDITIONS]
+    refunded = [u for u in units if u.condition not in NO_REFUND_CONDITIONS]
+    items, tax = _lines(refunded, before)
+    fee, fee_notes = _fees(refunded, policy)
+    shipping = _shipping(units, policy, order_shipping - before.shipping, everything_returned)
+    if shipping:
+        fee_notes.append(f"shipping refunded: {_money(shipping)}")
+    fee, shipping = _money(fee), _money(shipping)
+    total = max(items + tax + shipping - fee, Decimal(0))
+    if paid is not None and total > paid - before.total:
+        total = max(_money(paid - before.total), Decimal(0))
+        fee_notes.append(f"limited to {total}: the order's refunds may not exceed the "
+                         f"{_money(paid)} paid")
+    return RefundBreakdown(items, tax, shipping, fee, total, notes + fee_notes)

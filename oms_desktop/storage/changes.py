@@ -55,7 +55,7 @@ def _tables(area: Area, *names: str) -> dict[str, Area]:
 AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "customers"),
     **_tables(Area.shipments, "shipments", "shipment_lines", "packages", "shipping_labels",
-              "tracking_events", "manifests"),
+              "label_purchases", "tracking_events", "manifests"),
     **_tables(Area.printing, "print_jobs"),
     **_tables(Area.floor, "pick_lists", "pick_list_slots", "pick_list_lines", "pick_list_items",
               "short_picks", "scan_events"),

@@ -3,10 +3,8 @@
 100,000 stock levels over 2,000 bins. The dashboard is one background op; the figures go into
 the README."""
 
-import os
 import random
 import shutil
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,6 +15,7 @@ from oms_desktop.services.orders import dashboard
 from oms_desktop.services.inventory import views as inventory_views
 from oms_desktop.storage import Database
 from oms_desktop.storage.migrate import upgrade
+from tests.conftest import postgres_database
 
 pytestmark = pytest.mark.benchmark
 
@@ -123,20 +122,8 @@ def _seeded(url: str):
 
 
 def _postgres():
-    admin_url = os.environ.get("OMS_TEST_POSTGRES_URL")
-    if not admin_url:
-        pytest.skip("PostgreSQL not configured (set OMS_TEST_POSTGRES_URL)")
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"oms_bench_dash_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = sa.engine.make_url(admin_url).set(database=name)
-        yield from _seeded(url.render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with postgres_database("oms_bench_dash") as url:
+        yield from _seeded(url)
 
 
 def test_the_dashboard_at_a_million_orders(benchmark, big_db):

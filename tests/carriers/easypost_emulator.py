@@ -15,6 +15,7 @@ UPS…), and the tracker carries its `public_url`."""
 from __future__ import annotations
 
 import base64
+import itertools
 
 from tests.carriers.emulator_base import NOW, Emulator, carrier_label, positive
 
@@ -60,7 +61,9 @@ class EasyPostEmulator(Emulator):
         super().__init__()
         self.api_key = api_key
         self.shipments: dict[str, dict] = {}
-        self.tracking_codes = iter(list(EZ_STATUSES))
+        # the documented test codes first, then made-up ones: an emulator never runs dry
+        self.tracking_codes = itertools.chain(
+            EZ_STATUSES, (f"EZ9{n:09d}" for n in itertools.count(1)))
 
     def _authorised(self, headers) -> bool:
         auth = headers.get("Authorization", "")
@@ -75,6 +78,7 @@ class EasyPostEmulator(Emulator):
                                    "message": "This api key is no longer active.",
                                    "errors": []}}
         routes = [("POST", r"/v2/shipments", self.create),
+                  ("GET", r"/v2/shipments/(shp_\w+)", self.retrieve),
                   ("POST", r"/v2/shipments/(shp_\w+)/buy", self.buy),
                   ("GET", r"/v2/shipments/(shp_\w+)/label", self.convert),
                   ("POST", r"/v2/shipments/(shp_\w+)/refund", self.refund),
@@ -126,6 +130,12 @@ class EasyPostEmulator(Emulator):
                 "delivery_date": None, "delivery_date_guaranteed": False,
                 "est_delivery_days": days, "shipment_id": sid,
                 "carrier_account_id": ACCOUNTS[carrier]}
+
+    def retrieve(self, sid, body, query):
+        record = self.shipments.get(sid)
+        if record is None:
+            return error("NOT_FOUND", "The requested resource could not be found.", [], 404)
+        return 200, record
 
     # -- labels ---------------------------------------------------------------------------------
     def buy(self, sid, body, query):

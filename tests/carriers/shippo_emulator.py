@@ -52,6 +52,8 @@ class ShippoEmulator(Emulator):
     def handle(self, method, path, query, body, headers):
         if headers.get("Authorization") != f"ShippoToken {self.token}":
             return 401, {"detail": "Invalid token."}
+        if (method, path) == ("GET", "/transactions/"):
+            return self.transactions_list(query)
         routes = [("POST", r"/shipments/", self.create), ("POST", r"/transactions/", self.buy),
                   ("POST", r"/refunds/", self.refund),
                   ("GET", r"/tracks/(\w+)/(\w+)", self.track)]
@@ -127,6 +129,13 @@ class ShippoEmulator(Emulator):
               "messages": [], "metadata": body.get("metadata", ""), "test": True}
         self.transactions[oid] = tx
         return 201, tx
+
+    def transactions_list(self, query):
+        """GET /transactions/ (newest first), filtered by `rate` as the API's list allows."""
+        rate = (query.get("rate") or [None])[0]
+        found = [t for t in reversed(self.transactions.values())
+                 if rate is None or t["rate"] == rate]
+        return 200, {"count": len(found), "next": None, "previous": None, "results": found}
 
     def _tracking_number(self, provider: str) -> tuple[str, str]:
         token, pattern, url = CARRIERS[provider]

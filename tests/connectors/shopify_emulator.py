@@ -59,6 +59,7 @@ class ShopifyEmulator(Shop):
         self.bucket = LeakyBucket(bucket, restore_rate, self.clock)
         self.max_query_cost = max_query_cost
         self.api_version, self.token = api_version, TOKEN
+        self.idempotent: dict[str, dict] = {}  # @idempotent key -> the answer first given
         self.latency = 0.0
         self.inject: list[tuple[int, dict]] = []  # (status, headers) answered before real work
         self.log: list[dict] = []  # every answered document (see _record)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from copy import deepcopy
 from datetime import datetime, timezone
 
+from graphql import get_directive_values
+
 from tests.connectors.shopify_schema import gid, iso, money, num, on
 from tests.connectors.shopify_store import current
 
@@ -121,8 +123,29 @@ def _inventory_set(emu, info, input):
 
 # -- refundCreate and orderCancel ------------------------------------------------------------------
 
+def _idempotency_key(info) -> str | None:
+    """The key of the field's @idempotent directive (a literal or a variable), if any."""
+    values = get_directive_values(info.schema.get_directive("idempotent"),
+                                  info.field_nodes[0], info.variable_values)
+    return values["key"] if values else None
+
+
 @on("Mutation", "refundCreate")
 def _refund_create(emu, info, input):
+    """With the @idempotent directive (optional from 2026-01, required from 2026-04), a
+    repeated key returns the original refund instead of refunding again."""
+    key = _idempotency_key(info)
+    if key is None and _needs_idempotency(emu):
+        raise ValueError("The @idempotent directive is required for this mutation.")
+    if key in emu.idempotent:
+        return emu.idempotent[key]
+    answer = _new_refund(emu, input)
+    if key is not None and not answer["userErrors"]:
+        emu.idempotent[key] = answer
+    return answer
+
+
+def _new_refund(emu, input):
     order = emu.orders.get(num(input["orderId"]))
     if order is None:
         return {"order": None, "refund": None,

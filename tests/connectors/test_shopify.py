@@ -41,6 +41,14 @@ def test_the_webhook_signature_matches_the_documented_test_vector():
     assert not verify_webhook(body, None, "hush")
 
 
+def test_a_refund_pushed_again_with_its_key_is_answered_with_the_first_refund(shop):
+    order = shop.add_order(lines=[("SKU-1", 1, "40.00")])
+    push = dict(lines=(), amount="12.00", reason="defective", key="k-1")
+    first = connector(shop).push_refund(order["id"], **push)
+    again = connector(shop).push_refund(order["id"], **push)
+    assert len(shop.refunds) == 1 and first.reference == again.reference
+
+
 def test_a_wrong_token_is_an_auth_failure(shop):
     c = ShopifyConnector({"shop_url": shop.url}, {"access_token": "shpat_wrong"})
     with pytest.raises(AuthFailed, match="Invalid API key"):

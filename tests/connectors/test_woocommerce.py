@@ -123,6 +123,14 @@ def test_a_refund_is_recorded_with_negative_line_quantities(woo):
     assert refund["line_items"][0]["quantity"] == -1 and o["refunds"][0]["total"] == "-9.00"
 
 
+def test_a_refund_pushed_again_with_its_key_is_not_made_twice(woo):
+    o = woo.add_order(lines=[("SKU-1", 2, 9.0)])
+    line = [FulfilmentLine(str(o["line_items"][0]["id"]), 1)]
+    first = connector(woo).push_refund(str(o["id"]), lines=line, key="k-1")
+    again = connector(woo).push_refund(str(o["id"]), lines=line, key="k-1")
+    assert len(woo.refunds[o["id"]]) == 1 and first.reference == again.reference
+
+
 def test_woocommerce_sync_imports_edits_and_cancels(world, woo, memory_keyring):
     for i in range(30):
         woo.add_order(lines=[("SKU-1", 1, 12.5)], modified=T0 + timedelta(minutes=i))

@@ -178,6 +178,8 @@ class WooEmulator:
                 return self._note(order, req.json())
             if parts[2] == "refunds" and m == "POST":
                 return self._refund(order, req.json())
+            if parts[2] == "refunds" and m == "GET":
+                return Response(200, list(reversed(self.refunds.get(order["id"], []))))
         if parts == ["products"] and m == "GET":
             skus = set((req.query.get("sku") or "").split(","))
             return Response(200, [p for p in self.products.values() if p["sku"] in skus])
@@ -244,7 +246,9 @@ class WooEmulator:
         refunds = self.refunds.setdefault(order["id"], [])
         refund = {"id": 900 + len(refunds), "amount": amount, "reason": body.get("reason", ""),
                   "refunded_by": 1, "refunded_payment": bool(body.get("api_refund", True)),
-                  "meta_data": [], "line_items": items}
+                  "meta_data": [{"id": n, **meta} for n, meta in
+                                enumerate(body.get("meta_data") or [], 1)],
+                  "line_items": items}
         refunds.append(refund)
         order["refunds"].append({"id": refund["id"], "refund": refund["reason"],
                                  "total": f"-{float(amount):.2f}"})

@@ -93,7 +93,7 @@ def test_an_impossible_requirement_is_refused_with_the_reason(world):
 def test_only_a_packed_shipment_gets_one_label(world):
     sid = packed_shipment(world)
     shipping.create_label(world, actor=PACKER, shipment_id=sid)
-    with pytest.raises(ValidationError, match="already has a label"):
+    with pytest.raises(ConcurrentChange, match=rf"SHP-{sid} was labelled by {PACKER.name} at "):
         shipping.create_label(world, actor=PACKER, shipment_id=sid)
     shipping.mark_shipped(world, actor=PACKER, shipment_id=sid)
     with pytest.raises(InvalidTransition):

@@ -5,6 +5,7 @@ Each has a dedupe key, so an event published twice is pushed once."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.services.channels.setup import build_connector, get_channel
 from oms_desktop.services.events import ShipmentShipped
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 
 MAX_ATTEMPTS = 8
 
@@ -63,12 +65,16 @@ def enqueue_cancellation(session: Session, order: Order, *, reason: str = "other
 def enqueue_refund(session: Session, order: Order, *, key: str,
                    lines: list[tuple[int, int]] = (), amount: str | None = None,
                    reason: str | None = None) -> bool:
-    """`lines` are (order line id, quantity); `key` identifies the refund (e.g. "RMA-12")."""
+    """`lines` are (order line id, quantity); `key` identifies the refund (e.g. "RMA-12").
+    The push carries an idempotency key of its own, the same on every attempt, so a push
+    repeated after a crash (between the channel taking it and the outbox marking it sent)
+    refunds once."""
     external = {l.id: l.external_id for l in session.scalars(
         sa.select(OrderLine).where(OrderLine.order_id == order.id))}
     return _enqueue(session, order, "refund", f"refund:{key}", {
         "external_id": order.external_id, "amount": amount, "reason": reason,
-        "lines": [[external[i], q] for i, q in lines if external.get(i)]})
+        "lines": [[external[i], q] for i, q in lines if external.get(i)],
+        "idempotency_key": uuid.uuid4().hex})
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class _Pending:
     kind: str
     payload: dict
     attempts: int
+    dedupe_key: str
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,7 @@ def drain_outbox(db: Database, *, code: str, connector: Connector | None = None)
     reason, a transient one stays pending for the next run."""
     info = get_channel(db, code)
     with db.uow(readonly=True) as uow:
-        pending = [_Pending(o.id, o.kind, dict(o.payload), o.attempts)
+        pending = [_Pending(o.id, o.kind, dict(o.payload), o.attempts, o.dedupe_key)
                    for o in uow.session.scalars(sa.select(ChannelOutbox).where(
                        ChannelOutbox.channel_id == info.id, ChannelOutbox.status == "pending")
                        .order_by(ChannelOutbox.id))]
@@ -102,6 +109,7 @@ def drain_outbox(db: Database, *, code: str, connector: Connector | None = None)
     try:
         for item in pending:
             status, error = _send(connector, item)
+            crash_point(f"push.{item.kind}.sent")
             _mark(db, item.id, status, error)
             sent += status == "done"
             failed += status == "failed"
@@ -122,7 +130,8 @@ def _send(connector: Connector, item: _Pending) -> tuple[str, str | None]:
             connector.push_cancellation(p["external_id"], reason=p.get("reason") or "other")
         elif item.kind == "refund":
             connector.push_refund(p["external_id"], lines=lines, amount=p.get("amount"),
-                                  reason=p.get("reason"))
+                                  reason=p.get("reason"),
+                                  key=p.get("idempotency_key") or item.dedupe_key)
         return "done", None
     except Permanent as exc:
         return "failed", str(exc)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import ValidationError
+from oms_desktop.errors import ConcurrentChange, ValidationError
 from oms_desktop.model import (
     Actor, AuditEvent, Location, LocationKind, MoveReason, Return, ReturnLine, ReturnStatus,
     ReturnUnit,
@@ -18,8 +18,11 @@ from oms_desktop.services.events import ReturnReceived
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.inventory.catalog import add_location
 from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
+from oms_desktop.services.conflicts import by_whom
 from oms_desktop.services.messagebus import publish
-from oms_desktop.services.returns.rmas import CONDITIONS, DISPOSITIONS, RmaView, load_rma, view
+from oms_desktop.services.returns.rmas import (
+    CONDITIONS, DISPOSITIONS, RmaView, guard, load_rma, view,
+)
 from oms_desktop.storage import Database
 
 # disposition -> (where the unit goes, why)
@@ -41,16 +44,22 @@ class UnitResult:
 
 
 def receive_unit(db: Database, *, actor: Actor, rma: str, code: str, condition: str,
-                 disposition: str, location: str | None = None) -> UnitResult:
-    """One scanned unit. A unit not on the RMA is recorded as unexpected, never lost."""
+                 disposition: str, location: str | None = None,
+                 seen: int | None = None) -> UnitResult:
+    """One scanned unit. A unit not on the RMA is recorded as unexpected, never lost.
+    `seen`: how many units of the RMA the station showed as received; if another station
+    received one meanwhile, this scan is refused (it is most likely the same unit). Without
+    it, a unit beyond what the RMA expects of a product on it is refused."""
     require(actor, "returns.receive")
     _check_grade(condition, disposition)
     with db.uow() as uow:
         s = uow.session
-        ret = load_rma(s, rma)
+        ret = load_rma(s, rma, lock=True)
+        guard(s, ret, "inspect")
         if ret.status not in (ReturnStatus.authorized, ReturnStatus.received):
             raise ValidationError(f"{ret.rma_number} is {ret.status.value}: nothing to receive")
         product = product_by_code(s, code)
+        _refuse_a_second_scan(ret, product, seen)
         line = _line_for(ret, product.id)
         here = _where(s, ret, location)
         if line is None:
@@ -74,7 +83,8 @@ def finish_intake(db: Database, *, actor: Actor, rma: str) -> RmaView:
     """Close the inspection: missing units are recorded, the customer is told it arrived."""
     require(actor, "returns.receive")
     with db.uow() as uow:
-        ret = load_rma(uow.session, rma)
+        ret = load_rma(uow.session, rma, lock=True)
+        guard(uow.session, ret, "inspect")
         missing = {l.product.sku: l.quantity - l.received_qty for l in ret.lines
                    if not l.unexpected and l.received_qty < l.quantity}
         unexpected = {l.product.sku: l.received_qty for l in ret.lines if l.unexpected}
@@ -100,6 +110,26 @@ def _check_grade(condition: str, disposition: str) -> None:
     if disposition == "restock" and condition in ("damaged", "defective", "wrong_item"):
         raise ValidationError(f"A {condition} unit cannot be restocked as sellable: "
                               "quarantine, refurbish, scrap or return it to the vendor")
+
+
+def _refuse_a_second_scan(ret: Return, product, seen: int | None) -> None:
+    units = [u for l in ret.lines for u in l.units]
+    if seen is not None and seen != len(units):
+        _already_received(ret, max(units, key=lambda u: u.id).line)
+    lines = [l for l in ret.lines if l.product_id == product.id]
+    expected = sum(l.quantity for l in lines if not l.unexpected)
+    if seen is None and expected and sum(l.received_qty for l in lines) >= expected:
+        _already_received(ret, lines[0])
+
+
+def _already_received(ret: Return, line: ReturnLine) -> None:
+    """Name the newest unit of the line's product: who received it, when, how many are in."""
+    lines = [l for l in ret.lines if l.product_id == line.product_id]
+    last = max((u for l in lines for u in l.units), key=lambda u: u.id)
+    expected = sum(l.quantity for l in lines if not l.unexpected)
+    raise ConcurrentChange(f"{line.product.sku} on {ret.rma_number} was already received "
+                      f"{by_whom(last.received_by, last.received_at)} "
+                      f"({sum(l.received_qty for l in lines)} of {expected})")
 
 
 def _line_for(ret: Return, product_id: int) -> ReturnLine | None:

@@ -10,16 +10,18 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import PermissionDenied, ValidationError
 from oms_desktop.model import (
-    Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnStatus,
-    ReturnUnit, Role,
+    Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnLine,
+    ReturnStatus, ReturnUnit, Role,
 )
 from oms_desktop.policies.permissions import require
-from oms_desktop.policies.refunds import RefundBreakdown, RefundPolicy, ReturnedUnit, compute_refund
+from oms_desktop.policies.refunds import (
+    NO_REFUND_CONDITIONS, RefundBreakdown, RefundPolicy, Refunded, ReturnedUnit, compute_refund,
+)
 from oms_desktop.services import settings
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.events import OrderImported, RefundIssued
 from oms_desktop.services.messagebus import publish
-from oms_desktop.services.returns.rmas import load_rma
+from oms_desktop.services.returns.rmas import guard, load_rma
 from oms_desktop.storage import Database
 
 DEFAULT_APPROVAL_LIMIT = Decimal("250.00")
@@ -53,18 +55,19 @@ def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False)
     require(actor, "returns.refund")
     with db.uow() as uow:
         s = uow.session
-        ret = load_rma(s, rma)
+        ret = load_rma(s, rma, lock=True)  # the order's row first: its refunds are decided
+        guard(s, ret, "refund")
         if ret.status != ReturnStatus.inspected:
             raise ValidationError(f"{ret.rma_number} is {ret.status.value}: finish the intake"
                                   " before refunding")
         breakdown = _breakdown(s, ret)
-        _check_limit(s, actor, breakdown.total, ret.order.currency)
+        _check_limit(s, actor, ret.order, breakdown.total)
         refund = _record(s, ret, breakdown, actor, outside)
         s.add(refund)
         s.flush()
         for unit in _units(ret):
             unit.refund_id = refund.id
-        _update_financial_status(s, ret.order)
+        _add_to_order(ret.order, refund.amount)
         ret.refund(by=actor)
         publish(s, RefundIssued(actor=actor, order_id=ret.order_id, refund_id=refund.id,
                                 return_id=ret.id))
@@ -82,25 +85,44 @@ def _units(ret: Return) -> list[ReturnUnit]:
 def _breakdown(session: Session, ret: Return) -> RefundBreakdown:
     policy = RefundPolicy.from_settings(settings.get(session, "returns.refund_policy"))
     units = [ReturnedUnit(l.product.sku, l.reason_code, u.condition, l.order_line.unit_price,
-                          l.order_line.quantity, l.order_line.tax, l.order_line.discount)
+                          l.order_line.quantity, l.order_line.tax, l.order_line.discount,
+                          l.order_line_id)
              for l in ret.lines if not l.unexpected for u in l.units if u.refund_id is None]
     ordered = sum(line.quantity for line in ret.order.lines)
-    returned = sum(l.received_qty for r in _all_returns(session, ret.order_id)
-                   for l in r.lines if not l.unexpected)
+    returned = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ReturnLine.received_qty), 0))
+                              .join(Return).where(Return.order_id == ret.order_id,
+                                                  ReturnLine.unexpected.is_(False)))
     return compute_refund(units, policy=policy, order_shipping=ret.order.shipping_total,
-                          everything_returned=returned >= ordered)
+                          everything_returned=returned >= ordered,
+                          before=_refunded_before(session, ret.order_id), paid=ret.order.total)
 
 
-def _all_returns(session: Session, order_id: int) -> list[Return]:
-    return list(session.scalars(sa.select(Return).where(Return.order_id == order_id)))
+def _refunded_before(session: Session, order_id: int) -> Refunded:
+    """What the order's refunds so far gave back: units per order line, shipping, total."""
+    units = dict(session.execute(
+        sa.select(ReturnLine.order_line_id, sa.func.count(ReturnUnit.id))
+        .join(ReturnUnit.line).join(Return)
+        .where(Return.order_id == order_id, ReturnUnit.refund_id.is_not(None),
+               ReturnLine.unexpected.is_(False),
+               ReturnUnit.condition.not_in(NO_REFUND_CONDITIONS))
+        .group_by(ReturnLine.order_line_id)).all())
+    shipping, total = session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.shipping_amount), 0),
+                  sa.func.coalesce(sa.func.sum(Refund.amount), 0))
+        .where(Refund.order_id == order_id)).one()
+    return Refunded(units, Decimal(shipping), Decimal(total))
 
 
-def _check_limit(session: Session, actor: Actor, amount: Decimal, currency: str) -> None:
+def _check_limit(session: Session, actor: Actor, order: Order, amount: Decimal) -> None:
+    """The approval limit is on what the order gives back in all, not on one RMA: three
+    RMAs of 200.00 need a manager as one of 600.00 does."""
     limit = Decimal(str(settings.get(session, "returns.approval_limit", DEFAULT_APPROVAL_LIMIT)))
-    if amount > limit and not actor.role.at_least(Role.manager):
+    cumulative = (order.refunded_total + amount).quantize(Decimal("0.01"))
+    if cumulative > limit and not actor.role.at_least(Role.manager):
         raise PermissionDenied(
-            f"A refund of {amount} {currency} is above the approval limit of {limit} {currency}:"
-            " a manager must issue it")
+            f"A refund of {amount} {order.currency} makes {cumulative} {order.currency} on order"
+            f" {order.number}, above the approval limit of {limit} {order.currency}: a manager"
+            " must issue it")
 
 
 def _record(session: Session, ret: Return, b: RefundBreakdown, actor: Actor,
@@ -122,10 +144,10 @@ def _record(session: Session, ret: Return, b: RefundBreakdown, actor: Actor,
                   created_by=actor.name, approved_by=actor.name)
 
 
-def _update_financial_status(session: Session, order: Order) -> None:
-    refunded = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0))
-                              .where(Refund.order_id == order.id)) or Decimal(0)
-    order.financial_status = (FinancialStatus.refunded if Decimal(refunded) >= order.total
+def _add_to_order(order: Order, amount: Decimal) -> None:
+    """The order's running total of refunds (the database refuses one above its total)."""
+    order.refunded_total += amount
+    order.financial_status = (FinancialStatus.refunded if order.refunded_total >= order.total
                               else FinancialStatus.partially_refunded)
 
 
@@ -142,7 +164,8 @@ def exchange(db: Database, *, actor: Actor, rma: str) -> ExchangeView:
     require(actor, "returns.refund")
     with db.uow() as uow:
         s = uow.session
-        ret = load_rma(s, rma)
+        ret = load_rma(s, rma, lock=True)
+        guard(s, ret, "close")
         if ret.resolution != "exchange" or ret.status != ReturnStatus.inspected:
             raise ValidationError(f"{ret.rma_number} is not an inspected exchange")
         replacement = _replacement(ret)

@@ -8,13 +8,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.errors import ConcurrentChange, NotFound, ValidationError
 from oms_desktop.model import (
-    SHIPPED_STATES, Actor, Location, Order, Return, ReturnLine, ReturnStatus, Shipment,
-    ShipmentLine,
+    RETURN_FLOW, SHIPPED_STATES, Actor, Location, Order, Return, ReturnLine, ReturnStatus,
+    Shipment, ShipmentLine,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
+from oms_desktop.services.conflicts import event_by_whom, last_event
 from oms_desktop.services.lookup import order_by_ref
 from oms_desktop.storage import Database
 
@@ -115,13 +116,13 @@ def create_rma(db: Database, *, actor: Actor, order: str | int, lines: list[Requ
         raise ValidationError("A return needs at least one line")
     with db.uow() as uow:
         s = uow.session
-        target = order_by_ref(s, order)
+        target = lock_order(s, order_by_ref(s, order).id)
         reasons = _reasons(s)
         rma = Return(rma_number="pending", order=target, resolution=resolution, method=method,
                      location_id=_origin(s, target))
         left = returnable(s, target)
         for req in lines:
-            rma.lines.append(_line(target, req, left, reasons))
+            rma.lines.append(_line(s, target, req, left, reasons))
         s.add(rma)
         s.flush()
         rma.rma_number = f"RMA-{rma.id:06d}"
@@ -156,13 +157,25 @@ def returnable_lines(db: Database, order: str | int) -> tuple[str, list[Returnab
                                if left[l.id] > 0]
 
 
-def _line(order: Order, req: RequestedLine, left: dict[int, int], reasons: list[str]) -> ReturnLine:
+def lock_order(session: Session, order_id: int) -> Order:
+    """The order, its row locked until the end of the transaction (PostgreSQL; SQLite's
+    writing transactions are serialised by BEGIN IMMEDIATE): every returns use case that
+    decides from the order's RMAs or refunds takes this lock first, then the RMA's."""
+    return session.scalars(sa.select(Order).where(Order.id == order_id)
+                           .with_for_update(of=Order).execution_options(
+                               populate_existing=True)).one()
+
+
+def _line(session: Session, order: Order, req: RequestedLine, left: dict[int, int],
+          reasons: list[str]) -> ReturnLine:
     if req.reason not in reasons:
         raise ValidationError(f"Unknown return reason {req.reason!r}: one of {', '.join(reasons)}")
     matches = [l for l in order.lines if l.sku == req.sku]
     if not matches:
         raise ValidationError(f"{req.sku} is not on order {order.number}")
     line = max(matches, key=lambda l: left[l.id])
+    if req.quantity > 0 and left[line.id] == 0:
+        _already_claimed(session, order, line.id, req.sku)
     if req.quantity <= 0 or req.quantity > left[line.id]:
         raise ValidationError(
             f"Cannot return {req.quantity} x {req.sku} on order {order.number}: "
@@ -172,29 +185,68 @@ def _line(order: Order, req: RequestedLine, left: dict[int, int], reasons: list[
                       reason_code=req.reason, sub_reason=req.sub_reason)
 
 
+def _already_claimed(session: Session, order: Order, line_id: int, sku: str) -> None:
+    """Every shipped unit of the line is on an RMA: name the newest one."""
+    rma = session.scalars(sa.select(Return).join(ReturnLine).where(
+        ReturnLine.order_line_id == line_id, Return.status != ReturnStatus.rejected)
+        .order_by(Return.id.desc()).limit(1)).first()
+    if rma is not None:
+        event = last_event(session, "return", rma.id, action="authorize")
+        raise ConcurrentChange(f"{sku} on order {order.number} is already on {rma.rma_number} "
+                          f"(authorised {event_by_whom(event)})")
+
+
+# How far along an RMA is: a verb whose target is at or behind the RMA was done already.
+_PROGRESS = {ReturnStatus.requested: 0, ReturnStatus.authorized: 1, ReturnStatus.received: 2,
+             ReturnStatus.inspected: 3, ReturnStatus.refunded: 4, ReturnStatus.rejected: 4,
+             ReturnStatus.closed: 5}
+PAST = {ReturnStatus.requested: "requested", ReturnStatus.authorized: "authorised",
+        ReturnStatus.received: "received", ReturnStatus.inspected: "inspected",
+        ReturnStatus.refunded: "refunded", ReturnStatus.rejected: "rejected",
+        ReturnStatus.closed: "closed"}
+
+
+def guard(session: Session, rma: Return, verb: str) -> None:
+    """Refuse a verb another station (or an earlier click) made pointless, naming who moved
+    the RMA where it is and when; any other wrong state is left to the state machine."""
+    sources, target = RETURN_FLOW.transitions[verb]
+    if rma.status in sources or _PROGRESS[rma.status] < _PROGRESS[target]:
+        return
+    event = last_event(session, "return", rma.id, to_state=rma.status.value)
+    raise ConcurrentChange(f"{rma.rma_number} was {PAST[rma.status]} {event_by_whom(event)}")
+
+
 def _origin(session: Session, order: Order) -> int | None:
     """Returns come back by default to the site that shipped the order."""
     return session.scalar(sa.select(Shipment.location_id).where(
         Shipment.order_id == order.id, Shipment.status.in_(SHIPPED_STATES)).limit(1))
 
 
-def load_rma(session: Session, ref: str) -> Return:
+def load_rma(session: Session, ref: str, *, lock: bool = False) -> Return:
     """An RMA by its number, the return label's tracking number, or the order's reference
-    (the newest open RMA of that order)."""
-    ref = ref.strip()
-    options = _LOAD
-    rma = session.scalar(sa.select(Return).options(*options).where(
-        sa.or_(Return.rma_number == ref.upper(), Return.tracking_number == ref)))
-    if rma is None:
+    (the newest open RMA of that order). `lock`: its order's row, then its own, are locked
+    until the end of the transaction, so the caller decides on the latest committed state."""
+    rma_id, order_id = _find_rma(session, ref.strip())
+    query = sa.select(Return).options(*_LOAD).where(Return.id == rma_id)
+    if lock:
+        lock_order(session, order_id)
+        query = query.with_for_update(of=Return).execution_options(populate_existing=True)
+    return session.scalars(query).one()
+
+
+def _find_rma(session: Session, ref: str) -> tuple[int, int]:
+    found = session.execute(sa.select(Return.id, Return.order_id).where(
+        sa.or_(Return.rma_number == ref.upper(), Return.tracking_number == ref))).first()
+    if found is None:
         try:
             order = order_by_ref(session, ref)
         except NotFound:
             raise NotFound(f"No RMA, return tracking number or order {ref!r}") from None
-        rma = session.scalar(sa.select(Return).options(*options)
-                             .where(Return.order_id == order.id).order_by(Return.id.desc()))
-        if rma is None:
+        found = session.execute(sa.select(Return.id, Return.order_id).where(
+            Return.order_id == order.id).order_by(Return.id.desc()).limit(1)).first()
+        if found is None:
             raise NoReturnAuthorisation(order.number)
-    return rma
+    return found.id, found.order_id
 
 
 def find_rma(db: Database, ref: str) -> RmaView:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from oms_desktop.carriers import credentials, registry
@@ -27,16 +28,23 @@ def enabled_carriers(session: Session) -> list[str]:
 
 
 def take_number(session: Session, name: str) -> int:
-    """The next value of a named sequence inside the caller's transaction (row locked)."""
+    """The next value of a named sequence inside the caller's transaction (row locked). The
+    first use creates the row with INSERT … ON CONFLICT DO NOTHING, so stations taking the
+    first number at once all find one row to lock instead of inserting it twice."""
     key = f"sequence.{name}"
-    row = session.get(Setting, key, with_for_update=True)
-    if row is None:
-        row = Setting(key=key, value=int(settings.get(session, f"{key}.start", 1)))
-        session.add(row)
+    start = int(settings.get(session, f"{key}.start", 1))
+    session.execute(_insert(session)(Setting).values(key=key, value=start, updated_at=utcnow())
+                    .on_conflict_do_nothing(index_elements=["key"]))
+    row = session.get(Setting, key, with_for_update=True, populate_existing=True)
     value = int(row.value)
     row.value = value + 1
     session.flush()
     return value
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def next_number(db: Database, name: str) -> int:

@@ -13,10 +13,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.carriers.base import Label, Rate, ShipmentDTO
+from oms_desktop.carriers.base import Rate, ShipmentDTO
 from oms_desktop.errors import InvalidTransition, OmsError, ValidationError
 from oms_desktop.model import (
-    Actor, AuditEvent, LocationKind, Reservation, ReservationStatus, Shipment, ShipmentStatus,
+    Actor, LocationKind, Reservation, ReservationStatus, Shipment, ShipmentStatus,
     ShippingLabel, utcnow,
 )
 from oms_desktop.plugins.errors import PluginError
@@ -25,12 +25,16 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import virtual_location
-from oms_desktop.services.shipping import printing
+from oms_desktop.services.shipping import printing, purchases
 from oms_desktop.services.shipping.carriers import (
     active_label, assign_ssccs, enabled_carriers, ensure_packages, make_carrier, ship_day,
     shipment_by_ref, shipment_dto,
 )
+from oms_desktop.services.shipping.label_rows import (  # noqa: F401 - part of this API
+    LabelResult, audit, label_dto, label_result,
+)
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 
 
 class NoSuitableRate(OmsError):
@@ -58,21 +62,6 @@ class RatesResult:
     reason: str
     late_shipping: bool
     errors: dict[str, str]  # carrier -> why it gave no rates
-
-
-@dataclass(frozen=True)
-class LabelResult:
-    label_id: int
-    shipment_id: int
-    carrier: str
-    service: str
-    tracking_number: str
-    format: str
-    cost: Decimal
-    currency: str
-    ship_day: date
-    content: bytes
-    sscc: tuple[str, ...]
 
 
 @dataclass
@@ -155,34 +144,49 @@ def rates(db: Database, *, actor: Actor, shipment_id, carrier: str | None = None
 def create_label(db: Database, *, actor: Actor, shipment_id, carrier: str | None = None,
                  service: str | None = None, fmt: str = "pdf") -> LabelResult:
     """Shop the rates (or take the forced carrier/service), buy the label, store it with the
-    choice and the alternatives on the shipment. The shipment stays packed until close-out."""
+    choice and the alternatives on the shipment. The shipment stays packed until close-out.
+    The purchase is recorded before the carrier is asked (services/shipping/purchases.py):
+    an interrupted one is settled first, and its label returned if it was bought."""
     require(actor, "shipping.label")
     if fmt not in ("pdf", "zpl"):
         raise ValidationError(f"Label format must be pdf or zpl, not {fmt!r}")
-    _refuse_second_label(db, shipment_id)
-    prepared = _prepare(db, shipment_id, carrier, service)
+    sid = _refuse_second_label(db, shipment_id)
+    settled = purchases.settle(db, actor, sid)
+    if settled is not None:
+        return settled
+    prepared = _prepare(db, sid, carrier, service)
     rates_, choice, errors = _shop(db, prepared)
     if choice.chosen is None:
-        raise NoSuitableRate(f"No rate for SHP-{prepared.dto.id}: {choice.reason}")
+        raise NoSuitableRate(f"No rate for SHP-{sid}: {choice.reason}")
     rate = next(r for r in rates_ if r.rate_id == choice.chosen.rate_id
                 and r.carrier == choice.chosen.carrier)
-    with db.uow(readonly=True) as uow:
-        plugin = make_carrier(uow.session, db, rate.carrier)
-    label = plugin.buy(prepared.dto, rate, fmt)
+    purchase = purchases.begin(db, actor, sid, rate, fmt,
+                               _choice_json(_result(sid, choice, errors)))
+    crash_point("label.intent")
+    return _buy(db, actor, purchase, prepared.dto)
+
+
+def _buy(db: Database, actor: Actor, purchase: purchases.Purchase,
+         dto: ShipmentDTO) -> LabelResult:
     try:
-        return _store_label(db, actor, prepared.dto.id, label, rate,
-                            _result(prepared.dto.id, choice, errors))
-    except Exception:
-        plugin.void(label)
-        raise
+        label = purchases.carrier(db, purchase.carrier).buy(dto, purchase.ref.rate,
+                                                             purchase.ref.label_format)
+    except OmsError:  # refused, or the answer was lost: ask what was sold
+        settled = purchases.settle_purchase(db, actor, purchase)
+        if settled is None:
+            raise
+        return settled
+    crash_point("label.bought")
+    stored = purchases.store(db, actor, purchase, label)
+    crash_point("label.stored")
+    return stored
 
 
-def _refuse_second_label(db: Database, shipment_id) -> None:
+def _refuse_second_label(db: Database, shipment_id) -> int:
     with db.uow(readonly=True) as uow:
         shipment = shipment_by_ref(uow.session, shipment_id)
-        if active_label(uow.session, shipment.id) is not None:
-            raise ValidationError(f"{shipment.label} already has a label: reprint it, or void "
-                                  "it before buying another")
+        purchases.refuse_if_labelled(uow.session, shipment)
+        return shipment.id
 
 
 def _choice_json(result: RatesResult) -> dict:
@@ -194,43 +198,6 @@ def _choice_json(result: RatesResult) -> dict:
     return {"chosen": row(result.chosen) if result.chosen else None,
             "alternatives": [row(v) for v in result.rates], "reason": result.reason,
             "late_shipping": result.late_shipping, "errors": result.errors}
-
-
-def _store_label(db: Database, actor: Actor, shipment_id: int, label: Label, rate: Rate,
-                 result: RatesResult) -> LabelResult:
-    with db.uow() as uow:
-        s = uow.session
-        shipment = s.get(Shipment, shipment_id)
-        row = ShippingLabel(
-            shipment_id=shipment.id, carrier=rate.carrier, service=label.service or rate.service,
-            tracking_number=label.tracking_number, format=label.format, content=label.content,
-            cost=label.cost, currency=label.currency, carrier_ref=label.carrier_ref,
-            sscc=list(label.sscc) or [p.sscc for p in shipment.packages if p.sscc] or None,
-            ship_day=ship_day(s, rate.carrier), created_by=actor.name)
-        s.add(row)
-        shipment.carrier, shipment.service = row.carrier, row.service
-        shipment.tracking_number, shipment.shipping_cost = row.tracking_number, row.cost
-        shipment.rate_choice, shipment.tracking_status = _choice_json(result), None
-        for package in shipment.packages:
-            package.tracking_number = row.tracking_number
-        _audit(shipment, actor, "label", {"carrier": row.carrier, "service": row.service,
-                                          "tracking_number": row.tracking_number,
-                                          "cost": str(row.cost)})
-        s.flush()
-        uow.commit()
-        return label_result(row)
-
-
-def label_result(row: ShippingLabel) -> LabelResult:
-    return LabelResult(row.id, row.shipment_id, row.carrier, row.service, row.tracking_number,
-                       row.format, row.cost, row.currency, row.ship_day, row.content,
-                       tuple(row.sscc or ()))
-
-
-def _audit(shipment: Shipment, actor: Actor, action: str, detail: dict) -> None:
-    shipment.order.audit.add(AuditEvent.of(actor, entity="shipment", entity_id=shipment.id,
-                                           order_id=shipment.order_id, action=action,
-                                           detail=detail))
 
 
 def current_label(db: Database, shipment_id) -> LabelResult:
@@ -256,9 +223,7 @@ def void_label(db: Database, *, actor: Actor, shipment_id) -> LabelResult:
             raise ValidationError(f"{shipment.label} was handed to the carrier; "
                                   "its label can no longer be voided")
         plugin = make_carrier(uow.session, db, row.carrier)
-        label_id = row.id
-        dto = Label(row.tracking_number, b"", row.format, row.cost, row.currency,
-                    row.carrier_ref, row.service)
+        label_id, dto = row.id, label_dto(row)
     plugin.void(dto)
     return _mark_void(db, actor, label_id)
 
@@ -271,7 +236,7 @@ def _mark_void(db: Database, actor: Actor, label_id: int) -> LabelResult:
         shipment.tracking_number, shipment.shipping_cost = None, None
         for package in shipment.packages:
             package.tracking_number = None
-        _audit(shipment, actor, "label_void", {"tracking_number": row.tracking_number})
+        audit(shipment, actor, "label_void", {"tracking_number": row.tracking_number})
         uow.commit()
         return label_result(row)
 

@@ -12,17 +12,19 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.carriers.base import Label
 from oms_desktop.documents import manifest as manifest_doc
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, Manifest, Shipment, ShipmentStatus, ShippingLabel, utcnow
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.shipping import labels as shipping
+from oms_desktop.services.shipping import purchases
+from oms_desktop.services.shipping.label_rows import label_dto
 from oms_desktop.services.shipping.carriers import make_carrier, ship_day
 from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import Change, locking, told
+from oms_desktop.storage.crashpoints import crash_point
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
               paper: str | None = None) -> ManifestView:
     """Close the carrier's day (today's ship day by default): manifest, then ship."""
     require(actor, "shipping.manifest")
+    purchases.settle_abandoned(db, actor, carrier)  # a label bought but never stored
     with db.uow() as uow:
         s = uow.session
         day = day or ship_day(s, carrier)
@@ -80,7 +83,7 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
         plugin = make_carrier(s, db, carrier)
         carrier_ref = None
         if plugin.has_manifest:
-            carrier_ref = plugin.manifest([_label_dto(l) for l in labels], day).carrier_ref
+            carrier_ref = plugin.manifest([label_dto(l) for l in labels], day).carrier_ref
         document = manifest_doc.render(data, paper=paper or settings.get(
             s, "documents.paper", "A4"))
         row = Manifest(carrier=carrier, ship_day=day, packages=data.packages,
@@ -93,7 +96,9 @@ def close_out(db: Database, *, actor: Actor, carrier: str, day: date | None = No
             shipment = locked_shipment(s, label.shipment_id)
             if shipment.status == ShipmentStatus.packed:
                 shipping.ship(s, shipment, by=actor)
+        crash_point("manifest.before_commit")
         uow.commit()
+        crash_point("manifest.committed")
         return ManifestView(row.id, carrier, day, len(labels), row.packages, row.total_cost,
                             carrier_ref, document)
 
@@ -105,11 +110,6 @@ def _closed(session: Session, carrier: str, day: date):
         .order_by(Manifest.id.desc()).limit(1)).first()
     return told(f"The {carrier} day {day}", Change("close", last[0], None, last[1])) \
         if last else None
-
-
-def _label_dto(label: ShippingLabel) -> Label:
-    return Label(label.tracking_number, b"", label.format, label.cost, label.currency,
-                 label.carrier_ref, label.service)
 
 
 def manifests(db: Database, *, carrier: str | None = None, day: date | None = None

@@ -168,10 +168,11 @@ class IntakePanel(QWidget):
         rma, db, actor = self.rma.rma_number, self.ctx.db, self.ctx.actor
         condition, disposition = self.condition.currentText(), self.disposition.currentText()
         location = self.location.text().strip() or None
+        seen = sum(line.received for line in self.rma.lines)  # what this bench shows
         self.ctx.ops.run(
             lambda: return_intake.receive_unit(db, actor=actor, rma=rma, code=code,
                                                condition=condition, disposition=disposition,
-                                               location=location),
+                                               location=location, seen=seen),
             success=self._received, failure=self._failed)
 
     def _received(self, result: return_intake.UnitResult) -> None:
