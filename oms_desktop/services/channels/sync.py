@@ -22,6 +22,7 @@ from oms_desktop.connectors.dto import Page, describe_error
 from oms_desktop.connectors.registry import load
 from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
 from oms_desktop.plugins.errors import PluginError
+from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.services.channels.new_orders import link_new_products
@@ -189,7 +190,7 @@ def _count(session, run_id: int, counts: Counts) -> None:
 def _finish(db: Database, run_id: int, counts: Counts, status: str, error: str | None) -> None:
     with db.uow() as uow:
         run = uow.session.get(SyncRun, run_id)
-        run.status, run.error, run.finished_at = status, error, utcnow()
+        run.status, run.error, run.finished_at = status, redact(error), utcnow()
         uow.commit()
 
 
