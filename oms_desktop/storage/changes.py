@@ -71,7 +71,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.rules, "automation_rules", "automation_rule_runs"),
     **_tables(Area.notifications, "notification_templates", "notification_outbox"),
     **_tables(Area.settings, "settings"),
-    **_tables(Area.users, "users"),
+    **_tables(Area.users, "users", "user_sites"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
+from oms_desktop.storage import access
 from oms_desktop.storage.database import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -33,13 +34,15 @@ def current(db: Database) -> set[str]:
 
 
 def upgrade(db: Database) -> bool:
-    """Apply pending migrations; a SQLite file is copied aside first. True if any ran."""
+    """Apply pending migrations; a SQLite file is copied aside first. True if any ran. On
+    PostgreSQL with the role groups in use, the grants are applied again (new tables)."""
     now = current(db)
     if now == heads(db):
         return False
     if now and db.is_sqlite:
         _backup_sqlite(db)
     command.upgrade(alembic_config(db), "heads")
+    access.refresh(db)
     return True
 
 

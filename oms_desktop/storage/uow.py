@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import DatabaseUnavailable
+from oms_desktop.errors import DatabaseUnavailable, PermissionDenied
+
+INSUFFICIENT_PRIVILEGE = "42501"  # a grant, a row-level policy or one of our triggers said no
 
 
 class UnitOfWork:
@@ -21,6 +23,9 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb) -> bool:
         self.session.rollback()
         self.session.close()
+        if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            raise PermissionDenied(f"Not allowed for your database login: {_first_line(exc)}") \
+                from exc
         if isinstance(exc, OperationalError):
             raise DatabaseUnavailable(_describe(exc)) from exc
         return False
@@ -30,6 +35,14 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return (str(exc.orig).splitlines() or [""])[0]
 
 
 def _describe(exc: OperationalError) -> str:

@@ -4,6 +4,7 @@ from PySide6.QtCore import QSettings
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.services import settings as shared
 from oms_desktop.services.users import accounts as users
+from oms_desktop.services.users import signin
 from tests.ui.shell_support import demo_db, make_window, station_settings  # noqa: F401
 
 
@@ -85,4 +86,4 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(qtbot, make_window, demo_db):
     qtbot.keyClicks(panel.secret, "5678")
     panel.add_user()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 5, timeout=5000)
-    assert users.sign_in(demo_db, username="kim", secret="5678").role.value == "packer"
+    assert signin.sign_in(demo_db, username="kim", secret="5678").role.value == "packer"

@@ -14,15 +14,15 @@ from oms_desktop.model import (
     ReturnUnit, Role,
 )
 from oms_desktop.policies.permissions import require
-from oms_desktop.policies.refunds import RefundBreakdown, RefundPolicy, ReturnedUnit, compute_refund
+from oms_desktop.policies.refunds import (
+    DEFAULT_APPROVAL_LIMIT, RefundBreakdown, RefundPolicy, ReturnedUnit, compute_refund,
+)
 from oms_desktop.services import settings
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.events import OrderImported, RefundIssued
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.returns.rmas import load_rma
 from oms_desktop.storage import Database
-
-DEFAULT_APPROVAL_LIMIT = Decimal("250.00")
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,15 @@ def preview(db: Database, rma: str) -> RefundBreakdown:
         return _breakdown(uow.session, load_rma(uow.session, rma))
 
 
-def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False) -> RefundView:
+def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False,
+                 approved_by: Actor | None = None) -> RefundView:
     """Refund (or credit) what was received. `outside`: paid back outside the program (cash at
     a till, the channel's own admin). Otherwise the refund is queued for the channel's
     connector (status `approved` until the push is done) or, for a channel without one,
-    recorded as issued outside."""
-    require(actor, "returns.refund")
+    recorded as issued outside. `approved_by`: a manager who approved it at `actor`'s station
+    (users.approval), whose rights then count."""
+    approver = approved_by or actor
+    require(approver, "returns.refund")
     with db.uow() as uow:
         s = uow.session
         ret = load_rma(s, rma)
@@ -58,8 +61,9 @@ def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False)
             raise ValidationError(f"{ret.rma_number} is {ret.status.value}: finish the intake"
                                   " before refunding")
         breakdown = _breakdown(s, ret)
-        _check_limit(s, actor, breakdown.total, ret.order.currency)
+        _check_limit(s, approver, breakdown.total, ret.order.currency)
         refund = _record(s, ret, breakdown, actor, outside)
+        refund.approved_by = approver.name
         s.add(refund)
         s.flush()
         for unit in _units(ret):

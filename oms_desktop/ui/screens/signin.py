@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor
 from oms_desktop.services.users import accounts as users
+from oms_desktop.services.users import signin
 from oms_desktop.storage import Database
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.ops import Ops
@@ -91,8 +92,8 @@ class SignInScreen(QWidget):
             self.message.setText("Choose your name first")
             return
         self.button.setEnabled(False)
-        self._ops.run(lambda: users.sign_in(self._db, username=name, secret=secret,
-                                            station=self._station),
+        self._ops.run(lambda: signin.sign_in(self._db, username=name, secret=secret,
+                                             station=self._station),
                       success=self._done, failure=self._refused)
 
     def _done(self, actor: Actor) -> None:

@@ -1,0 +1,122 @@
+"""The SQL functions and triggers the grants and row-level policies rely on, created in the
+database's schema. Each function fixes its search_path (the schema, then pg_temp last) so
+that nobody can shadow `users` or `user_sites` with a temporary table of their own."""
+
+from __future__ import annotations
+
+from oms_desktop.policies.refunds import DEFAULT_APPROVAL_LIMIT
+
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION {s}.oms_is_person() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = {s}, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles g WHERE g.rolname = 'oms_packer'
+                 AND pg_catalog.pg_has_role(current_user, g.oid, 'MEMBER'))
+     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_at_least(need text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = {s}, pg_temp AS $$
+  SELECT NOT {s}.oms_is_person()
+      OR pg_catalog.pg_has_role(current_user, 'oms_' || need, 'MEMBER')
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_user_id() RETURNS integer
+LANGUAGE sql STABLE SET search_path = {s}, pg_temp AS $$
+  SELECT id FROM {s}.users WHERE username = current_user
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_all_sites() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = {s}, pg_temp AS $$
+  SELECT NOT EXISTS (SELECT 1 FROM {s}.user_sites WHERE user_id = {s}.oms_user_id())
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_sites() RETURNS integer[]
+LANGUAGE sql STABLE SET search_path = {s}, pg_temp AS $$
+  WITH RECURSIVE seen(id) AS (
+    SELECT location_id FROM {s}.user_sites WHERE user_id = {s}.oms_user_id()
+    UNION SELECT l.id FROM {s}.locations l JOIN seen ON l.parent_id = seen.id)
+  SELECT coalesce(array_agg(id), '{{}}') FROM seen
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_own_secret_hash() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+  SELECT password_hash FROM {s}.users WHERE username = session_user
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_stamp_actor() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
+BEGIN
+  IF {s}.oms_is_person() THEN
+    NEW.actor_name := current_user;
+    NEW.actor_id := {s}.oms_user_id();
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_check_ledger() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
+DECLARE
+  now_on_hand bigint;
+  ledger bigint;
+BEGIN
+  IF {s}.oms_at_least('supervisor') THEN
+    RETURN NULL;
+  END IF;
+  SELECT on_hand INTO now_on_hand FROM {s}.stock_levels WHERE id = NEW.id;
+  SELECT coalesce(sum(CASE WHEN m.to_location_id = NEW.location_id THEN m.quantity
+                           ELSE -m.quantity END), 0) INTO ledger
+    FROM {s}.stock_moves m
+   WHERE m.product_id = NEW.product_id
+     AND (m.to_location_id = NEW.location_id OR m.from_location_id = NEW.location_id);
+  IF now_on_hand IS DISTINCT FROM ledger THEN
+    RAISE EXCEPTION 'on hand % at location % is not what the stock ledger says (%): only a '
+                    'supervisor adjusts stock', now_on_hand, NEW.location_id, ledger
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_check_refund_limit() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
+DECLARE
+  approval_limit numeric;
+BEGIN
+  IF {s}.oms_at_least('manager') THEN
+    RETURN NEW;
+  END IF;
+  SELECT (value #>> '{{}}')::numeric INTO approval_limit
+    FROM {s}.settings WHERE key = 'returns.approval_limit';
+  approval_limit := coalesce(approval_limit, {limit});
+  IF NEW.amount > approval_limit THEN
+    RAISE EXCEPTION 'A refund of % is above the approval limit of %: a manager must issue it',
+                    NEW.amount, approval_limit USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
+"""
+
+
+def function_sql(schema: str) -> str:
+    return FUNCTIONS.format(s=schema, limit=DEFAULT_APPROVAL_LIMIT)
+
+
+def trigger_sql(schema: str, actor_tables: list[str]) -> list[str]:
+    """The person stamped on every row of a table with an `actor_name` column; on-hand kept to
+    the ledger for anyone below a supervisor; refunds above the limit for managers only."""
+    out = []
+    for table in actor_tables:
+        out += _trigger(schema, table, "oms_actor", "BEFORE INSERT", "oms_stamp_actor")
+    out += _trigger(schema, "stock_levels", "oms_ledger", "AFTER INSERT OR UPDATE OF on_hand",
+                    "oms_check_ledger", constraint=True)
+    out += _trigger(schema, "refunds", "oms_refund_limit", "BEFORE INSERT OR UPDATE",
+                    "oms_check_refund_limit")
+    return out
+
+
+def _trigger(schema: str, table: str, name: str, when: str, function: str, *,
+             constraint: bool = False) -> list[str]:
+    kind = "CONSTRAINT TRIGGER" if constraint else "TRIGGER"
+    deferred = " DEFERRABLE INITIALLY DEFERRED" if constraint else ""
+    return [f"DROP TRIGGER IF EXISTS {name} ON {schema}.{table}",
+            f"CREATE {kind} {name} {when} ON {schema}.{table}{deferred} FOR EACH ROW "
+            f"EXECUTE FUNCTION {schema}.{function}()"]
