@@ -34,8 +34,9 @@ def policy_sql(table: str, access: TableAccess) -> list[str]:
     out = _visible(table, access)
     rule = row_rule(table, access)
     if rule:
+        # UPDATE checks only the new row, so a refused change is an error, not 0 rows
         out += [_policy(table, "rows_insert", "INSERT", None, rule, restrictive=True),
-                _policy(table, "rows_update", "UPDATE", rule, rule, restrictive=True),
+                _policy(table, "rows_update", "UPDATE", None, rule, restrictive=True),
                 _policy(table, "rows_delete", "DELETE", rule, None, restrictive=True)]
     return out
 
