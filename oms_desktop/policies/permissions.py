@@ -41,9 +41,10 @@ PERMISSIONS: dict[str, Role] = {
 }
 
 
-# Shared settings: the least role that changes a key, by its longest matching prefix; any
-# other key needs a manager ("settings.edit"). Each user's own preferences (`user.<id>.…`)
-# are theirs alone. On PostgreSQL the same table becomes a row-level policy on `settings`.
+# Shared settings: the least role that changes a key, by its longest matching name (one ending
+# in "." is a prefix, any other a whole key); any other key needs a manager ("settings.edit").
+# Each user's own preferences (`user.<id>.…`) are theirs alone. On PostgreSQL the same table
+# becomes a row-level policy on `settings`.
 SETTING_ROLES: dict[str, Role] = {
     "sequence.": Role.packer,  # label and document numbers, taken while working
     "floor.quantity_limit": Role.supervisor,
@@ -62,7 +63,8 @@ OWN_PREFERENCES = "user."
 
 def setting_role(key: str) -> Role:
     """The least role that may change the shared setting `key`."""
-    matches = [prefix for prefix in SETTING_ROLES if key.startswith(prefix)]
+    matches = [prefix for prefix in SETTING_ROLES
+               if key == prefix or prefix.endswith(".") and key.startswith(prefix)]
     return SETTING_ROLES[max(matches, key=len)] if matches else DEFAULT_SETTING_ROLE
 
 
@@ -75,7 +77,7 @@ def may_change_setting(actor: Actor, key: str) -> bool:
 def require_setting(actor: Actor, key: str) -> None:
     if not may_change_setting(actor, key):
         raise PermissionDenied(f"{actor.name} ({actor.role.value}) may not change the setting"
-                               f" {key}: a {setting_role(key).value} or above must do it")
+                               f" {key}: {_a(setting_role(key))} or above must do it")
 
 
 def allowed(actor: Actor, action: str) -> bool:
@@ -84,7 +86,10 @@ def allowed(actor: Actor, action: str) -> bool:
 
 def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
-        need = PERMISSIONS[action].value
         raise PermissionDenied(
             f"{actor.name} ({actor.role.value}) may not {action.replace('.', ' ')}:"
-            f" a {need} or above must do it")
+            f" {_a(PERMISSIONS[action])} or above must do it")
+
+
+def _a(role: Role) -> str:
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"

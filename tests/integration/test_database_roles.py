@@ -180,6 +180,8 @@ def test_the_packers_day_goes_through_their_own_login_and_names_them(people):
     packing.complete(db, actor=packer, shipment_id=sid, weight_g=800)
     label = shipping.create_label(db, actor=packer, shipment_id=sid, fmt="zpl")
     assert label.tracking_number
+    accounts.put_preference(db, actor=packer, name="orders.views", value={"Mine": {}})
+    assert accounts.get_preference(db, actor=packer, name="orders.views") == {"Mine": {}}
     names = names_since(people.owner, before)
     assert len(names) >= 7 and set(names) == {people.names["packer"]}
 

@@ -159,3 +159,14 @@ def test_a_signed_in_station_unlocks_with_the_same_persons_pin_with_lockout(db, 
             signin.unlock(db, actor=admin, secret="9999")
     with pytest.raises(PermissionDenied, match="locked"):
         signin.unlock(db, actor=admin, secret="1234")
+
+
+def test_a_setting_a_role_may_not_change_is_refused_by_the_service(db, admin):
+    from oms_desktop.services import settings
+    manager = Actor("morgan", Role.manager)
+    settings.write(db, actor=manager, key="lock.idle_minutes", value=5)
+    with pytest.raises(PermissionDenied, match="lock.idle_minutes: a manager"):
+        settings.write(db, actor=Actor("pat", Role.packer), key="lock.idle_minutes", value=0)
+    with pytest.raises(PermissionDenied, match="users.lockout_minutes: an admin"):
+        settings.write(db, actor=manager, key="users.lockout_minutes", value=1)
+    assert settings.read(db, "lock.idle_minutes") == 5

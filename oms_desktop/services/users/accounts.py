@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
-from oms_desktop.model import Actor, AuditEvent, Role, User
+from oms_desktop.model import Actor, AuditEvent, Role, User, UserSite
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
+from oms_desktop.services.lookup import location_by_code
 from oms_desktop.services.users.passwords import hash_secret
 from oms_desktop.storage import Database
 from oms_desktop.storage.access import logins
@@ -141,6 +142,21 @@ def set_password(db: Database, *, actor: Actor, user_id: int, password: str) -> 
         logins.set_password(s, user.username, password)
         audit_user(s, actor, user, "set_password")
         uow.commit()
+
+
+def set_sites(db: Database, *, actor: Actor, user_id: int, locations: list[str]) -> list[str]:
+    """Limit a user to the sites under these locations (brands, regions or sites); an empty
+    list lifts the limit. On PostgreSQL row-level security enforces it for their login."""
+    require(actor, "users.manage")
+    with db.uow() as uow:
+        s = uow.session
+        user = get_user(s, user_id)
+        places = [location_by_code(s, code) for code in locations]
+        s.execute(sa.delete(UserSite).where(UserSite.user_id == user.id))
+        s.add_all(UserSite(user_id=user.id, location_id=p.id) for p in places)
+        audit_user(s, actor, user, "set_sites", {"locations": [p.code for p in places]})
+        uow.commit()
+        return [p.code for p in places]
 
 
 def _follow_login(session: Session, user: User, changes: dict[str, Any]) -> None:

@@ -12,12 +12,12 @@ PREFIX = "oms_"
 
 
 def settings_rule() -> str:
-    """SQL true when the current login may write the setting in `key` (longest prefix wins)."""
-    cases = [f"WHEN key LIKE '{OWN_PREFERENCES}%' THEN key LIKE '{OWN_PREFERENCES}' || "
-             "oms_user_id() || '.%' OR oms_at_least('admin')"]
-    for prefix in sorted(SETTING_ROLES, key=len, reverse=True):
-        pattern = prefix + "%" if prefix.endswith(".") else prefix
-        cases.append(f"WHEN key LIKE '{pattern}' THEN oms_at_least('{SETTING_ROLES[prefix].value}')")
+    """SQL true when the current login may write the setting in `key` (longest name wins)."""
+    own = f"starts_with(key, '{OWN_PREFERENCES}' || oms_user_id() || '.')"
+    cases = [f"WHEN starts_with(key, '{OWN_PREFERENCES}') THEN {own} OR oms_at_least('admin')"]
+    for name in sorted(SETTING_ROLES, key=len, reverse=True):
+        test = f"starts_with(key, '{name}')" if name.endswith(".") else f"key = '{name}'"
+        cases.append(f"WHEN {test} THEN oms_at_least('{SETTING_ROLES[name].value}')")
     return f"CASE {' '.join(cases)} ELSE oms_at_least('manager') END"
 
 
