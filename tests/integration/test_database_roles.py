@@ -304,3 +304,34 @@ def test_on_hand_follows_the_ledger_for_everything_the_packer_did(people):
     assert reconcile(people.owner) == []
     with people.owner.engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.sum(StockLevel.on_hand))) > 0
+
+
+# -- the command line acts as the login it connects with --------------------------------------
+
+def cli(capsys, *argv) -> tuple[int, str]:
+    from oms_desktop.cli import main
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def test_the_command_line_with_a_packers_login_cannot_refund_or_cancel(people, capsys):
+    rma = inspected_return(people, 12)
+    order_id, _ = assigned_shipment(people.owner, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"},
+                                    number="CLI-1")
+    url = people.url("packer")
+    code, err = cli(capsys, "returns", "refund", rma, "--outside", "--db", url)
+    assert code == 1 and "(packer) may not returns refund" in err
+    code, err = cli(capsys, "orders", "cancel", str(order_id), "--user", "alex", "--db", url)
+    assert code == 1 and "(packer) may not orders cancel" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_command_line_with_a_managers_login_cancels_and_is_named(people, capsys):
+    order_id, _ = assigned_shipment(people.owner, {"SKU-1": 1}, bins={"SKU-1": "WH1-A-01"},
+                                    number="CLI-2")
+    code, err = cli(capsys, "orders", "cancel", str(order_id), "--db", people.url("manager"))
+    assert code == 0, err
+    with people.owner.engine.connect() as conn:
+        who = set(conn.scalars(sa.select(AuditEvent.actor_name).where(
+            AuditEvent.order_id == order_id, AuditEvent.action == "cancel")))
+    assert who == {people.names["manager"]}

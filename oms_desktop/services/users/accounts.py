@@ -50,6 +50,14 @@ def _check_username(username: str) -> str:
     return name
 
 
+def own_logins(db: Database) -> bool:
+    """Whether people have their own database logins here (PostgreSQL, `db init-roles`)."""
+    if db.is_sqlite:
+        return False
+    with db.uow(readonly=True) as uow:
+        return logins.in_use(uow.session)
+
+
 def has_users(db: Database) -> bool:
     with db.uow(readonly=True) as uow:
         return uow.session.scalar(sa.select(sa.func.count(User.id))) > 0
