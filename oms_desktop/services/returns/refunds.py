@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import PermissionDenied, ValidationError
+from oms_desktop.errors import ApprovalNeeded, ValidationError
 from oms_desktop.model import (
     Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnStatus,
     ReturnUnit, Role,
@@ -102,7 +102,7 @@ def _all_returns(session: Session, order_id: int) -> list[Return]:
 def _check_limit(session: Session, actor: Actor, amount: Decimal, currency: str) -> None:
     limit = Decimal(str(settings.get(session, "returns.approval_limit", DEFAULT_APPROVAL_LIMIT)))
     if amount > limit and not actor.role.at_least(Role.manager):
-        raise PermissionDenied(
+        raise ApprovalNeeded(
             f"A refund of {amount} {currency} is above the approval limit of {limit} {currency}:"
             " a manager must issue it")
 

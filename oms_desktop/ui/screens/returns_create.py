@@ -60,13 +60,16 @@ class CreateRmaDialog(QDialog):
                                                     self.table.cellWidget(row, 2).currentText()))
         return chosen
 
-    def create(self) -> returns.RmaView:
-        """Runs on the database worker: check the approver, then create the RMA."""
-        db, actor = self.ctx.db, self.ctx.actor
+    def creation(self):
+        """What was entered, read here on the GUI thread; the function returned creates the
+        RMA on the database worker (checking the approver first)."""
+        db, actor, order, lines = self.ctx.db, self.ctx.actor, self.order_number, self.requested()
+        approver, secret = self.supervisor.text().strip(), self.pin.text()
         if not self.needs_approval:
-            return returns.create_rma(db, actor=actor, order=self.order_number,
-                                      lines=self.requested())
-        with approval(db, username=self.supervisor.text().strip(), secret=self.pin.text(),
-                      station=actor.station) as ok:
-            return returns.create_rma(ok.db, actor=actor, order=self.order_number,
-                                      lines=self.requested(), approved_by=ok.actor)
+            return lambda: returns.create_rma(db, actor=actor, order=order, lines=lines)
+
+        def approved() -> returns.RmaView:
+            with approval(db, username=approver, secret=secret, station=actor.station) as ok:
+                return returns.create_rma(ok.db, actor=actor, order=order, lines=lines,
+                                          approved_by=ok.actor)
+        return approved
