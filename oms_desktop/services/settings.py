@@ -10,6 +10,9 @@ from oms_desktop.model import Actor, Setting
 from oms_desktop.policies.permissions import require_setting
 from oms_desktop.storage import Database
 
+# Every station locks after this many minutes without input (0: never); managers change it.
+AUTO_LOCK_KEY, AUTO_LOCK_DEFAULT = "lock.idle_minutes", 10
+
 
 def get(session: Session, key: str, default: Any = None) -> Any:
     row = session.get(Setting, key)
