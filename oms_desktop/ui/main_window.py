@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self.live = LiveChanges(db, self.changes, self) if live else None
+        self._listening_as = db.url
         if self.live is not None:
             self.live.state_changed.connect(lambda s: self.live_label.setText(f"Live: {s}"))
             self.live.start()
@@ -192,6 +193,9 @@ class MainWindow(QMainWindow):
 
     def sign_in_as(self, actor: Actor) -> None:
         same = self.ctx is not None and self.ctx.actor.user_id == actor.user_id
+        if self.live is not None and self.db.url != self._listening_as:
+            self._listening_as = self.db.url
+            self.live.restart()  # another person's own login now
         if not same:
             self.ctx = AppContext(db=self.db, actor=actor, ops=self.ops, changes=self.changes)
             self._rebuild_screens()
@@ -221,7 +225,8 @@ class MainWindow(QMainWindow):
         self.pages_root.setCurrentIndex(0)
         for action in self.go_menu.actions():
             action.setEnabled(False)
-        self.signin.reload(select=self.ctx.actor.name if keep_user else None)
+        self.signin.reload(select=self.ctx.actor.name if keep_user else None,
+                           current=self.ctx.actor)
 
     # -- screens -----------------------------------------------------------------------------
     def _rebuild_screens(self) -> None:

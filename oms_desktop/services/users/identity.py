@@ -14,8 +14,13 @@ from oms_desktop.storage import Database
 from oms_desktop.storage.access import logins
 
 WRONG_PASSWORD = "Wrong user name or password"
-AUTH_FAILURES = ("authentication failed", "not permitted to log in", "does not exist",
+AUTH_FAILURES = ("authentication failed", "not permitted to log in", 'role "',
                  "no password supplied", "pg_hba.conf")
+
+
+def is_auth_failure(exc: Exception) -> bool:
+    """The server refused the user name or password (said the same way for both)."""
+    return any(text in str(exc) for text in AUTH_FAILURES)
 
 
 def person_logins(db: Database) -> bool:
@@ -61,7 +66,7 @@ def connect(db: Database, *, username: str, password: str,
         return other, whoami(other, station=station)
     except DatabaseUnavailable as exc:
         other.dispose()
-        if any(text in str(exc) for text in AUTH_FAILURES):
+        if is_auth_failure(exc):
             raise PermissionDenied(WRONG_PASSWORD) from None
         raise
     except PermissionDenied:

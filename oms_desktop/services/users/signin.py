@@ -17,7 +17,8 @@ from oms_desktop.model import Actor, User, utcnow
 from oms_desktop.policies import lockout
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
-from oms_desktop.services.users.accounts import audit_user, get_user
+from oms_desktop.services.users import identity
+from oms_desktop.services.users.accounts import MIN_PASSWORD, audit_user, get_user
 from oms_desktop.services.users.passwords import verify_secret
 from oms_desktop.storage import Database
 from oms_desktop.storage.access import logins
@@ -44,6 +45,25 @@ def unlock(db: Database, *, actor: Actor, secret: str) -> Actor:
         audit_user(uow.session, actor, user, "unlock_station")
         uow.commit()
         return actor
+
+
+def at_station(db: Database, *, username: str, secret: str, station: str | None,
+               current: Actor | None = None) -> Actor:
+    """Sign in at a station's sign-in page. Where people have their own database logins, the
+    person already signed in unlocks with their PIN, and a password signs in with that
+    person's own login: the station's connection becomes theirs."""
+    if not identity.person_logins(db):
+        return sign_in(db, username=username, secret=secret, station=station)
+    name = (username or "").strip().lower()
+    if current is not None and name == current.name and _is_pin(secret):
+        return unlock(db, actor=current, secret=secret)
+    theirs, actor = identity.connect(db, username=name, password=secret, station=station)
+    db.adopt(theirs)
+    return actor
+
+
+def _is_pin(secret: str) -> bool:
+    return secret.isdigit() and len(secret) < MIN_PASSWORD
 
 
 def unlock_user(db: Database, *, actor: Actor, user_id: int) -> None:
