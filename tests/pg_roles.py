@@ -59,17 +59,18 @@ class People:
 
 
 @contextlib.contextmanager
-def people_database(build: Callable[[Database], None]) -> Iterator[People]:
+def people_database(build: Callable[[Database], None],
+                    server_url: str | None = PG_URL) -> Iterator[People]:
     """A fresh database built by `build` (as its owner), granted to the groups, with a login
     for a packer, a supervisor, a manager and an admin."""
-    if not PG_URL:
+    if not server_url:
         pytest.skip("PostgreSQL not configured (set OMS_TEST_POSTGRES_URL)")
-    server = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     tag = f"t{os.getpid()}{uuid.uuid4().hex[:4]}"
     name = f"oms_roles_{tag}"
     with server.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    owner = Database(sa.engine.make_url(PG_URL).set(database=name)
+    owner = Database(sa.engine.make_url(server_url).set(database=name)
                      .render_as_string(hide_password=False))
     people = People(owner, tag)
     try:
