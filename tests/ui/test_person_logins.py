@@ -68,3 +68,27 @@ def test_a_manager_signs_in_with_their_own_password_and_the_station_becomes_thei
     with people.owner.engine.connect() as conn:
         assert conn.scalar(sa.select(AuditEvent.actor_name)
                            .where(AuditEvent.action == "probe")) == manager
+
+
+def test_an_admin_adds_a_person_with_their_own_database_login(qtbot, people, window):
+    from oms_desktop.ui.screens.settings import SettingsScreen
+
+    admin = people.names["admin"]
+    window.switch_user()
+    submit(qtbot, window, admin, PASSWORD)
+    screen = SettingsScreen(window.ctx)
+    qtbot.addWidget(screen)
+    panel = screen.users
+    qtbot.waitUntil(lambda: panel.password.isEnabled(), timeout=5000)
+    newcomer = f"{people.prefix}_kim"
+    people.names["kim"] = newcomer  # dropped with the others at the end
+    panel.username.setText(newcomer)
+    panel.role.setCurrentText("packer")
+    panel.secret.setText("5678")
+    panel.password.setText("kims own password")
+    panel.add_user()
+    qtbot.waitUntil(lambda: newcomer in [u.username for u in panel.rows], timeout=10000)
+
+    kim_db, kim = identity.connect(people.owner, username=newcomer, password="kims own password")
+    assert kim.role.value == "packer"
+    kim_db.dispose()

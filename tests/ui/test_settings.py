@@ -87,6 +87,25 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(qtbot, make_window, demo_db):
     assert signin.sign_in(demo_db, username="kim", secret="5678").role.value == "packer"
 
 
+def test_an_admin_unlocks_a_user_locked_by_wrong_pins(qtbot, make_window, demo_db):
+    for _ in range(5):
+        with pytest.raises(PermissionDenied):
+            signin.sign_in(demo_db, username="packer", secret="0000")
+    panel = open_settings(make_window("admin")).users
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 4, timeout=5000)
+    assert not panel.password.isEnabled()  # SQLite: no database logins of their own
+    panel.table.selectRow([u.username for u in panel.rows].index("packer"))
+    panel.unlock()
+    qtbot.waitUntil(lambda: _signs_in(demo_db, "packer", "4444"), timeout=5000)
+
+
+def _signs_in(db, username: str, pin: str) -> bool:
+    try:
+        return signin.sign_in(db, username=username, secret=pin).name == username
+    except PermissionDenied:
+        return False
+
+
 def test_a_packer_cannot_turn_off_the_auto_lock_nor_point_the_station_elsewhere(
         qtbot, make_window, demo_db):
     window = make_window("packer")
