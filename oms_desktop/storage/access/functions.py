@@ -53,15 +53,28 @@ BEGIN
   RETURN NEW;
 END $$;
 
-CREATE OR REPLACE FUNCTION {s}.oms_check_ledger() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
+"""
+
+
+def _guard(name: str, least: str, declare: str, body: str, *, passes: str = "NEW") -> str:
+    """A trigger function that lets a login of role `least` or above through and runs `body`
+    (which raises to refuse) for anyone below."""
+    return f"""
+CREATE OR REPLACE FUNCTION {{s}}.{name}() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {{s}}, pg_temp AS $$
 DECLARE
-  now_on_hand bigint;
-  ledger bigint;
+{declare}
 BEGIN
-  IF {s}.oms_at_least('supervisor') THEN
-    RETURN NULL;
+  IF {{s}}.oms_at_least('{least}') THEN
+    RETURN {passes};
   END IF;
+{body}
+  RETURN {passes};
+END $$;
+"""
+
+
+LEDGER = _guard("oms_check_ledger", "supervisor", "  now_on_hand bigint;\n  ledger bigint;", """
   SELECT on_hand INTO now_on_hand FROM {s}.stock_levels WHERE id = NEW.id;
   SELECT coalesce(sum(CASE WHEN m.to_location_id = NEW.location_id THEN m.quantity
                            ELSE -m.quantity END), 0) INTO ledger
@@ -72,32 +85,20 @@ BEGIN
     RAISE EXCEPTION 'on hand % at location % is not what the stock ledger says (%): only a '
                     'supervisor adjusts stock', now_on_hand, NEW.location_id, ledger
       USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  RETURN NULL;
-END $$;
+  END IF;""", passes="NULL")
 
-CREATE OR REPLACE FUNCTION {s}.oms_check_refund_limit() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
-DECLARE
-  approval_limit numeric;
-BEGIN
-  IF {s}.oms_at_least('manager') THEN
-    RETURN NEW;
-  END IF;
+REFUND_LIMIT = _guard("oms_check_refund_limit", "manager", "  approval_limit numeric;", """
   SELECT (value #>> '{{}}')::numeric INTO approval_limit
     FROM {s}.settings WHERE key = 'returns.approval_limit';
   approval_limit := coalesce(approval_limit, {limit});
   IF NEW.amount > approval_limit THEN
     RAISE EXCEPTION 'A refund of % is above the approval limit of %: a manager must issue it',
                     NEW.amount, approval_limit USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  RETURN NEW;
-END $$;
-"""
+  END IF;""")
 
 
 def function_sql(schema: str) -> str:
-    return FUNCTIONS.format(s=schema, limit=DEFAULT_APPROVAL_LIMIT)
+    return (FUNCTIONS + LEDGER + REFUND_LIMIT).format(s=schema, limit=DEFAULT_APPROVAL_LIMIT)
 
 
 def trigger_sql(schema: str, actor_tables: list[str]) -> list[str]:
