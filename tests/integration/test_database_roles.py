@@ -335,3 +335,18 @@ def test_the_command_line_with_a_managers_login_cancels_and_is_named(people, cap
         who = set(conn.scalars(sa.select(AuditEvent.actor_name).where(
             AuditEvent.order_id == order_id, AuditEvent.action == "cancel")))
     assert who == {people.names["manager"]}
+
+
+def test_wrong_passwords_noted_at_a_station_lock_that_person_in_the_database(people):
+    people.add("noted", "manager")
+    with people.sql("packer") as conn:
+        for _ in range(5):
+            conn.execute("SELECT oms_sign_in_failed(%s, 'PACK-1')", (people.names["noted"],))
+    with pytest.raises(PermissionDenied, match="locked"):
+        people.actor("noted")
+    with people.owner.engine.connect() as conn:
+        row = conn.execute(sa.select(AuditEvent.action, AuditEvent.actor_name, AuditEvent.source)
+                           .where(AuditEvent.entity == "user", AuditEvent.action == "locked")
+                           .order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert row.actor_name == people.names["noted"]
+    assert row.source == f"lockout: wrong passwords typed at {people.names['packer']}"

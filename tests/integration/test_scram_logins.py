@@ -57,3 +57,28 @@ def test_a_deactivated_person_can_no_longer_log_in(people):
                          active=False)
     with pytest.raises(PermissionDenied, match="Wrong user name or password"):
         identity.connect(people.owner, username=people.names["leaver"], password=PASSWORD)
+
+
+def test_five_wrong_passwords_at_a_station_lock_the_person_until_an_admin_unlocks(people):
+    from oms_desktop.services.users import signin
+
+    people.add("target", "manager")
+    station = people.db("packer")
+    for _ in range(5):
+        with pytest.raises(PermissionDenied, match="Wrong user name or password"):
+            identity.connect(station, username=people.names["target"], password="guess")
+    with pytest.raises(PermissionDenied, match="locked"):
+        identity.connect(station, username=people.names["target"], password=PASSWORD)
+    admin = identity.whoami(people.owner)
+    signin.unlock_user(people.owner, actor=admin, user_id=_user_id(people, "target"))
+    db, actor = identity.connect(station, username=people.names["target"], password=PASSWORD)
+    assert actor.role.value == "manager"
+    db.dispose()
+
+
+def _user_id(people, who: str) -> int:
+    import sqlalchemy as sa
+
+    from oms_desktop.model import User
+    with people.owner.engine.connect() as conn:
+        return conn.scalar(sa.select(User.id).where(User.username == people.names[who]))

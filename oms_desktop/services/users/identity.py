@@ -60,15 +60,38 @@ def connect(db: Database, *, username: str, password: str,
             station: str | None = None) -> tuple[Database, Actor]:
     """A connection of its own for `username` with their password, and who it is. The caller
     disposes of it (or adopts it for the station)."""
-    other = db.for_login((username or "").strip().lower(), password)
+    name = (username or "").strip().lower()
+    other = db.for_login(name, password)
     try:
         other.check()
-        return other, whoami(other, station=station)
+        person = whoami(other, station=station)
     except DatabaseUnavailable as exc:
         other.dispose()
         if is_auth_failure(exc):
+            _note_failure(db, name, station)
             raise PermissionDenied(WRONG_PASSWORD) from None
         raise
     except PermissionDenied:
         other.dispose()
         raise
+    _clear_failures(other)
+    return other, person
+
+
+def _note_failure(db: Database, name: str, station: str | None) -> None:
+    """A wrong password typed at a station signed in with a person's login counts towards
+    that user's lockout (recorded in the database, whoever is signed in there)."""
+    if not person_logins(db):
+        return
+    with db.uow() as uow:
+        uow.session.execute(sa.text("SELECT oms_sign_in_failed(:who, :station)"),
+                            {"who": name, "station": station})
+        uow.commit()
+
+
+def _clear_failures(db: Database) -> None:
+    """The right password starts the count again (each person may update their own row)."""
+    with db.uow() as uow:
+        mine = User.username == sa.literal_column("current_user")
+        uow.session.execute(sa.update(User).where(mine).values(failed_attempts=0))
+        uow.commit()

@@ -4,6 +4,7 @@ that nobody can shadow `users` or `user_sites` with a temporary table of their o
 
 from __future__ import annotations
 
+from oms_desktop.policies import lockout
 from oms_desktop.policies.refunds import DEFAULT_APPROVAL_LIMIT
 
 FUNCTIONS = """
@@ -42,6 +43,30 @@ CREATE OR REPLACE FUNCTION {s}.oms_own_secret_hash() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
   SELECT password_hash FROM {s}.users WHERE username = session_user
 $$;
+
+CREATE OR REPLACE FUNCTION {s}.oms_sign_in_failed(who text, at_station text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+DECLARE
+  failed integer;
+  attempts integer := coalesce((SELECT (value #>> '{{}}')::integer FROM {s}.settings
+                                WHERE key = 'users.lockout_attempts'), {attempts});
+  minutes integer := coalesce((SELECT (value #>> '{{}}')::integer FROM {s}.settings
+                               WHERE key = 'users.lockout_minutes'), {minutes});
+  until timestamp := (now() AT TIME ZONE 'utc') + make_interval(mins => minutes);
+BEGIN
+  UPDATE {s}.users SET failed_attempts = failed_attempts + 1 WHERE username = who
+    RETURNING failed_attempts INTO failed;
+  IF failed IS NULL OR failed < attempts THEN
+    RETURN;
+  END IF;
+  UPDATE {s}.users SET failed_attempts = 0, locked_until = until WHERE username = who;
+  INSERT INTO {s}.audit_events (at, entity, entity_id, action, actor_name, actor_id,
+                                station, source, detail)
+    SELECT now() AT TIME ZONE 'utc', 'user', id, 'locked', username, id, at_station,
+           'lockout: wrong passwords typed at ' || session_user,
+           json_build_object('until', until)
+      FROM {s}.users WHERE username = who;
+END $$;
 
 CREATE OR REPLACE FUNCTION {s}.oms_stamp_actor() RETURNS trigger
 LANGUAGE plpgsql SET search_path = {s}, pg_temp AS $$
@@ -98,7 +123,9 @@ REFUND_LIMIT = _guard("oms_check_refund_limit", "manager", "  approval_limit num
 
 
 def function_sql(schema: str) -> str:
-    return (FUNCTIONS + LEDGER + REFUND_LIMIT).format(s=schema, limit=DEFAULT_APPROVAL_LIMIT)
+    return (FUNCTIONS + LEDGER + REFUND_LIMIT).format(
+        s=schema, limit=DEFAULT_APPROVAL_LIMIT, attempts=lockout.DEFAULT_ATTEMPTS,
+        minutes=lockout.DEFAULT_MINUTES)
 
 
 def trigger_sql(schema: str, actor_tables: list[str]) -> list[str]:
