@@ -9,6 +9,7 @@ transaction, in the order listed."""
 
 from __future__ import annotations
 
+from oms_desktop.plugins import redaction
 from oms_desktop.services import events as ev
 from oms_desktop.services import messagebus
 from oms_desktop.services.automation import notifications, replenishment, rules
@@ -33,6 +34,7 @@ HANDLERS: dict[type[ev.Event], list[messagebus.Handler]] = {
 
 
 def start() -> None:
-    """Install the event table (idempotent)."""
+    """Install the event table and the redaction of secrets from log records (idempotent)."""
+    redaction.redact_logs()
     if not messagebus.installed():
         messagebus.install(HANDLERS)

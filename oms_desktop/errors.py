@@ -35,6 +35,11 @@ class PermissionDenied(OmsError):
     pass
 
 
+class ApprovalNeeded(PermissionDenied):
+    """Refused for this person, but someone of a higher role may approve it at their station
+    (users.approval)."""
+
+
 class ValidationError(OmsError):
     pass
 

@@ -153,3 +153,21 @@ def published(monkeypatch) -> list:
     seen: list = []
     monkeypatch.setattr(messagebus, "_table", _RecordEverything(seen.append))
     return seen
+
+
+@pytest.fixture
+def cli_admin(db, monkeypatch) -> str:
+    """Someone for the command line to act as: on SQLite an admin named by $OMS_USER who
+    proves it with $OMS_PIN; on PostgreSQL the test's own database login acts."""
+    from oms_desktop.services.users import accounts
+    from oms_desktop.values import SYSTEM
+
+    if accounts.has_users(db):
+        accounts.create_user(db, actor=SYSTEM, username="cli-admin", display_name="CLI",
+                             role="admin", secret="2468")
+    else:
+        accounts.create_first_admin(db, username="cli-admin", display_name="CLI",
+                                    secret="2468")
+    monkeypatch.setenv("OMS_USER", "cli-admin")
+    monkeypatch.setenv("OMS_PIN", "2468")
+    return "cli-admin"

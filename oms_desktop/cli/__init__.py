@@ -26,11 +26,12 @@ COMMAND_MODULES = [
     "oms_desktop.cli.replenish",
     "oms_desktop.cli.notifications",
     "oms_desktop.cli.channels",
+    "oms_desktop.cli.users",
 ]
 
 
 def common_options(*, top: bool = False) -> argparse.ArgumentParser:
-    """--db and --json, accepted before or after the subcommand (a subcommand's copy only
+    """--db, --json and --user, accepted before or after the subcommand (a subcommand's copy only
     sets them when given, so it does not undo the top-level value)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=None if top else argparse.SUPPRESS,
@@ -39,6 +40,9 @@ def common_options(*, top: bool = False) -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true",
                         default=False if top else argparse.SUPPRESS,
                         help="machine-readable output")
+    common.add_argument("--user", metavar="NAME", default=None if top else argparse.SUPPRESS,
+                        help="who acts, on SQLite (default: $OMS_USER); the PIN is asked for "
+                        "or taken from $OMS_PIN. On PostgreSQL the database login acts")
     return common
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import getpass
 
+from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import CliFailure, emit, fail, open_db
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
@@ -60,7 +60,8 @@ def _settings(pairs: list[str]) -> dict:
 
 
 def _add(args) -> int:
-    info = channels.save_channel(open_db(args), actor=SYSTEM, kind=args.kind, name=args.name,
+    db, actor = open_acting(args)
+    info = channels.save_channel(db, actor=actor, kind=args.kind, name=args.name,
                                  code=args.code, values=_settings(args.setting),
                                  locations=args.location, safety_buffer=args.buffer)
     emit(args, info, rows=[[info.code, info.kind, info.name, ", ".join(info.locations)]],
@@ -77,14 +78,16 @@ def _list(args) -> int:
 
 
 def _test(args) -> int:
-    text = channels.test_channel(open_db(args), actor=SYSTEM, code=args.name)
+    db, actor = open_reading(args)
+    text = channels.test_channel(db, actor=actor, code=args.name)
     emit(args, {"channel": args.name, "ok": True, "reached": text},
          rows=[[args.name, "ok", text]], headers=["channel", "result", "reached"])
     return 0
 
 
 def _push_inventory(args) -> int:
-    s = inventory_push.push_inventory(open_db(args), actor=SYSTEM, code=args.name,
+    db, actor = open_acting(args)
+    s = inventory_push.push_inventory(db, actor=actor, code=args.name,
                                       force=args.all)
     emit(args, s, rows=[[s.channel, s.pushed, s.unchanged, s.failed]],
          headers=["channel", "pushed", "unchanged", "failed"])
@@ -94,7 +97,8 @@ def _push_inventory(args) -> int:
 
 
 def _drift(args) -> int:
-    rows = inventory_push.check_drift(open_db(args), actor=SYSTEM, code=args.name)
+    db, actor = open_reading(args)
+    rows = inventory_push.check_drift(db, actor=actor, code=args.name)
     emit(args, [dict(sku=r.sku, ours=r.ours, channel=r.channel_quantity, drift=r.drift)
                 for r in rows],
          rows=[[r.sku, r.ours, "-" if r.channel_quantity is None else r.channel_quantity,
@@ -110,9 +114,9 @@ def _sync(args) -> int:
         return _retry(args)
     if args.channel:
         return fail(f"unexpected argument {args.channel!r}")
-    db = open_db(args)
-    results = ([sync.sync_orders(db, actor=SYSTEM, code=args.name, full=args.full)]
-               if args.name else sync.sync_all(db, actor=SYSTEM, full=args.full))
+    db, actor = open_acting(args)
+    results = ([sync.sync_orders(db, actor=actor, code=args.name, full=args.full)]
+               if args.name else sync.sync_all(db, actor=actor, full=args.full))
     pushes = {r.channel: channel_push.drain_outbox(db, code=r.channel) for r in results if r.ok}
     emit(args, {"runs": results, "pushed": pushes},
          rows=[[r.channel, r.status, r.fetched, r.created, r.updated, r.unchanged, r.failed,
@@ -137,7 +141,8 @@ def _errors(args) -> int:
 def _retry(args) -> int:
     if not args.channel:
         raise CliFailure(fail("sync retry needs a channel"))
-    counts = sync.retry_errors(open_db(args), actor=SYSTEM, code=args.channel)
+    db, actor = open_acting(args)
+    counts = sync.retry_errors(db, actor=actor, code=args.channel)
     emit(args, counts, rows=[[args.channel, counts.created, counts.updated, counts.unchanged]],
          headers=["channel", "created", "updated", "unchanged"])
     return 0

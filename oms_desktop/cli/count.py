@@ -4,12 +4,11 @@ a script)."""
 
 from __future__ import annotations
 
-from oms_desktop.cli.output import emit, open_db
+from oms_desktop.cli.identity import open_acting, open_reading
+from oms_desktop.cli.output import emit
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.inventory import counting
 
-CLI = SYSTEM.via("cli")
 LINE_HEADERS = ["bin", "sku", "expected", "counted", "variance", "posted"]
 
 
@@ -49,12 +48,14 @@ def _show(args, view: counting.CountView) -> None:
 
 
 def _start(args) -> int:
-    _show(args, counting.start_count(open_db(args), actor=CLI, bins=args.bins))
+    db, actor = open_acting(args)
+    _show(args, counting.start_count(db, actor=actor, bins=args.bins))
     return 0
 
 
 def _list(args) -> int:
-    views = counting.open_counts(open_db(args), actor=CLI)
+    db, actor = open_reading(args)
+    views = counting.open_counts(db, actor=actor)
     emit(args, views, rows=[[v.label, len(v.bins), len(v.uncounted_bins), v.created_by]
                             for v in views], headers=["count", "bins", "not counted", "by"])
     return 0
@@ -63,13 +64,14 @@ def _list(args) -> int:
 def _one(args) -> int:
     verb = {"show": counting.count_view, "approve": counting.approve,
             "cancel": counting.cancel}[args.verb]
-    _show(args, verb(open_db(args), actor=CLI, count_id=count_id(args.count)))
+    db, actor = open_reading(args) if args.verb == "show" else open_acting(args)
+    _show(args, verb(db, actor=actor, count_id=count_id(args.count)))
     return 0
 
 
 def _set(args) -> int:
-    db = open_db(args)
-    counting.set_counted(db, actor=CLI, count_id=count_id(args.count), bin=args.bin,
+    db, actor = open_acting(args)
+    counting.set_counted(db, actor=actor, count_id=count_id(args.count), bin=args.bin,
                          code=args.sku, quantity=args.quantity)
-    _show(args, counting.count_view(db, actor=CLI, count_id=count_id(args.count)))
+    _show(args, counting.count_view(db, actor=actor, count_id=count_id(args.count)))
     return 0

@@ -1,9 +1,11 @@
-"""`db upgrade`, `db current`."""
+"""`db upgrade`, `db current`, `db init-roles`."""
 
 from __future__ import annotations
 
 from oms_desktop.cli.output import emit, open_db
-from oms_desktop.storage import migrate
+from oms_desktop.errors import ValidationError
+from oms_desktop.storage import access, migrate
+from oms_desktop.storage.access.tables import GROUPS
 
 
 def register(commands, common) -> None:
@@ -17,6 +19,9 @@ def register(commands, common) -> None:
                          help="go back to an earlier schema revision (all of it or nothing)")
     down.add_argument("revision", metavar="REVISION")
     down.set_defaults(handler=_downgrade)
+    db.add_parser("init-roles", parents=[common],
+                  help="PostgreSQL: create the role groups and grant this database to them "
+                  "(as its owner; idempotent)").set_defaults(handler=_init_roles)
 
 
 def _upgrade(args) -> int:
@@ -47,4 +52,17 @@ def _current(args) -> int:
     emit(args, result, rows=[[result["database"], ", ".join(result["revision"]) or "(empty)",
                               "yes" if now == heads else "no"]],
          headers=["database", "revision", "up to date"])
+    return 0
+
+
+def _init_roles(args) -> int:
+    database = open_db(args)
+    if database.is_sqlite:
+        raise ValidationError("Roles are PostgreSQL's: on SQLite the file's permissions decide "
+                              "who may open it")
+    done = access.init_roles(database)
+    result = {"database": done.database, "tables": done.tables, "undeclared": done.undeclared,
+              "groups": GROUPS}
+    emit(args, result, rows=[[done.database, done.tables, ", ".join(done.undeclared) or "-"]],
+         headers=["database", "tables granted", "undeclared (owner only)"])
     return 0

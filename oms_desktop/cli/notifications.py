@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from oms_desktop.cli.identity import acting, open_acting
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import SYSTEM, NotificationKind
+from oms_desktop.model import NotificationKind
 from oms_desktop.services.automation import notifications
 
-CLI = SYSTEM.via("cli")
 
 
 def register(commands, common) -> None:
@@ -34,7 +34,8 @@ def register(commands, common) -> None:
 
 
 def _send(args) -> int:
-    report = notifications.send_pending(open_db(args))
+    db, _person = open_acting(args)  # sending changes the outbox: someone answers for it
+    report = notifications.send_pending(db)
     emit(args, report, rows=[[report.sent, report.retrying, report.failed]],
          headers=["sent", "to retry", "failed"])
     return 0
@@ -56,7 +57,7 @@ def _template(args) -> int:
         raise ValidationError("To edit a template give --subject, --text-file and --html-file")
     if all(parts):
         view = notifications.set_template(
-            db, actor=CLI, kind=args.kind, language=args.language, subject=args.subject,
+            db, actor=acting(args, db), kind=args.kind, language=args.language, subject=args.subject,
             body_text=_read(args.text_file), body_html=_read(args.html_file))
     else:
         view = notifications.get_template(db, kind=args.kind, language=args.language)

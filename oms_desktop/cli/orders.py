@@ -1,11 +1,11 @@
 """`orders list`, `orders show`, and the pipeline verbs: `orders verify [ID…|--all]`,
 `orders allocate [ID…|--all]`, `orders hold ID --reason TEXT`, `orders release ID`,
-`orders approve ID`, `orders cancel ID`. The actor is the system account."""
+`orders approve ID`, `orders cancel ID`. They act as the person cli.identity names."""
 
 from __future__ import annotations
 
+from oms_desktop.cli.identity import acting
 from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.orders import allocation, pipeline
 from oms_desktop.services.orders import views as orders
 
@@ -77,34 +77,37 @@ def _where(r) -> str:
 
 def _verify(args) -> int:
     db = open_db(args)
-    return _emit_results(args, pipeline.verify_orders(db, actor=SYSTEM,
+    return _emit_results(args, pipeline.verify_orders(db, actor=acting(args, db),
                                                       order_ids=_ids(args, db)).results)
 
 
 def _allocate(args) -> int:
     db = open_db(args)
-    return _emit_results(args, allocation.allocate_orders(db, actor=SYSTEM,
+    return _emit_results(args, allocation.allocate_orders(db, actor=acting(args, db),
                                                           order_ids=_ids(args, db)).results)
 
 
 def _hold(args) -> int:
-    return _emit_results(args, [pipeline.hold_order(open_db(args), actor=SYSTEM,
+    db = open_db(args)
+    return _emit_results(args, [pipeline.hold_order(db, actor=acting(args, db),
                                                     order_id=args.id, reason=args.reason)])
 
 
 def _release(args) -> int:
-    reasons = set(args.reasons) if args.reasons else None
-    return _emit_results(args, [pipeline.release_order(open_db(args), actor=SYSTEM,
+    db, reasons = open_db(args), set(args.reasons) if args.reasons else None
+    return _emit_results(args, [pipeline.release_order(db, actor=acting(args, db),
                                                        order_id=args.id, reasons=reasons)])
 
 
 def _approve(args) -> int:
-    return _emit_results(args, [pipeline.approve_order(open_db(args), actor=SYSTEM,
+    db = open_db(args)
+    return _emit_results(args, [pipeline.approve_order(db, actor=acting(args, db),
                                                        order_id=args.id)])
 
 
 def _cancel(args) -> int:
-    return _emit_results(args, [pipeline.cancel_order(open_db(args), actor=SYSTEM,
+    db = open_db(args)
+    return _emit_results(args, [pipeline.cancel_order(db, actor=acting(args, db),
                                                       order_id=args.id, reason=args.reason)])
 
 

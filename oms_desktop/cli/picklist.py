@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import emit, emit_json, open_db
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.floor import picking, short_picks
 from oms_desktop.services.floor.pick_documents import PAPERS, pick_list_pdf
 
-CLI = SYSTEM.via("cli")
 
 
 def register(commands, common) -> None:
@@ -44,12 +43,12 @@ def register(commands, common) -> None:
 
 
 def _create(args) -> int:
-    db = open_db(args)
+    db, actor = open_acting(args)
     if args.wave:
-        view = picking.create_wave(db, actor=CLI, carrier=args.carrier, zone=args.zone,
+        view = picking.create_wave(db, actor=actor, carrier=args.carrier, zone=args.zone,
                                    location=args.location, limit=args.limit)
     else:
-        view = picking.create_for_orders(db, actor=CLI, orders=args.orders,
+        view = picking.create_for_orders(db, actor=actor, orders=args.orders,
                                          location=args.location)
     args.out.write_bytes(pick_list_pdf(view, args.paper))
     result = {"id": view.id, "label": view.label, "kind": view.kind, "orders": len(view.slots),
@@ -87,7 +86,8 @@ def _exceptions(args) -> int:
 
 
 def _resolve(args) -> int:
-    status = short_picks.resolve(open_db(args), actor=CLI, short_pick_id=args.id,
+    db, actor = open_acting(args)
+    status = short_picks.resolve(db, actor=actor, short_pick_id=args.id,
                                  resolution=args.resolution)
     emit(args, {"id": args.id, "status": status}, rows=[[args.id, status]],
          headers=["short pick", "status"])

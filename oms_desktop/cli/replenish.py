@@ -3,11 +3,10 @@ RPL-N`, `replenish point SKU CODE --at N --max N`."""
 
 from __future__ import annotations
 
+from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import emit, open_db
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.automation import replenishment
 
-CLI = SYSTEM.via("cli")
 HEADERS = ["ref", "kind", "status", "sku", "to", "from", "qty", "why"]
 
 
@@ -45,7 +44,8 @@ def _show(args, found) -> None:
 
 
 def _suggest(args) -> int:
-    _show(args, replenishment.suggest(open_db(args), actor=CLI, location=args.location))
+    db, actor = open_acting(args)
+    _show(args, replenishment.suggest(db, actor=actor, location=args.location))
     return 0
 
 
@@ -56,18 +56,19 @@ def _list(args) -> int:
 
 
 def _decide(args) -> int:
-    db = open_db(args)
+    db, actor = open_acting(args)
     if args.verb == "receive":
-        found = replenishment.receive(db, actor=CLI, suggestion=args.suggestion,
+        found = replenishment.receive(db, actor=actor, suggestion=args.suggestion,
                                       location=args.location)
     else:
-        found = getattr(replenishment, args.verb)(db, actor=CLI, suggestion=args.suggestion)
+        found = getattr(replenishment, args.verb)(db, actor=actor, suggestion=args.suggestion)
     _show(args, found)
     return 0
 
 
 def _point(args) -> int:
-    view = replenishment.set_point(open_db(args), actor=CLI, sku=args.sku,
+    db, actor = open_acting(args)
+    view = replenishment.set_point(db, actor=actor, sku=args.sku,
                                    location=args.location, reorder_point=args.at,
                                    max_qty=args.max)
     emit(args, view, rows=[[view.sku, view.location, view.reorder_point, view.max_qty]],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import emit, emit_json, open_db
 from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.returns import intake as return_intake
 from oms_desktop.services.returns import labels as return_labels
 from oms_desktop.services.returns import refunds
@@ -61,15 +61,15 @@ def _create(args) -> int:
         if not qty.isdigit():
             raise ValidationError(f"{text!r}: the quantity must be a whole number")
         lines.append(returns.RequestedLine(sku, int(qty), reason))
-    db = open_db(args)
-    rma = returns.create_rma(db, actor=SYSTEM, order=args.order, lines=lines,
+    db, actor = open_acting(args)
+    rma = returns.create_rma(db, actor=actor, order=args.order, lines=lines,
                              resolution=args.resolution)
     if args.slip_out:
         data = rma_slip.collect(rma, return_to=returns.return_address(db, rma.rma_number))
         Path(args.slip_out).write_bytes(rma_slip.render(data))
     if args.label_out:
         fmt = "zpl" if args.label_out.lower().endswith(".zpl") else "pdf"
-        label = return_labels.buy_return_label(db, actor=SYSTEM, rma=rma.rma_number, fmt=fmt)
+        label = return_labels.buy_return_label(db, actor=actor, rma=rma.rma_number, fmt=fmt)
         Path(args.label_out).write_bytes(label.content)
         rma = returns.find_rma(db, rma.rma_number)
     _show(args, rma)
@@ -77,25 +77,25 @@ def _create(args) -> int:
 
 
 def _receive(args) -> int:
-    db = open_db(args)
+    db, actor = open_acting(args)
     rma = returns.find_rma(db, args.rma)
     for text in args.unit:
         sku, condition, disposition = _split(text, 3, "SKU:CONDITION:DISPOSITION")
         rma = return_intake.receive_unit(
-            db, actor=SYSTEM, rma=args.rma, code=sku, condition=condition,
+            db, actor=actor, rma=args.rma, code=sku, condition=condition,
             disposition=disposition, location=args.location,
             seen=sum(line.received for line in rma.lines)).rma
-    _show(args, return_intake.finish_intake(db, actor=SYSTEM, rma=args.rma))
+    _show(args, return_intake.finish_intake(db, actor=actor, rma=args.rma))
     return 0
 
 
 def _refund(args) -> int:
-    db = open_db(args)
+    db, actor = open_acting(args)
     rma = returns.find_rma(db, args.rma)
     if rma.resolution == "exchange":
-        emit_json(refunds.exchange(db, actor=SYSTEM, rma=args.rma))
+        emit_json(refunds.exchange(db, actor=actor, rma=args.rma))
         return 0
-    result = refunds.issue_refund(db, actor=SYSTEM, rma=args.rma, outside=args.outside)
+    result = refunds.issue_refund(db, actor=actor, rma=args.rma, outside=args.outside)
     emit(args, result, rows=[[result.rma_number, result.status, result.kind,
                               f"{result.amount} {result.currency}",
                               f"{result.restocking_fee}"]],

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
+from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import emit, open_db
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import SYSTEM
 from oms_desktop.services.automation import rules
 
-CLI = SYSTEM.via("cli")
 
 
 def register(commands, common) -> None:
@@ -80,7 +79,8 @@ def _dry_run(args) -> int:
 
 
 def _add(args) -> int:
-    view = rules.create_rule(open_db(args), actor=CLI, name=args.name, trigger=args.trigger,
+    db, actor = open_acting(args)
+    view = rules.create_rule(db, actor=actor, name=args.name, trigger=args.trigger,
                              conditions=_json(args.conditions, "--if"),
                              actions=_json(args.actions, "--then"), enabled=not args.disabled)
     emit(args, view, rows=[[view.position, view.name, view.trigger]],
@@ -89,7 +89,8 @@ def _add(args) -> int:
 
 
 def _toggle(args) -> int:
-    view = rules.set_enabled(open_db(args), actor=CLI, name=args.name, enabled=args.enabled)
+    db, actor = open_acting(args)
+    view = rules.set_enabled(db, actor=actor, name=args.name, enabled=args.enabled)
     emit(args, view, rows=[[view.name, "enabled" if view.enabled else "disabled"]],
          headers=["name", "state"])
     return 0

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from oms_desktop.cli.output import emit, emit_json, fail, open_db
-from oms_desktop.model import SYSTEM
+from oms_desktop.cli.identity import open_acting, open_reading
+from oms_desktop.cli.output import emit, emit_json, fail
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping import manifests, tracking
 
-ACTOR = SYSTEM.via("cli")
 
 
 def register(commands, common) -> None:
@@ -49,7 +48,8 @@ def register(commands, common) -> None:
 
 
 def _rates(args) -> int:
-    result = shipping.rates(open_db(args), actor=ACTOR, shipment_id=args.shipment,
+    db, actor = open_reading(args)
+    result = shipping.rates(db, actor=actor, shipment_id=args.shipment,
                             carrier=args.carrier, service=args.service)
     rows = [["*" if r == result.chosen else "", r.carrier, r.service,
              f"{r.amount:.2f} {r.currency}", r.estimated_days, r.arrives,
@@ -66,7 +66,8 @@ def _label(args) -> int:
     if words[0] == "void":
         if len(words) != 2:
             return fail("usage: label void SHIPMENT", code=2)
-        voided = shipping.void_label(open_db(args), actor=ACTOR, shipment_id=words[1])
+        db, actor = open_acting(args)
+        voided = shipping.void_label(db, actor=actor, shipment_id=words[1])
         emit(args, _summary(voided), rows=[[f"voided {voided.tracking_number}"]],
              headers=["SHP-%d" % voided.shipment_id])
         return 0
@@ -74,7 +75,8 @@ def _label(args) -> int:
         return fail("usage: label SHIPMENT --format pdf|zpl --out FILE", code=2)
     if args.out is None:
         return fail("label needs --out FILE", code=2)
-    made = shipping.create_label(open_db(args), actor=ACTOR, shipment_id=words[0],
+    db, actor = open_acting(args)
+    made = shipping.create_label(db, actor=actor, shipment_id=words[0],
                                  carrier=args.carrier, service=args.service, fmt=args.format)
     args.out.write_bytes(made.content)
     emit(args, {**_summary(made), "file": str(args.out)},
@@ -92,7 +94,8 @@ def _summary(label: shipping.LabelResult) -> dict:
 
 
 def _manifest(args) -> int:
-    result = manifests.close_out(open_db(args), actor=ACTOR, carrier=args.carrier,
+    db, actor = open_acting(args)
+    result = manifests.close_out(db, actor=actor, carrier=args.carrier,
                                  day=args.date)
     args.out.write_bytes(result.document)
     data = {"manifest": result.id, "carrier": result.carrier, "day": result.ship_day,
@@ -106,8 +109,8 @@ def _manifest(args) -> int:
 
 
 def _track(args) -> int:
-    db = open_db(args)
-    result = tracking.poll(db, actor=ACTOR, shipment_id=None if args.all else args.shipment)
+    db, actor = open_acting(args)
+    result = tracking.poll(db, actor=actor, shipment_id=None if args.all else args.shipment)
     if args.json:
         emit_json(result)
         return 0

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from oms_desktop.plugins.redaction import redact
+
 FINANCIAL = ("pending", "authorized", "paid", "partially_refunded", "refunded")
 FULFILMENT = ("unfulfilled", "partial", "fulfilled")
 
@@ -143,4 +145,5 @@ def describe_error(exc: Exception, limit: int = 2000) -> str:
         text = f"missing field {exc.args[0]!r}"
     else:
         text = f"{exc}"
+    text = redact(text)
     return text if len(text) <= limit else text[:limit] + "…"

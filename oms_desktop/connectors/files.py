@@ -18,6 +18,7 @@ from oms_desktop.connectors.dto import (
     describe_error,
 )
 from oms_desktop.connectors.file_formats import COUNTRY_NAMES, FIELDS, PRESETS, REQUIRED
+from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.plugins.settings import SettingField
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
@@ -159,7 +160,7 @@ class FileConnector(Connector):
         path = Path(self.settings["outbox"]) / f"{self.settings.get('format', 'amazon')}-tracking-{day:%Y%m%d}.{'txt' if spec['delimiter'] == chr(9) else 'csv'}"
         new = not path.exists()
         with path.open("a", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh, delimiter=spec["delimiter"])
+            writer = SafeWriter(fh, delimiter=spec["delimiter"])
             if new:
                 writer.writerow(spec["columns"])
             for line in lines:
@@ -186,7 +187,7 @@ class FileConnector(Connector):
         day = datetime.now(timezone.utc)
         path = Path(self.settings["outbox"]) / f"inventory-{day:%Y%m%d-%H%M%S}.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = SafeWriter(fh)
             writer.writerow(("sku", "quantity"))
             writer.writerows((l.sku, l.quantity) for l in levels)
         return [PushResult(l.sku, True, reference=str(path)) for l in levels]

@@ -38,7 +38,7 @@ from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
 )
 from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
-from oms_desktop.model.user import AuditEvent, User
+from oms_desktop.model.user import AuditEvent, User, UserSite
 from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from oms_desktop.model.base import Base, utcnow
 from oms_desktop.model.workflow import Actor, Role
@@ -16,12 +16,26 @@ class User(Base):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str]
     role: Mapped[Role]
-    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Loaded only when asked for: on PostgreSQL no person's login may read it.
+    password_hash: Mapped[str | None] = deferred(mapped_column(sa.String(255)))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     def as_actor(self, station: str | None = None) -> Actor:
         return Actor(name=self.username, role=self.role, user_id=self.id, station=station)
+
+
+class UserSite(Base):
+    """A location (a brand, a region or a site) whose sites a user may see and work at. A user
+    with no rows here sees every site; on PostgreSQL row-level security enforces it."""
+
+    __tablename__ = "user_sites"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("locations.id"), primary_key=True)
 
 
 class AuditEvent(Base):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from oms_desktop.errors import OmsError
+from oms_desktop.plugins.redaction import redact
 
 
 class PluginError(OmsError):
-    """A remote system refused or failed a request."""
+    """A remote system refused or failed a request. Its text is built from the remote's
+    answer, so it is redacted of every secret before anyone sees or stores it."""
+
+    def __init__(self, message: str = "", *args):
+        super().__init__(redact(str(message)), *args)
 
 
 class AuthFailed(PluginError):

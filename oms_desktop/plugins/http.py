@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import httpx
 
+from oms_desktop.plugins import redaction
 from oms_desktop.plugins.errors import AuthFailed, PluginError, RateLimited, Transient
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class PluginHttp:
                  retry_server_errors: bool = True):
         self.client = httpx.Client(base_url=base_url, headers=headers or {}, auth=auth,
                                    params=params, timeout=timeout)
+        redaction.remember(*redaction.secrets_in(headers, auth, params))
         self.title, self.sleep, self.attempts = title, sleep, attempts
         self.retry_server_errors = retry_server_errors
         self.waits: list[float] = []

@@ -19,6 +19,7 @@ from keyring.backends import fail
 from keyring.errors import KeyringError
 
 from oms_desktop.plugins.errors import MissingCredential
+from oms_desktop.plugins.redaction import remember
 
 SERVICE = "oms-desktop"
 
@@ -60,14 +61,13 @@ def has_backend() -> bool:
 def get(ref: SecretRef) -> str | None:
     """The environment variable wins (headless servers), else the keyring."""
     value = os.environ.get(ref.env_name)
-    if value:
-        return value
-    if not has_backend():
-        return None
-    try:
-        return keyring.get_password(SERVICE, ref.keyring_user)
-    except KeyringError as exc:
-        raise MissingCredential(f"The OS keyring refused to give {ref.what}: {exc}") from exc
+    if not value and has_backend():
+        try:
+            value = keyring.get_password(SERVICE, ref.keyring_user)
+        except KeyringError as exc:
+            raise MissingCredential(f"The OS keyring refused to give {ref.what}: {exc}") from exc
+    remember(value)
+    return value or None
 
 
 def require(ref: SecretRef) -> str:

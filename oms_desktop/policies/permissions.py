@@ -41,13 +41,55 @@ PERMISSIONS: dict[str, Role] = {
 }
 
 
+# Shared settings: the least role that changes a key, by its longest matching name (one ending
+# in "." is a prefix, any other a whole key); any other key needs a manager ("settings.edit").
+# Each user's own preferences (`user.<id>.…`) are theirs alone. On PostgreSQL the same table
+# becomes a row-level policy on `settings`.
+SETTING_ROLES: dict[str, Role] = {
+    "sequence.": Role.packer,  # label and document numbers, taken while working
+    "floor.quantity_limit": Role.supervisor,
+    "lock.": Role.manager,  # auto-lock of the stations
+    "printers.": Role.manager,
+    "carrier.": Role.manager,
+    "channels.": Role.manager,
+    "shipping.": Role.manager,
+    "returns.": Role.manager,
+    "database.": Role.admin,
+    "users.": Role.admin,  # lockout rule
+}
+DEFAULT_SETTING_ROLE = Role.manager
+OWN_PREFERENCES = "user."
+
+
+def setting_role(key: str) -> Role:
+    """The least role that may change the shared setting `key`."""
+    matches = [prefix for prefix in SETTING_ROLES
+               if key == prefix or prefix.endswith(".") and key.startswith(prefix)]
+    return SETTING_ROLES[max(matches, key=len)] if matches else DEFAULT_SETTING_ROLE
+
+
+def may_change_setting(actor: Actor, key: str) -> bool:
+    if key.startswith(OWN_PREFERENCES):
+        return key.startswith(f"{OWN_PREFERENCES}{actor.user_id}.") or actor.role == Role.admin
+    return actor.role.at_least(setting_role(key))
+
+
+def require_setting(actor: Actor, key: str) -> None:
+    if not may_change_setting(actor, key):
+        raise PermissionDenied(f"{actor.name} ({actor.role.value}) may not change the setting"
+                               f" {key}: {_a(setting_role(key))} or above must do it")
+
+
 def allowed(actor: Actor, action: str) -> bool:
     return actor.role.at_least(PERMISSIONS[action])
 
 
 def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
-        need = PERMISSIONS[action].value
         raise PermissionDenied(
             f"{actor.name} ({actor.role.value}) may not {action.replace('.', ' ')}:"
-            f" a {need} or above must do it")
+            f" {_a(PERMISSIONS[action])} or above must do it")
+
+
+def _a(role: Role) -> str:
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Mapping
 
 CENT = Decimal("0.01")
+# Refunds above this (setting `returns.approval_limit`) need a manager.
+DEFAULT_APPROVAL_LIMIT = Decimal("250.00")
 SELLER_FAULT = frozenset({"defective", "wrong_item_sent", "damaged_in_transit", "not_as_described"})
 NO_REFUND_CONDITIONS = frozenset({"wrong_item"})  # the customer sent back something else
 

@@ -7,8 +7,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from oms_desktop.model import Actor, Setting
-from oms_desktop.policies.permissions import require
+from oms_desktop.policies.permissions import require_setting
 from oms_desktop.storage import Database
+
+# Every station locks after this many minutes without input (0: never); managers change it.
+AUTO_LOCK_KEY, AUTO_LOCK_DEFAULT = "lock.idle_minutes", 10
 
 
 def get(session: Session, key: str, default: Any = None) -> Any:
@@ -30,7 +33,8 @@ def read(db: Database, key: str, default: Any = None) -> Any:
 
 
 def write(db: Database, *, actor: Actor, key: str, value: Any) -> None:
-    require(actor, "settings.edit")
+    """Change a shared setting; refused for a role below the key's (SETTING_ROLES)."""
+    require_setting(actor, key)
     with db.uow() as uow:
         put(uow.session, key, value)
         uow.commit()

@@ -71,7 +71,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.rules, "automation_rules", "automation_rule_runs"),
     **_tables(Area.notifications, "notification_templates", "notification_outbox"),
     **_tables(Area.settings, "settings"),
-    **_tables(Area.users, "users"),
+    **_tables(Area.users, "users", "user_sites"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)
@@ -135,15 +135,20 @@ def parse_payload(payload: str) -> set[Area]:
         return set(ALL_AREAS)
 
 
+def libpq_params(url: str) -> dict:
+    """Connection keywords for psycopg (a password may hold any character)."""
+    parsed = make_url(url)
+    return {**parsed.translate_connect_args(username="user", database="dbname"),
+            **parsed.query}
+
+
 class PgChangeListener:
     """A connection of its own that LISTENs; `wait(timeout)` returns the areas notified."""
 
     def __init__(self, url: str):
         import psycopg
 
-        conninfo = make_url(url).set(drivername="postgresql").render_as_string(
-            hide_password=False)
-        self._conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+        self._conn = psycopg.connect(autocommit=True, connect_timeout=5, **libpq_params(url))
         self._conn.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> set[Area]:

@@ -91,6 +91,23 @@ class Database:
     def display_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def login(self) -> str | None:
+        """The user name in the URL (PostgreSQL), if any."""
+        return make_url(self.url).username
+
+    def for_login(self, username: str, password: str) -> "Database":
+        """The same database through another person's own login (PostgreSQL)."""
+        url = make_url(self.url).set(username=username, password=password)
+        return Database(url.render_as_string(hide_password=False))
+
+    def adopt(self, other: "Database") -> None:
+        """Carry on through `other`'s connection (another person signed in at this station);
+        the old engine is closed."""
+        old = self.engine
+        self.url, self.engine, self._read_engine = other.url, other.engine, other._read_engine
+        old.dispose()
+
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self._read_engine if readonly else self.engine)
 

@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from oms_desktop.errors import OmsError
+from oms_desktop.storage import access
 from oms_desktop.storage.database import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -43,11 +44,13 @@ def current(db: Database) -> set[str]:
 
 
 def upgrade(db: Database) -> bool:
-    """Apply pending migrations; a SQLite file is copied aside first. True if any ran."""
+    """Apply pending migrations; a SQLite file is copied aside first. True if any ran. On
+    PostgreSQL with the role groups in use, the grants are applied again (new tables)."""
     now = current(db)
     if now == heads(db):
         return False
     _run(db, command.upgrade, "heads", "Upgrading", backup=bool(now))
+    access.refresh(db)
     return True
 
 

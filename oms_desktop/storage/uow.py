@@ -8,11 +8,13 @@ saying who got there first and when (storage/concurrency.py)."""
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import DatabaseUnavailable
+from oms_desktop.errors import DatabaseUnavailable, PermissionDenied
 from oms_desktop.storage import concurrency
+
+INSUFFICIENT_PRIVILEGE = "42501"  # a grant, a row-level policy or one of our triggers said no
 
 
 class UnitOfWork:
@@ -36,6 +38,9 @@ class UnitOfWork:
             self.session.close()
         if lost is not None:
             raise lost from exc
+        if isinstance(exc, DBAPIError) and _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            raise PermissionDenied(f"Not allowed for your database login: {_first_line(exc)}") \
+                from exc
         if isinstance(exc, OperationalError):
             raise DatabaseUnavailable(_describe(exc)) from exc
         return False
@@ -45,6 +50,14 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return (str(exc.orig).splitlines() or [""])[0]
 
 
 def _describe(exc: OperationalError) -> str:

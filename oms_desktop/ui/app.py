@@ -11,10 +11,13 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sqlalchemy.engine import make_url
+
 from oms_desktop import bootstrap
 from oms_desktop.devices import printing
-from oms_desktop.errors import OmsError
-from oms_desktop.storage import Database, open_database
+from oms_desktop.errors import DatabaseUnavailable, OmsError
+from oms_desktop.storage import Database, open_database, resolve_url
+from oms_desktop.services.users import identity
 from oms_desktop.ui import theme
 
 log = logging.getLogger(__name__)
@@ -70,19 +73,38 @@ def open_window(db_url: str | None = None, demo: bool = False,
     printing.register_sender("system", _print_on_system_printer)
     bootstrap.start()
     try:
-        db = open_database(choose_url(db_url, demo))
+        db = open_as_person(choose_url(db_url, demo))
     except OmsError as exc:
         return _fatal(str(exc))
+    if db is None:
+        return 1
     station = station_name(station)
-    if not ensure_admin(db, station):
+    person = identity.whoami(db, station=station) if identity.person_logins(db) else None
+    if person is None and not ensure_admin(db, station):
         return 1
     from oms_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db, station=station)
     window.resize(1440, 900)
     window.show()
-    window.start()
+    window.sign_in_as(person) if person is not None else window.start()
     return window
+
+
+def open_as_person(url: str | None) -> Database | None:
+    """The database chosen. A PostgreSQL server that refuses the URL's credentials (none, on
+    a station where each person has their own login) is opened with the person's own login,
+    asked for (None if they gave up)."""
+    url = resolve_url(url)
+    try:
+        return open_database(url)
+    except DatabaseUnavailable as exc:
+        if not url.startswith("postgresql") or not identity.is_auth_failure(exc):
+            raise
+    from oms_desktop.ui.screens.signin import DatabaseSignInDialog
+
+    dialog = DatabaseSignInDialog(url, make_url(url).username or "")
+    return dialog.database if dialog.exec() == DatabaseSignInDialog.Accepted else None
 
 
 def _print_on_system_printer(profile, data: bytes, fmt: str) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from oms_desktop.errors import OmsError, PermissionDenied
+from oms_desktop.plugins.redaction import redact
 
 log = logging.getLogger("oms_desktop.ui")
 
@@ -18,7 +19,7 @@ shown: list[str] = []  # what was shown, newest last (tests and the status bar r
 def message_for(exc: BaseException) -> str:
     if isinstance(exc, OmsError):
         return str(exc)
-    return (f"Something went wrong ({type(exc).__name__}: {exc}). "
+    return (f"Something went wrong ({type(exc).__name__}: {redact(str(exc))}). "
             "The details were written to the log.")
 
 

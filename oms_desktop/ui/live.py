@@ -48,6 +48,12 @@ class LiveChanges(QObject):
         if self._thread is not None:
             self._thread.join(timeout=3)
 
+    def restart(self) -> None:
+        """Listen again through the database's current connection (another person's)."""
+        self.stop()
+        self._stop = threading.Event()
+        self.start()
+
     def _set_state(self, text: str) -> None:
         self.state = text
         self.state_changed.emit(text)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.errors import DatabaseUnavailable
 from oms_desktop.model import Actor
+from oms_desktop.services import settings as shared
 from oms_desktop.services.orders import views as orders
 from oms_desktop.storage import Database
 from oms_desktop.storage.changes import ALL_AREAS
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 RETRY_MS = 5000
 COUNTS_MS = 60_000
 COUNTS_MIN_GAP = 5.0
-IDLE_KEY, IDLE_DEFAULT = "lock/idle_minutes", 10
 INPUT_EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.Wheel}
 
 
@@ -67,17 +67,18 @@ class PageStack(QStackedWidget):
 
 
 class IdleLock(QObject):
-    """Fires `idle` after the configured minutes without keyboard or mouse input."""
+    """Fires `idle` after the configured minutes without keyboard or mouse input (the shared
+    setting lock.idle_minutes, which only a manager changes)."""
 
     idle = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.timer = QTimer(self, singleShot=True, timeout=self.idle.emit)
-        self.configure()
+        self.set_minutes(shared.AUTO_LOCK_DEFAULT)
 
-    def configure(self) -> None:
-        minutes = int(QSettings().value(IDLE_KEY, IDLE_DEFAULT))
+    def set_minutes(self, minutes) -> None:
+        minutes = int(minutes or 0)
         self.timer.setInterval(max(minutes, 0) * 60_000)
         self.timer.stop() if minutes <= 0 else self.timer.start()
 
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self.live = LiveChanges(db, self.changes, self) if live else None
+        self._listening_as = db.url
         if self.live is not None:
             self.live.state_changed.connect(lambda s: self.live_label.setText(f"Live: {s}"))
             self.live.start()
@@ -191,6 +193,9 @@ class MainWindow(QMainWindow):
 
     def sign_in_as(self, actor: Actor) -> None:
         same = self.ctx is not None and self.ctx.actor.user_id == actor.user_id
+        if self.live is not None and self.db.url != self._listening_as:
+            self._listening_as = self.db.url
+            self.live.restart()  # another person's own login now
         if not same:
             self.ctx = AppContext(db=self.db, actor=actor, ops=self.ops, changes=self.changes)
             self._rebuild_screens()
@@ -198,13 +203,18 @@ class MainWindow(QMainWindow):
         self.pages_root.setCurrentIndex(1)
         for action in self.go_menu.actions():
             action.setEnabled(True)
-        self.idle.configure()
+        self._read_auto_lock()
         self._counts_timer.start()
         self.refresh_counts()
         self.ops.run(lambda: orders.sync_summary(self.db), success=self.sync_label.setText)
         if self.sidebar.currentRow() < 0 and self.sidebar.count():
             self.sidebar.setCurrentRow(self._first_row())
         freeze_startup_heap()
+
+    def _read_auto_lock(self) -> None:
+        db = self.db
+        self.ops.run(lambda: shared.read(db, shared.AUTO_LOCK_KEY, shared.AUTO_LOCK_DEFAULT),
+                     success=self.idle.set_minutes)
 
     def switch_user(self) -> None:
         self.lock(keep_user=False)
@@ -215,7 +225,8 @@ class MainWindow(QMainWindow):
         self.pages_root.setCurrentIndex(0)
         for action in self.go_menu.actions():
             action.setEnabled(False)
-        self.signin.reload(select=self.ctx.actor.name if keep_user else None)
+        self.signin.reload(select=self.ctx.actor.name if keep_user else None,
+                           current=self.ctx.actor)
 
     # -- screens -----------------------------------------------------------------------------
     def _rebuild_screens(self) -> None:
@@ -320,6 +331,8 @@ class MainWindow(QMainWindow):
     def _on_changes(self, areas: set[str]) -> None:
         if "orders" in areas:
             self.refresh_counts()
+        if "settings" in areas and self.ctx is not None:
+            self._read_auto_lock()
         if "sync" in areas:
             self.ops.run(lambda: orders.sync_summary(self.db), success=self.sync_label.setText)
 

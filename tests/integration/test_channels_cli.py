@@ -13,7 +13,8 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_add_test_sync_and_errors_from_the_command_line(world, shopify, memory_keyring, capsys):
+def test_add_test_sync_and_errors_from_the_command_line(world, shopify, memory_keyring, capsys,
+                                                       cli_admin):
     url = world.url
     shopify.add_order(lines=[("SKU-1", 1, "12.50")])
     shopify.add_order(lines=[("SKU-1", 1, "oops")])
@@ -33,7 +34,8 @@ def test_add_test_sync_and_errors_from_the_command_line(world, shopify, memory_k
     assert "main-shop" in out and " ok " in out
 
 
-def test_a_failed_sync_exits_non_zero_with_the_reason(world, shopify, memory_keyring, capsys):
+def test_a_failed_sync_exits_non_zero_with_the_reason(world, shopify, memory_keyring, capsys,
+                                                      cli_admin):
     url = world.url
     run(capsys, "channels", "add", "shopify", "--name", "shop", "--db", url, "--setting",
         f"shop_url={shopify.url}", "--setting", "access_token=shpat_wrong")
@@ -42,7 +44,8 @@ def test_a_failed_sync_exits_non_zero_with_the_reason(world, shopify, memory_key
 
 
 def test_without_a_keyring_backend_the_error_says_how_to_supply_the_secret(world, shopify,
-                                                                          capsys, monkeypatch):
+                                                                          capsys, monkeypatch,
+                                                                          cli_admin):
     import keyring
     from keyring.backends import fail
 
@@ -62,7 +65,8 @@ def test_without_a_keyring_backend_the_error_says_how_to_supply_the_secret(world
         keyring.set_keyring(before)
 
 
-def test_push_inventory_from_the_command_line(world, shopify, memory_keyring, capsys):
+def test_push_inventory_from_the_command_line(world, shopify, memory_keyring, capsys,
+                                              cli_admin):
     from oms_desktop.model import SYSTEM
     from oms_desktop.services.inventory import stock
 

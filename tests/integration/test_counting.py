@@ -125,7 +125,7 @@ def test_an_approved_count_takes_no_more_scans_and_leaves_the_open_list(world):
     assert counting.open_counts(world, actor=PACKER) == []
 
 
-def test_a_count_runs_headless_from_the_command_line(world, capsys):
+def test_a_count_runs_headless_from_the_command_line(world, capsys, cli_admin):
     from oms_desktop.cli import main
     url = world.url
     assert main(["count", "start", "WH1-A-01", "--db", url]) == 0

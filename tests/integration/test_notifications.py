@@ -270,7 +270,7 @@ def test_automatic_mails_can_be_switched_off_and_a_rule_sends_them_once(world, m
     assert [m["Subject"] for m in mailbox.messages] == ["Your order 9002 is confirmed"]
 
 
-def test_the_command_line_sends_what_is_pending(world, mailbox, capsys):
+def test_the_command_line_sends_what_is_pending(world, mailbox, capsys, cli_admin):
     import json
 
     from oms_desktop.cli import main
@@ -345,7 +345,7 @@ def test_two_stations_sending_at_once_deliver_each_mail_once(world, mailbox):
     assert sorted(m["To"] for m in mailbox.messages) == [f"p{n}@example.com" for n in range(6)]
 
 
-def test_a_template_is_shown_and_edited_from_the_command_line(world, tmp_path, capsys):
+def test_a_template_is_shown_and_edited_from_the_command_line(world, tmp_path, capsys, cli_admin):
     from oms_desktop.cli import main
 
     assert main(["notifications", "template", "shipped", "--language", "fr",

@@ -150,7 +150,8 @@ def test_reallocating_a_short_pick_writes_the_units_off_and_reroutes_them(floor)
     assert stock.reconcile(floor) == []
 
 
-def test_the_command_line_creates_a_list_with_its_pdf_and_shows_it(floor, tmp_path, capsys):
+def test_the_command_line_creates_a_list_with_its_pdf_and_shows_it(floor, tmp_path, capsys,
+                                                                  cli_admin):
     import json
 
     from oms_desktop.cli import main

@@ -164,7 +164,7 @@ def test_verify_all_takes_every_new_order_and_packers_may_not(world):
     assert {r.status for r in results.results} == {"verified"}
 
 
-def test_the_command_line_verifies_holds_releases_allocates_and_cancels(world, capsys):
+def test_the_command_line_verifies_holds_releases_allocates_and_cancels(world, capsys, cli_admin):
     import json
 
     from oms_desktop.cli import main
@@ -194,7 +194,7 @@ def test_the_command_line_verifies_holds_releases_allocates_and_cancels(world, c
     assert "give order IDs or --all" in capsys.readouterr().err
 
 
-def test_the_command_line_prints_a_table_of_results(world, capsys):
+def test_the_command_line_prints_a_table_of_results(world, capsys, cli_admin):
     from oms_desktop.cli import main
 
     oid = place_order(world, {"MUG": 1})

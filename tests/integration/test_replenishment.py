@@ -160,7 +160,7 @@ def test_packers_cannot_decide_and_points_belong_to_sites(world):
                                 reorder_point=1, max_qty=2)
 
 
-def test_the_command_line_suggests_accepts_and_receives(world, capsys):
+def test_the_command_line_suggests_accepts_and_receives(world, capsys, cli_admin):
     import json
 
     from oms_desktop.cli import main

@@ -14,7 +14,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_return_from_the_command_line_end_to_end(db, db_url, capsys, tmp_path):
+def test_a_return_from_the_command_line_end_to_end(db, db_url, capsys, tmp_path, cli_admin):
     small_world(db)
     order_id = shipped_order(db, {"SKU-1": 1, "SKU-2": 2})
     slip = tmp_path / "slip.pdf"
@@ -39,7 +39,7 @@ def test_a_return_from_the_command_line_end_to_end(db, db_url, capsys, tmp_path)
     assert rma in out
 
 
-def test_a_bad_line_fails_with_one_clear_line(db, db_url, capsys):
+def test_a_bad_line_fails_with_one_clear_line(db, db_url, capsys, cli_admin):
     small_world(db)
     order_id = shipped_order(db, {"SKU-1": 1})
     code, out, err = run(capsys, "returns", "create", str(order_id), "--line", "SKU-1:3:defective",

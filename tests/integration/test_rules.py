@@ -267,7 +267,7 @@ def test_only_a_manager_edits_rules_and_bad_rules_are_refused_with_a_clear_messa
     assert rules.list_rules(world) == []
 
 
-def test_the_command_line_adds_lists_and_dry_runs_a_rule(world, capsys):
+def test_the_command_line_adds_lists_and_dry_runs_a_rule(world, capsys, cli_admin):
     import json
 
     from oms_desktop.cli import main

@@ -160,7 +160,7 @@ def test_labels_after_the_cut_off_roll_to_the_next_day(world):
     assert [m.id for m in manifests.manifests(world, carrier="manual")] == [closed.id]
 
 
-def test_the_command_line_buys_voids_manifests_and_tracks(world, tmp_path, capsys):
+def test_the_command_line_buys_voids_manifests_and_tracks(world, tmp_path, capsys, cli_admin):
     from oms_desktop.cli import main
 
     url = world.url

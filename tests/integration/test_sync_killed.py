@@ -58,7 +58,7 @@ def change_the_shop(emu: ShopifyEmulator, rng: random.Random) -> None:
 
 @pytest.mark.slow
 def test_a_sync_killed_at_random_points_then_resumed_has_no_duplicates_and_no_gaps(
-        db_url, monkeypatch):
+        db_url, monkeypatch, cli_admin):
     rng = random.Random(SEED)
     print(f"OMS_KILL_SEED={SEED}")
     db = Database(db_url)
@@ -118,7 +118,8 @@ def _assert_everything_once(db: Database, emu: ShopifyEmulator) -> None:
 
 
 @pytest.mark.slow
-def test_two_sync_processes_started_together_run_one_after_the_other(db_url, monkeypatch):
+def test_two_sync_processes_started_together_run_one_after_the_other(db_url, monkeypatch,
+                                                                     cli_admin):
     db = Database(db_url)
     small_world(db)
     emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()

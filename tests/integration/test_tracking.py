@@ -31,7 +31,7 @@ def test_a_delivered_package_is_shipped_then_delivered(world, easypost, publishe
     easypost.tracking_codes = iter(["EZ4000000004"])
     sid = packed_shipment(world)
     shipping.create_label(world, actor=PACKER, shipment_id=sid)
-    result = tracking.poll(world)
+    result = tracking.poll(world, actor=SYSTEM)
     assert (result.shipped, result.delivered, result.exceptions) == ([sid], [sid], [])
     assert result.new_events == 4
     assert orders.get_order(world, "1001").shipments[0].status == "delivered"
@@ -44,7 +44,7 @@ def test_a_return_to_sender_is_an_exception_on_the_screen_and_the_timeline(world
     easypost.tracking_codes = iter(["EZ5000000005"])
     sid = packed_shipment(world)
     shipping.create_label(world, actor=PACKER, shipment_id=sid)
-    result = tracking.poll(world)
+    result = tracking.poll(world, actor=SYSTEM)
     assert result.exceptions == [sid]
     [exception] = tracking.exceptions(world)
     assert (exception.shipment_id, exception.status, exception.order) == (sid, "returned", "1001")
@@ -57,8 +57,8 @@ def test_polling_again_records_nothing_twice(world, easypost):
     easypost.tracking_codes = iter(["EZ2000000002"])
     sid = packed_shipment(world)
     shipping.create_label(world, actor=PACKER, shipment_id=sid)
-    assert tracking.poll(world).new_events == 2
-    again = tracking.poll(world)
+    assert tracking.poll(world, actor=SYSTEM).new_events == 2
+    again = tracking.poll(world, actor=SYSTEM)
     assert (again.checked, again.new_events, again.shipped) == (1, 0, [])
     assert orders.get_order(world, "1001").shipments[0].status == "shipped"
 
@@ -69,7 +69,7 @@ def test_shippo_failures_are_tracked_too_and_pre_transit_does_not_ship(world, sh
     waiting = packed_shipment(world, number="2002")
     for sid in (failed, waiting):
         shipping.create_label(world, actor=PACKER, shipment_id=sid, carrier="shippo")
-    result = tracking.poll(world)
+    result = tracking.poll(world, actor=SYSTEM)
     assert result.exceptions == [failed] and result.shipped == [failed]
     assert orders.get_order(world, "2002").shipments[0].status == "packed"
 

@@ -57,8 +57,9 @@ class Desk:
         self.records = Records(self.path)
 
     def oms(self, *args: str):
-        """`oms-desktop ARGS --db <this database> --json`, parsed."""
-        return cli(self.env, self.url, *args)
+        """`oms-desktop ARGS --db <this database> --json`, parsed, as the demo's supervisor
+        (a command that changes data acts as a person)."""
+        return cli({**self.env, "OMS_USER": "supervisor", "OMS_PIN": "3333"}, self.url, *args)
 
 
 @pytest.fixture(scope="module")

@@ -168,3 +168,40 @@ def test_without_the_right_pin_no_rma_is_created(qtbot, sqlite_db):
     from oms_desktop.services.returns.rmas import list_returns
 
     assert list_returns(sqlite_db) == []
+
+
+def test_a_refund_over_the_limit_is_issued_once_a_manager_approves_at_the_bench(qtbot, bench):
+    from oms_desktop.services import settings
+    from oms_desktop.values import SYSTEM
+
+    screen, rma, order_id, ctx = bench
+    intake = screen.intake
+    settings.write(ctx.db, actor=SYSTEM, key="returns.approval_limit", value="10")
+    _add_user(ctx.db, "morgan", Role.manager, "2222")
+    _add_user(ctx.db, "kim", Role.supervisor, "3333")
+    scan(qtbot, screen, rma.rma_number)
+    intake.location.setText("WH1-A-02")
+    for code in ("4006381333931", "036000291452"):
+        scan(qtbot, screen, code)
+    qtbot.keyClick(intake, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: "Refund due" in intake.summary.text(), timeout=5000)
+
+    def approve(name, pin):
+        before = intake.banner.text()
+        if getattr(intake, "approval", None) is None or not intake.approval.isVisible():
+            qtbot.keyClick(intake, Qt.Key_R, Qt.ControlModifier)
+            qtbot.waitUntil(lambda: getattr(intake, "approval", None) is not None
+                            and intake.approval.isVisible(), timeout=5000)
+        dialog = intake.approval
+        assert "above the approval limit of 10" in intake.banner.text()
+        dialog.username.setText(name)  # typed by hand, not a scanner's burst
+        dialog.secret.setText(pin)
+        qtbot.keyClick(dialog.secret, Qt.Key_Return)
+        qtbot.waitUntil(lambda: intake.banner.text() != before, timeout=5000)
+
+    approve("kim", "3333")  # a supervisor is not enough: asked again
+    qtbot.waitUntil(lambda: intake.approval.isVisible(), timeout=5000)
+    assert orders.get_order(ctx.db, order_id).financial_status == "paid"
+    approve("morgan", "2222")
+    qtbot.waitUntil(lambda: intake.banner.text().startswith("Refunded"), timeout=5000)
+    assert orders.get_order(ctx.db, order_id).financial_status == "partially_refunded"

@@ -26,6 +26,7 @@ from oms_desktop.model import (
     Actor, NotificationKind, NotificationTemplate, Order, OutboxMessage, OutboxStatus, Refund,
     Return, Shipment, utcnow,
 )
+from oms_desktop.plugins.redaction import redact, remember
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import events as ev
 from oms_desktop.services import settings
@@ -290,6 +291,7 @@ def smtp_password(username: str) -> str:
     if password is None:
         raise OmsError(f"No SMTP password in the keyring: run"
                        f" keyring set {KEYRING_SERVICE} smtp:{username}")
+    remember(password)
     return password
 
 
@@ -411,5 +413,5 @@ def _record(db: Database, message_id: int, *, status: OutboxStatus, error: str |
             next_at: datetime, sent_at: datetime | None = None) -> None:
     with db.uow() as uow:
         uow.session.execute(sa.update(OUTBOX).where(OUTBOX.c.id == message_id).values(
-            status=status.name, last_error=error, next_attempt_at=next_at, sent_at=sent_at))
+            status=status.name, last_error=redact(error), next_attempt_at=next_at, sent_at=sent_at))
         uow.commit()

@@ -21,6 +21,7 @@ from oms_desktop.model import (
     Actor, Channel, ChannelSkuLevel, InventorySyncLog, KitComponent, Location, Product,
     StockLevel, utcnow,
 )
+from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels.setup import build_connector, channel_by_code, get_channel
 from oms_desktop.storage import Database
@@ -121,7 +122,7 @@ def _record(db: Database, channel_id: int, sent: list[StockLevelDTO],
         for level, result in zip(sent, results):
             row = rows.get(level.sku) or ChannelSkuLevel(channel_id=channel_id, sku=level.sku)
             s.add(row)
-            row.ours, row.checked_at, row.error = level.quantity, now, result.error
+            row.ours, row.checked_at, row.error = level.quantity, now, redact(result.error)
             row.channel_quantity = level.quantity if result.ok else result.channel_before
             if result.ok:
                 row.pushed, row.pushed_at = level.quantity, now

@@ -19,6 +19,7 @@ from oms_desktop.model import (
     Channel, ChannelOutbox, Order, OrderLine, Refund, RefundStatus, Return, Shipment, utcnow,
 )
 from oms_desktop.plugins.errors import AuthFailed, Permanent
+from oms_desktop.plugins.redaction import redact
 from oms_desktop.services.channels.setup import build_connector, get_channel
 from oms_desktop.services.events import ShipmentShipped
 from oms_desktop.storage import Database
@@ -144,7 +145,7 @@ def _send(connector: Connector, item: _Pending) -> tuple[str, str | None]:
 def _mark(db: Database, outbox_id: int, status: str, error: str | None) -> None:
     with db.uow() as uow:
         row = uow.session.get(ChannelOutbox, outbox_id)
-        row.status, row.last_error = status, error
+        row.status, row.last_error = status, redact(error)
         row.attempts += 1
         if status == "done":
             row.done_at = utcnow()

@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.dto import Page, describe_error
 from oms_desktop.connectors.registry import load
-from oms_desktop.model import SYSTEM, Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
+from oms_desktop.model import Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
 from oms_desktop.plugins.errors import PluginError
+from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.services.channels.new_orders import link_new_products
@@ -68,7 +69,7 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
     require(actor, "channels.sync")
     info = run_db(lambda: get_channel(db, code))
     with channel_worker(db, info.id):
-        run_id, since = run_db(lambda: _start(db, info.id, full))
+        run_id, since = run_db(lambda: _start(db, info.id, full, actor))
         started = time.perf_counter()
         counts, error = Counts(), None
         try:
@@ -90,7 +91,8 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
                           round(time.perf_counter() - started, 3), error)
 
 
-def _start(db: Database, channel_id: int, full: bool) -> tuple[int, datetime | None]:
+def _start(db: Database, channel_id: int, full: bool,
+           actor: Actor) -> tuple[int, datetime | None]:
     """Open the run (runs left "running" by a killed process become "interrupted") and say
     where to start: the committed cursor minus the overlap, or everything."""
     with db.uow() as uow:
@@ -98,7 +100,7 @@ def _start(db: Database, channel_id: int, full: bool) -> tuple[int, datetime | N
         s.execute(sa.update(SyncRun).where(SyncRun.channel_id == channel_id,
                                            SyncRun.status == "running")
                   .values(status="interrupted", finished_at=utcnow()))
-        link_new_products(s, channel_id, SYSTEM.via("sync:link-products"))
+        link_new_products(s, channel_id, actor.via("sync:link-products"))
         run = SyncRun(channel_id=channel_id, stream=STREAM, full=full, started_at=utcnow())
         s.add(run)
         cursor = s.scalar(sa.select(SyncCursor.cursor).where(
@@ -189,7 +191,7 @@ def _count(session, run_id: int, counts: Counts) -> None:
 def _finish(db: Database, run_id: int, counts: Counts, status: str, error: str | None) -> None:
     with db.uow() as uow:
         run = uow.session.get(SyncRun, run_id)
-        run.status, run.error, run.finished_at = status, error, utcnow()
+        run.status, run.error, run.finished_at = status, redact(error), utcnow()
         uow.commit()
 
 
@@ -248,7 +250,7 @@ def _note_retry(db: Database, error_id: int, reason: str) -> None:
         uow.commit()
 
 
-def sync_all(db: Database, *, actor: Actor = SYSTEM, full: bool = False) -> list[SyncResult]:
+def sync_all(db: Database, *, actor: Actor, full: bool = False) -> list[SyncResult]:
     with db.uow(readonly=True) as uow:
         rows = uow.session.execute(sa.select(Channel.code, Channel.kind).where(Channel.active)
                                    .order_by(Channel.code)).all()

@@ -196,14 +196,17 @@ def set_quantity_limit(db: Database, *, actor: Actor, limit: int) -> None:
 
 
 def scan_item(db: Database, *, actor: Actor, shipment_id: int, value: str,
-              quantity: int = 1) -> PackFeedback:
-    """One item scan (times `quantity` from the quantity key): tick units or refuse."""
+              quantity: int = 1, approved_by: Actor | None = None) -> PackFeedback:
+    """One item scan (times `quantity` from the quantity key): tick units or refuse. A
+    quantity above the limit needs a supervisor's approval (`approved_by`, users.approval)."""
     require(actor, "floor.pack")
+    if approved_by is not None:
+        require(approved_by, "floor.quantity_limit")
     with db.uow() as uow:
         s = uow.session
         shipment, needs = _load(s, shipment_id)
         parsed = parse_scan(value)
-        verdict = _judge(s, shipment, needs, parsed, quantity)
+        verdict = _judge(s, shipment, needs, parsed, quantity, approved_by is not None)
         package = _ensure_package(shipment)
         fields = {"product_id": verdict.product_id} if verdict.product_id else {}
         if verdict.ok:
@@ -234,13 +237,14 @@ def _tick(shipment: Shipment, needs: list[Need], package: Package, verdict) -> N
 
 
 def _judge(s: Session, shipment: Shipment, needs: list[Need], parsed: Scan,
-           quantity: int) -> pack_scan.Verdict:
+           quantity: int, approved: bool = False) -> pack_scan.Verdict:
     refused = None if shipment.status in PACKABLE else \
         f"{shipment.label} is {shipment.status.value}"
     product = product_for_scan(s, parsed) if parsed.ok and not refused else None
     found = pack_scan.ScannedProduct(product.id, product.sku, product.name) if product else None
+    limited = quantity > 1 and not approved
     return pack_scan.judge(needs, parsed, found, quantity=quantity, refused=refused,
-                           limit=quantity_limit(s) if quantity > 1 else quantity)
+                           limit=quantity_limit(s) if limited else quantity)
 
 
 def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:

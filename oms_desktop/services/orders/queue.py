@@ -7,7 +7,6 @@ last in both directions: the page walks the rows with a key first, then those wi
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
     Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
@@ -95,7 +95,7 @@ def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = 
     """Write the whole filtered queue, in order, page by page; the number of rows written."""
     written, after = 0, None
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        out = csv.writer(handle)
+        out = SafeWriter(handle)
         out.writerow(["number", "channel", "status", "hold_reason", "customer", "country",
                       "items", "total", "currency", "ship_by", "placed_at", "carrier", "tags"])
         while True:

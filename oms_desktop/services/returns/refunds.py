@@ -8,14 +8,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.errors import PermissionDenied, ValidationError
+from oms_desktop.errors import ApprovalNeeded, ValidationError
 from oms_desktop.model import (
     Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnLine,
     ReturnStatus, ReturnUnit, Role,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.refunds import (
-    NO_REFUND_CONDITIONS, RefundBreakdown, RefundPolicy, Refunded, ReturnedUnit, compute_refund,
+    DEFAULT_APPROVAL_LIMIT, NO_REFUND_CONDITIONS, RefundBreakdown, RefundPolicy, Refunded,
+    ReturnedUnit, compute_refund,
 )
 from oms_desktop.services import settings
 from oms_desktop.services.channels import push as channel_push
@@ -23,8 +24,6 @@ from oms_desktop.services.events import OrderImported, RefundIssued
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.returns.rmas import guard, load_rma
 from oms_desktop.storage import Database
-
-DEFAULT_APPROVAL_LIMIT = Decimal("250.00")
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,15 @@ def preview(db: Database, rma: str) -> RefundBreakdown:
         return _breakdown(uow.session, load_rma(uow.session, rma))
 
 
-def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False) -> RefundView:
+def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False,
+                 approved_by: Actor | None = None) -> RefundView:
     """Refund (or credit) what was received. `outside`: paid back outside the program (cash at
     a till, the channel's own admin). Otherwise the refund is queued for the channel's
     connector (status `approved` until the push is done) or, for a channel without one,
-    recorded as issued outside."""
-    require(actor, "returns.refund")
+    recorded as issued outside. `approved_by`: a manager who approved it at `actor`'s station
+    (users.approval), whose rights then count."""
+    approver = approved_by or actor
+    require(approver, "returns.refund")
     with db.uow() as uow:
         s = uow.session
         ret = load_rma(s, rma, lock=True)  # the order's row first: its refunds are decided
@@ -61,8 +63,9 @@ def issue_refund(db: Database, *, actor: Actor, rma: str, outside: bool = False)
             raise ValidationError(f"{ret.rma_number} is {ret.status.value}: finish the intake"
                                   " before refunding")
         breakdown = _breakdown(s, ret)
-        _check_limit(s, actor, ret.order, breakdown.total)
+        _check_limit(s, approver, ret.order, breakdown.total)
         refund = _record(s, ret, breakdown, actor, outside)
+        refund.approved_by = approver.name
         s.add(refund)
         s.flush()
         for unit in _units(ret):
@@ -119,7 +122,7 @@ def _check_limit(session: Session, actor: Actor, order: Order, amount: Decimal) 
     limit = Decimal(str(settings.get(session, "returns.approval_limit", DEFAULT_APPROVAL_LIMIT)))
     cumulative = (order.refunded_total + amount).quantize(Decimal("0.01"))
     if cumulative > limit and not actor.role.at_least(Role.manager):
-        raise PermissionDenied(
+        raise ApprovalNeeded(
             f"A refund of {amount} {order.currency} makes {cumulative} {order.currency} on order"
             f" {order.number}, above the approval limit of {limit} {order.currency}: a manager"
             " must issue it")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.model import (
     SHIPPED_STATES, Channel, Order, Product, Return, ReturnLine, ReturnStatus, ReturnUnit,
     Shipment, ShipmentLine,
@@ -109,7 +109,7 @@ def _outliers(by_sku: list[RateRow], categories: dict[str, str]):
 
 def export_csv(result: ReturnStats, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
+        out = SafeWriter(fh)
         out.writerow(["dimension", "key", "shipped", "returned", "rate"])
         for name, rows in (("sku", result.by_sku), ("channel", result.by_channel),
                            ("period", result.by_period)):

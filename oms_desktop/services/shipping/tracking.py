@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.carriers.base import TrackingUpdate
 from oms_desktop.model import (
-    SYSTEM, Actor, AuditEvent, Shipment, ShipmentStatus, ShippingLabel, TrackingEvent,
+    Actor, AuditEvent, Shipment, ShipmentStatus, ShippingLabel, TrackingEvent,
 )
 from oms_desktop.plugins.errors import PluginError
 from oms_desktop.services.shipping import labels as shipping
@@ -65,7 +65,7 @@ def _open_shipments(session: Session, shipment_id=None,
     return out
 
 
-def poll(db: Database, *, actor: Actor = SYSTEM, shipment_id=None) -> PollResult:
+def poll(db: Database, *, actor: Actor, shipment_id=None) -> PollResult:
     result = PollResult()
     with db.uow(readonly=True) as uow:
         wanted = _open_shipments(uow.session, shipment_id)

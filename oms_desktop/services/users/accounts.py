@@ -1,5 +1,8 @@
-"""People who sign in: the first admin, signing in with a PIN or password, managing users, and
-each user's own preferences (saved queue views)."""
+"""People who sign in: the first admin, managing users, and each user's own preferences (saved
+queue views). On a PostgreSQL database whose people have their own logins (`db init-roles`),
+adding a user also creates their login (a password of its own) in the group of their role;
+a role change moves it to another group and deactivating refuses it the login. The PIN stays
+in the users table for the quick unlock of a station they are signed in at."""
 
 from __future__ import annotations
 
@@ -10,14 +13,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
-from oms_desktop.model import Actor, AuditEvent, Role, User
+from oms_desktop.model import Actor, AuditEvent, Role, User, UserSite
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
-from oms_desktop.services.users.passwords import hash_secret, verify_secret
+from oms_desktop.services.lookup import location_by_code
+from oms_desktop.services.users.passwords import hash_secret
 from oms_desktop.storage import Database
+from oms_desktop.storage.access import logins
 
 MIN_SECRET = 4
-WRONG_SECRET = "Wrong PIN or password"
+MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,14 @@ def _check_username(username: str) -> str:
     return name
 
 
+def own_logins(db: Database) -> bool:
+    """Whether people have their own database logins here (PostgreSQL, `db init-roles`)."""
+    if db.is_sqlite:
+        return False
+    with db.uow(readonly=True) as uow:
+        return logins.in_use(uow.session)
+
+
 def has_users(db: Database) -> bool:
     with db.uow(readonly=True) as uow:
         return uow.session.scalar(sa.select(sa.func.count(User.id))) > 0
@@ -60,7 +73,7 @@ def list_users(db: Database, *, include_inactive: bool = False) -> list[UserView
 
 
 def create_first_admin(db: Database, *, username: str, display_name: str, secret: str,
-                       station: str | None = None) -> UserView:
+                       station: str | None = None, password: str | None = None) -> UserView:
     """The admin account of a fresh database; refused once any user exists."""
     _check_secret(secret)
     with db.uow() as uow:
@@ -68,33 +81,22 @@ def create_first_admin(db: Database, *, username: str, display_name: str, secret
         if s.scalar(sa.select(sa.func.count(User.id))):
             raise PermissionDenied("Users exist already: an admin adds new users in Settings")
         user = _add(s, username=username, display_name=display_name, role=Role.admin,
-                    secret=secret)
-        _audit(s, user.as_actor(station), user, "create_first_admin")
+                    secret=secret, password=password)
+        audit_user(s, user.as_actor(station), user, "create_first_admin")
         uow.commit()
         return _view(user)
 
 
-def sign_in(db: Database, *, username: str, secret: str, station: str | None = None) -> Actor:
-    """The Actor for a user whose PIN or password matches; refused otherwise."""
-    with db.uow() as uow:
-        s = uow.session
-        user = s.scalar(sa.select(User).where(User.username == username.strip().lower()))
-        if user is None or not user.active or not verify_secret(user.password_hash, secret):
-            raise PermissionDenied(WRONG_SECRET)
-        actor = user.as_actor(station)
-        _audit(s, actor, user, "sign_in")
-        uow.commit()
-        return actor
-
-
 def create_user(db: Database, *, actor: Actor, username: str, display_name: str, role: str,
-                secret: str) -> UserView:
+                secret: str, password: str | None = None) -> UserView:
+    """A new user with a PIN (`secret`); where people have their own database logins, also
+    their login with `password`."""
     require(actor, "users.manage")
     _check_secret(secret)
     with db.uow() as uow:
         user = _add(uow.session, username=username, display_name=display_name,
-                    role=_role(role), secret=secret)
-        _audit(uow.session, actor, user, "create", {"role": user.role.value})
+                    role=_role(role), secret=secret, password=password)
+        audit_user(uow.session, actor, user, "create", {"role": user.role.value})
         uow.commit()
         return _view(user)
 
@@ -105,7 +107,7 @@ def update_user(db: Database, *, actor: Actor, user_id: int, display_name: str |
     require(actor, "users.manage")
     with db.uow() as uow:
         s = uow.session
-        user = _get(s, user_id)
+        user = get_user(s, user_id)
         changes: dict[str, Any] = {}
         if display_name is not None and display_name.strip():
             user.display_name = changes["display_name"] = display_name.strip()
@@ -116,7 +118,8 @@ def update_user(db: Database, *, actor: Actor, user_id: int, display_name: str |
             user.active = changes["active"] = active
         s.flush()
         _keep_an_admin(s)
-        _audit(s, actor, user, "update", changes)
+        _follow_login(s, user, changes)
+        audit_user(s, actor, user, "update", changes)
         uow.commit()
         return _view(user)
 
@@ -127,10 +130,56 @@ def set_secret(db: Database, *, actor: Actor, user_id: int, secret: str) -> None
         require(actor, "users.manage")
     _check_secret(secret)
     with db.uow() as uow:
-        user = _get(uow.session, user_id)
+        user = get_user(uow.session, user_id)
         user.password_hash = hash_secret(secret)
-        _audit(uow.session, actor, user, "set_secret")
+        audit_user(uow.session, actor, user, "set_secret")
         uow.commit()
+
+
+def set_password(db: Database, *, actor: Actor, user_id: int, password: str) -> None:
+    """The password of a person's own database login: their own, or anyone's for an admin."""
+    if actor.user_id != user_id:
+        require(actor, "users.manage")
+    _check_password(password)
+    with db.uow() as uow:
+        s = uow.session
+        if not logins.in_use(s):
+            raise ValidationError("This database has no logins of its own per person: "
+                                  "set the PIN or password instead")
+        user = get_user(s, user_id)
+        logins.set_password(s, user.username, password)
+        audit_user(s, actor, user, "set_password")
+        uow.commit()
+
+
+def set_sites(db: Database, *, actor: Actor, user_id: int, locations: list[str]) -> list[str]:
+    """Limit a user to the sites under these locations (brands, regions or sites); an empty
+    list lifts the limit. On PostgreSQL row-level security enforces it for their login."""
+    require(actor, "users.manage")
+    with db.uow() as uow:
+        s = uow.session
+        user = get_user(s, user_id)
+        places = [location_by_code(s, code) for code in locations]
+        s.execute(sa.delete(UserSite).where(UserSite.user_id == user.id))
+        s.add_all(UserSite(user_id=user.id, location_id=p.id) for p in places)
+        audit_user(s, actor, user, "set_sites", {"locations": [p.code for p in places]})
+        uow.commit()
+        return [p.code for p in places]
+
+
+def _follow_login(session: Session, user: User, changes: dict[str, Any]) -> None:
+    """The person's database login follows their role and whether they are active."""
+    if not logins.in_use(session):
+        return
+    if "role" in changes:
+        logins.set_group(session, user.username, user.role)
+    if "active" in changes:
+        logins.allow_login(session, user.username, user.active)
+
+
+def _check_password(password: str | None) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError(f"A database password needs at least {MIN_PASSWORD} characters")
 
 
 # -- each user's own preferences -------------------------------------------------------------
@@ -162,7 +211,7 @@ def _role(value: str | Role) -> Role:
         raise ValidationError(f"Unknown role {value!r}: one of {', '.join(Role)}") from None
 
 
-def _get(session: Session, user_id: int) -> User:
+def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}")
@@ -170,7 +219,7 @@ def _get(session: Session, user_id: int) -> User:
 
 
 def _add(session: Session, *, username: str, display_name: str, role: Role,
-         secret: str) -> User:
+         secret: str, password: str | None = None) -> User:
     name = _check_username(username)
     if session.scalar(sa.select(User.id).where(User.username == name)) is not None:
         raise ValidationError(f"The user name {name!r} is taken")
@@ -178,6 +227,11 @@ def _add(session: Session, *, username: str, display_name: str, role: Role,
                 password_hash=hash_secret(secret))
     session.add(user)
     session.flush()
+    if logins.in_use(session):
+        _check_password(password)
+        if logins.login_exists(session, name):
+            raise ValidationError(f"A database login {name!r} exists already on this server")
+        logins.create_login(session, name, password, role)
     return user
 
 
@@ -188,7 +242,7 @@ def _keep_an_admin(session: Session) -> None:
         raise ValidationError("At least one active admin must remain")
 
 
-def _audit(session: Session, actor: Actor, user: User, action: str,
+def audit_user(session: Session, actor: Actor, user: User, action: str,
            detail: dict | None = None) -> None:
     session.add(AuditEvent.of(actor, entity="user", entity_id=user.id, action=action,
                               detail=detail or None))

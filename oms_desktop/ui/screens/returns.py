@@ -10,12 +10,15 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from oms_desktop.errors import ApprovalNeeded
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.returns import intake as return_intake
 from oms_desktop.services.returns import refunds
 from oms_desktop.services.returns import rmas as returns
 from oms_desktop.services.returns.rmas import NoReturnAuthorisation
+from oms_desktop.services.users.approval import approval
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.widgets.approval_dialog import ask_approval
 
 # condition -> the disposition a grader picks most often for it
 DEFAULT_DISPOSITION = {"resellable": "restock", "open_box": "restock", "damaged": "quarantine",
@@ -210,6 +213,18 @@ class IntakePanel(QWidget):
         self.ctx.ops.run(lambda: refunds.issue_refund(db, actor=actor, rma=rma, outside=True),
                          success=self._refunded, failure=self._failed)
 
+    def _refund_approved(self, username: str, secret: str) -> None:
+        """A manager approves the refund here, with their own PIN or password."""
+        if self.rma is None:
+            return
+        rma, db, actor = self.rma.rma_number, self.ctx.db, self.ctx.actor
+
+        def work():
+            with approval(db, username=username, secret=secret, station=actor.station) as ok:
+                return refunds.issue_refund(ok.db, actor=actor, rma=rma, outside=True,
+                                            approved_by=ok.actor)
+        self.ctx.ops.run(work, success=self._refunded, failure=self._failed)
+
     def _refunded(self, refund: refunds.RefundView) -> None:
         self._show_message(f"Refunded {refund.amount} {refund.currency} on {refund.rma_number}",
                            GOOD)
@@ -221,6 +236,8 @@ class IntakePanel(QWidget):
         self._show_message(message_for(exc), BAD)
         if isinstance(exc, NoReturnAuthorisation):
             self._offer_new_rma(exc.order_ref)
+        elif isinstance(exc, ApprovalNeeded):
+            self.approval = ask_approval(self, str(exc), self._refund_approved)
 
     def _offer_new_rma(self, order_ref: str) -> None:
         db = self.ctx.db
@@ -237,7 +254,7 @@ class IntakePanel(QWidget):
         number, lines, reasons = loaded
         self.dialog = CreateRmaDialog(self.ctx, number, lines, reasons, self)
         self.dialog.accepted.connect(
-            lambda: self.ctx.ops.run(self.dialog.create, success=self._opened,
+            lambda: self.ctx.ops.run(self.dialog.creation(), success=self._opened,
                                      failure=self._failed))
         self.dialog.open()
 

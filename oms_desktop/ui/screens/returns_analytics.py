@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
@@ -52,6 +53,8 @@ class ReturnAnalyticsPanel(QWidget):
         self.ctx.ops.run(lambda: return_stats.stats(db), success=self.show_stats)
 
     def show_stats(self, result: return_stats.ReturnStats) -> None:
+        if not shiboken6.isValid(self.table):  # the answer came after the screen was closed
+            return
         self.result = result
         outliers = {sku for sku, *_ in result.outliers}
         self.table.setRowCount(len(result.by_sku))

@@ -1,5 +1,6 @@
 """Creating an RMA at the bench when the parcel came without one: choose lines and reasons;
-a packer needs a supervisor to sign the approval with their PIN."""
+a packer needs a supervisor to approve it with their PIN (on PostgreSQL with people's own
+logins, their password: the RMA is then written through the supervisor's own login)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.returns import rmas as returns
-from oms_desktop.services.users import accounts as users
+from oms_desktop.services.users.approval import approval
 from oms_desktop.ui.context import AppContext
 
 
@@ -36,12 +37,12 @@ class CreateRmaDialog(QDialog):
         self.supervisor = QLineEdit()
         self.supervisor.setAccessibleName("Approving supervisor")
         self.pin = QLineEdit(echoMode=QLineEdit.Password)
-        self.pin.setAccessibleName("Supervisor PIN")
+        self.pin.setAccessibleName("Supervisor PIN or password")
         form = QFormLayout()
         self.needs_approval = not allowed(ctx.actor, "returns.create")
         if self.needs_approval:
             form.addRow("Supervisor", self.supervisor)
-            form.addRow("PIN", self.pin)
+            form.addRow("PIN or password", self.pin)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -59,12 +60,16 @@ class CreateRmaDialog(QDialog):
                                                     self.table.cellWidget(row, 2).currentText()))
         return chosen
 
-    def create(self) -> returns.RmaView:
-        """Runs on the database worker: check the approver, then create the RMA."""
-        db, actor = self.ctx.db, self.ctx.actor
-        approver = None
-        if self.needs_approval:
-            approver = users.sign_in(db, username=self.supervisor.text().strip(),
-                                     secret=self.pin.text(), station=actor.station)
-        return returns.create_rma(db, actor=actor, order=self.order_number,
-                                  lines=self.requested(), approved_by=approver)
+    def creation(self):
+        """What was entered, read here on the GUI thread; the function returned creates the
+        RMA on the database worker (checking the approver first)."""
+        db, actor, order, lines = self.ctx.db, self.ctx.actor, self.order_number, self.requested()
+        approver, secret = self.supervisor.text().strip(), self.pin.text()
+        if not self.needs_approval:
+            return lambda: returns.create_rma(db, actor=actor, order=order, lines=lines)
+
+        def approved() -> returns.RmaView:
+            with approval(db, username=approver, secret=secret, station=actor.station) as ok:
+                return returns.create_rma(ok.db, actor=actor, order=order, lines=lines,
+                                          approved_by=ok.actor)
+        return approved

@@ -1,6 +1,9 @@
-"""Settings: this station's (database, name, auto-lock, scanner, sounds, theme; kept in
-QSettings on this machine) and the company's (name and addresses; in the shared settings
-table, managers and up), the printers this station sees, and users (admins)."""
+"""Settings: this station's (database, name, scanner, sounds, theme; kept in QSettings on this
+machine), the auto-lock every station keeps and the company's (name and addresses; in the
+shared settings table, managers and up), the printers this station sees, and users (admins).
+What a role may not change is shown read-only, and refused if it is sent anyway: the
+database URL (admins), the auto-lock (managers) in the services and, on PostgreSQL, by the
+database."""
 
 from __future__ import annotations
 
@@ -11,15 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oms_desktop.policies.permissions import allowed
+from oms_desktop.errors import PermissionDenied
+from oms_desktop.policies.permissions import allowed, may_change_setting
 from oms_desktop.services import settings as shared
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.errors import show_error
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
 COMPANY_LINES = {"company.address": "Company address",
                  "company.return_address": "Returns address"}
+DATABASE_URL = "database.url"  # a station's own, but only an admin points it elsewhere
 
 
 def _form_box(title: str) -> tuple[QGroupBox, QFormLayout]:
@@ -45,6 +51,7 @@ class SettingsScreen(QWidget):
         column.addWidget(QLabel("Settings", objectName="ScreenTitle"))
         column.addWidget(self.tabs)
         self._load_company()
+        self._load_auto_lock()
 
     @staticmethod
     def _scroll(page: QWidget) -> QScrollArea:
@@ -79,6 +86,10 @@ class SettingsScreen(QWidget):
         test = QPushButton("Test connection", accessibleName="Test connection")
         test.clicked.connect(self.test_database)
         self.db_result = QLabel("Used from the next start.", objectName="Muted", wordWrap=True)
+        if not may_change_setting(self.ctx.actor, DATABASE_URL):
+            self.db_url.setReadOnly(True)
+            test.setEnabled(False)
+            self.db_result.setText("An admin changes the database.")
         row = QHBoxLayout()
         row.addWidget(self.db_url, 1)
         row.addWidget(test)
@@ -90,7 +101,11 @@ class SettingsScreen(QWidget):
         box, form = _form_box("Station")
         self.station = QLineEdit(str(self.qs.value("station/name", self.ctx.station or "")),
                                  accessibleName="Station name")
-        self.idle = self._spin("Auto-lock after minutes", 0, 240, "lock/idle_minutes", 10)
+        self.idle = QSpinBox(accessibleName="Auto-lock after minutes", minimum=0, maximum=240)
+        self.idle.setMaximumWidth(140)
+        self.idle.setValue(shared.AUTO_LOCK_DEFAULT)
+        self.idle.setEnabled(False)  # until the shared value is read, and then for managers
+        self._idle_read = None
         self.sounds = QCheckBox("Sounds on scans and errors", accessibleName="Sounds")
         self.sounds.setChecked(self.qs.value("sounds/enabled", True, type=bool))
         self.dark = QCheckBox("Dark theme", accessibleName="Dark theme")
@@ -98,7 +113,7 @@ class SettingsScreen(QWidget):
         self.large = QCheckBox("Large type (floor screens)", accessibleName="Large type")
         self.large.setChecked(self.qs.value("ui/large", False, type=bool))
         form.addRow("Station name", self.station)
-        form.addRow("Auto-lock after (minutes, 0 = never)", self.idle)
+        form.addRow("Auto-lock, every station (minutes, 0 = never)", self.idle)
         for w in (self.sounds, self.dark, self.large):
             form.addRow("", w)
         return box
@@ -136,17 +151,42 @@ class SettingsScreen(QWidget):
         return spin
 
     def save_station(self) -> None:
-        values = {"database/url": self.db_url.text().strip(), "station/name":
-                  self.station.text().strip(), "lock/idle_minutes": self.idle.value(),
+        url = self.db_url.text().strip()
+        if url != str(self.qs.value("database/url", "")) and \
+                not may_change_setting(self.ctx.actor, DATABASE_URL):
+            show_error(self, PermissionDenied(f"{self.ctx.actor.name} may not change the "
+                                              "database: an admin does"))
+            return
+        values = {"database/url": url, "station/name": self.station.text().strip(),
                   "scanner/gap_ms": self.gap.value(), "scanner/prefix": self.prefix.text(),
                   "scanner/suffix": self.suffix.text(), "sounds/enabled": self.sounds.isChecked(),
                   "ui/dark": self.dark.isChecked(), "ui/large": self.large.isChecked()}
         for key, value in values.items():
             self.qs.setValue(key, value)
         self.qs.sync()
+        self._save_auto_lock()
         theme.apply(QApplication.instance(), dark=self.dark.isChecked(),
                     large=self.large.isChecked())
         self.saved_label.setText("Saved. Database and station name apply from the next start.")
+
+    def _load_auto_lock(self) -> None:
+        db = self.ctx.db
+        self.ctx.ops.run(lambda: shared.read(db, shared.AUTO_LOCK_KEY, shared.AUTO_LOCK_DEFAULT),
+                         success=self._show_auto_lock)
+
+    def _show_auto_lock(self, minutes) -> None:
+        self._idle_read = int(minutes)
+        self.idle.setValue(self._idle_read)
+        self.idle.setEnabled(may_change_setting(self.ctx.actor, shared.AUTO_LOCK_KEY))
+
+    def _save_auto_lock(self) -> None:
+        minutes = self.idle.value()
+        if self._idle_read is None or minutes == self._idle_read:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: shared.write(db, actor=actor, key=shared.AUTO_LOCK_KEY,
+                                              value=minutes),
+                         success=lambda _r: self._show_auto_lock(minutes))
 
     def test_database(self) -> None:
         url = self.db_url.text().strip()

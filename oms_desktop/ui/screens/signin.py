@@ -1,6 +1,9 @@
-"""Sign-in at a shared station: pick your name, type your PIN or password, Enter.
+"""Sign-in at a shared station: pick your name, type your PIN or password, Enter. Where each
+person has their own PostgreSQL login, a password signs in with that login and the person
+already signed in unlocks with their PIN.
 
-Also the short dialog that creates the admin account of a fresh database."""
+Also the short dialogs that create the admin account of a fresh database and that open a
+PostgreSQL database with a person's own login at start."""
 
 from __future__ import annotations
 
@@ -10,10 +13,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
+from sqlalchemy.engine import make_url
+
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor
 from oms_desktop.services.users import accounts as users
-from oms_desktop.storage import Database
+from oms_desktop.services.users import identity, signin
+from oms_desktop.storage import Database, open_database
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.ops import Ops
 
@@ -26,6 +32,7 @@ class SignInScreen(QWidget):
     def __init__(self, db: Database, ops: Ops, station: str | None, parent=None):
         super().__init__(parent)
         self._db, self._ops, self._station = db, ops, station
+        self._current: Actor | None = None  # who this station is signed in as, if anyone
         self._build()
 
     def _build(self) -> None:
@@ -57,8 +64,9 @@ class SignInScreen(QWidget):
         self.user_list.itemActivated.connect(lambda _i: self.secret.setFocus())
         self.user_list.currentItemChanged.connect(lambda *_: self.message.setText(""))
 
-    def reload(self, *, select: str | None = None) -> None:
+    def reload(self, *, select: str | None = None, current: Actor | None = None) -> None:
         """Fetch the users (in the background) and select `select` if given."""
+        self._current = current
         self.secret.clear()
         self._ops.run(lambda: users.list_users(self._db),
                       success=lambda rows: self._fill(rows, select))
@@ -91,8 +99,9 @@ class SignInScreen(QWidget):
             self.message.setText("Choose your name first")
             return
         self.button.setEnabled(False)
-        self._ops.run(lambda: users.sign_in(self._db, username=name, secret=secret,
-                                            station=self._station),
+        db, station, current = self._db, self._station, self._current
+        self._ops.run(lambda: signin.at_station(db, username=name, secret=secret,
+                                                station=station, current=current),
                       success=self._done, failure=self._refused)
 
     def _done(self, actor: Actor) -> None:
@@ -146,3 +155,42 @@ class FirstAdminDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.accept()
+
+
+class DatabaseSignInDialog(QDialog):
+    """At start on a PostgreSQL database where each person has their own login: the person's
+    database user name and password (kept in memory only), tried until they open it."""
+
+    def __init__(self, url: str, username: str = "", parent=None):
+        super().__init__(parent)
+        self._url, self.database = url, None
+        self.setWindowTitle("Sign in to the database")
+        self.username = QLineEdit(username, accessibleName="Database user name")
+        self.password = QLineEdit(accessibleName="Database password", echoMode=QLineEdit.Password)
+        self.message = QLabel("", wordWrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.try_open)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Database: {make_url(url).render_as_string(hide_password=True)}",
+                           wordWrap=True))
+        form.addRow("User name", self.username)
+        form.addRow("Password", self.password)
+        form.addRow(self.message)
+        form.addRow(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def try_open(self) -> None:
+        url = make_url(self._url).set(username=self.username.text().strip().lower(),
+                                      password=self.password.text())
+        try:
+            self.database = open_database(url.render_as_string(hide_password=False))
+        except OmsError as exc:
+            self.password.selectAll()
+            self.message.setText(_reason(exc))
+            return
+        self.accept()
+
+
+def _reason(exc: OmsError) -> str:
+    return identity.WRONG_PASSWORD if identity.is_auth_failure(exc) else str(exc)

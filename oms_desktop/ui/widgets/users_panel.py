@@ -1,4 +1,5 @@
-"""Users management for admins: add, change role, (de)activate, reset a PIN."""
+"""Users management for admins: add, change role, (de)activate, reset a PIN, lift a lockout;
+where people have their own database logins, also their login's password."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.model import Role
 from oms_desktop.services.users import accounts as users
+from oms_desktop.services.users import signin
 from oms_desktop.ui.context import AppContext
 
 HEADERS = ["User", "Name", "Role", "Active"]
@@ -31,8 +33,12 @@ class UsersPanel(QWidget):
         self.role = QComboBox(accessibleName="Role")
         self.role.addItems([r.value for r in Role])
         self.secret = QLineEdit(accessibleName="PIN or password", echoMode=QLineEdit.Password)
+        self.password = QLineEdit(accessibleName="Database password",
+                                  echoMode=QLineEdit.Password)
         self._layout()
         self.reload()
+        db = ctx.db
+        ctx.ops.run(lambda: users.own_logins(db), success=self._show_logins)
 
     def _layout(self) -> None:
         add = QPushButton("Add user", accessibleName="Add user")
@@ -43,12 +49,19 @@ class UsersPanel(QWidget):
         toggle.clicked.connect(self.toggle_active)
         reset = QPushButton("Set PIN of selected", accessibleName="Set PIN of selected")
         reset.clicked.connect(self.reset_secret)
+        unlock = QPushButton("Unlock selected", accessibleName="Unlock selected")
+        unlock.clicked.connect(self.unlock)
+        self.set_password_button = QPushButton("Set database password of selected",
+                                               accessibleName="Set database password")
+        self.set_password_button.clicked.connect(self.reset_password)
         form = QFormLayout()
         for label, w in (("User name", self.username), ("Name", self.display_name),
-                         ("Role", self.role), ("PIN or password", self.secret)):
+                         ("Role", self.role), ("PIN or password", self.secret),
+                         ("Database password", self.password)):
             form.addRow(label, w)
+        self._show_logins(False)
         buttons = QHBoxLayout()
-        for b in (add, change, toggle, reset):
+        for b in (add, change, toggle, reset, unlock, self.set_password_button):
             buttons.addWidget(b)
         column = QVBoxLayout(self)
         column.addWidget(self.table)
@@ -74,15 +87,22 @@ class UsersPanel(QWidget):
     def _run(self, fn) -> None:
         self.ctx.ops.run(fn, success=lambda _r: self._changed())
 
+    def _show_logins(self, own: bool) -> None:
+        self.password.setEnabled(own)
+        self.set_password_button.setEnabled(own)
+
     def _changed(self) -> None:
         self.secret.clear()
+        self.password.clear()
         self.reload()
 
     def add_user(self) -> None:
         name, display, role, secret = (self.username.text(), self.display_name.text(),
                                        self.role.currentText(), self.secret.text())
+        password = self.password.text() if self.password.isEnabled() else None
         self._run(lambda: users.create_user(self.ctx.db, actor=self.ctx.actor, username=name,
-                                            display_name=display, role=role, secret=secret))
+                                            display_name=display, role=role, secret=secret,
+                                            password=password))
         self.username.clear()
         self.display_name.clear()
 
@@ -103,3 +123,15 @@ class UsersPanel(QWidget):
         if user:
             self._run(lambda: users.set_secret(self.ctx.db, actor=self.ctx.actor,
                                                user_id=user.id, secret=secret))
+
+    def unlock(self) -> None:
+        user = self.selected()
+        if user:
+            self._run(lambda: signin.unlock_user(self.ctx.db, actor=self.ctx.actor,
+                                                 user_id=user.id))
+
+    def reset_password(self) -> None:
+        user, password = self.selected(), self.password.text()
+        if user:
+            self._run(lambda: users.set_password(self.ctx.db, actor=self.ctx.actor,
+                                                 user_id=user.id, password=password))
