@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FINANCIAL = ("pending", "authorized", "paid", "partially_refunded", "refunded")
 FULFILMENT = ("unfulfilled", "partial", "fulfilled")
@@ -32,13 +32,22 @@ class AddressDTO(_Frozen):
 
 
 class LineDTO(_Frozen):
+    """One line that travels in a parcel. `quantity` is what the customer has, refunded and
+    removed units left out; `shipped` what the channel already counts as fulfilled (by us or
+    by anyone else), so `to_ship` is what is still owed."""
+
     external_id: str = Field(min_length=1)
     sku: str = ""
     name: str
     quantity: int = Field(gt=0)
+    shipped: int = Field(default=0, ge=0)
     unit_price: Decimal = Field(ge=0)
     tax: Decimal = Decimal(0)
     discount: Decimal = Decimal(0)
+
+    @property
+    def to_ship(self) -> int:
+        return max(0, self.quantity - self.shipped)
 
 
 class OrderDTO(_Frozen):
@@ -57,7 +66,7 @@ class OrderDTO(_Frozen):
     customer_name: str | None = None
     shipping: AddressDTO | None = None
     billing_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    lines: tuple[LineDTO, ...] = Field(min_length=1)
+    lines: tuple[LineDTO, ...]
     subtotal: Decimal = Decimal(0)
     shipping_total: Decimal = Decimal(0)
     tax_total: Decimal = Decimal(0)
@@ -71,6 +80,17 @@ class OrderDTO(_Frozen):
     @classmethod
     def _email_lower(cls, value: str | None) -> str | None:
         return value.strip().lower() or None if value else None
+
+    @model_validator(mode="after")
+    def _has_lines(self) -> "OrderDTO":
+        """Only a cancelled or fulfilled order may have no line left to ship."""
+        if not self.lines and self.status != "cancelled" and self.fulfilment_status != "fulfilled":
+            raise ValueError("the order has no line to ship")
+        return self
+
+    @property
+    def lines_to_ship(self) -> tuple[LineDTO, ...]:
+        return tuple(l for l in self.lines if l.to_ship > 0)
 
     def fingerprint(self) -> str:
         """Identical for two versions that differ only in updated_at."""

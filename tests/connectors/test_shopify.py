@@ -70,7 +70,6 @@ def test_the_updated_at_filter_returns_only_later_changes(shop):
     assert len(page.orders) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify sync with the default page size")
 def test_a_page_too_costly_for_one_query_is_shrunk_to_fit_instead_of_failing():
     emu = ShopifyEmulator(bucket=1000, restore_rate=100).start()  # the Standard plan
     try:

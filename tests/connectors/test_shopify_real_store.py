@@ -47,7 +47,6 @@ def order_lines(db, external_id: str) -> list[tuple[str, int]]:
         return [(l.sku, l.quantity) for l in sorted(order.lines, key=lambda l: l.line_no)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify sync with the default page size")
 def test_a_sync_at_the_default_page_size_imports_every_order(world, standard_shop,
                                                              memory_keyring):
     fill(standard_shop, 30)
@@ -56,7 +55,6 @@ def test_a_sync_at_the_default_page_size_imports_every_order(world, standard_sho
     assert (result.status, result.created) == ("ok", 30)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify fulfilment push after a manifest")
 def test_a_queued_fulfilment_reaches_the_store_and_later_syncs_still_run(world, shop,
                                                                         memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
@@ -84,7 +82,6 @@ def queue_fulfilment(db, external_id: str, *, carrier: str, tracking: str) -> No
         uow.commit()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: quantities to ship")
 def test_only_units_still_to_ship_become_lines_to_pick(world, shop, memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 3, "12.50"), ("SKU-2", 2, "3.99")], updated_at=T0)
     shop.fulfil(o, {"SKU-1": 1})  # one unit already shipped from the shop's admin
@@ -94,7 +91,6 @@ def test_only_units_still_to_ship_become_lines_to_pick(world, shop, memory_keyri
     assert order_lines(world, o["id"]) == [("SKU-1", 2), ("SKU-2", 1)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: one malformed order")
 def test_one_malformed_order_is_kept_aside_and_the_other_83_come_in(world, shop,
                                                                     memory_keyring):
     orders = fill(shop, 84)
@@ -112,7 +108,6 @@ def test_one_malformed_order_is_kept_aside_and_the_other_83_come_in(world, shop,
     assert sync.list_errors(world, code) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify tags")
 def test_the_orders_tags_come_in(world, shop, memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 1, "12.50")], tags=["wholesale", "net-30"])
     sync_all(world, shop)
@@ -121,7 +116,6 @@ def test_the_orders_tags_come_in(world, shop, memory_keyring):
         assert order.tag_names == ["net-30", "wholesale"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: 25 THROTTLED answers in a row")
 def test_25_throttled_answers_are_waited_out_as_the_bucket_restores(world, standard_shop,
                                                                    memory_keyring):
     fill(standard_shop, 30)
