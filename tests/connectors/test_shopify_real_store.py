@@ -129,3 +129,37 @@ def test_25_throttled_answers_are_waited_out_as_the_bucket_restores(world, stand
         if throttled["outcome"] == "THROTTLED":  # each retry waits what the answer asked
             needed = (throttled["cost"] - throttled["available"]) / rate
             assert retry["at"] - throttled["at"] >= needed - 0.01
+
+
+def holds(db, external_id: str) -> list[str]:
+    with db.uow(readonly=True) as uow:
+        order = uow.session.scalar(sa.select(Order).where(Order.external_id == external_id))
+        return [h.note for h in order.active_holds]
+
+
+def test_our_own_fulfilment_and_a_later_refund_do_not_flag_the_order(world, shop,
+                                                                    memory_keyring):
+    o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
+    code, _ = sync_all(world, shop)
+    queue_fulfilment(world, o["id"], carrier="UPS", tracking="1Z999AA10123456784")
+    assert channel_push.drain_outbox(world, code=code).sent == 1
+    after_push = sync.sync_orders(world, actor=SYSTEM, code=code)
+    shop.refund_units(o, "SKU-1", 1)  # a unit comes back and is refunded on the shop
+    after_refund = sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert (after_push.updated, after_push.flagged) == (1, 0)
+    assert (after_refund.updated, after_refund.flagged) == (1, 0)
+    assert holds(world, o["id"]) == []
+    assert order_lines(world, o["id"]) == [("SKU-1", 2), ("SKU-2", 1)]
+
+
+def test_units_shipped_from_the_shops_admin_after_import_leave_the_order(world, shop,
+                                                                        memory_keyring):
+    o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
+    code, _ = sync_all(world, shop)
+    shop.fulfil(o, {"SKU-1": 1})
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert order_lines(world, o["id"]) == [("SKU-1", 1), ("SKU-2", 1)]
+    shop.fulfil(o, {"SKU-1": 1, "SKU-2": 1})  # the rest too: nothing is left for us
+    assert sync.sync_orders(world, actor=SYSTEM, code=code).flagged == 1
+    [note] = holds(world, o["id"])
+    assert note.startswith("Nothing is left to ship on the channel")
