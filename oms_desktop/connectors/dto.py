@@ -83,8 +83,10 @@ class OrderDTO(_Frozen):
 
     @model_validator(mode="after")
     def _has_lines(self) -> "OrderDTO":
-        """Only a cancelled or fulfilled order may have no line left to ship."""
-        if not self.lines and self.status != "cancelled" and self.fulfilment_status != "fulfilled":
+        """Only a cancelled, fulfilled or refunded order may have no line to ship."""
+        over = self.status == "cancelled" or self.fulfilment_status == "fulfilled" \
+            or self.financial_status == "refunded"
+        if not self.lines and not over:
             raise ValueError("the order has no line to ship")
         return self
 

@@ -68,7 +68,8 @@ class PluginHttp:
             if response.status_code >= 500:
                 failures += 1
                 self._retry(failures, Transient(
-                    f"{self.title} failed (HTTP {response.status_code}); try again later"))
+                    f"{self.title} failed (HTTP {response.status_code}); try again later",
+                    answer=response.text[:2000]))
                 continue
             if response.status_code in (401, 403):
                 raise AuthFailed(_auth_message(self.title, response))
