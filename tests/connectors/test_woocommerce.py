@@ -83,16 +83,6 @@ def test_every_list_answer_carries_the_totals_and_links_to_the_other_pages():
         with_basic.stop()
 
 
-@pytest.mark.parametrize("retry_after", [3, None])
-def test_a_429_from_the_host_is_waited_out_with_or_without_retry_after(woo, retry_after):
-    woo.add_order(lines=[("SKU-1", 1, 1.0)])
-    woo.throttle(2, retry_after=retry_after)
-    c = connector(woo)
-    [page] = list(c.fetch_orders(None))
-    assert len(page.orders) == 1 and len(c.http.waits) == 2
-    assert c.http.waits == [3.0, 3.0] if retry_after else min(c.http.waits) > 0
-
-
 def test_fulfilment_adds_a_customer_note_with_tracking_and_completes_the_order(woo):
     o = woo.add_order(lines=[("SKU-1", 2, 12.5), ("SKU-2", 1, 3.99)])
     c = connector(woo)
