@@ -109,6 +109,17 @@ class Failure:
     external_id: str | None = None
     updated_at: datetime | None = None
 
+    @classmethod
+    def unreadable(cls, reason: str, *, answer: Any, order: dict, external_id: str,
+                   updated_at: datetime | None) -> "Failure":
+        """An order the channel could not give us at all: its answer is kept, and a retry
+        asks the channel for the order again instead of reading the payload."""
+        return cls({UNREADABLE: reason, "answer": answer, "order": order}, reason,
+                   external_id, updated_at)
+
+
+UNREADABLE = "unreadable"  # the key of a stored payload that holds no order
+
 
 @dataclass(frozen=True)
 class Page:

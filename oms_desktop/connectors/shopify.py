@@ -128,10 +128,10 @@ class ShopifyConnector(Connector):
     def _page(self, nodes: list[dict], errors=(), failures=()) -> Page:
         """Nodes an error points at are kept aside with it; the others are taken in."""
         bad = {e["path"][2]: e for e in errors if len(e.get("path") or ()) > 2}
-        failures = [*failures, *(Failure({"node": n, "errors": [bad[i]]},
-                                         refusal({"errors": [bad[i]]}), n.get("id"),
-                                         when(n.get("updatedAt")))
-                                 for i, n in enumerate(nodes) if i in bad)]
+        failures = [*failures, *(Failure.unreadable(
+            refusal({"errors": [bad[i]]}), answer={"errors": [bad[i]]}, order=n,
+            external_id=n.get("id"), updated_at=when(n.get("updatedAt")))
+            for i, n in enumerate(nodes) if i in bad)]
         good = [n for i, n in enumerate(nodes) if i not in bad]
         for node in good:
             self._complete_lines(node)
@@ -148,8 +148,9 @@ class ShopifyConnector(Connector):
                                              "lineItems": LINE_ITEMS_PER_ORDER})
             node = (body.get("data") or {}).get("order")
             if body.get("errors") or node is None:
-                failures.append(Failure(body, refusal(body), stub["id"],
-                                        when(stub["updatedAt"])))
+                failures.append(Failure.unreadable(refusal(body), answer=body, order=stub,
+                                                   external_id=stub["id"],
+                                                   updated_at=when(stub["updatedAt"])))
             else:
                 nodes.append(node)
         info = ids["orders"]["pageInfo"]

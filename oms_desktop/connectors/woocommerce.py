@@ -253,9 +253,9 @@ def _unreadable(stub: dict, exc: Transient) -> Failure:
         said = json.loads(exc.answer or "").get("message")
     except (ValueError, AttributeError):
         said = None
-    reason = f"WooCommerce cannot return order {stub['id']}: {said or exc}"
-    return Failure({"order": stub, "answer": exc.answer}, reason, str(stub["id"]),
-                   gmt(stub.get("date_modified_gmt")))
+    return Failure.unreadable(f"WooCommerce cannot return order {stub['id']}: {said or exc}",
+                              answer=exc.answer, order=stub, external_id=str(stub["id"]),
+                              updated_at=gmt(stub.get("date_modified_gmt")))
 
 
 def _naive(dt: datetime) -> str:

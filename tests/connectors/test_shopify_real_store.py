@@ -163,3 +163,18 @@ def test_units_shipped_from_the_shops_admin_after_import_leave_the_order(world, 
     assert sync.sync_orders(world, actor=SYSTEM, code=code).flagged == 1
     [note] = holds(world, o["id"])
     assert note.startswith("Nothing is left to ship on the channel")
+
+
+def test_an_order_shopify_could_not_return_is_asked_for_again_on_retry(world, shop,
+                                                                      memory_keyring):
+    orders = fill(shop, 12)
+    shop.malform(orders[3], "name")
+    code, _ = sync_all(world, shop)
+    assert sync.retry_errors(world, actor=SYSTEM, code=code).created == 0
+    [still] = sync.list_errors(world, code)
+    assert (still.retries, still.external_id) == (1, orders[3]["id"])
+    assert "Cannot return null for non-nullable field Order.name" in still.reason
+    orders[3]["name"] = "#1004"  # repaired on the shop, its updatedAt left as it was
+    assert sync.retry_errors(world, actor=SYSTEM, code=code).created == 1
+    assert order_lines(world, orders[3]["id"]) == [("SKU-1", 1), ("SKU-2", 1)]
+    assert sync.list_errors(world, code) == []
