@@ -19,7 +19,7 @@ from oms_desktop.connectors import shopify_queries as Q
 from oms_desktop.connectors.base import ConnectorError
 from oms_desktop.connectors.dto import Page, high_water
 from oms_desktop.connectors.shopify_graphql import ShopifyGraphQL
-from oms_desktop.connectors.shopify_orders import page_of, when
+from oms_desktop.connectors.shopify_orders import page_of
 from oms_desktop.plugins.backoff import exponential
 from oms_desktop.plugins.errors import Transient
 
