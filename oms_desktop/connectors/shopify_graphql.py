@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import time
 
-from graphql import GraphQLError
-
 from oms_desktop.connectors.base import ConnectorError
 from oms_desktop.connectors.shopify_cost import MAX_QUERY_COST, requested_cost
 from oms_desktop.plugins.backoff import spread
@@ -85,6 +83,8 @@ class ShopifyGraphQL:
 
 
 def _cost(query: str, variables: dict | None) -> float:
+    from graphql import GraphQLError
+
     try:
         return requested_cost(query, variables)
     except GraphQLError:
