@@ -255,3 +255,14 @@ def test_one_bulk_query_at_a_time_before_2026_01_and_one_connection_at_least(emu
     ask(emu, current)
     _, flat = ask(emu, BULK, {"q": "{ shop { name } }"})
     assert flat["data"]["bulkOperationRunQuery"]["userErrors"][0]["code"] == "INVALID"
+
+
+def test_without_grouping_a_bulk_file_promises_no_order_and_lists_children_last(emu):
+    a = emu.add_order(lines=[("SKU-1", 1, "1.00")])
+    b = emu.add_order(lines=[("SKU-2", 1, "1.00")])
+    ungrouped = BULK.replace("bulkOperationRunQuery(query: $q)",
+                             "bulkOperationRunQuery(query: $q, groupObjects: false)")
+    op = ask(emu, ungrouped, {"q": ORDERS_WITH_LINES})[1]["data"]["bulkOperationRunQuery"]
+    done = [ask(emu, POLL, {"id": op["bulkOperation"]["id"]})[1] for _ in range(2)][-1]
+    lines = [json.loads(l) for l in httpx.get(done["data"]["node"]["url"]).text.splitlines()]
+    assert [l.get("__parentId") for l in lines] == [None, None, a["id"], b["id"]]

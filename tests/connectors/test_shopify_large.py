@@ -54,24 +54,32 @@ def imported_lines(db) -> dict[str, list[tuple[str, int]]]:
 
 @pytest.fixture
 def standard_shop():
+    """API version 2025-10: one bulk query at a time per app and shop."""
     emu = ShopifyEmulator(bucket=1000, restore_rate=100).start()
     yield emu
     emu.stop()
 
 
-def test_a_large_first_import_comes_as_one_bulk_export(world, standard_shop, memory_keyring):
-    orders = fill(standard_shop, 60)
+@pytest.fixture(params=["2025-10", "2026-01"])  # from 2026-01 bulk files come ungrouped
+def versioned_shop(request):
+    emu = ShopifyEmulator(bucket=1000, restore_rate=100, api_version=request.param).start()
+    yield emu
+    emu.stop()
+
+
+def test_a_large_first_import_comes_as_one_bulk_export(world, versioned_shop, memory_keyring):
+    orders = fill(versioned_shop, 60)
     big = orders[45]
-    standard_shop.set_lines(big, [(f"SKU-{n}", 1, "1.00") for n in range(1, 13)])
-    code = add_shopify_channel(world, standard_shop)
-    c = connector(standard_shop, bulk_from=20)
+    versioned_shop.set_lines(big, [(f"SKU-{n}", 1, "1.00") for n in range(1, 13)])
+    code = add_shopify_channel(world, versioned_shop)
+    c = connector(versioned_shop, bulk_from=20, api_version=versioned_shop.api_version)
     result = sync.sync_orders(world, actor=SYSTEM, code=code, connector=c)
     assert (result.status, result.created) == ("ok", 60)
-    assert asked(standard_shop, "bulkOperationRunQuery") == 1
-    assert asked(standard_shop, "query Orders(") == 1  # the first page, then the export
-    assert within_limit(standard_shop)
+    assert asked(versioned_shop, "bulkOperationRunQuery") == 1
+    assert asked(versioned_shop, "query Orders(") == 1  # the first page, then the export
+    assert within_limit(versioned_shop)
     assert len(imported_lines(world)[big["id"]]) == 12  # no line item limit in a bulk export
-    again = sync.sync_orders(world, actor=SYSTEM, code=code, connector=connector(standard_shop))
+    again = sync.sync_orders(world, actor=SYSTEM, code=code, connector=connector(versioned_shop))
     assert (again.created, again.updated) == (0, 0)
 
 
