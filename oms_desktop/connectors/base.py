@@ -14,6 +14,9 @@ from oms_desktop.plugins.errors import Permanent, PluginError
 from oms_desktop.plugins.settings import SettingField
 
 
+PATIENCE_S = 600.0  # how long one call of a background sync waits out rate limits
+
+
 class ConnectorError(PluginError):
     """A sales channel refused or failed a request."""
 

@@ -1,35 +1,39 @@
 """Shopify through the GraphQL Admin API (required for new apps since April 2025): orders by
-cursor pagination filtered on updated_at, calculated-cost throttling honoured before each
-query, fulfilment orders + fulfillmentCreate with tracking, inventorySetQuantities
-(compare-and-set, idempotency key), refundCreate, orderCancel; and webhook HMAC checks."""
+cursor pagination filtered on updated_at, every query sized to fit Shopify's cost limit and
+paced by its bucket (shopify_graphql.py), large imports as bulk operations (shopify_bulk.py),
+fulfilment orders + fulfillmentCreate with tracking, inventorySetQuantities (compare-and-set,
+idempotency key), refundCreate, orderCancel; and webhook HMAC checks."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import logging
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterator, Sequence
 
 from oms_desktop.connectors import shopify_queries as Q
-from oms_desktop.connectors.base import Connector, ConnectorError
+from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
-    describe_error, high_water,
+    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO,
 )
-from oms_desktop.plugins.errors import Permanent, RateLimited
+from oms_desktop.connectors.shopify_bulk import BulkBusy, bulk_pages
+from oms_desktop.connectors.shopify_cost import fit
+from oms_desktop.connectors.shopify_graphql import QueryTooCostly, ShopifyGraphQL, refusal
+from oms_desktop.connectors.shopify_orders import iso, page_of, parse_order, when
+from oms_desktop.plugins.errors import Permanent
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
-FINANCIAL = {"PENDING": "pending", "AUTHORIZED": "authorized", "PARTIALLY_PAID": "authorized",
-             "PAID": "paid", "PARTIALLY_REFUNDED": "partially_refunded",
-             "REFUNDED": "refunded", "VOIDED": "pending", "EXPIRED": "pending"}
-FULFILMENT = {"FULFILLED": "fulfilled", "PARTIALLY_FULFILLED": "partial"}
+log = logging.getLogger(__name__)
+
 CANCEL_REASONS = ("CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF")
-LINE_ITEMS_PER_ORDER = 10
-MAX_THROTTLE_WAITS = 20
+LINE_ITEMS_PER_ORDER = 10  # more come by MORE_LINES; 14 orders a page fit 1,000 points
+BULK_FROM = 2000  # orders left after the first page from which a bulk export is faster
+FO_PAGE, FO_LINES, FO_MORE_LINES = 5, 50, 250  # 518 and 506 points
 
 
 def verify_webhook(raw_body: bytes, hmac_header: str | None, secret: str) -> bool:
@@ -38,12 +42,6 @@ def verify_webhook(raw_body: bytes, hmac_header: str | None, secret: str) -> boo
         return False
     digest = hmac.new(secret.encode(), raw_body, hashlib.sha256).digest()
     return hmac.compare_digest(base64.b64encode(digest).decode(), hmac_header.strip())
-
-
-class _MaxCost(ConnectorError):
-    def __init__(self, requested: float, maximum: float):
-        super().__init__(f"Query cost {requested} exceeds Shopify's limit {maximum}")
-        self.requested, self.maximum = requested, maximum
 
 
 class ShopifyConnector(Connector):
@@ -57,55 +55,26 @@ class ShopifyConnector(Connector):
         SettingField("api_version", "API version", default="2025-10"),
         SettingField("location_id", "Stock location id", required=False,
                      help="gid://shopify/Location/… that gets our available-to-sell"),
-        SettingField("page_size", "Orders per page", "int", default=250),
+        SettingField("page_size", "Orders per page (at most)", "int", default=250,
+                     help="fewer when a page would pass Shopify's query cost limit"),
         SettingField("webhook_secret", "Webhook signing secret", "secret", required=False,
                      secret=True),
     )
+    bulk_from = BULK_FROM
 
     def __init__(self, settings, secrets, *, sleep=time.sleep):
         super().__init__(settings, secrets)
         version = self.settings.get("api_version") or "2025-10"
-        self.endpoint = f"/admin/api/{version}/graphql.json"
         self.http = PluginHttp(self.settings["shop_url"].rstrip("/"), title="Shopify",
-                               sleep=sleep, headers={
+                               sleep=sleep, patience=PATIENCE_S, headers={
             "X-Shopify-Access-Token": self.secrets.get("access_token", ""),
             "Content-Type": "application/json"})
+        self.gql = ShopifyGraphQL(self.http, f"/admin/api/{version}/graphql.json")
         self.page_size = min(250, int(self.settings.get("page_size") or 250))
-        self._bucket: dict | None = None
         self._items: dict[str, str] = {}
 
-    # -- transport with cost-based throttling -------------------------------------------------
-    def graphql(self, query: str, variables: dict | None = None, *,
-                estimate: float | None = None) -> dict:
-        for _ in range(MAX_THROTTLE_WAITS):
-            self._wait_for(estimate)
-            body = self.http.request("POST", self.endpoint,
-                                     json={"query": query, "variables": variables or {}}).json()
-            cost = (body.get("extensions") or {}).get("cost")
-            if cost:
-                self._bucket = dict(cost["throttleStatus"], at=time.monotonic())
-                estimate = cost.get("requestedQueryCost") or estimate
-            code = _error_code(body)
-            if code == "THROTTLED":
-                continue
-            if code == "MAX_COST_EXCEEDED":
-                raise _MaxCost(cost["requestedQueryCost"], cost["throttleStatus"]["maximumAvailable"])
-            if body.get("errors"):
-                raise ConnectorError("Shopify refused the query: "
-                                     + "; ".join(e.get("message", "?") for e in body["errors"]))
-            return body["data"]
-        raise RateLimited("Shopify kept throttling our queries", retry_after=10.0)
-
-    def _wait_for(self, estimate: float | None) -> None:
-        """Wait until the bucket has restored enough points for a query of this cost."""
-        if not self._bucket or not estimate:
-            return
-        b = self._bucket
-        now_available = min(b["maximumAvailable"], b["currentlyAvailable"]
-                            + (time.monotonic() - b["at"]) * b["restoreRate"])
-        if estimate > now_available and b["restoreRate"] > 0:
-            seconds = (estimate - now_available) / b["restoreRate"]
-            self.http.wait(seconds)
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        return self.gql.data(query, variables)
 
     # -- reading ------------------------------------------------------------------------------
     def test_connection(self) -> str:
@@ -113,39 +82,87 @@ class ShopifyConnector(Connector):
         return f"{shop['name']} ({shop['myshopifyDomain']}, {shop['currencyCode']})"
 
     def fetch_orders(self, since: datetime | None) -> Iterator[Page]:
-        query = f"updated_at:>='{_iso(since)}'" if since else None
-        after, estimate = None, None
-        while True:
-            variables = {"first": self.page_size, "after": after, "query": query,
-                         "lineItems": LINE_ITEMS_PER_ORDER}
-            try:
-                data = self.graphql(Q.ORDERS, variables, estimate=estimate)["orders"]
-            except _MaxCost as exc:
-                self._shrink(exc)
-                continue
-            yield self._page([e["node"] for e in data["edges"]])
-            if not data["pageInfo"]["hasNextPage"]:
-                return
-            after = data["pageInfo"]["endCursor"]
+        """Page by page; when the first page shows that many orders follow, the rest comes
+        as one bulk export instead."""
+        search = _search(since)
+        for number, (page, more) in enumerate(self._pages(search)):
+            yield page
+            if number == 0 and more and self._many_after(page.high_water):
+                try:
+                    yield from bulk_pages(self.gql, _search(page.high_water))
+                    return
+                except BulkBusy as exc:  # another export of ours runs: page through instead
+                    log.info("Shopify bulk export not started (%s); paging", exc)
 
-    def _shrink(self, exc: _MaxCost) -> None:
-        """A page too costly for one query: fit the page size into Shopify's limit."""
-        per_order = max(1.0, (exc.requested - 2) / self.page_size)
+    def _pages(self, search: str | None) -> Iterator[tuple[Page, bool]]:
+        after, more = None, True
+        while more:
+            page, after, more = self._page_at(search, after)
+            yield page, more
+
+    def _page_at(self, search: str | None, after: str | None) -> tuple[Page, str, bool]:
+        size = self._page_size()
+        try:
+            body = self.gql.answer(Q.ORDERS, {"first": size, "after": after, "query": search,
+                                              "lineItems": LINE_ITEMS_PER_ORDER})
+        except QueryTooCostly as exc:  # Shopify counts differently than we did: fit its figure
+            self._shrink(exc, size)
+            return self._page_at(search, after)
+        orders = (body.get("data") or {}).get("orders")
+        if orders is None:  # one order nulled the whole page
+            return self._one_by_one(search, after, size)
+        page = self._page([e["node"] for e in orders["edges"]], body.get("errors") or ())
+        return page, orders["pageInfo"]["endCursor"], orders["pageInfo"]["hasNextPage"]
+
+    def _page_size(self) -> int:
+        return max(1, fit(Q.ORDERS, {"lineItems": LINE_ITEMS_PER_ORDER}, "first",
+                          most=self.page_size))
+
+    def _shrink(self, exc: QueryTooCostly, size: int) -> None:
+        per_order = max(1.0, (exc.requested - 2) / size)
         smaller = int((exc.maximum - 2) // per_order)
-        if smaller < 1 or smaller >= self.page_size:
+        if smaller < 1 or smaller >= size:
             raise exc
         self.page_size = smaller
 
-    def _page(self, nodes: list[dict]) -> Page:
-        page = Page(high_water=high_water(*(_when(n.get("updatedAt")) for n in nodes)))
-        for node in nodes:
+    def _page(self, nodes: list[dict], errors=(), failures=()) -> Page:
+        """Nodes an error points at are kept aside with it; the others are taken in."""
+        bad = {e["path"][2]: e for e in errors if len(e.get("path") or ()) > 2}
+        failures = [*failures, *(Failure.unreadable(
+            refusal({"errors": [bad[i]]}), answer={"errors": [bad[i]]}, order=n,
+            external_id=n.get("id"), updated_at=when(n.get("updatedAt")))
+            for i, n in enumerate(nodes) if i in bad)]
+        good = [n for i, n in enumerate(nodes) if i not in bad]
+        for node in good:
             self._complete_lines(node)
-            try:
-                page.orders.append(self.parse_order(node))
-            except Exception as exc:  # noqa: BLE001 - stored with the payload for a person
-                page.failures.append(Failure(node, describe_error(exc), node.get("id"),
-                                             _when(node.get("updatedAt"))))
-        return page
+        return page_of(good, failures)
+
+    def _one_by_one(self, search: str | None, after: str | None,
+                    size: int) -> tuple[Page, str, bool]:
+        """The page again as ids, then each order alone: `order(id:)` is nullable, so a
+        broken order loses only itself. It is kept with Shopify's answer and the reason."""
+        ids = self.gql.data(Q.ORDER_IDS, {"first": size, "after": after, "query": search})
+        nodes, failures = [], []
+        for stub in ids["orders"]["nodes"]:
+            body = self.gql.answer(Q.ORDER, {"id": stub["id"],
+                                             "lineItems": LINE_ITEMS_PER_ORDER})
+            node = (body.get("data") or {}).get("order")
+            if body.get("errors") or node is None:
+                failures.append(Failure.unreadable(refusal(body), answer=body, order=stub,
+                                                   external_id=stub["id"],
+                                                   updated_at=when(stub["updatedAt"])))
+            else:
+                nodes.append(node)
+        info = ids["orders"]["pageInfo"]
+        return self._page(nodes, failures=failures), info["endCursor"], info["hasNextPage"]
+
+    def _many_after(self, mark: datetime | None) -> bool:
+        try:
+            left = self.graphql(Q.ORDERS_COUNT, {"query": _search(mark)})["ordersCount"]
+        except ConnectorError as exc:  # an API version without ordersCount
+            log.info("Shopify ordersCount unavailable (%s); paging", exc)
+            return False
+        return left["count"] >= self.bulk_from
 
     def _complete_lines(self, node: dict) -> None:
         items = node.get("lineItems") or {}
@@ -157,33 +174,15 @@ class ShopifyConnector(Connector):
             items["pageInfo"] = extra["pageInfo"]
 
     def fetch_order(self, external_id: str) -> OrderDTO:
-        node = self.graphql(Q.ORDER, {"id": external_id, "lineItems": LINE_ITEMS_PER_ORDER})["order"]
+        node = self.graphql(Q.ORDER, {"id": external_id,
+                                      "lineItems": LINE_ITEMS_PER_ORDER})["order"]
         if node is None:
             raise Permanent(f"Shopify has no order {external_id}")
         self._complete_lines(node)
         return self.parse_order(node)
 
     def parse_order(self, raw: Any) -> OrderDTO:
-        n = raw
-        status = "cancelled" if n.get("cancelledAt") else ("closed" if n.get("closed") else "open")
-        customer = n.get("customer") or {}
-        name = " ".join(p for p in (customer.get("firstName"), customer.get("lastName")) if p)
-        return OrderDTO(
-            external_id=n["id"], number=n["name"], placed_at=n["createdAt"],
-            updated_at=n["updatedAt"], status=status,
-            financial_status=FINANCIAL.get(n.get("displayFinancialStatus") or "", "pending"),
-            fulfilment_status=FULFILMENT.get(n.get("displayFulfillmentStatus"), "unfulfilled"),
-            currency=n["currencyCode"], email=n.get("email") or customer.get("email"),
-            customer_name=name or None, shipping=_address(n.get("shippingAddress")),
-            billing_country=(n.get("billingAddress") or {}).get("countryCodeV2"),
-            lines=[_line(l) for l in n["lineItems"]["nodes"]],
-            subtotal=_amount(n.get("subtotalPriceSet")),
-            shipping_total=_amount(n.get("totalShippingPriceSet")),
-            tax_total=_amount(n.get("totalTaxSet")),
-            discount_total=_amount(n.get("totalDiscountsSet")),
-            total=_amount(n["totalPriceSet"]),
-            requested_service=(n.get("shippingLine") or {}).get("title"),
-            notes=n.get("note"), tags=tuple(n.get("tags") or ()))
+        return parse_order(raw)
 
     # -- pushing back -------------------------------------------------------------------------
     def push_fulfilment(self, external_id, *, lines: Sequence[FulfilmentLine], carrier,
@@ -200,22 +199,47 @@ class ShopifyConnector(Connector):
         return PushResult(external_id, True, reference=data["fulfillment"]["id"])
 
     def _fulfilment_groups(self, external_id: str, lines: Sequence[FulfilmentLine]) -> list:
-        order = self.graphql(Q.FULFILLMENT_ORDERS, {"id": external_id})["order"]
-        if order is None:
-            raise Permanent(f"Shopify has no order {external_id}")
         wanted = {l.external_line_id: l.quantity for l in lines}
         groups = []
-        for fo in order["fulfillmentOrders"]["nodes"]:
+        for fo in self._fulfillment_orders(external_id):
             if fo["status"] not in ("OPEN", "IN_PROGRESS"):
+                continue
+            if not wanted:
+                groups.append({"fulfillmentOrderId": fo["id"]})
                 continue
             items = [{"id": li["id"], "quantity": min(li["remainingQuantity"],
                                                       wanted.get(li["lineItem"]["id"], 0))}
-                     for li in fo["lineItems"]["nodes"]] if wanted else None
-            items = [i for i in items if i["quantity"] > 0] if items is not None else None
-            if items is None or items:
-                groups.append({"fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items}
-                              if items else {"fulfillmentOrderId": fo["id"]})
+                     for li in fo["lineItems"]["nodes"]]
+            items = [i for i in items if i["quantity"] > 0]
+            if items:
+                groups.append({"fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items})
         return groups
+
+    def _fulfillment_orders(self, external_id: str) -> Iterator[dict]:
+        """The order's fulfilment orders with all their lines, a few at a time to stay
+        within the cost limit."""
+        after, more = None, True
+        while more:
+            order = self.graphql(Q.FULFILLMENT_ORDERS, {"id": external_id, "orders": FO_PAGE,
+                                                        "lines": FO_LINES, "after": after})["order"]
+            if order is None:
+                raise Permanent(f"Shopify has no order {external_id}")
+            connection = order["fulfillmentOrders"]
+            for edge in connection["edges"]:
+                self._complete_fo_lines(external_id, after, edge["node"]["lineItems"])
+                yield edge["node"]
+                after = edge["cursor"]
+            more = connection["pageInfo"]["hasNextPage"]
+
+    def _complete_fo_lines(self, external_id: str, before: str | None, items: dict) -> None:
+        """More lines of the fulfilment order that comes after cursor `before`."""
+        while items["pageInfo"]["hasNextPage"]:
+            more = self.graphql(Q.FULFILLMENT_ORDER_LINES, {
+                "id": external_id, "after": before, "lines": FO_MORE_LINES,
+                "linesAfter": items["pageInfo"]["endCursor"]})
+            extra = more["order"]["fulfillmentOrders"]["nodes"][0]["lineItems"]
+            items["nodes"] = items["nodes"] + extra["nodes"]
+            items["pageInfo"] = extra["pageInfo"]
 
     def fetch_inventory(self, skus: Sequence[str]) -> dict[str, int | None]:
         location = self._location()
@@ -292,48 +316,14 @@ class ShopifyConnector(Connector):
         self.http.close()
 
 
-def _error_code(body: dict) -> str | None:
-    for e in body.get("errors") or []:
-        code = (e.get("extensions") or {}).get("code")
-        if code:
-            return code
-    return None
-
-
 def _raise_user_errors(errors: list, external_id: str) -> None:
     if errors:
         raise Permanent(f"Shopify refused it for {external_id}: "
-                                + "; ".join(e["message"] for e in errors))
+                        + "; ".join(e["message"] for e in errors))
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _when(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
-
-
-def _amount(bag: dict | None):
-    return bag["shopMoney"]["amount"] if bag else "0"
-
-
-def _line(l: dict) -> LineDTO:
-    return LineDTO(external_id=l["id"], sku=l.get("sku") or "", name=l["title"],
-                   quantity=l["quantity"], unit_price=_amount(l["originalUnitPriceSet"]),
-                   discount=_amount(l.get("totalDiscountSet")))
-
-
-def _address(a: dict | None) -> AddressDTO | None:
-    if not a:
-        return None
-    return AddressDTO(name=a.get("name"), company=a.get("company"), line1=a.get("address1"),
-                      line2=a.get("address2") or None, city=a.get("city"),
-                      region=a.get("provinceCode"), postal_code=a.get("zip"),
-                      country=a.get("countryCodeV2"), phone=a.get("phone"))
+def _search(since: datetime | None) -> str | None:
+    return f"updated_at:>='{iso(since)}'" if since else None
 
 
 def _chunks(items: list, size: int):

@@ -1,7 +1,15 @@
-"""The GraphQL documents the Shopify connector sends (Admin API, cursor pagination)."""
+"""The GraphQL documents the Shopify connector sends (Admin API, cursor pagination). Sizes are
+variables so the connector can fit each query under Shopify's single-query cost limit."""
 
-ORDER_FIELDS = """
-fragment OrderFields on Order {
+import json
+
+LINE_FIELDS = """
+  id sku title currentQuantity unfulfilledQuantity requiresShipping isGiftCard
+  originalUnitPriceSet { shopMoney { amount } }
+  totalDiscountSet { shopMoney { amount } }
+"""
+
+ORDER_BODY = """
   id name email createdAt updatedAt cancelledAt closed currencyCode
   displayFinancialStatus displayFulfillmentStatus note tags
   subtotalPriceSet { shopMoney { amount } }
@@ -13,13 +21,13 @@ fragment OrderFields on Order {
   shippingAddress { name company address1 address2 city provinceCode zip countryCodeV2 phone }
   billingAddress { countryCodeV2 }
   shippingLine { title code }
+"""
+
+ORDER_FIELDS = """
+fragment OrderFields on Order {""" + ORDER_BODY + """
   lineItems(first: $lineItems) {
     pageInfo { hasNextPage endCursor }
-    nodes {
-      id sku title quantity
-      originalUnitPriceSet { shopMoney { amount } }
-      totalDiscountSet { shopMoney { amount } }
-    }
+    nodes {""" + LINE_FIELDS + """}
   }
 }
 """
@@ -33,6 +41,15 @@ query Orders($first: Int!, $after: String, $query: String, $lineItems: Int!) {
 }
 """ + ORDER_FIELDS
 
+ORDER_IDS = """
+query OrderIds($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id updatedAt }
+  }
+}
+"""
+
 ORDER = """
 query Order($id: ID!, $lineItems: Int!) { order(id: $id) { ...OrderFields } }
 """ + ORDER_FIELDS
@@ -42,25 +59,67 @@ query MoreLines($id: ID!, $after: String) {
   order(id: $id) {
     lineItems(first: 100, after: $after) {
       pageInfo { hasNextPage endCursor }
-      nodes {
-        id sku title quantity
-        originalUnitPriceSet { shopMoney { amount } }
-        totalDiscountSet { shopMoney { amount } }
-      }
+      nodes {""" + LINE_FIELDS + """}
     }
   }
 }
 """
 
+ORDERS_COUNT = """
+query OrdersCount($query: String) { ordersCount(query: $query) { count } }
+"""
+
 SHOP = "query Shop { shop { name myshopifyDomain currencyCode } }"
 
+
+def bulk_orders(search: str | None) -> str:
+    """Every order matching `search` with all its line items, for bulkOperationRunQuery: no
+    sizes (a bulk query walks every page) and no variables (the filter is written in)."""
+    args = f"(query: {json.dumps(search)}, sortKey: UPDATED_AT)" if search else \
+        "(sortKey: UPDATED_AT)"
+    return ("{ orders" + args + " { edges { node {" + ORDER_BODY
+            + " lineItems { edges { node {" + LINE_FIELDS + "} } } } } } }")
+
+
+BULK_RUN = """
+mutation BulkRun($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}
+"""
+
+BULK_POLL = """
+query BulkPoll($id: ID!) {
+  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
+}
+"""
+
+FO_LINE = "id remainingQuantity lineItem { id }"
+
 FULFILLMENT_ORDERS = """
-query FulfillmentOrders($id: ID!) {
+query FulfillmentOrders($id: ID!, $orders: Int!, $lines: Int!, $after: String) {
   order(id: $id) {
-    fulfillmentOrders(first: 10) {
-      nodes {
+    fulfillmentOrders(first: $orders, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node {
         id status
-        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
+        lineItems(first: $lines) { pageInfo { hasNextPage endCursor } nodes { """ + FO_LINE + """ } }
+      } }
+    }
+  }
+}
+"""
+
+FULFILLMENT_ORDER_LINES = """
+query FulfillmentOrderLines($id: ID!, $after: String, $lines: Int!, $linesAfter: String) {
+  order(id: $id) {
+    fulfillmentOrders(first: 1, after: $after) {
+      nodes {
+        lineItems(first: $lines, after: $linesAfter) {
+          pageInfo { hasNextPage endCursor } nodes { """ + FO_LINE + """ }
+        }
       }
     }
   }

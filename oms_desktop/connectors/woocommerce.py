@@ -13,26 +13,27 @@ import json
 import secrets as pysecrets
 import time
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any, Iterator, Sequence
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from oms_desktop.connectors.base import Connector, ConnectorError
+from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
-    describe_error, high_water,
+    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
+    high_water,
 )
-from oms_desktop.plugins.errors import Permanent
+from oms_desktop.connectors.woocommerce_orders import (
+    SHIPPED_META, gmt, parse_order, shipped_so_far,
+)
+from oms_desktop.plugins.errors import Permanent, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
 API = "/wp-json/wc/v3"
-CANCELLED = {"cancelled", "failed", "trash"}
 REFUND_KEY = "_oms_refund_key"  # our idempotency key, kept in the refund's meta data
-FINANCIAL = {"processing": "paid", "completed": "paid", "refunded": "refunded"}
 SECOND = timedelta(seconds=1)
+ID_FIELDS = "id,date_modified_gmt"  # WordPress's _fields: a list the store can still render
 
 
 def verify_webhook(raw_body: bytes, signature: str | None, secret: str) -> bool:
@@ -89,7 +90,8 @@ class WooCommerceConnector(Connector):
         key, secret = self.secrets.get("consumer_key", ""), self.secrets.get("consumer_secret", "")
         auth = (httpx.BasicAuth(key, secret) if urlsplit(base).scheme == "https"
                 else _OAuth1(key, secret))
-        self.http = PluginHttp(base + API, title="WooCommerce", auth=auth, sleep=sleep)
+        self.http = PluginHttp(base + API, title="WooCommerce", auth=auth, sleep=sleep,
+                               patience=PATIENCE_S)
         self.page_size = min(100, int(self.settings.get("page_size") or 100))
 
     def _json(self, method: str, path: str, **kwargs) -> Any:
@@ -114,58 +116,73 @@ class WooCommerceConnector(Connector):
                       "page": page_no, "dates_are_gmt": "true"}
             if mark is not None:  # modified_after is exclusive: one second back keeps ties
                 params["modified_after"] = _naive(mark - SECOND)
-            response = self.http.request("GET", "/orders", params=params)
-            if response.status_code >= 400:
-                raise ConnectorError(_message(response))
-            raws = response.json()
-            page = self._page([r for r in raws if _version(r) not in seen])
+            raws, failures, pages = self._list(params)
+            page = self._page([r for r in raws if _version(r) not in seen], failures)
             seen.update(_version(r) for r in raws)
             yield page
-            if page_no >= int(response.headers.get("X-WP-TotalPages", "1")) or not raws:
+            if page_no >= pages or not (raws or failures):
                 return
             if page.high_water is not None and (mark is None or page.high_water > mark):
                 mark, page_no = page.high_water, 1
             else:  # a whole page with one modified time: step through the tie
                 page_no += 1
 
-    def _page(self, raws: list) -> Page:
-        page = Page(high_water=high_water(*(_gmt(r.get("date_modified_gmt")) for r in raws)))
+    def _list(self, params: dict) -> tuple[list, list[Failure], int]:
+        """One page of orders; when the store fails on the page (one order it cannot render
+        brings the whole list down), the page's ids, then each order alone."""
+        try:
+            response = self.http.request("GET", "/orders", params=params)
+        except Transient as exc:
+            return self._one_by_one(params, exc)
+        if response.status_code >= 400:
+            raise ConnectorError(_message(response))
+        return response.json(), [], int(response.headers.get("X-WP-TotalPages", "1"))
+
+    def _one_by_one(self, params: dict, failed: Transient) -> tuple[list, list[Failure], int]:
+        try:
+            response = self.http.request("GET", "/orders", params={**params, "_fields": ID_FIELDS})
+        except Transient:
+            raise failed from None
+        if response.status_code >= 400:
+            raise failed
+        raws, failures = [], []
+        for stub in response.json():
+            try:
+                raws.append(self._json("GET", f"/orders/{stub['id']}"))
+            except Transient as exc:
+                failures.append(_unreadable(stub, exc))
+            except Permanent:  # deleted since the list was read: nothing to take in
+                continue
+        return raws, failures, int(response.headers.get("X-WP-TotalPages", "1"))
+
+    def _page(self, raws: list, failures: list[Failure] = ()) -> Page:
+        stamps = [gmt(r.get("date_modified_gmt")) for r in raws] + [f.updated_at for f in failures]
+        page = Page(failures=list(failures), high_water=high_water(*stamps))
         for raw in raws:
             try:
-                page.orders.append(self.parse_order(raw))
+                page.orders.append(self.parse_order(self._with_refunds(raw)))
             except Exception as exc:  # noqa: BLE001 - stored with the payload
                 page.failures.append(Failure(raw, describe_error(exc), _id(raw),
-                                             _gmt(raw.get("date_modified_gmt"))))
+                                             gmt(raw.get("date_modified_gmt"))))
         return page
 
+    def _with_refunds(self, raw: dict) -> dict:
+        """The order with its refunds' lines beside it (the order only lists their totals)."""
+        if not raw.get("refunds") or "refund_details" in raw:
+            return raw
+        return {**raw, "refund_details": self._json("GET", f"/orders/{raw['id']}/refunds")}
+
     def fetch_order(self, external_id: str) -> OrderDTO:
-        return self.parse_order(self._json("GET", f"/orders/{external_id}"))
+        return self.parse_order(self._with_refunds(self._json("GET", f"/orders/{external_id}")))
 
     def parse_order(self, raw: Any) -> OrderDTO:
-        r, billing = raw, raw.get("billing") or {}
-        status = "cancelled" if r["status"] in CANCELLED else (
-            "closed" if r["status"] == "completed" else "open")
-        lines = [_line(l) for l in r["line_items"]]
-        ship = r.get("shipping_lines") or []
-        return OrderDTO(
-            external_id=str(r["id"]), number=str(r.get("number") or r["id"]),
-            placed_at=_gmt(r["date_created_gmt"]), updated_at=_gmt(r["date_modified_gmt"]),
-            status=status, financial_status=FINANCIAL.get(r["status"], "pending"),
-            fulfilment_status="fulfilled" if r["status"] == "completed" else "unfulfilled",
-            currency=r["currency"], email=billing.get("email") or None,
-            customer_name=_name(billing), shipping=_address(r.get("shipping")),
-            billing_country=billing.get("country") or None, lines=lines,
-            subtotal=sum((Decimal(l["subtotal"]) for l in r["line_items"]), Decimal(0)),
-            shipping_total=r.get("shipping_total") or "0", tax_total=r.get("total_tax") or "0",
-            discount_total=r.get("discount_total") or "0", total=r["total"],
-            requested_service=ship[0].get("method_title") if ship else None,
-            notes=r.get("customer_note") or None)
+        return parse_order(raw)
 
     # -- pushing back -------------------------------------------------------------------------
     def push_fulfilment(self, external_id, *, lines: Sequence[FulfilmentLine], carrier,
                         tracking_number, tracking_url=None) -> PushResult:
         order = self._json("GET", f"/orders/{external_id}")
-        done = _shipped_so_far(order)
+        done = shipped_so_far(order)
         for l in lines:
             done[l.external_line_id] = done.get(l.external_line_id, 0) + l.quantity
         complete = not lines or all(done.get(str(l["id"]), 0) >= l["quantity"]
@@ -175,7 +192,7 @@ class WooCommerceConnector(Connector):
         note = self._json("POST", f"/orders/{external_id}/notes",
                           json={"note": text, "customer_note": True})
         update: dict = {"meta_data": [
-            {"key": "_oms_shipped", "value": json.dumps(done)},
+            {"key": SHIPPED_META, "value": json.dumps(done)},
             {"key": "_tracking_number", "value": tracking_number or ""},
             {"key": "_tracking_provider", "value": carrier or ""}]}
         if complete:
@@ -245,14 +262,15 @@ def _message(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}"
 
 
-def _gmt(text: str | None) -> datetime | None:
-    """WooCommerce dates have no zone; the *_gmt twins are UTC."""
-    if not text:
-        return None
+def _unreadable(stub: dict, exc: Transient) -> Failure:
+    """An order the store fails to render, kept with the store's answer."""
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
+        said = json.loads(exc.answer or "").get("message")
+    except (ValueError, AttributeError):
+        said = None
+    return Failure.unreadable(f"WooCommerce cannot return order {stub['id']}: {said or exc}",
+                              answer=exc.answer, order=stub, external_id=str(stub["id"]),
+                              updated_at=gmt(stub.get("date_modified_gmt")))
 
 
 def _naive(dt: datetime) -> str:
@@ -265,31 +283,3 @@ def _version(raw: Any) -> tuple:
 
 def _id(raw: Any) -> str | None:
     return str(raw["id"]) if isinstance(raw, dict) and "id" in raw else None
-
-
-def _name(a: dict) -> str | None:
-    return " ".join(p for p in (a.get("first_name"), a.get("last_name")) if p) or None
-
-
-def _line(l: dict) -> LineDTO:
-    return LineDTO(external_id=str(l["id"]), sku=l.get("sku") or "", name=l["name"],
-                   quantity=l["quantity"], unit_price=Decimal(str(l["price"])),
-                   tax=l.get("total_tax") or "0",
-                   discount=Decimal(l["subtotal"]) - Decimal(l["total"]))
-
-
-def _address(a: dict | None) -> AddressDTO | None:
-    if not a or not (a.get("address_1") or a.get("city")):
-        return None
-    return AddressDTO(name=_name(a), company=a.get("company") or None,
-                      line1=a.get("address_1") or None, line2=a.get("address_2") or None,
-                      city=a.get("city") or None, region=a.get("state") or None,
-                      postal_code=a.get("postcode") or None, country=a.get("country") or None,
-                      phone=a.get("phone") or None)
-
-
-def _shipped_so_far(order: dict) -> dict[str, int]:
-    for m in order.get("meta_data") or []:
-        if m.get("key") == "_oms_shipped":
-            return json.loads(m["value"])
-    return {}

@@ -31,7 +31,12 @@ class RateLimited(PluginError):
 
 
 class Transient(PluginError):
-    """A network failure or a 5xx: the same call may work later."""
+    """A network failure or a 5xx: the same call may work later. `answer`: the body of the
+    last failed answer, if there was one."""
+
+    def __init__(self, message: str, answer: str | None = None):
+        super().__init__(message)
+        self.answer = redact(answer) if answer else answer
 
 
 class Permanent(PluginError):

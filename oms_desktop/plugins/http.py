@@ -1,23 +1,25 @@
 """HTTP for plugins: one httpx client with the typed errors and the retry policy every plugin
-shares. 429 waits the server's Retry-After (or backs off), 401/403 stop at once as
-AuthFailed, network failures and 5xx answers are Transient: retried with backoff where a
-repeat is harmless (`retry_server_errors`), raised at once otherwise (a carrier purchase must
-never be sent twice on a guess)."""
+shares. 429 waits the server's Retry-After (or backs off with jitter) for as long as the
+plugin's patience lasts, 401/403 stop at once as AuthFailed, network failures and 5xx answers
+are Transient: retried with backoff where a repeat is harmless (`retry_server_errors`), raised
+at once otherwise (a carrier purchase must never be sent twice on a guess)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx
 
 from oms_desktop.plugins import redaction
-from oms_desktop.plugins.errors import AuthFailed, PluginError, RateLimited, Transient
+from oms_desktop.plugins.backoff import Patience, exponential
+from oms_desktop.plugins.errors import AuthFailed, PluginError, Transient
 
 log = logging.getLogger(__name__)
 
 MAX_WAIT_S = 60.0
+RATE_LIMIT_FIRST_S, RATE_LIMIT_CAP_S = 2.0, 16.0  # backoff when a 429 gives no Retry-After
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -29,39 +31,51 @@ def retry_after(response: httpx.Response) -> float | None:
 
 
 class PluginHttp:
-    """An httpx client plus the retry policy. `sleep` is injectable so tests see the waits."""
+    """An httpx client plus the retry policy. `sleep` is injectable so tests see the waits.
+
+    `patience`: the seconds one request may spend waiting out rate limits (a background sync
+    rides out a storm of 429s); None gives up after `attempts` rate-limited answers instead
+    (interactive calls). `attempts` always bounds retries of failures (network, 5xx)."""
 
     def __init__(self, base_url: str, *, title: str, headers: dict | None = None,
                  auth: Any = None, params: dict | None = None, timeout: float = 30.0,
                  sleep: Callable[[float], None] = time.sleep, attempts: int = 5,
-                 retry_server_errors: bool = True):
+                 retry_server_errors: bool = True, patience: float | None = None):
         self.client = httpx.Client(base_url=base_url, headers=headers or {}, auth=auth,
                                    params=params, timeout=timeout)
         redaction.remember(*redaction.secrets_in(headers, auth, params))
         self.title, self.sleep, self.attempts = title, sleep, attempts
-        self.retry_server_errors = retry_server_errors
+        self.retry_server_errors, self.patience = retry_server_errors, patience
         self.waits: list[float] = []
+
+    def new_patience(self) -> Patience:
+        """The allowance of one call (the Shopify connector spends it on THROTTLED too)."""
+        return Patience(self.title, seconds=self.patience, answers=self.attempts,
+                        longest=MAX_WAIT_S)
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
         """The first answer that is neither rate limited nor failed; other 4xx answers are
         returned for the plugin to read."""
-        for attempt in range(1, self.attempts + 1):
+        patience, failures = self.new_patience(), 0
+        while True:
             try:
                 response = self.client.request(method, url, **kwargs)
             except httpx.TransportError as exc:
-                self._retry(attempt, Transient(f"{self.title} cannot be reached: {exc}"))
+                failures += 1
+                self._retry(failures, Transient(f"{self.title} cannot be reached: {exc}"))
                 continue
             if response.status_code == 429:
-                self._rate_limited(attempt, retry_after(response))
+                self._rate_limited(patience, retry_after(response))
                 continue
             if response.status_code >= 500:
-                self._retry(attempt, Transient(
-                    f"{self.title} failed (HTTP {response.status_code}); try again later"))
+                failures += 1
+                self._retry(failures, Transient(
+                    f"{self.title} failed (HTTP {response.status_code}); try again later",
+                    answer=response.text[:2000]))
                 continue
             if response.status_code in (401, 403):
                 raise AuthFailed(_auth_message(self.title, response))
             return response
-        raise AssertionError("unreachable")
 
     def call(self, method: str, path: str, body: dict | None = None, *,
              on_error: Callable[[dict, int], None]) -> dict:
@@ -76,7 +90,7 @@ class PluginHttp:
     def download(self, url: str) -> bytes:
         """A file (a label); URLs on the API host go through the client, others plainly."""
         try:
-            if httpx.URL(url).host in ("", self.client.base_url.host):
+            if self._on_api_host(url):
                 response = self.client.get(url)
             else:
                 response = httpx.get(url, timeout=self.client.timeout)
@@ -86,23 +100,42 @@ class PluginHttp:
             raise PluginError(f"{self.title}: download failed (HTTP {response.status_code})")
         return response.content
 
+    def lines(self, url: str) -> Iterator[str]:
+        """A text file line by line as it arrives (an export of many megabytes). A file off
+        the API host (a signed storage URL) is fetched without our credentials."""
+        client = self.client if self._on_api_host(url) else httpx.Client(
+            timeout=self.client.timeout)
+        try:
+            with client.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise PluginError(f"{self.title}: download failed "
+                                      f"(HTTP {response.status_code})")
+                yield from response.iter_lines()
+        except httpx.TransportError as exc:
+            raise Transient(f"{self.title}: the file cannot be fetched: {exc}") from exc
+        finally:
+            if client is not self.client:
+                client.close()
+
+    def _on_api_host(self, url: str) -> bool:
+        return httpx.URL(url).host in ("", self.client.base_url.host)
+
     def wait(self, seconds: float) -> None:
         """Sleep on the plugin's clock and remember it (the tests read `waits`)."""
         log.info("%s: waiting %.1f s", self.title, seconds)
         self.waits.append(seconds)
         self.sleep(seconds)
 
-    def _rate_limited(self, attempt: int, seconds: float | None) -> None:
-        wait = seconds if seconds is not None else min(MAX_WAIT_S, 2.0 ** attempt)
-        if attempt >= self.attempts or wait > MAX_WAIT_S:
-            raise RateLimited(f"{self.title} is rate limiting us; try again in "
-                              f"{wait:g} s", retry_after=seconds)
-        self.wait(wait)
+    def _rate_limited(self, patience: Patience, seconds: float | None) -> None:
+        """Retry-After is honoured as given; without it, exponential backoff with jitter."""
+        wait = seconds if seconds is not None else exponential(
+            patience.seen + 1, first=RATE_LIMIT_FIRST_S, cap=RATE_LIMIT_CAP_S)
+        self.wait(patience.spend(wait, retry_after=seconds))
 
     def _retry(self, attempt: int, error: Transient) -> None:
         if not self.retry_server_errors or attempt >= self.attempts:
             raise error
-        self.wait(min(MAX_WAIT_S, 0.2 * 2 ** (attempt - 1)))
+        self.wait(exponential(attempt, first=0.2, cap=MAX_WAIT_S))
 
     def close(self) -> None:
         self.client.close()

@@ -21,24 +21,24 @@ def memory_keyring():
         yield ring
 
 
+def _served(emu: ShopifyEmulator):
+    emu.start()
+    yield emu
+    emu.stop()
+
+
 @pytest.fixture
 def shop():
     """A shop with every published rule, the 1,000-point single-query limit included, on a
     plan whose bucket is too large to matter: these tests are not about throttling (those
     build their own shop on the Standard plan and its clock)."""
-    emu = ShopifyEmulator(bucket=10_000_000, restore_rate=10_000_000).start()
-    yield emu
-    emu.stop()
+    yield from _served(ShopifyEmulator(bucket=10_000_000, restore_rate=10_000_000))
 
 
 @pytest.fixture
 def shopify():
-    """TEMPORARY (issue 14): the lenient shop of before, with no single-query limit, for the
-    tests outside tests/connectors that the program cannot yet pass against a real store
-    (integration, ui). Replace it by `shop` once the connector fits its queries."""
-    emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()
-    yield emu
-    emu.stop()
+    """The same strict shop, under the name the integration and screen tests use."""
+    yield from _served(ShopifyEmulator(bucket=10_000_000, restore_rate=10_000_000))
 
 
 @pytest.fixture

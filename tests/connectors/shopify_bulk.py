@@ -9,6 +9,9 @@ bulkOperationRunQuery, BulkOperation, currentBulkOperation):
   `url` to a JSONL file: one object per line; the nodes of a nested connection come on their own
   lines with `__parentId` set to their parent's id; objectCount counts every line,
   rootObjectCount the top-level ones (both UnsignedInt64, i.e. strings).
+- `groupObjects` (2025-07 on): true puts each parent's children right after it; false promises
+  no order at all, and this emulator then writes every top-level object first and the nested
+  ones after, the worst a reader can meet. The default is true before 2026-01, false from it.
 The data are taken when the operation starts; `polls_to_finish` says how many polls find it
 RUNNING before it completes."""
 
@@ -32,12 +35,14 @@ class BulkOperations:
         self.files: dict[str, bytes] = {}
         self.polls_to_finish = 1
 
-    def start(self, query: str) -> dict:
+    def start(self, query: str, grouped: bool = True) -> dict:
         problem = self._refusal(query)
         if problem:
             return {"bulkOperation": None, "userErrors": [problem]}
         op_id = gid("BulkOperation", 7_000 + len(self.operations) + 1)
         lines = flatten(self._run(query))
+        if not grouped:
+            lines.sort(key=lambda line: "__parentId" in line)
         name = f"{num(op_id)}.jsonl"
         self.files[name] = "".join(json.dumps(l) + "\n" for l in lines).encode()
         op = {"__typename": "BulkOperation", "id": op_id, "status": "CREATED", "errorCode": None,
@@ -144,8 +149,9 @@ def _emit(node: dict, parent_id: str | None, lines: list[dict]) -> None:
 
 
 @on("Mutation", "bulkOperationRunQuery")
-def _run_query(emu, info, query, groupObjects=False):
-    return emu.bulk.start(query)
+def _run_query(emu, info, query, groupObjects=None):
+    grouped = groupObjects if groupObjects is not None else emu.api_version < "2026-01"
+    return emu.bulk.start(query, grouped)
 
 
 @on("QueryRoot", "currentBulkOperation")

@@ -41,20 +41,13 @@ RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits"
 
 class ShopifyEmulator(Shop):
     """One shop on one plan. `bucket` and `restore_rate` are the plan's (Standard by default);
-    `max_query_cost` is Shopify's single-query limit, the same on every plan.
-
-    `max_available=` is this emulator's old knob, kept for the tests outside tests/connectors
-    that still pass it: it sets the bucket AND lifts the single-query limit to the bucket size,
-    as the emulator did before issue 14. New tests use `bucket=`."""
+    `max_query_cost` is Shopify's single-query limit, the same on every plan."""
 
     def __init__(self, *, bucket: float = STANDARD_BUCKET,
                  restore_rate: float = STANDARD_RESTORE_RATE,
                  max_query_cost: float | None = MAX_QUERY_COST, clock: EmulatorClock | None = None,
-                 api_version: str = "2025-10", location_id: str = gid("Location", 1),
-                 max_available: float | None = None):
+                 api_version: str = "2025-10", location_id: str = gid("Location", 1)):
         super().__init__(location_id)
-        if max_available is not None:
-            bucket, max_query_cost = max_available, max_available
         self.clock = clock or EmulatorClock()
         self.bucket = LeakyBucket(bucket, restore_rate, self.clock)
         self.max_query_cost = max_query_cost
@@ -176,15 +169,15 @@ def _never(value) -> bool:
 def main() -> None:
     """`python -m tests.connectors.shopify_emulator --orders N`: serve a shop with N orders in
     its own process (benchmarks: the remote side must not share our interpreter's GIL) until
-    stdin closes; the first line printed is the base URL. It still uses the old lenient knob
-    (no single-query limit): the benchmark pages 250 orders, which no real store accepts."""
+    stdin closes; the first line printed is the base URL. The shop is on the Standard plan
+    (1,000 points, 100 a second) with its bucket on real time."""
     import argparse
     import sys
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=0)
     args = ap.parse_args()
-    emu = ShopifyEmulator(max_available=1e9, restore_rate=1e9).start()
+    emu = ShopifyEmulator().start()
     start = datetime(2026, 9, 1, tzinfo=timezone.utc)
     for i in range(args.orders):
         emu.add_order(lines=[("SKU-1", 1 + i % 3, "12.50"), ("SKU-2", 1, "3.99")],

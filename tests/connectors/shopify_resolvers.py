@@ -30,12 +30,26 @@ def _node(emu, info, id):
     return _order(emu, info, id)
 
 
-@on("QueryRoot", "orders")
-def _orders(emu, info, first=None, after=None, query=None, sortKey=None, reverse=False,
-            last=None, **_):
+def _matching(emu, query: str | None) -> list[dict]:
     items = list(emu.orders.values())
     for op, value in _FILTER.findall(query or ""):
         items = [o for o in items if _compare(when(o["updatedAt"]), op, when(value))]
+    return items
+
+
+@on("QueryRoot", "ordersCount")
+def _orders_count(emu, info, query=None, limit=10000, savedSearchId=None):
+    """Counted up to `limit` (None: no limit); AT_LEAST when the limit was reached."""
+    count = len(_matching(emu, query))
+    if limit is not None and count >= limit:
+        return {"count": limit, "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
+
+
+@on("QueryRoot", "orders")
+def _orders(emu, info, first=None, after=None, query=None, sortKey=None, reverse=False,
+            last=None, **_):
+    items = _matching(emu, query)
     if sortKey == "UPDATED_AT":
         key = lambda o: (o["updatedAt"], num(o["id"]))  # noqa: E731
     else:

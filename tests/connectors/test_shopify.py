@@ -78,7 +78,6 @@ def test_the_updated_at_filter_returns_only_later_changes(shop):
     assert len(page.orders) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify sync with the default page size")
 def test_a_page_too_costly_for_one_query_is_shrunk_to_fit_instead_of_failing():
     emu = ShopifyEmulator(bucket=1000, restore_rate=100).start()  # the Standard plan
     try:
@@ -251,3 +250,14 @@ def test_once_the_unknown_product_exists_the_next_sync_links_it_and_lifts_its_ho
 def test_a_page_larger_than_250_is_refused_like_the_real_api(shop):
     with pytest.raises(ConnectorError, match="between 0 and 250"):
         connector(shop).graphql("query { orders(first: 251) { nodes { id } } }")
+
+
+def test_a_storm_of_25_http_429s_is_ridden_out_with_growing_jittered_waits(shop):
+    from oms_desktop.connectors.base import PATIENCE_S
+
+    shop.add_order(lines=[("SKU-1", 1, "1.00")])
+    shop.inject = [(429, {})] * 25
+    c = connector(shop)
+    [page] = list(c.fetch_orders(None))
+    assert len(page.orders) == 1 and len(c.http.waits) == 25
+    assert c.http.waits[0] < c.http.waits[3] and sum(c.http.waits) <= PATIENCE_S

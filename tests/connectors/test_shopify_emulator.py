@@ -66,10 +66,25 @@ def test_the_connectors_order_page_costs_67_points_an_order():
     assert cost(Q.ORDERS, first=10, lineItems=10) == 672
 
 
-def test_the_connectors_fulfillment_order_query_costs_2033_points():
-    # order 1 + fulfillmentOrders(first: 10): 2 + 10 x (1 + lineItems(first: 100):
-    # 2 + 100 x (1 + lineItem 1)) = 1 + 2 + 10 x 203 = 2,033
-    assert cost(Q.FULFILLMENT_ORDERS, id="gid://shopify/Order/1") == 2033
+def test_the_connectors_fulfillment_order_queries_fit_the_limit():
+    # order 1 + fulfillmentOrders(first: 5): 2 + 5 x (1 + lineItems(first: 50):
+    # 2 + 50 x (1 + lineItem 1)) = 1 + 2 + 5 x 103 = 518 (the query of before issue 14 asked
+    # 10 x 100: 2,033, refused)
+    order = "gid://shopify/Order/1"
+    assert cost(Q.FULFILLMENT_ORDERS, id=order, orders=5, lines=50) == 518
+    # the rest of one fulfilment order's lines: 1 + 2 + 1 x (1 + 2 + 250 x 2) = 506
+    assert cost(Q.FULFILLMENT_ORDER_LINES, id=order, lines=250) == 506
+
+
+@pytest.mark.parametrize("name", ["ORDERS", "ORDER_IDS", "ORDER", "MORE_LINES", "ORDERS_COUNT",
+                                  "BULK_RUN", "BULK_POLL", "FULFILLMENT_ORDERS",
+                                  "FULFILLMENT_ORDER_LINES", "VARIANTS", "INVENTORY_SET"])
+def test_the_connector_works_out_the_same_cost_as_the_shop(name):
+    from oms_desktop.connectors.shopify_cost import requested_cost as ours
+
+    sizes = {"first": 14, "lineItems": 10, "orders": 5, "lines": 50, "id": "x"}
+    query = getattr(Q, name)
+    assert ours(query, sizes) == cost(query, **sizes)
 
 
 def test_a_mutation_costs_ten_whatever_it_selects():
@@ -119,7 +134,7 @@ def test_a_query_above_1000_points_is_refused_before_it_runs(emu):
 def test_the_single_query_limit_holds_on_a_bigger_plan_too():
     emu = ShopifyEmulator(bucket=20_000, restore_rate=2000).start()
     try:
-        _, body = ask(emu, Q.FULFILLMENT_ORDERS, {"id": "gid://shopify/Order/1"})
+        _, body = ask(emu, Q.ORDERS, {"first": 250, "lineItems": 10})
         assert body["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
     finally:
         emu.stop()
@@ -240,3 +255,14 @@ def test_one_bulk_query_at_a_time_before_2026_01_and_one_connection_at_least(emu
     ask(emu, current)
     _, flat = ask(emu, BULK, {"q": "{ shop { name } }"})
     assert flat["data"]["bulkOperationRunQuery"]["userErrors"][0]["code"] == "INVALID"
+
+
+def test_without_grouping_a_bulk_file_promises_no_order_and_lists_children_last(emu):
+    a = emu.add_order(lines=[("SKU-1", 1, "1.00")])
+    b = emu.add_order(lines=[("SKU-2", 1, "1.00")])
+    ungrouped = BULK.replace("bulkOperationRunQuery(query: $q)",
+                             "bulkOperationRunQuery(query: $q, groupObjects: false)")
+    op = ask(emu, ungrouped, {"q": ORDERS_WITH_LINES})[1]["data"]["bulkOperationRunQuery"]
+    done = [ask(emu, POLL, {"id": op["bulkOperation"]["id"]})[1] for _ in range(2)][-1]
+    lines = [json.loads(l) for l in httpx.get(done["data"]["node"]["url"]).text.splitlines()]
+    assert [l.get("__parentId") for l in lines] == [None, None, a["id"], b["id"]]

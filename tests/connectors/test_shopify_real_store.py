@@ -47,7 +47,6 @@ def order_lines(db, external_id: str) -> list[tuple[str, int]]:
         return [(l.sku, l.quantity) for l in sorted(order.lines, key=lambda l: l.line_no)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify sync with the default page size")
 def test_a_sync_at_the_default_page_size_imports_every_order(world, standard_shop,
                                                              memory_keyring):
     fill(standard_shop, 30)
@@ -56,7 +55,6 @@ def test_a_sync_at_the_default_page_size_imports_every_order(world, standard_sho
     assert (result.status, result.created) == ("ok", 30)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify fulfilment push after a manifest")
 def test_a_queued_fulfilment_reaches_the_store_and_later_syncs_still_run(world, shop,
                                                                         memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
@@ -84,7 +82,6 @@ def queue_fulfilment(db, external_id: str, *, carrier: str, tracking: str) -> No
         uow.commit()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: quantities to ship")
 def test_only_units_still_to_ship_become_lines_to_pick(world, shop, memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 3, "12.50"), ("SKU-2", 2, "3.99")], updated_at=T0)
     shop.fulfil(o, {"SKU-1": 1})  # one unit already shipped from the shop's admin
@@ -94,7 +91,6 @@ def test_only_units_still_to_ship_become_lines_to_pick(world, shop, memory_keyri
     assert order_lines(world, o["id"]) == [("SKU-1", 2), ("SKU-2", 1)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: one malformed order")
 def test_one_malformed_order_is_kept_aside_and_the_other_83_come_in(world, shop,
                                                                     memory_keyring):
     orders = fill(shop, 84)
@@ -112,7 +108,6 @@ def test_one_malformed_order_is_kept_aside_and_the_other_83_come_in(world, shop,
     assert sync.list_errors(world, code) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shopify tags")
 def test_the_orders_tags_come_in(world, shop, memory_keyring):
     o = shop.add_order(lines=[("SKU-1", 1, "12.50")], tags=["wholesale", "net-30"])
     sync_all(world, shop)
@@ -121,7 +116,6 @@ def test_the_orders_tags_come_in(world, shop, memory_keyring):
         assert order.tag_names == ["net-30", "wholesale"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: 25 THROTTLED answers in a row")
 def test_25_throttled_answers_are_waited_out_as_the_bucket_restores(world, standard_shop,
                                                                    memory_keyring):
     fill(standard_shop, 30)
@@ -135,3 +129,52 @@ def test_25_throttled_answers_are_waited_out_as_the_bucket_restores(world, stand
         if throttled["outcome"] == "THROTTLED":  # each retry waits what the answer asked
             needed = (throttled["cost"] - throttled["available"]) / rate
             assert retry["at"] - throttled["at"] >= needed - 0.01
+
+
+def holds(db, external_id: str) -> list[str]:
+    with db.uow(readonly=True) as uow:
+        order = uow.session.scalar(sa.select(Order).where(Order.external_id == external_id))
+        return [h.note for h in order.active_holds]
+
+
+def test_our_own_fulfilment_and_a_later_refund_do_not_flag_the_order(world, shop,
+                                                                    memory_keyring):
+    o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
+    code, _ = sync_all(world, shop)
+    queue_fulfilment(world, o["id"], carrier="UPS", tracking="1Z999AA10123456784")
+    assert channel_push.drain_outbox(world, code=code).sent == 1
+    after_push = sync.sync_orders(world, actor=SYSTEM, code=code)
+    shop.refund_units(o, "SKU-1", 1)  # a unit comes back and is refunded on the shop
+    after_refund = sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert (after_push.updated, after_push.flagged) == (1, 0)
+    assert (after_refund.updated, after_refund.flagged) == (1, 0)
+    assert holds(world, o["id"]) == []
+    assert order_lines(world, o["id"]) == [("SKU-1", 2), ("SKU-2", 1)]
+
+
+def test_units_shipped_from_the_shops_admin_after_import_leave_the_order(world, shop,
+                                                                        memory_keyring):
+    o = shop.add_order(lines=[("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], updated_at=T0)
+    code, _ = sync_all(world, shop)
+    shop.fulfil(o, {"SKU-1": 1})
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert order_lines(world, o["id"]) == [("SKU-1", 1), ("SKU-2", 1)]
+    shop.fulfil(o, {"SKU-1": 1, "SKU-2": 1})  # the rest too: nothing is left for us
+    assert sync.sync_orders(world, actor=SYSTEM, code=code).flagged == 1
+    [note] = holds(world, o["id"])
+    assert note.startswith("Nothing is left to ship on the channel")
+
+
+def test_an_order_shopify_could_not_return_is_asked_for_again_on_retry(world, shop,
+                                                                      memory_keyring):
+    orders = fill(shop, 12)
+    shop.malform(orders[3], "name")
+    code, _ = sync_all(world, shop)
+    assert sync.retry_errors(world, actor=SYSTEM, code=code).created == 0
+    [still] = sync.list_errors(world, code)
+    assert (still.retries, still.external_id) == (1, orders[3]["id"])
+    assert "Cannot return null for non-nullable field Order.name" in still.reason
+    orders[3]["name"] = "#1004"  # repaired on the shop, its updatedAt left as it was
+    assert sync.retry_errors(world, actor=SYSTEM, code=code).created == 1
+    assert order_lines(world, orders[3]["id"]) == [("SKU-1", 1), ("SKU-2", 1)]
+    assert sync.list_errors(world, code) == []

@@ -61,7 +61,7 @@ def test_an_order_changed_during_the_sync_is_not_skipped(woo):
 
 
 def test_server_errors_are_retried_then_reported_as_transient(woo):
-    woo.inject = [(503, {})] * 5
+    woo.inject = [(503, {})] * 10  # the store is down: the page and its ids alike
     with pytest.raises(Transient):
         list(connector(woo).fetch_orders(None))
 
@@ -81,16 +81,6 @@ def test_every_list_answer_carries_the_totals_and_links_to_the_other_pages():
         assert r.status_code == 401 and r.json()["data"] == {"status": 401}
     finally:
         with_basic.stop()
-
-
-@pytest.mark.parametrize("retry_after", [3, None])
-def test_a_429_from_the_host_is_waited_out_with_or_without_retry_after(woo, retry_after):
-    woo.add_order(lines=[("SKU-1", 1, 1.0)])
-    woo.throttle(2, retry_after=retry_after)
-    c = connector(woo)
-    [page] = list(c.fetch_orders(None))
-    assert len(page.orders) == 1 and len(c.http.waits) == 2
-    assert c.http.waits == [3.0, 3.0] if retry_after else min(c.http.waits) > 0
 
 
 def test_fulfilment_adds_a_customer_note_with_tracking_and_completes_the_order(woo):
@@ -169,3 +159,79 @@ def test_the_webhook_signature_matches_the_documented_test_vector():
     body = b'{"id":1001,"topic":"test"}'
     assert verify_webhook(body, "PClUnzYxOpT7u2HT3Nb/gY4ueQO/1le913l5Lh9YwK4=", "hush")
     assert not verify_webhook(body, "PClUnzYxOpT7u2HT3Nb/gY4ueQO/1le913l5Lh9YwK5=", "hush")
+
+
+def woo_channel(db, woo) -> str:
+    channels.save_channel(db, actor=SYSTEM, kind="woocommerce", name="Woo", code="woo",
+                          values={"store_url": woo.url, "consumer_key": KEY,
+                                  "consumer_secret": SECRET, "page_size": 10})
+    return "woo"
+
+
+def lines_of(db, external_id: str) -> list[tuple[str, int]]:
+    with db.uow(readonly=True) as uow:
+        order = uow.session.scalar(sa.select(Order).where(Order.external_id == external_id))
+        return [(l.sku, l.quantity) for l in sorted(order.lines, key=lambda l: l.line_no)]
+
+
+def test_an_order_the_store_cannot_render_is_kept_aside_and_the_rest_come_in(
+        world, woo, memory_keyring):
+    orders = [woo.add_order(lines=[("SKU-1", 1, 12.5)], modified=T0 + timedelta(minutes=i))
+              for i in range(30)]
+    woo.break_order(orders[14])
+    code = woo_channel(world, woo)
+    result = sync.sync_orders(world, actor=SYSTEM, code=code,
+                              connector=connector(woo, page_size=10))  # waits not slept
+    assert (result.status, result.created, result.failed) == ("ok", 29, 1)
+    [error] = sync.list_errors(world, code)
+    assert error.external_id == str(orders[14]["id"])
+    assert "critical error" in error.reason and "critical error" in error.raw_payload
+    woo.broken.clear()  # the store is repaired; the order changes again
+    woo.touch(orders[14], seconds=3600)
+    sync.sync_orders(world, actor=SYSTEM, code=code, connector=connector(woo))
+    assert lines_of(world, str(orders[14]["id"])) == [("SKU-1", 1)]
+    assert sync.list_errors(world, code) == []
+
+
+def test_refunded_units_are_not_lines_to_pick(world, woo, memory_keyring):
+    o = woo.add_order(lines=[("SKU-1", 3, 12.5), ("SKU-2", 1, 3.99)])
+    woo.refund(o, 1, 1)
+    woo.refund(o, 2, 1)  # the whole line
+    code = woo_channel(world, woo)
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert lines_of(world, str(o["id"])) == [("SKU-1", 2)]
+    woo.refund(o, 1, 1)  # one more before it was picked: the order follows
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert lines_of(world, str(o["id"])) == [("SKU-1", 1)]
+
+
+def test_a_refund_after_our_shipment_does_not_flag_the_order(world, woo, memory_keyring):
+    from tests.connectors.test_shopify_real_store import queue_fulfilment
+    from oms_desktop.services.channels import push as channel_push
+
+    o = woo.add_order(lines=[("SKU-1", 2, 12.5), ("SKU-2", 1, 3.99)])
+    code = woo_channel(world, woo)
+    sync.sync_orders(world, actor=SYSTEM, code=code)
+    queue_fulfilment(world, str(o["id"]), carrier="UPS", tracking="1Z999AA10123456784")
+    assert channel_push.drain_outbox(world, code=code).sent == 1
+    woo.refund(o, 1, 1)  # a unit came back
+    result = sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert (result.updated, result.flagged) == (1, 0)
+
+
+@pytest.mark.parametrize("retry_after", [2, None])
+def test_a_storm_of_25_429s_is_ridden_out_within_the_connectors_patience(woo, retry_after):
+    from oms_desktop.connectors.base import PATIENCE_S
+
+    woo.add_order(lines=[("SKU-1", 1, 1.0)])
+    woo.throttle(25, retry_after=retry_after)
+    c = connector(woo)
+    [page] = list(c.fetch_orders(None))
+    assert len(page.orders) == 1 and len(c.http.waits) == 25
+    assert sum(c.http.waits) <= PATIENCE_S
+    if retry_after:
+        assert c.http.waits == [2.0] * 25  # what the host asked, exactly
+    else:  # doubling from 2 s up to 16 s, each a random point in the upper half of its step
+        steps = [min(16.0, 2.0 * 2 ** i) for i in range(25)]
+        assert all(s / 2 <= w <= s for w, s in zip(c.http.waits, steps))
+        assert len(set(c.http.waits)) > 20

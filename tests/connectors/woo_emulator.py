@@ -9,7 +9,11 @@ it sits behind HTTPS.
 
 WooCommerce itself has no rate limit; the host's firewall may answer 429, with or without
 Retry-After (apis.md section 2): `throttle(n, retry_after)` plays that host. `malform(order,
-…)` plants values of the wrong type, as a plugin writing straight into the database can."""
+…)` plants values of the wrong type, as a plugin writing straight into the database can;
+`break_order(order)` makes the store fail to render an order at all (a PHP fatal error: HTTP
+500 and WordPress's "critical error" body) in any answer that holds it, unless WordPress's
+`_fields` asks only for fields that render. Refunds list their lines with negative quantities
+and `_refunded_item_id` meta pointing at the order line; GET …/refunds lists them."""
 
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ class WooEmulator:
         self.inject: list[tuple[int, dict]] = []
         self._throttled, self._retry_after = 0, None
         self.requests: list[tuple[str, str, dict]] = []
+        self.broken: set[int] = set()
+        self._refund_lines = 0
         self.lock = threading.RLock()
         self._next = 700
         self.server = self.url = None
@@ -103,6 +109,15 @@ class WooEmulator:
 
     def malform(self, order: dict, **fields) -> None:
         order.update(fields)
+
+    def break_order(self, order: dict) -> None:
+        self.broken.add(order["id"])
+
+    def refund(self, order: dict, line_no: int, quantity: int) -> dict:
+        """Units of the order's line `line_no` (1-based) refunded from the store's admin."""
+        line = order["line_items"][line_no - 1]
+        return self._refund(order, {"line_items": [{"id": line["id"], "quantity": quantity}],
+                                    "reason": "refunded in the admin"}).body
 
     def throttle(self, count: int, retry_after: float | None = None) -> None:
         """The host's firewall answers the next `count` requests 429 (Retry-After if given)."""
@@ -172,8 +187,10 @@ class WooEmulator:
             order = self.orders.get(int(parts[1])) if parts[1].isdigit() else None
             if order is None:
                 return error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+            if len(parts) == 2 and m == "GET":
+                return _critical() if order["id"] in self.broken else Response(200, order)
             if len(parts) == 2:
-                return Response(200, order) if m == "GET" else self._update(order, req.json())
+                return self._update(order, req.json())
             if parts[2] == "notes" and m == "POST":
                 return self._note(order, req.json())
             if parts[2] == "refunds" and m == "POST":
@@ -199,6 +216,11 @@ class WooEmulator:
         items.sort(key=lambda o: (o[key], o["id"]), reverse=q.get("order", "desc") == "desc")
         total, pages = len(items), max(1, -(-len(items) // per_page))
         chunk = items[(page - 1) * per_page: page * per_page]
+        fields = [f for f in (q.get("_fields") or "").split(",") if f]
+        if fields:
+            chunk = [{f: o[f] for f in fields if f in o} for o in chunk]
+        elif any(o["id"] in self.broken for o in chunk):
+            return _critical()
         return Response(200, chunk, {"X-WP-Total": total, "X-WP-TotalPages": pages,
                                      "Link": self._links(req, page, pages)})
 
@@ -236,12 +258,16 @@ class WooEmulator:
         items = []
         for li in body.get("line_items") or []:
             line = lines.get(li["id"])
-            if line is None or li["quantity"] > line["quantity"]:
+            if line is None or li["quantity"] > line["quantity"] - self._refunded(order, li["id"]):
                 return error(400, "woocommerce_rest_cannot_create_order_refund",
                              "Invalid refund line item.")
-            items.append({"id": li["id"], "quantity": -li["quantity"],
+            self._refund_lines += 1
+            items.append({"id": 50_000 + self._refund_lines,
+                          "name": line["name"], "sku": line["sku"],
+                          "quantity": -li["quantity"],
                           "total": f"-{line['price'] * li['quantity']:.2f}",
-                          "price": -line["price"]})
+                          "price": -line["price"],
+                          "meta_data": [{"key": "_refunded_item_id", "value": str(li["id"])}]})
         amount = body.get("amount") or f"{sum(-float(i['total']) for i in items):.2f}"
         refunds = self.refunds.setdefault(order["id"], [])
         refund = {"id": 900 + len(refunds), "amount": amount, "reason": body.get("reason", ""),
@@ -255,6 +281,10 @@ class WooEmulator:
         self.touch(order)
         return Response(201, refund)
 
+    def _refunded(self, order: dict, line_id: int) -> int:
+        return sum(-i["quantity"] for r in self.refunds.get(order["id"], [])
+                   for i in r["line_items"] if i["meta_data"][0]["value"] == str(line_id))
+
     def _batch(self, body: dict) -> Response:
         updates = body.get("update") or []
         if len(updates) > 100:
@@ -267,3 +297,9 @@ class WooEmulator:
                 p.update({k: v for k, v in u.items() if k != "id"})
                 out.append(p)
         return Response(200, {"update": out})
+
+
+def _critical() -> Response:
+    """WordPress's answer when PHP dies rendering a response."""
+    return error(500, "internal_server_error",
+                 "<p>There has been a critical error on this website.</p>")

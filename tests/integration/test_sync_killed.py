@@ -63,7 +63,7 @@ def test_a_sync_killed_at_random_points_then_resumed_has_no_duplicates_and_no_ga
     print(f"OMS_KILL_SEED={SEED}")
     db = Database(db_url)
     small_world(db)
-    emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()
+    emu = ShopifyEmulator(bucket=100_000, restore_rate=100_000).start()
     emu.latency = 0.05  # a remote shop's answer time: the import takes seconds, not less
     try:
         for i in range(600):
@@ -122,7 +122,7 @@ def test_two_sync_processes_started_together_run_one_after_the_other(db_url, mon
                                                                      cli_admin):
     db = Database(db_url)
     small_world(db)
-    emu = ShopifyEmulator(max_available=100_000, restore_rate=100_000).start()
+    emu = ShopifyEmulator(bucket=100_000, restore_rate=100_000).start()
     emu.latency = 0.01
     try:
         for i in range(300):

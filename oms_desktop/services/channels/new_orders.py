@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, joinedload
 from oms_desktop.connectors.dto import OrderDTO
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
-    HoldReason, Order, OrderLine, OrderStatus, Product, utcnow,
+    HoldReason, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
 )
 from oms_desktop.services import events, messagebus
 
 UNKNOWN_SKU = "Unknown SKU"
+TAG_MAX = 64  # order_tags.tag
 
 # Core tables: the ORM's per-row bookkeeping is the slow part of a 10,000-order import.
 ORDERS = Order.__table__
@@ -27,14 +28,17 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
                   actor: Actor) -> int:
     if not dtos:
         return 0
-    products = product_ids(session, {l.sku for d in dtos for l in d.lines if l.sku})
+    products = product_ids(session, {l.sku for d in dtos for l in d.lines_to_ship if l.sku})
     customers = _customer_ids(session, dtos)
     ids = insert_with_ids(session, ORDERS,
                           [order_row(channel.id, d, customers.get(d.email)) for d in dtos])
     now = utcnow()
     session.execute(sa.insert(OrderLine.__table__), [
         line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
-        for i, l in enumerate(d.lines, start=1)])
+        for i, l in enumerate(d.lines_to_ship, start=1)])
+    tags = [dict(order_id=oid, tag=t) for oid, d in zip(ids, dtos) for t in channel_tags(d)]
+    if tags:
+        session.execute(sa.insert(OrderTag.__table__), tags)
     session.execute(sa.insert(AuditEvent.__table__), [_audit(actor, oid, d, now) for oid, d in zip(ids, dtos)])
     session.execute(sa.insert(ChannelOrderState.__table__), [
         dict(channel_id=channel.id, external_id=d.external_id, order_id=oid,
@@ -132,9 +136,16 @@ def order_row(channel_id: int, dto: OrderDTO, customer_id: int | None) -> dict:
 
 
 def line_row(order_id: int, line_no: int, l, products: dict[str, int]) -> dict:
+    """An order line for what is still to ship of a channel line."""
     return dict(order_id=order_id, line_no=line_no, product_id=products.get(l.sku), sku=l.sku,
-                name=l.name, quantity=l.quantity, unit_price=l.unit_price, tax=l.tax,
+                name=l.name, quantity=l.to_ship, unit_price=l.unit_price, tax=l.tax,
                 discount=l.discount, external_id=l.external_id)
+
+
+def channel_tags(dto: OrderDTO) -> list[str]:
+    """The channel's tags as ours are kept: trimmed, lower case, at most TAG_MAX long."""
+    clean = (t.strip().lower()[:TAG_MAX] for t in dto.tags)
+    return list(dict.fromkeys(t for t in clean if t))
 
 
 def _audit(actor: Actor, order_id: int, dto: OrderDTO, now) -> dict:
@@ -150,7 +161,7 @@ def unknown_skus(lines: Iterable, products: dict[str, int]) -> list[str]:
 
 def _after_create(session: Session, order_id: int, dto: OrderDTO, products: dict[str, int],
                   actor: Actor) -> None:
-    unknown = unknown_skus(dto.lines, products)
+    unknown = unknown_skus(dto.lines_to_ship, products)
     if dto.status == "cancelled" or unknown:
         order = session.get(Order, order_id)
         if dto.status == "cancelled":

@@ -58,6 +58,17 @@ def enqueue_fulfilment(session: Session, shipment: Shipment, *,
         "tracking_number": shipment.tracking_number, "tracking_url": tracking_url})
 
 
+def pushed_fulfilments(session: Session, order_id: int) -> dict[str, int]:
+    """Units of each channel line the channel has taken as fulfilled from our pushes."""
+    done: dict[str, int] = {}
+    for payload in session.scalars(sa.select(ChannelOutbox.payload).where(
+            ChannelOutbox.order_id == order_id, ChannelOutbox.kind == "fulfilment",
+            ChannelOutbox.status == "done")):
+        for external_id, quantity in payload.get("lines") or ():
+            done[str(external_id)] = done.get(str(external_id), 0) + int(quantity)
+    return done
+
+
 def enqueue_cancellation(session: Session, order: Order, *, reason: str = "other") -> bool:
     return _enqueue(session, order, "cancellation", f"cancellation:{order.id}",
                     {"external_id": order.external_id, "reason": reason})

@@ -8,6 +8,7 @@ id). One serial worker per channel: runs of the same channel queue on a lock."""
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import time
@@ -18,7 +19,7 @@ from typing import Callable, Iterator
 import sqlalchemy as sa
 
 from oms_desktop.connectors.base import Connector
-from oms_desktop.connectors.dto import Page, describe_error
+from oms_desktop.connectors.dto import UNREADABLE, OrderDTO, Page, describe_error
 from oms_desktop.connectors.registry import load
 from oms_desktop.model import Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
 from oms_desktop.plugins.errors import PluginError
@@ -225,21 +226,27 @@ def list_errors(db: Database, code: str | None = None, *,
 def retry_errors(db: Database, *, actor: Actor, code: str,
                  connector: Connector | None = None) -> Counts:
     """Validate the stored payloads again (after a fix in the connector or the catalogue);
-    those that pass are taken in, the others stay with their new reason."""
+    an order the channel could not give us is asked for again. Those that pass are taken
+    in, the others stay with their new reason."""
     require(actor, "channels.sync")
-    import json
-
     info = get_channel(db, code)
     connector = connector or build_connector(info)
     page = Page()
     for err in list_errors(db, code):
         try:
-            page.orders.append(connector.parse_order(json.loads(err.raw_payload)))
+            page.orders.append(_again(connector, err))
         except Exception as exc:  # noqa: BLE001 - the reason is stored for a person
             _note_retry(db, err.id, describe_error(exc))
     counts = commit_page(db, info.id, page, actor=actor.via(f"retry:{code}"), run_id=None)
     connector.close()
     return counts
+
+
+def _again(connector: Connector, err: ErrorView) -> OrderDTO:
+    payload = json.loads(err.raw_payload)
+    if isinstance(payload, dict) and UNREADABLE in payload and err.external_id:
+        return connector.fetch_order(err.external_id)
+    return connector.parse_order(payload)
 
 
 def _note_retry(db: Database, error_id: int, reason: str) -> None:

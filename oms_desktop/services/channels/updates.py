@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, selectinload
 from oms_desktop.connectors.dto import Failure, OrderDTO, Page
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, FinancialStatus, HoldReason, Order,
-    OrderHold, OrderLine, OrderStatus, Reservation, ReservationStatus, Shipment, ShipmentStatus,
-    SyncError, utcnow,
+    OrderHold, OrderLine, OrderStatus, OrderTag, Reservation, ReservationStatus, Shipment,
+    ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.channels.new_orders import (
-    address, among, create_orders, header, product_ids,
+    address, among, channel_tags, create_orders, header, product_ids,
 )
+from oms_desktop.services.channels.push import pushed_fulfilments
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.storage.concurrency import locking
 
@@ -87,11 +88,11 @@ def _known_orders(session: Session, channel_id: int, ids: list[str]) -> dict:
 
 def _create_all(session: Session, channel: Channel, dtos: list[OrderDTO], actor: Actor,
                 counts: Counts) -> None:
-    done_elsewhere = [d for d in dtos if d.fulfilment_status == "fulfilled"]
-    counts.unchanged += len(done_elsewhere)  # fulfilled before we ever saw it: no work here
-    counts.created += create_orders(session, channel,
-                                    [d for d in dtos if d.fulfilment_status != "fulfilled"],
-                                    actor)
+    """Orders with something left to ship; those fulfilled (or refunded) before we ever saw
+    them are no work here."""
+    todo = [d for d in dtos if d.fulfilment_status != "fulfilled" and d.lines_to_ship]
+    counts.unchanged += len(dtos) - len(todo)
+    counts.created += create_orders(session, channel, todo, actor)
 
 
 # -- changed orders --------------------------------------------------------------------------
@@ -120,18 +121,31 @@ def _update(session: Session, channel: Channel, dto: OrderDTO, known: tuple, act
 def apply_change(session: Session, order: Order, dto: OrderDTO, actor: Actor) -> bool:
     """Take in a new version of an order; True when it was flagged for a person instead."""
     order.financial_status = FinancialStatus(dto.financial_status)
+    _add_tags(order, dto)
     shipments = session.scalars(sa.select(Shipment).where(Shipment.order_id == order.id)).all()
     past_packing = any(s.status in PAST_PACKING for s in shipments)
     if dto.status == "cancelled":
         return _cancel_from_channel(session, order, shipments, past_packing, actor)
-    changes = _material_changes(order, dto)
+    changes = _material_changes(session, order, dto)
     if not changes:
         return False
+    if "lines" in changes and not dto.lines_to_ship:
+        flag(order, "Nothing is left to ship on the channel (fulfilled or refunded there): "
+             + ", ".join(changes), by=actor)
+        return True
     if order.status in EDITABLE and not shipments:
         _apply_edit(session, order, dto, changes, actor)
         return False
     flag(order, f"Changed on the channel after work started: {', '.join(changes)}", by=actor)
     return True
+
+
+def _add_tags(order: Order, dto: OrderDTO) -> None:
+    """Tags new on the channel are added; tags are never taken away here (ours may be a
+    person's own)."""
+    have = set(order.tag_names)
+    order.tags.extend(OrderTag(order_id=order.id, tag=t) for t in channel_tags(dto)
+                      if t not in have)
 
 
 def _cancel_from_channel(session: Session, order: Order, shipments: list[Shipment],
@@ -161,10 +175,10 @@ def _release_reservations(session: Session, shipment: Shipment) -> None:
         stock_ops.release(session, r)
 
 
-def _material_changes(order: Order, dto: OrderDTO) -> list[str]:
+def _material_changes(session: Session, order: Order, dto: OrderDTO) -> list[str]:
     changes = []
-    ours = [(l.external_id, l.sku, l.quantity) for l in order.lines]
-    if ours != [(l.external_id, l.sku, l.quantity) for l in dto.lines]:
+    if _still_owed(session, order) != sorted((l.external_id, l.sku, l.to_ship)
+                                             for l in dto.lines_to_ship):
         changes.append("lines")
     if any(getattr(order, k) != v for k, v in address(dto).items()):
         changes.append("shipping address")
@@ -173,16 +187,26 @@ def _material_changes(order: Order, dto: OrderDTO) -> list[str]:
     return changes
 
 
+def _still_owed(session: Session, order: Order) -> list[tuple[str, str, int]]:
+    """What we still owe on each line, as the channel would count it: our quantity less
+    what we have told the channel we shipped (units shipped but not yet pushed are still
+    owed there too)."""
+    pushed = pushed_fulfilments(session, order.id)
+    owed = [(l.external_id or "", l.sku, l.quantity - pushed.get(l.external_id, 0))
+            for l in order.lines]
+    return sorted(o for o in owed if o[2] > 0)
+
+
 def _apply_edit(session: Session, order: Order, dto: OrderDTO, changes: list[str],
                 actor: Actor) -> None:
     for key, value in {**header(dto), **address(dto)}.items():
         setattr(order, key, value)
     if "lines" in changes:
-        products = product_ids(session, {l.sku for l in dto.lines if l.sku})
+        products = product_ids(session, {l.sku for l in dto.lines_to_ship if l.sku})
         order.lines = [OrderLine(line_no=i, product_id=products.get(l.sku), sku=l.sku,
-                                 name=l.name, quantity=l.quantity, unit_price=l.unit_price,
+                                 name=l.name, quantity=l.to_ship, unit_price=l.unit_price,
                                  tax=l.tax, discount=l.discount, external_id=l.external_id)
-                       for i, l in enumerate(dto.lines, start=1)]
+                       for i, l in enumerate(dto.lines_to_ship, start=1)]
     order.audit.add(AuditEvent.of(actor, entity="order", entity_id=order.id, order_id=order.id,
                                   action="channel_update", detail={"changed": changes}))
     messagebus.publish(session, events.OrderChanged(actor=actor, order_id=order.id,

@@ -81,7 +81,7 @@ def poll(db: Database, *, actor: Actor, shipment_id=None) -> PollResult:
     return result
 
 
-def record_updates(db: Database, *, actor: Actor = SYSTEM, updates: list[TrackingUpdate],
+def record_updates(db: Database, *, actor: Actor, updates: list[TrackingUpdate],
                    result: PollResult | None = None) -> PollResult:
     """Take in what a carrier says (a poll, or a webhook that may say it twice, at several
     stations at once): each event is stored once and moves its shipment on once."""
