@@ -23,8 +23,10 @@ class ShippingLabel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
     carrier: Mapped[str] = mapped_column(sa.String(64))
+    provider: Mapped[str | None] = mapped_column(sa.String(64))  # USPS, UPS… behind the plugin
     service: Mapped[str] = mapped_column(sa.String(64))
     tracking_number: Mapped[str] = mapped_column(sa.String(64), index=True)
+    tracking_url: Mapped[str | None] = mapped_column(sa.String(1024))
     format: Mapped[str] = mapped_column(sa.String(8))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     cost: Mapped[Decimal]

@@ -55,7 +55,6 @@ def sent_dimensions(kind: str, emu) -> list[float]:
     return sorted(float(parcel.get(side) or 0) for side in ("length", "width", "height"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: rates for a shipment as the program packs it")
 @pytest.mark.parametrize("kind", ["easypost", "shippo"])
 def test_a_shipment_packed_in_a_known_box_is_rated_with_the_boxs_dimensions(world, kind,
                                                                            easypost, shippo):
@@ -92,7 +91,6 @@ def woo_order(db, woo, *, method: str) -> dict:
     return o
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tracking company pushed to the store")
 def test_woocommerce_is_told_the_labels_real_carrier(world, woo):
     o = woo_order(world, woo, method="Standard")  # a service level rate shopping knows
     number = ship_through_easypost(world, "woo", str(o["id"]))
@@ -112,7 +110,6 @@ def test_shopify_is_told_the_labels_real_carrier(world, shop):
     assert fulfilment["trackingInfo"][0]["number"] == number
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shippo UPS label")
 def test_each_shippo_label_is_tracked_with_its_own_carrier(world, shippo):
     usps = packed_shipment(world, number="3001")
     ups = packed_shipment(world, number="3002")

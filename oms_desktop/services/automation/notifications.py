@@ -237,10 +237,11 @@ def _values(session: Session, order: Order, shipment_id, return_id, refund_id) -
 
 
 def _shipment_values(session: Session, shipment: Shipment) -> dict:
-    carrier = shipment.carrier or ""
+    carrier = shipment.provider or shipment.carrier or ""
     tracking = shipment.tracking_number or ""
     urls = {**TRACKING_URLS, **settings.get(session, "notifications.tracking_urls", {})}
     link = urls.get(carrier.lower(), "").replace("{tracking}", quote(tracking)) if tracking else ""
+    link = shipment.tracking_url or link if tracking else ""
     where = shipment.location
     return {"carrier": CARRIER_NAMES.get(carrier.lower(), carrier),
             "tracking_number": tracking, "tracking_link": link,

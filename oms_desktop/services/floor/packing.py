@@ -18,13 +18,15 @@ from oms_desktop.model import (
     ShipmentStatus,
 )
 from oms_desktop.policies import pack_scan
-from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
+from oms_desktop.policies.boxes import Item, suggest_box
 from oms_desktop.policies.pack_scan import Need
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
 from oms_desktop.services import events, messagebus, settings
 from oms_desktop.services.floor.picking import product_for_scan, record_scan
 from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services.shipping.boxes import catalogue
+from oms_desktop.services.shipping.parcels import close_package
 from oms_desktop.storage import Database
 
 PACKABLE = (ShipmentStatus.assigned, ShipmentStatus.picking, ShipmentStatus.picked)
@@ -192,7 +194,7 @@ def _suggest(session: Session, needs: list[Need]) -> str | None:
     products = [session.get(Product, n.product_id) for n in needs]
     items = [Item(p.length_mm, p.width_mm, p.height_mm, p.weight_g, n.needed)
              for p, n in zip(products, needs)]
-    box = suggest_box(items, boxes_from_settings(settings.get(session, "floor.boxes")))
+    box = suggest_box(items, catalogue(session))
     return box.code if box else None
 
 
@@ -342,18 +344,10 @@ def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
 
 
 # -- packages and completion ----------------------------------------------------------------
-def _close_package(package: Package, weight_g: int | None, box_code: str | None) -> None:
-    if weight_g is not None:
-        if weight_g <= 0:
-            raise ValidationError("A package weight must be positive")
-        package.weight_g = weight_g
-    if box_code:
-        package.box_code = box_code
-
-
 def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,
                 box_code: str | None = None) -> PackView:
-    """Close the current package (weight, box) and start the next; scans go there."""
+    """Close the current package (weight, box from the catalogue: its dimensions and tare)
+    and start the next; scans go there."""
     require(actor, "floor.pack")
     with db.uow() as uow:
         s = uow.session
@@ -361,7 +355,7 @@ def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int |
         current = _ensure_package(shipment)
         if not current.contents:
             raise ValidationError(f"Package {current.number} is empty: scan an item first")
-        _close_package(current, weight_g, box_code)
+        close_package(s, current, weight_g=weight_g, box_code=box_code)
         shipment.packages.append(Package(number=current.number + 1))
         view = _view(s, shipment, needs)
         uow.commit()
@@ -378,7 +372,7 @@ def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | No
         left = sum(n.left for n in needs)
         if left:
             raise ValidationError(f"{left} units still to scan: {pack_scan.expected(needs)}")
-        _close_package(_ensure_package(shipment), weight_g, box_code)
+        close_package(s, _ensure_package(shipment), weight_g=weight_g, box_code=box_code)
         shipment.packages[:] = [p for p in shipment.packages if p.contents]
         shipment.pack(by=actor)
         messagebus.publish(s, events.ShipmentPacked(actor=actor, order_id=shipment.order_id,

@@ -203,17 +203,20 @@ def _store_label(db: Database, actor: Actor, shipment_id: int, label: Label, rat
         shipment = s.get(Shipment, shipment_id)
         row = ShippingLabel(
             shipment_id=shipment.id, carrier=rate.carrier, service=label.service or rate.service,
+            provider=label.provider or rate.provider, tracking_url=label.tracking_url,
             tracking_number=label.tracking_number, format=label.format, content=label.content,
             cost=label.cost, currency=label.currency, carrier_ref=label.carrier_ref,
             sscc=list(label.sscc) or [p.sscc for p in shipment.packages if p.sscc] or None,
             ship_day=ship_day(s, rate.carrier), created_by=actor.name)
         s.add(row)
         shipment.carrier, shipment.service = row.carrier, row.service
+        shipment.provider, shipment.tracking_url = row.provider, row.tracking_url
         shipment.tracking_number, shipment.shipping_cost = row.tracking_number, row.cost
         shipment.rate_choice, shipment.tracking_status = _choice_json(result), None
         for package in shipment.packages:
             package.tracking_number = row.tracking_number
-        _audit(shipment, actor, "label", {"carrier": row.carrier, "service": row.service,
+        _audit(shipment, actor, "label", {"carrier": row.carrier, "provider": row.provider,
+                                          "service": row.service,
                                           "tracking_number": row.tracking_number,
                                           "cost": str(row.cost)})
         s.flush()
@@ -269,6 +272,7 @@ def _mark_void(db: Database, actor: Actor, label_id: int) -> LabelResult:
         row.voided_at = utcnow()
         shipment = row.shipment
         shipment.tracking_number, shipment.shipping_cost = None, None
+        shipment.provider, shipment.tracking_url = None, None
         for package in shipment.packages:
             package.tracking_number = None
         _audit(shipment, actor, "label_void", {"tracking_number": row.tracking_number})
@@ -292,7 +296,7 @@ def ship(session: Session, shipment: Shipment, *, by: Actor) -> None:
     messagebus.publish(session, events.ShipmentShipped(
         actor=by, order_id=shipment.order_id, shipment_id=shipment.id,
         product_ids=tuple(sorted({r.product_id for r in reservations})),
-        tracking_number=shipment.tracking_number))
+        tracking_number=shipment.tracking_number, tracking_url=shipment.tracking_url))
 
 
 def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:

@@ -1,7 +1,8 @@
 """Tracking: poll the carriers for every labelled shipment not yet delivered, store new events,
 move shipments on (shipped when the carrier has them, delivered), and keep exceptions
 (returned to sender, failed delivery) where the shipping screen and the order timeline show
-them. `poll(db)` is what a QTimer or `oms-desktop track --all` calls."""
+them. Each label is tracked with its own real carrier (USPS, UPS…), not one per plugin.
+`poll(db)` is what a QTimer or `oms-desktop track --all` calls."""
 
 from __future__ import annotations
 
@@ -47,17 +48,27 @@ class TrackingView:
     exception: bool
 
 
-def _open_shipments(session: Session, shipment_id=None) -> dict[str, dict[str, int]]:
-    """carrier -> {tracking number: shipment id} of labelled shipments still on their way."""
-    query = (sa.select(Shipment.id, Shipment.carrier, Shipment.tracking_number)
+@dataclass
+class _Open:
+    """One carrier plugin's labelled shipments still on their way."""
+
+    numbers: dict[str, int] = field(default_factory=dict)  # tracking number -> shipment id
+    providers: dict[str, str] = field(default_factory=dict)  # tracking number -> USPS, UPS…
+
+
+def _open_shipments(session: Session, shipment_id=None) -> dict[str, _Open]:
+    query = (sa.select(Shipment.id, Shipment.carrier, Shipment.tracking_number,
+                       ShippingLabel.provider)
              .join(ShippingLabel, ShippingLabel.shipment_id == Shipment.id)
              .where(ShippingLabel.voided_at.is_(None), Shipment.tracking_number.is_not(None),
                     Shipment.status.in_([ShipmentStatus.packed, ShipmentStatus.shipped])))
     if shipment_id is not None:
         query = query.where(Shipment.id == shipment_by_ref(session, shipment_id).id)
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for sid, carrier, number in session.execute(query):
-        out[carrier][number] = sid
+    out: dict[str, _Open] = defaultdict(_Open)
+    for sid, carrier, number, provider in session.execute(query):
+        out[carrier].numbers[number] = sid
+        if provider:
+            out[carrier].providers[number] = provider
     return out
 
 
@@ -66,14 +77,14 @@ def poll(db: Database, *, actor: Actor = SYSTEM, shipment_id=None) -> PollResult
     with db.uow(readonly=True) as uow:
         wanted = _open_shipments(uow.session, shipment_id)
         plugins = {c: make_carrier(uow.session, db, c) for c in wanted}
-    for carrier, numbers in wanted.items():
+    for carrier, open_ in wanted.items():
         try:
-            updates = plugins[carrier].track(sorted(numbers))
+            updates = plugins[carrier].track(sorted(open_.numbers), providers=open_.providers)
         except PluginError as exc:
             result.errors[carrier] = str(exc)
             continue
-        result.checked += len(numbers)
-        _apply(db, actor, numbers, updates, result)
+        result.checked += len(open_.numbers)
+        _apply(db, actor, open_.numbers, updates, result)
     return result
 
 
