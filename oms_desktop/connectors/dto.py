@@ -3,6 +3,7 @@ a platform's JSON, and a payload that does not fit is reported, not guessed at."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ Text = Annotated[str, Field(max_length=255)]
 Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
 
 
+@functools.cache
 def _iso_4217(code: str) -> str:
     if pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{code!r} is not an ISO 4217 currency code")

@@ -99,15 +99,16 @@ class FileConnector(Connector, ReportFiles):
                                          page.high_water))
 
     def parse_order(self, raw: Any) -> OrderDTO:
-        rows = raw["rows"]
-        first = self._get(rows[0])
+        rows = [self._get(r) for r in raw["rows"]]
+        first = rows[0]
         missing = [f for f in REQUIRED if not first.get(f)]
         if missing:
             raise ValueError(f"missing {', '.join(missing)} in {raw['file']}")
-        self._one_buyer(first, [self._get(r) for r in rows[1:]])
-        lines = [self._line(self._get(r), i) for i, r in enumerate(rows, start=1)]
-        shipping = sum((_money(self._get(r).get("shipping")) for r in rows), Decimal(0))
-        tax = sum((_money(self._get(r).get("tax")) for r in rows), Decimal(0))
+        if len(rows) > 1:
+            self._one_buyer(rows)
+        lines = [self._line(r, i) for i, r in enumerate(rows, start=1)]
+        shipping = sum((_money(r.get("shipping")) for r in rows), Decimal(0))
+        tax = sum((_money(r.get("tax")) for r in rows), Decimal(0))
         subtotal = sum((l.unit_price * l.quantity for l in lines), Decimal(0))
         return OrderDTO(
             external_id=first["order_id"], number=first["order_id"],
@@ -118,17 +119,16 @@ class FileConnector(Connector, ReportFiles):
             lines=lines, subtotal=subtotal, shipping_total=shipping, tax_total=tax,
             total=subtotal + shipping + tax, requested_service=first.get("service") or None)
 
-    def _one_buyer(self, first: dict, others: list[dict]) -> None:
+    def _one_buyer(self, rows: list[dict]) -> None:
         for field in BUYER_FIELDS:
-            seen = {(v.get(field) or "").casefold() for v in (first, *others)}
+            seen = {(v.get(field) or "").casefold() for v in rows}
             if len(seen) > 1:
-                raise ValueError(f"conflict: rows of order {first['order_id']} name different "
+                raise ValueError(f"conflict: rows of order {rows[0]['order_id']} name different "
                                  f"buyers ({self.columns.get(field, field)}: "
                                  f"{' / '.join(sorted(seen))}); kept aside, not merged")
 
     def _get(self, row: dict) -> dict:
-        values = {f: row.get(col) for f, col in self.columns.items()}
-        values = {k: (str(v).strip() if v is not None else None) for k, v in values.items()}
+        values = {f: _text(row.get(col)) for f, col in self.columns.items()}
         for k, v in (self.preset.get("defaults") or {}).items():
             values[k] = values.get(k) or v
         return values
@@ -221,6 +221,12 @@ def read_rows(path: Path, delimiter: str) -> list[dict]:
     """A whole (small) report as {column: text} rows, in its own encoding."""
     encoding = None if path.suffix.lower() == ".xlsx" else detect_encoding(path)
     return list(records(path, encoding, delimiter))
+
+
+def _text(value) -> str | None:
+    if value is None or value.__class__ is str:
+        return value and value.strip()
+    return str(value).strip()
 
 
 def _whole(text: str | None) -> int:

@@ -10,18 +10,18 @@ from oms_desktop.model import SYSTEM, Actor, Order, Role
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
 from oms_desktop.services.shipping import manifests
-from oms_desktop.services.floor import packing
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.channels import sync
 from oms_desktop.services.shipping import tracking
-from tests.carriers.world import pack_order, packed_shipment, shipping_world, web_order
+from tests.carriers.world import (
+    pack_by_scanning, pack_order, packed_shipment, shipping_world, web_order,
+)
 from tests.connectors.conftest import FITTING_PAGE, add_shopify_channel, shop  # noqa: F401
 from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
 
 PACKER = Actor("pat", Role.packer)
 SUPERVISOR = Actor("sue", Role.supervisor)
 BOX_M_MM = (300, 200, 150)  # the default box list's "M"
-UNITS = ("4006381333931", "036000291452", "036000291452")  # 1 x SKU-1, 2 x SKU-2
 
 
 @pytest.fixture
@@ -40,14 +40,6 @@ def woo():
     emu.stop()
 
 
-def pack_by_scanning(db, shipment_id: int, *, box: str) -> None:
-    """The packer at the bench: open the shipment, scan every unit, F4 with the box used."""
-    packing.open_shipment(db, actor=PACKER, value=f"SHP-{shipment_id}")
-    for barcode in UNITS:
-        assert packing.scan_item(db, actor=PACKER, shipment_id=shipment_id, value=barcode).ok
-    packing.complete(db, actor=PACKER, shipment_id=shipment_id, weight_g=500, box_code=box)
-
-
 def sent_dimensions(kind: str, emu) -> list[float]:
     """The sides, in inches, of the parcel the plugin asked rates for."""
     _, _, body, _ = emu.requests[-1]
@@ -59,7 +51,7 @@ def sent_dimensions(kind: str, emu) -> list[float]:
 def test_a_shipment_packed_in_a_known_box_is_rated_with_the_boxs_dimensions(world, kind,
                                                                            easypost, shippo):
     sid = pack_order(world, web_order(world), pack=False)
-    pack_by_scanning(world, sid, box="M")
+    pack_by_scanning(world, sid, box="M", weight_g=500)
     result = shipping.rates(world, actor=PACKER, shipment_id=sid, carrier=kind)
     assert any(r.service.startswith("UPS") for r in result.rates)  # UPS needs dimensions
     box_inches = sorted(mm / 25.4 for mm in BOX_M_MM)

@@ -159,6 +159,7 @@ def _kind(kind: str) -> NotificationKind:
 
 
 # -- enqueueing --------------------------------------------------------------------------------
+_ORDER_WITH_PARTIES = (joinedload(Order.customer), joinedload(Order.channel))  # built once
 def on_event(session: Session, event: ev.Event) -> None:
     """Subscriber: enqueue the notification this event calls for, if it is switched on."""
     kind = EVENT_KINDS.get(type(event))
@@ -167,8 +168,7 @@ def on_event(session: Session, event: ev.Event) -> None:
     order_id = event.order_id or (event.shipment_id and session.scalar(
         sa.select(Shipment.order_id).where(Shipment.id == event.shipment_id)))
     # One statement for the order, its customer and channel: a sync publishes this per order.
-    order = session.get(Order, order_id, options=[
-        joinedload(Order.customer), joinedload(Order.channel)]) if order_id else None
+    order = session.get(Order, order_id, options=_ORDER_WITH_PARTIES) if order_id else None
     if order is not None:
         enqueue(session, kind, order=order, shipment_id=event.shipment_id,
                 return_id=getattr(event, "return_id", None),
