@@ -1,6 +1,7 @@
 """Settings: this station's (database, name, auto-lock, scanner, sounds, theme; kept in
 QSettings on this machine) and the company's (name and addresses; in the shared settings
-table, managers and up), the printers this station sees, and users (admins)."""
+table, managers and up), the box catalogue, the printers this station sees, and users
+(admins)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from oms_desktop.policies.permissions import allowed
 from oms_desktop.services import settings as shared
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
@@ -35,6 +37,8 @@ class SettingsScreen(QWidget):
         self.tabs = QTabWidget(accessibleName="Settings sections")
         self.tabs.addTab(self._scroll(self._station_page()), "This station")
         self.tabs.addTab(self._scroll(self._company_page()), "Company")
+        self.boxes = BoxesPanel(ctx)
+        self.tabs.addTab(self.boxes, "Boxes")
         if allowed(ctx.actor, "users.manage"):
             from oms_desktop.ui.widgets.users_panel import UsersPanel
 
