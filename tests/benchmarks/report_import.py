@@ -13,6 +13,7 @@ import json
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,8 +66,7 @@ def run(url: str, report: Path, subscribers: bool) -> dict:
         messagebus._table.clear()
     db = Database(url)
     small_world(db)
-    inbox = report.parent / "inbox"
-    inbox.mkdir(exist_ok=True)
+    inbox = Path(tempfile.mkdtemp(prefix="inbox-", dir=report.parent))
     shutil.copy(report, inbox / report.name)
     channels.save_channel(db, actor=SYSTEM, kind="file", name="Amazon", code="amazon",
                           values={"format": "amazon", "inbox": str(inbox),
