@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.carriers.base import CarrierError
-from oms_desktop.carriers.credentials import store_api_key
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, Package, Product, Role, Shipment, ShippingLabel
 from oms_desktop.services import events, settings
@@ -18,22 +17,13 @@ from oms_desktop.services.returns.rmas import RequestedLine, create_rma
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping import tracking
 from tests.carriers.world import (
-    PACKER, pack_by_scanning, pack_order, packed_shipment, shipping_world, web_order,
+    PACKER, pack_by_scanning, pack_order, packed_shipment, web_order,
 )
 from tests.returns_fixtures import shipped_order
 
 # SKU-1 a mug, SKU-2 a spoon: (length, width, height) in mm; weights 350 g and 40 g.
 SIZES = {"SKU-1": (120, 95, 90), "SKU-2": (180, 30, 10)}
 SUPERVISOR = Actor("sam", Role.supervisor)
-
-
-@pytest.fixture
-def world(db, easypost, shippo, memory_keyring):
-    shipping_world(db, carriers=("easypost", "shippo"), easypost={"base_url": easypost.url},
-                   shippo={"base_url": shippo.url})
-    store_api_key("easypost", easypost.api_key)
-    store_api_key("shippo", shippo.token)
-    return db
 
 
 def give_sizes(db) -> None:

@@ -5,7 +5,6 @@ against the strict emulators. They fail against the program as it is (xfail, str
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.carriers.credentials import store_api_key
 from oms_desktop.model import SYSTEM, Actor, Order, Role
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
@@ -14,7 +13,7 @@ from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.channels import sync
 from oms_desktop.services.shipping import tracking
 from tests.carriers.world import (
-    pack_by_scanning, pack_order, packed_shipment, shipping_world, web_order,
+    pack_by_scanning, pack_order, packed_shipment, web_order,
 )
 from tests.connectors.conftest import FITTING_PAGE, add_shopify_channel, shop  # noqa: F401
 from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
@@ -22,15 +21,6 @@ from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
 PACKER = Actor("pat", Role.packer)
 SUPERVISOR = Actor("sue", Role.supervisor)
 BOX_M_MM = (300, 200, 150)  # the default box list's "M"
-
-
-@pytest.fixture
-def world(db, easypost, shippo, memory_keyring):
-    shipping_world(db, carriers=("easypost", "shippo"), easypost={"base_url": easypost.url},
-                   shippo={"base_url": shippo.url})
-    store_api_key("easypost", easypost.api_key)
-    store_api_key("shippo", shippo.token)
-    return db
 
 
 @pytest.fixture
