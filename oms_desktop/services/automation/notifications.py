@@ -160,6 +160,7 @@ def _kind(kind: str) -> NotificationKind:
 
 # -- enqueueing --------------------------------------------------------------------------------
 _ORDER_WITH_PARTIES = (joinedload(Order.customer), joinedload(Order.channel))  # built once
+_PENDING = "notifications.pending"  # outbox rows of this transaction, written at commit
 def on_event(session: Session, event: ev.Event) -> None:
     """Subscriber: enqueue the notification this event calls for, if it is switched on."""
     kind = EVENT_KINDS.get(type(event))
@@ -194,8 +195,10 @@ def _key(kind: NotificationKind, order: Order, shipment_id, return_id, refund_id
 
 def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | None = None,
             return_id: int | None = None, refund_id: int | None = None) -> bool:
-    """Session helper: render and enqueue one message; False when it was enqueued before
-    (the outbox key is unique: a second insert does nothing) or the order has no address."""
+    """Session helper: render one message and queue it for the outbox, written when the
+    transaction commits (a sync enqueues one per imported order: one statement for all of
+    them); False when the order has no address. The outbox key is unique: a message
+    enqueued before is not written again."""
     kind = _kind(str(kind))
     recipient = order.email or (order.customer.email if order.customer else None)
     if not recipient:
@@ -209,8 +212,21 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
                language=language, subject=subject[:255], body_text=text, body_html=body_html,
                status=OutboxStatus.pending.name, attempts=0, next_attempt_at=utcnow(),
                created_at=utcnow())
-    conn = session.connection()
-    return conn.execute(_outbox_insert(conn.dialect.name), row).rowcount == 1
+    session.info.setdefault(_PENDING, []).append(row)
+    return True
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        conn = session.connection()
+        conn.execute(_outbox_insert(conn.dialect.name), rows)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, _transaction) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @functools.cache

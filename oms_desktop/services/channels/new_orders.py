@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from oms_desktop.connectors.dto import OrderDTO
 from oms_desktop.model import (
@@ -41,9 +41,9 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
              remote_updated_at=d.updated_at, fingerprint=d.fingerprint(), synced_at=now)
         for oid, d in zip(ids, dtos)])
     # The subscribers (rules, order confirmations) read each new order: load the page's orders
-    # with their customer and channel in one query, so their lookups hit the session.
+    # with their customers (and the one channel) up front, so their lookups hit the session.
     loaded = session.scalars(sa.select(Order).where(Order.id.in_(ids)).options(
-        joinedload(Order.customer), joinedload(Order.channel))).all() \
+        joinedload(Order.customer), selectinload(Order.channel))).all() \
         if messagebus.has_handlers(events.OrderImported) else ()
     for oid, dto in zip(ids, dtos):
         _after_create(session, oid, dto, products, actor)
