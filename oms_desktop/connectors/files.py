@@ -99,6 +99,9 @@ class FileConnector(Connector, ReportFiles):
                                          page.high_water))
 
     def parse_order(self, raw: Any) -> OrderDTO:
+        if "rows" not in raw:  # a whole file kept aside: its bytes will not read better
+            raise ValueError(f"{raw.get('report_file')} could not be read as a whole: "
+                             "export it again and drop the new file in the inbox")
         rows = [self._get(r) for r in raw["rows"]]
         first = rows[0]
         missing = [f for f in REQUIRED if not first.get(f)]

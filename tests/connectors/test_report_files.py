@@ -53,6 +53,9 @@ def test_a_bad_file_is_kept_aside_and_never_blocks_the_good_ones(world, inbox, m
     [reason] = reasons(world).values()
     assert reason.startswith("orders-2.xlsx: not a readable XLSX workbook")
     assert "\n" not in reason and [r.failed for r in runs] == [1, 0, 0]  # read once
+    sync.retry_errors(world, actor=SYSTEM, code=code)
+    assert list(reasons(world).values()) == ["orders-2.xlsx could not be read as a whole: "
+                                             "export it again and drop the new file in the inbox"]
 
 
 def test_each_file_is_read_once_and_a_new_one_is_still_taken(world, inbox, memory_keyring):
