@@ -5,14 +5,22 @@ QApplication, holds back printable keys while they might be the start of a scan.
 follow each other within `gap_ms` (QSettings "scanner/gap_ms", default 30 ms) and end with
 Enter or Tab are a scan: the keys are swallowed and `scanned(text)` is emitted, whichever
 widget has focus, so a scan never lands in a text field. Anything slower is a person typing:
-the held keys are replayed to their widget as they were, at most `gap_ms` late.
+the held keys are replayed to their widget as they were, at most `gap_ms` late. Gaps are
+measured between the window system's stamps; when the clock says the gap has passed, keys
+already queued for a busy GUI thread are taken first, so a pause does not split a burst.
+
+A scanner presses modifier keys to make its characters, each a key event of its own with no
+text: Shift for capitals, AltGr (ISO_Level3_Shift, Mode_switch; Ctrl+Alt on Windows) for `@`
+or `\\` on a German layout, Control for control characters (GS as Ctrl+], an STX prefix as
+Ctrl+B), Caps Lock. Within a burst these presses and releases, and the releases of held keys,
+are held with it: they neither flush nor end it, and are replayed in order if it was typing.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +30,10 @@ from oms_desktop.policies.scan import GS, ScanConfig, strip_affixes
 DEFAULT_GAP_MS = 30
 DEFAULT_MIN_LENGTH = 3
 _ENDS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab)
+_KEY_EVENTS = (QEvent.KeyPress, QEvent.KeyRelease, QEvent.ShortcutOverride)
+# Modifier keys a scanner presses to make characters (Meta never: it is the desktop's).
+BURST_MODIFIERS = frozenset({Qt.Key_Shift, Qt.Key_Control, Qt.Key_Alt, Qt.Key_AltGr,
+                             Qt.Key_Mode_switch, Qt.Key_CapsLock})
 
 
 def scanner_settings() -> tuple[int, int, ScanConfig]:
@@ -33,18 +45,16 @@ def scanner_settings() -> tuple[int, int, ScanConfig]:
 
 
 class _Held:
-    """A key press held back while we wait to see whether it is part of a scan."""
+    """A key event held back while we wait to see whether it is part of a scan; `text` is
+    the character it adds to the scan (none for modifier keys and releases)."""
 
-    __slots__ = ("target", "key", "modifiers", "text")
+    __slots__ = ("target", "event", "text")
 
-    def __init__(self, target: QObject, event: QKeyEvent):
-        self.target, self.key = target, event.key()
-        self.modifiers, self.text = event.modifiers(), event.text()
+    def __init__(self, target: QObject, event: QKeyEvent, text: str = ""):
+        self.target, self.event, self.text = target, event.clone(), text
 
     def replay(self) -> None:
-        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-            QApplication.sendEvent(self.target, QKeyEvent(kind, self.key, self.modifiers,
-                                                          self.text))
+        QApplication.sendEvent(self.target, self.event)
 
 
 class ScanFilter(QObject):
@@ -64,23 +74,56 @@ class ScanFilter(QObject):
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._gap_passed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._replaying or event.type() != QEvent.KeyPress:
+        if self._replaying or event.type() not in _KEY_EVENTS:
             return False
+        if event.type() == QEvent.ShortcutOverride:
+            return self._before_shortcut(event)
+        if event.type() == QEvent.KeyRelease or event.key() in BURST_MODIFIERS:
+            return self._hold_in_burst(watched, event)
+        return self._press(watched, event)
+
+    def _before_shortcut(self, event: QKeyEvent) -> bool:
+        """Qt tries shortcuts before the key press reaches us: a key that cannot be part of
+        the burst lets what was typed before it reach its field first (F2, Ctrl+Z)."""
+        if self._held and not (event.key() in BURST_MODIFIERS or event.key() in _ENDS
+                               or self.is_text(event)):
+            self.flush()
+        return False
+
+    def _hold_in_burst(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Modifier keys and releases belong to the burst they come in; alone they pass."""
+        if not self._held:
+            return False
+        self._held.append(_Held(watched, event))
+        return True
+
+    def _press(self, watched: QObject, event: QKeyEvent) -> bool:
         now = self._stamp(event)
         if event.key() in _ENDS and self._held:
             return self._end(now)
-        if not _is_text(event):
+        if not self.is_text(event):
             self.flush()
             return False
         if self._held and now - self._last > self.gap_ms:
             self.flush()
-        self._held.append(_Held(watched, event))
+        self._held.append(_Held(watched, event, event.text()))
         self._last = now
         self._timer.start(self.gap_ms + 1)
         return True
+
+    def is_text(self, event: QKeyEvent) -> bool:
+        """One character a scan may hold: printable whatever the modifiers that made it
+        (Shift, AltGr, Ctrl+Alt), unless Ctrl or Meta alone ask for a shortcut; GS and the
+        configured prefix's and suffix's control characters (typed with Ctrl) too."""
+        text = event.text()
+        if len(text) != 1:
+            return False
+        if text == GS or text in self.config.prefix + self.config.suffix:
+            return True
+        return text.isprintable() and not _asks_for_shortcut(event.modifiers())
 
     def _stamp(self, event: QKeyEvent) -> float:
         """When the key was pressed: the window system's timestamp, so a busy GUI thread
@@ -89,6 +132,15 @@ class ScanFilter(QObject):
         if stamp:
             return float(stamp)
         return time.monotonic() * 1000
+
+    def _gap_passed(self) -> None:
+        """The gap has passed by the clock, but a busy GUI thread may not yet have been given
+        keys the window system stamped within it: take those first (the burst may go on or
+        end), then flush what is still waiting."""
+        last = self._last
+        QApplication.processEvents(QEventLoop.ExcludeSocketNotifiers)
+        if self._held and self._last == last:
+            self.flush()
 
     def _end(self, now: float) -> bool:
         """Enter/Tab after held keys: a scan if it came in time and is long enough."""
@@ -131,15 +183,11 @@ class ScanFilter(QObject):
             self._replaying = False
 
 
-def _is_text(event: QKeyEvent) -> bool:
-    text = event.text()
-    if len(text) != 1:
-        return False
-    if text == GS:
-        return True
-    if event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
-        return False
-    return text.isprintable()
+def _asks_for_shortcut(modifiers) -> bool:
+    """Ctrl without Alt, or Meta: a shortcut. Ctrl+Alt is AltGr on Windows; Alt alone makes
+    characters on macOS (Option)."""
+    control = bool(modifiers & Qt.ControlModifier) and not modifiers & Qt.AltModifier
+    return control or bool(modifiers & Qt.MetaModifier)
 
 
 class SerialScanner(SerialLineDevice):

@@ -69,3 +69,17 @@ def test_a_scan_of_an_order_not_ready_is_refused(qtbot, counter):
     screen.collector.setText("Ada")
     assert "Nothing ready for pickup" in scan(qtbot, screen, screen.collector, "WEB-901")
     assert screen.banner.state == "bad"
+
+
+def test_a_refresh_keeps_the_order_the_clerk_chose_wherever_its_row_moved(counter):
+    from oms_desktop.services.floor.pickup import PickupView
+
+    screen, _db = counter
+
+    def view(sid):
+        return PickupView(sid, sid, f"#{sid}", "Ann", "packed", None, None, None)
+
+    screen._fill([view(7), view(8)])
+    screen.table.selectRow(1)
+    screen._fill([view(5), view(7), view(8)])  # another station packed #5 meanwhile
+    assert screen.rows[screen.table.currentRow()].shipment_id == 8

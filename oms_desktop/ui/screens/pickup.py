@@ -87,6 +87,7 @@ class PickupScreen(ScanAnswers, QWidget):
         self.ctx.ops.run(lambda: pickup.waiting(db, store=store), success=self._fill)
 
     def _fill(self, rows: list[PickupView]) -> None:
+        chosen = self._chosen()
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -95,14 +96,21 @@ class PickupScreen(ScanAnswers, QWidget):
                       row.pickup_code or "", packed)
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+        ids = [row.shipment_id for row in rows]
+        if chosen in ids:  # a refresh keeps the order the user chose, wherever it moved
+            self.table.selectRow(ids.index(chosen))
+
+    def _chosen(self) -> int | None:
+        row = self.table.currentRow()
+        return self.rows[row].shipment_id if 0 <= row < len(self.rows) else None
 
     # -- actions ---------------------------------------------------------------------------
     def mark_ready(self) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.rows):
+        sid = self._chosen()
+        if sid is None:
             self._answer("bad", "Select a packed order first")
             return
-        db, actor, sid = self.ctx.db, self.ctx.actor, self.rows[row].shipment_id
+        db, actor = self.ctx.db, self.ctx.actor
         self.ctx.ops.run(lambda: pickup.mark_ready(db, actor=actor, shipment_id=sid),
                          success=self._made_ready, failure=self._failed)
 
