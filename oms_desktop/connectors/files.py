@@ -116,7 +116,8 @@ class FileConnector(Connector, ReportFiles):
         return OrderDTO(
             external_id=first["order_id"], number=first["order_id"],
             placed_at=self._date(first.get("placed_at")) or raw["modified"],
-            updated_at=raw["modified"], currency=first.get("currency") or self.settings.get("currency") or "USD",
+            updated_at=raw["modified"],
+            currency=first.get("currency") or self.settings.get("currency") or "USD",
             financial_status="paid", email=first.get("email") or None,
             customer_name=first.get("buyer_name") or None, shipping=self._address(first),
             lines=lines, subtotal=subtotal, shipping_total=shipping, tax_total=tax,

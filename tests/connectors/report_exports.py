@@ -77,7 +77,8 @@ def etsy_row(order: str, transaction: str, sku: str, qty="1", price="25.00", **e
                 "Quantity": str(qty), "Price": price, "Order Shipping": "5.00",
                 "Order Sales Tax": "0", "Item Total": price, "Currency": "EUR",
                 "Transaction ID": transaction, "Listing ID": "1234567",
-                "Date Paid": "11/20/26", "Ship Name": "Ana Müller", "Ship Address1": "Hauptstraße 5",
+                "Date Paid": "11/20/26", "Ship Name": "Ana Müller",
+                "Ship Address1": "Hauptstraße 5",
                 "Ship City": "München", "Ship Zipcode": "80331", "Ship Country": "Germany",
                 "Order ID": order, "Order Type": "online", "Listings Type": "listing",
                 "Payment Type": "online_cc", "SKU": sku})
