@@ -82,13 +82,17 @@ def _text_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list]:
 
 def _xlsx_rows(path: Path) -> Iterator[tuple]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ReportUnreadable(f"not a readable XLSX workbook ({exc})") from None
     try:
         yield from book.active.iter_rows(values_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged sheet raises, one line
+        raise ReportUnreadable(f"the workbook is damaged ({type(exc).__name__}: {exc})") \
+            from None
     finally:
         book.close()
 
