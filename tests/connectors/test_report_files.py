@@ -210,3 +210,24 @@ def test_the_largest_quantity_allowed_is_taken_whole(world, inbox, memory_keyrin
     with world.uow(readonly=True) as uow:
         qty = uow.session.scalar(sa.select(OrderLine.quantity))
     assert qty == 1_000_000
+
+
+def test_a_workbook_whose_sheet_is_damaged_is_refused_in_one_line(world, inbox, memory_keyring,
+                                                                 tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(list(amazon_orders(1)[0]))
+    book.active.append(list(amazon_orders(1)[0].values()))
+    book.save(tmp_path / "whole.xlsx")
+    with zipfile.ZipFile(tmp_path / "whole.xlsx") as src, \
+            zipfile.ZipFile(inbox / "damaged.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: len(data) // 2] if "worksheets/sheet" in item.filename
+                         else data)
+    write_amazon(inbox / "good.txt", amazon_orders(2, start=10))
+    code = file_channel(world, inbox)
+    assert sync.sync_orders(world, actor=SYSTEM, code=code).created == 2
+    [reason] = reasons(world).values()
+    assert reason.startswith("damaged.xlsx: the workbook is damaged (") and "\n" not in reason
