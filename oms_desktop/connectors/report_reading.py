@@ -108,15 +108,30 @@ def _cell(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def records(path: Path, encoding: str | None, delimiter: str) -> Iterator[dict]:
-    """Rows as {column: text}, blank rows skipped; the columns from the first row."""
-    rows = raw_rows(path, encoding, delimiter)
+def _header(rows: Iterator) -> list[str]:
     header = [_cell(h).lstrip("\ufeff") for h in next(rows, None) or ()]
     if not any(header):
         raise ReportUnreadable("the file has no header row")
+    return header
+
+
+def records(path: Path, encoding: str | None, delimiter: str) -> Iterator[dict]:
+    """Rows as {column: text}, blank rows skipped; the columns from the first row."""
+    rows = raw_rows(path, encoding, delimiter)
+    header = _header(rows)
     for row in rows:
         if any(v not in (None, "") for v in row):
             yield {h: _cell(v) for h, v in zip(header, row) if h}
+
+
+def _keys(path: Path, encoding: str | None, delimiter: str, key_column: str) -> Iterator[str]:
+    """The key column of every row `records` yields, without building the rows."""
+    rows = raw_rows(path, encoding, delimiter)
+    header = _header(rows)
+    at = header.index(key_column) if key_column in header else None
+    for row in rows:
+        if any(v not in (None, "") for v in row):
+            yield _cell(row[at]) if at is not None and at < len(row) else ""
 
 
 def grouped(path: Path, encoding: str | None, delimiter: str,
@@ -124,7 +139,7 @@ def grouped(path: Path, encoding: str | None, delimiter: str,
     """(order id, its rows) once all its rows are read. A first pass counts each order's rows,
     so an order whose rows are scattered is still whole, and only orders still incomplete are
     held in memory."""
-    counts = Counter(r.get(key_column, "") for r in records(path, encoding, delimiter))
+    counts = Counter(_keys(path, encoding, delimiter, key_column))
     pending: dict[str, list[dict]] = {}
     for row in records(path, encoding, delimiter):
         key = row.get(key_column, "")
