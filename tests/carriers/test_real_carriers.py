@@ -81,8 +81,9 @@ def test_woocommerce_is_told_the_labels_real_carrier(world, woo):
     assert "USPS" in woo.notes[o["id"]][0]["note"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tracking company pushed to the store "
-                                       "(on Shopify also: fulfilment push after a manifest)")
+@pytest.mark.xfail(strict=True, reason="issue 14: Shopify's fulfilment push after a manifest "
+                                       "(connectors/shopify.py); the real carrier and URL are "
+                                       "queued since the carriers fix")
 def test_shopify_is_told_the_labels_real_carrier(world, shop):
     o = shop.add_order(lines=[("SKU-1", 1, "12.50"), ("SKU-2", 2, "3.99")])
     code = add_shopify_channel(world, shop, page_size=FITTING_PAGE)
