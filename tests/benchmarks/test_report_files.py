@@ -1,7 +1,7 @@
 """A marketplace report of 300,000 orders (an Amazon order report of about 60 MB, a fifth of
 the orders with two items, three rows of junk) imported through the file channel's sync, in a
 process of its own so that its peak resident memory is measured alone, on SQLite and
-PostgreSQL:
+PostgreSQL (the time bound is wall time: measure on a quiet machine; CPU is printed beside):
 
     OMS_TEST_POSTGRES_URL=… .venv/bin/python -m pytest tests/benchmarks/test_report_files.py \
         -m benchmark --benchmark-enable -s
@@ -46,4 +46,4 @@ def test_a_300000_order_report_is_imported_in_bounded_time_and_memory(db_url, re
           f"peak RSS {figures['peak_rss_mb']} MB, {figures['failed']} kept aside")
     assert (figures["status"], figures["created"], figures["failed"]) == ("ok", ORDERS, 2)
     assert figures["peak_rss_mb"] < PEAK_MB
-    assert cpu < SECONDS
+    assert figures["seconds"] < SECONDS  # the issue's target, wall time (a quiet machine)
