@@ -50,12 +50,19 @@ class AddressDTO:
 
 @dataclass(frozen=True)
 class ParcelDTO:
+    """One package; 0 for a weight or dimensions nobody knows (a carrier that needs them
+    refuses the parcel with `parcel_refusal`)."""
+
     number: int
     weight_g: int
     length_mm: int = 0
     width_mm: int = 0
     height_mm: int = 0
     sscc: str | None = None
+
+    @property
+    def sized(self) -> bool:
+        return min(self.length_mm, self.width_mm, self.height_mm) > 0
 
     @property
     def weight_oz(self) -> float:
@@ -97,6 +104,8 @@ class Label:
     carrier_ref: str | None = None
     service: str = ""
     sscc: tuple[str, ...] = ()
+    provider: str | None = None  # the carrier that carries it (USPS, UPS…)
+    tracking_url: str | None = None  # the carrier's public tracking page
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,19 @@ class TrackingUpdate:
     @property
     def is_exception(self) -> bool:
         return self.status in EXCEPTION_STATUSES
+
+
+def parcel_refusal(carrier: str, shipment: ShipmentDTO, *, dimensions: bool) -> str | None:
+    """One line saying which package a carrier cannot rate and how to fix it, or None."""
+    for p in shipment.parcels:
+        if p.weight_g <= 0:
+            return (f"{carrier} needs a weight: package {p.number} of {shipment.reference} has "
+                    "none (weigh it at the pack station, or give its products a weight)")
+        if dimensions and not p.sized:
+            return (f"{carrier} needs the parcel's dimensions: package {p.number} of "
+                    f"{shipment.reference} has none (choose its box at the pack station, or "
+                    "give its products dimensions)")
+    return None
 
 
 EXCEPTION_STATUSES = frozenset({"returned", "failure"})
@@ -175,7 +197,10 @@ class Carrier(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]: ...
+    def track(self, tracking_numbers: list[str], *,
+              providers: dict[str, str] | None = None) -> list[TrackingUpdate]:
+        """Events of the numbers; `providers` names each label's real carrier (USPS, UPS…)
+        where it is known."""
 
     def manifest(self, labels: list[Label], day: date) -> ManifestResult:
         raise NotSupported(f"{self.title} has no carrier manifest; a local one is printed")

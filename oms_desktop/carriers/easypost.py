@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from oms_desktop.carriers.base import (
     AddressRejected, Carrier, CarrierError, Label, PurchaseRef, Rate, ShipmentDTO,
-    TrackingUpdate,
+    TrackingUpdate, parcel_refusal,
 )
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
@@ -28,10 +28,14 @@ def _address(a) -> dict:
 
 
 def _parcel(shipment: ShipmentDTO) -> dict:
-    """EasyPost buys one parcel per shipment: the heaviest package's box, total weight."""
-    biggest = max(shipment.parcels, key=lambda p: p.length_mm * p.width_mm * p.height_mm)
-    length, width, height = biggest.inches()
+    """EasyPost buys one parcel per shipment: the biggest package's box, total weight. Without
+    any dimensions only the weight is sent, and only carriers that need none give rates."""
     weight = round(sum(p.weight_g for p in shipment.parcels) / 28.349523125, 1)
+    sized = [p for p in shipment.parcels if p.sized]
+    if not sized:
+        return {"weight": weight}
+    biggest = max(sized, key=lambda p: p.length_mm * p.width_mm * p.height_mm)
+    length, width, height = biggest.inches()
     return {"length": length, "width": width, "height": height, "weight": weight}
 
 
@@ -69,6 +73,9 @@ class EasyPostCarrier(Carrier):
         raise CarrierError(f"EasyPost: {message} [{error.get('code', status)}]")
 
     def rates(self, shipment: ShipmentDTO) -> list[Rate]:
+        refused = parcel_refusal(self.title, shipment, dimensions=False)
+        if refused:
+            raise CarrierError(refused)
         body = {"shipment": {"to_address": _address(shipment.ship_to),
                              "from_address": _address(shipment.ship_from),
                              "parcel": _parcel(shipment),
@@ -112,7 +119,9 @@ class EasyPostCarrier(Carrier):
                      content=self.http.download(label[url_key]), format=label_format,
                      cost=Decimal(selected.get("rate", rate.amount)),
                      currency=selected.get("currency", rate.currency),
-                     carrier_ref=rate.shipment_ref, service=rate.service)
+                     carrier_ref=rate.shipment_ref, service=rate.service,
+                     provider=selected.get("carrier") or rate.provider,
+                     tracking_url=(data.get("tracker") or {}).get("public_url"))
 
     def void(self, label: Label) -> None:
         data = self._json("POST", f"/v2/shipments/{label.carrier_ref}/refund")
@@ -120,10 +129,14 @@ class EasyPostCarrier(Carrier):
             raise CarrierError(f"EasyPost did not accept the refund of {label.tracking_number}"
                                f" (refund_status {data.get('refund_status')})")
 
-    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]:
+    def track(self, tracking_numbers: list[str], *,
+              providers: dict[str, str] | None = None) -> list[TrackingUpdate]:
         updates = []
         for code in tracking_numbers:
-            data = self._json("POST", "/v2/trackers", {"tracker": {"tracking_code": code}})
+            tracker = {"tracking_code": code}
+            if (providers or {}).get(code):
+                tracker["carrier"] = providers[code]
+            data = self._json("POST", "/v2/trackers", {"tracker": tracker})
             updates.extend(self._details(code, data))
         return updates
 

@@ -53,5 +53,6 @@ class ManualCarrier(Carrier):
     def void(self, label: Label) -> None:
         """Nothing was bought, so nothing to refund; the number is simply not reused."""
 
-    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]:
+    def track(self, tracking_numbers: list[str], *,
+              providers: dict[str, str] | None = None) -> list[TrackingUpdate]:
         return []

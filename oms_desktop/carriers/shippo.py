@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from oms_desktop.carriers.base import (
     AddressRejected, Carrier, CarrierError, Label, PurchaseRef, Rate, ShipmentDTO,
-    TrackingUpdate,
+    TrackingUpdate, parcel_refusal,
 )
 from oms_desktop.carriers.easypost import _when
 from oms_desktop.plugins.errors import AuthFailed
@@ -17,6 +17,14 @@ from oms_desktop.plugins.settings import SettingField
 STATUS = {"PRE_TRANSIT": "pre_transit", "TRANSIT": "in_transit", "DELIVERED": "delivered",
           "RETURNED": "returned", "FAILURE": "failure", "UNKNOWN": "unknown"}
 FILE_TYPES = {"pdf": "PDF_4x6", "zpl": "ZPLII"}
+# Shippo's carrier tokens where they are not the provider's name in lower case.
+TOKENS = {"DHL Express": "dhl_express", "Canada Post": "canada_post",
+          "Australia Post": "australia_post", "Royal Mail": "royal_mail"}
+TEST_NUMBER_PREFIX = "SHIPPO_"  # test-mode numbers, tracked under the token "shippo"
+
+
+def carrier_token(provider: str) -> str:
+    return TOKENS.get(provider) or provider.strip().lower().replace(" ", "_")
 
 
 def _address(a) -> dict:
@@ -51,7 +59,8 @@ class ShippoCarrier(Carrier):
     title = "Shippo"
     SETTINGS = (
         SettingField("base_url", "API base URL", "url", default="https://api.goshippo.com"),
-        SettingField("tracking_carrier", "Carrier token used to track", default="usps"),
+        SettingField("tracking_carrier", "Carrier token to track labels of unknown carrier",
+                     default="usps"),
     )
 
     def __init__(self, settings, api):
@@ -85,6 +94,9 @@ class ShippoCarrier(Carrier):
         raise CarrierError(f"Shippo: {text}")
 
     def rates(self, shipment: ShipmentDTO) -> list[Rate]:
+        refused = parcel_refusal(self.title, shipment, dimensions=True)
+        if refused:
+            raise CarrierError(refused)
         body = {"address_from": _address(shipment.ship_from),
                 "address_to": _address(shipment.ship_to),
                 "parcels": [_parcel(p) for p in shipment.parcels], "async": False,
@@ -123,7 +135,8 @@ class ShippoCarrier(Carrier):
         return Label(tracking_number=data["tracking_number"],
                      content=self.http.download(data["label_url"]), format=label_format,
                      cost=rate.amount, currency=rate.currency, carrier_ref=data["object_id"],
-                     service=rate.service)
+                     service=rate.service, provider=rate.provider,
+                     tracking_url=data.get("tracking_url_provider") or None)
 
     def void(self, label: Label) -> None:
         data = self._json("POST", "/refunds/", {"transaction": label.carrier_ref,
@@ -132,11 +145,17 @@ class ShippoCarrier(Carrier):
             raise CarrierError(f"Shippo refused the refund of {label.tracking_number}: "
                                f"{data.get('status')}")
 
-    def track(self, tracking_numbers: list[str]) -> list[TrackingUpdate]:
-        carrier = self.settings["tracking_carrier"]
+    def _token(self, number: str, provider: str | None) -> str:
+        if number.startswith(TEST_NUMBER_PREFIX):
+            return "shippo"
+        return carrier_token(provider) if provider else self.settings["tracking_carrier"]
+
+    def track(self, tracking_numbers: list[str], *,
+              providers: dict[str, str] | None = None) -> list[TrackingUpdate]:
         updates = []
         for number in tracking_numbers:
-            data = self._json("GET", f"/tracks/{carrier}/{number}")
+            token = self._token(number, (providers or {}).get(number))
+            data = self._json("GET", f"/tracks/{token}/{number}")
             history = data.get("tracking_history") or [data.get("tracking_status") or {}]
             updates.extend(self._update(number, h) for h in history if h)
         return updates

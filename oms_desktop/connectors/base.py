@@ -9,7 +9,9 @@ from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any, ClassVar, Iterator, Mapping, Sequence
 
-from oms_desktop.connectors.dto import FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO
+from oms_desktop.connectors.dto import (
+    FileIdentity, FulfilmentLine, OrderDTO, Page, PushResult, ReportRead, StockLevelDTO,
+)
 from oms_desktop.plugins.errors import Permanent, PluginError
 from oms_desktop.plugins.settings import SettingField
 
@@ -77,3 +79,18 @@ class Connector(ABC):
 
     def close(self) -> None:
         """Release network resources."""
+
+
+class ReportFiles(ABC):
+    """A connector whose orders arrive as report files. The sync reads each file once (known
+    by its content), in pages small enough for any database, and keeps a file it cannot read
+    aside with the reason instead of stopping."""
+
+    @abstractmethod
+    def report_files(self) -> list[FileIdentity]:
+        """The files waiting to be read, oldest first."""
+
+    @abstractmethod
+    def read_report(self, report: FileIdentity, *, batch: int) -> ReportRead:
+        """Its orders in pages of at most `batch` orders; `ConnectorError` when the file
+        cannot be read at all."""

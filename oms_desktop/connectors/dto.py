@@ -3,13 +3,17 @@ a platform's JSON, and a payload that does not fit is reported, not guessed at."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+import pycountry
+from pydantic import (
+    AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator,
+)
 
 from oms_desktop.plugins.redaction import redact
 
@@ -21,16 +25,36 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Bounds the columns can hold (a longer text or a bigger number is refused with its field,
+# never cut or overflowed): texts as long as their columns, quantities of whole units up to a
+# million a line, unit prices up to a billion, order amounts up to 10^12.
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal(10) ** 9
+MAX_AMOUNT = Decimal(10) ** 12
+Text = Annotated[str, Field(max_length=255)]
+Amount = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
+
+@functools.cache
+def _iso_4217(code: str) -> str:
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_4217)]
+
+
 class AddressDTO(_Frozen):
-    name: str | None = None
-    company: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
+    name: Text | None = None
+    company: Text | None = None
+    line1: Text | None = None
+    line2: Text | None = None
+    city: str | None = Field(default=None, max_length=128)
+    region: str | None = Field(default=None, max_length=64)
+    postal_code: str | None = Field(default=None, max_length=32)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    phone: str | None = None
+    phone: str | None = Field(default=None, max_length=64)
 
 
 class LineDTO(_Frozen):
@@ -38,14 +62,14 @@ class LineDTO(_Frozen):
     removed units left out; `shipped` what the channel already counts as fulfilled (by us or
     by anyone else), so `to_ship` is what is still owed."""
 
-    external_id: str = Field(min_length=1)
-    sku: str = ""
-    name: str
-    quantity: int = Field(gt=0)
-    shipped: int = Field(default=0, ge=0)
-    unit_price: Decimal = Field(ge=0)
-    tax: Decimal = Decimal(0)
-    discount: Decimal = Decimal(0)
+    external_id: str = Field(min_length=1, max_length=128)
+    sku: str = Field(default="", max_length=64)
+    name: Text
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    shipped: int = Field(default=0, ge=0, le=MAX_QUANTITY)
+    unit_price: Decimal = Field(ge=0, le=MAX_PRICE)
+    tax: Amount = Decimal(0)
+    discount: Amount = Decimal(0)
 
     @property
     def to_ship(self) -> int:
@@ -56,27 +80,27 @@ class OrderDTO(_Frozen):
     """One channel order as the OMS understands it. `status` is the channel's view:
     open, cancelled or closed (fulfilled and archived there)."""
 
-    external_id: str = Field(min_length=1)
-    number: str = Field(min_length=1)
+    external_id: str = Field(min_length=1, max_length=128)
+    number: str = Field(min_length=1, max_length=64)
     placed_at: AwareDatetime
     updated_at: AwareDatetime
     status: Literal["open", "cancelled", "closed"] = "open"
     financial_status: Literal[FINANCIAL] = "pending"
     fulfilment_status: Literal[FULFILMENT] = "unfulfilled"
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    email: str | None = None
-    customer_name: str | None = None
+    currency: Currency
+    email: Text | None = None
+    customer_name: Text | None = None
     shipping: AddressDTO | None = None
     billing_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     lines: tuple[LineDTO, ...]
-    subtotal: Decimal = Decimal(0)
-    shipping_total: Decimal = Decimal(0)
-    tax_total: Decimal = Decimal(0)
-    discount_total: Decimal = Decimal(0)
-    total: Decimal
-    requested_service: str | None = None
+    subtotal: Amount = Decimal(0)
+    shipping_total: Amount = Decimal(0)
+    tax_total: Amount = Decimal(0)
+    discount_total: Amount = Decimal(0)
+    total: Amount
+    requested_service: str | None = Field(default=None, max_length=64)
     notes: str | None = None
-    tags: tuple[str, ...] = ()
+    tags: tuple[Annotated[str, Field(max_length=64)], ...] = ()
 
     @field_validator("email")
     @classmethod
@@ -136,6 +160,23 @@ class Page:
     @property
     def fetched(self) -> int:
         return len(self.orders) + len(self.failures)
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """A report file as its content: the same bytes under another name are the same file."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class ReportRead:
+    """A report file being read: its text encoding (None for a workbook) and its pages."""
+
+    encoding: str | None
+    pages: Iterator[Page]
 
 
 @dataclass(frozen=True)

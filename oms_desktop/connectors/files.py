@@ -6,25 +6,28 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from oms_desktop.connectors.base import Connector, ConnectorError
+from oms_desktop.connectors.base import Connector, ConnectorError, ReportFiles
 from oms_desktop.connectors.dto import (
-    AddressDTO, Failure, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult, StockLevelDTO,
-    describe_error,
+    AddressDTO, Failure, FileIdentity, FulfilmentLine, LineDTO, OrderDTO, Page, PushResult,
+    ReportRead, StockLevelDTO, describe_error,
 )
+from oms_desktop.connectors.report_reading import detect_encoding, grouped, identify, records
 from oms_desktop.connectors.file_formats import COUNTRY_NAMES, FIELDS, PRESETS, REQUIRED
 from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.plugins.settings import SettingField
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+BATCH = 1000  # orders per page: well inside SQLite's and PostgreSQL's parameter limits
+# Fields every row of one order must agree on: two buyers under one order id are a conflict.
+BUYER_FIELDS = ("email", "buyer_name", "ship_name", "line1", "postal_code", "country")
 
 
-class FileConnector(Connector):
+class FileConnector(Connector, ReportFiles):
     kind = "file"
     title = "Marketplace files"
     SETTINGS = (
@@ -53,64 +56,90 @@ class FileConnector(Connector):
         for folder in (inbox, outbox):
             if not folder.is_dir():
                 raise ConnectorError(f"Folder {folder} does not exist")
-        return f"{len(self._files(None))} report file(s) in {inbox}"
+        return f"{len(self._paths())} report file(s) in {inbox}"
 
     # -- reading ------------------------------------------------------------------------------
-    def _files(self, since: datetime | None) -> list[Path]:
+    def _paths(self) -> list[Path]:
         inbox = Path(self.settings["inbox"])
         files = [p for p in inbox.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()]
-        files.sort(key=lambda p: (p.stat().st_mtime, p.name))
-        return [p for p in files if since is None or _mtime(p) >= since]
+        return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+    def report_files(self) -> list[FileIdentity]:
+        return [identify(p) for p in self._paths()]
+
+    def read_report(self, report: FileIdentity, *, batch: int = BATCH) -> ReportRead:
+        path = Path(self.settings["inbox"]) / report.name
+        encoding = None if path.suffix.lower() == ".xlsx" else detect_encoding(path)
+        return ReportRead(encoding, self._pages(path, encoding, batch))
 
     def fetch_orders(self, since: datetime | None) -> Iterator[Page]:
-        """Every report in the inbox, oldest first, whatever `since` says: a file copied in
-        with an old modification time must not be missed, and orders already taken in come
-        back "unchanged" at little cost. Archive old reports out of the inbox to keep it short."""
-        for path in self._files(None):
-            yield self._page(path)
+        """Every report in the inbox, oldest first, whatever `since` says (the sync reads
+        each file once through `report_files`/`read_report` instead)."""
+        for report in self.report_files():
+            yield from self.read_report(report).pages
 
-    def _page(self, path: Path) -> Page:
-        page = Page(high_water=_mtime(path))
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for row in read_rows(path, self.preset["delimiter"]):
-            groups[str(row.get(self.columns["order_id"]) or "").strip()].append(row)
-        for order_id, rows in groups.items():
-            raw = {"file": path.name, "modified": page.high_water.isoformat(), "rows": rows}
-            try:
-                page.orders.append(self.parse_order(raw))
-            except Exception as exc:  # noqa: BLE001 - kept with the rows for a person
-                page.failures.append(Failure(raw, describe_error(exc), order_id or None,
-                                             page.high_water))
-        return page
+    def _pages(self, path: Path, encoding: str | None, batch: int) -> Iterator[Page]:
+        stamp = _mtime(path)
+        page = Page(high_water=stamp)
+        for order_id, rows in grouped(path, encoding, self.preset["delimiter"],
+                                      self.columns["order_id"]):
+            self._take(page, {"file": path.name, "modified": stamp.isoformat(), "rows": rows},
+                       order_id)
+            if page.fetched >= batch:
+                yield page
+                page = Page(high_water=stamp)
+        if page.fetched:
+            yield page
+
+    def _take(self, page: Page, raw: dict, order_id: str) -> None:
+        try:
+            page.orders.append(self.parse_order(raw))
+            page.raw[page.orders[-1].external_id] = raw
+        except Exception as exc:  # noqa: BLE001 - kept with the rows for a person
+            page.failures.append(Failure(raw, describe_error(exc), order_id or None,
+                                         page.high_water))
 
     def parse_order(self, raw: Any) -> OrderDTO:
-        rows = raw["rows"]
-        first = self._get(rows[0])
+        if "rows" not in raw:  # a whole file kept aside: its bytes will not read better
+            raise ValueError(f"{raw.get('report_file')} could not be read as a whole: "
+                             "export it again and drop the new file in the inbox")
+        rows = [self._get(r) for r in raw["rows"]]
+        first = rows[0]
         missing = [f for f in REQUIRED if not first.get(f)]
         if missing:
             raise ValueError(f"missing {', '.join(missing)} in {raw['file']}")
-        lines = [self._line(self._get(r), i) for i, r in enumerate(rows, start=1)]
-        shipping = sum((_money(self._get(r).get("shipping")) for r in rows), Decimal(0))
-        tax = sum((_money(self._get(r).get("tax")) for r in rows), Decimal(0))
+        if len(rows) > 1:
+            self._one_buyer(rows)
+        lines = [self._line(r, i) for i, r in enumerate(rows, start=1)]
+        shipping = sum((_money(r.get("shipping")) for r in rows), Decimal(0))
+        tax = sum((_money(r.get("tax")) for r in rows), Decimal(0))
         subtotal = sum((l.unit_price * l.quantity for l in lines), Decimal(0))
         return OrderDTO(
             external_id=first["order_id"], number=first["order_id"],
             placed_at=self._date(first.get("placed_at")) or raw["modified"],
-            updated_at=raw["modified"], currency=first.get("currency") or self.settings.get("currency") or "USD",
+            updated_at=raw["modified"],
+            currency=first.get("currency") or self.settings.get("currency") or "USD",
             financial_status="paid", email=first.get("email") or None,
             customer_name=first.get("buyer_name") or None, shipping=self._address(first),
             lines=lines, subtotal=subtotal, shipping_total=shipping, tax_total=tax,
             total=subtotal + shipping + tax, requested_service=first.get("service") or None)
 
+    def _one_buyer(self, rows: list[dict]) -> None:
+        for field in BUYER_FIELDS:
+            seen = {(v.get(field) or "").casefold() for v in rows}
+            if len(seen) > 1:
+                raise ValueError(f"conflict: rows of order {rows[0]['order_id']} name different "
+                                 f"buyers ({self.columns.get(field, field)}: "
+                                 f"{' / '.join(sorted(seen))}); kept aside, not merged")
+
     def _get(self, row: dict) -> dict:
-        values = {f: row.get(col) for f, col in self.columns.items()}
-        values = {k: (str(v).strip() if v is not None else None) for k, v in values.items()}
+        values = {f: _text(row.get(col)) for f, col in self.columns.items()}
         for k, v in (self.preset.get("defaults") or {}).items():
             values[k] = values.get(k) or v
         return values
 
     def _line(self, v: dict, n: int) -> LineDTO:
-        quantity = int(Decimal(v["quantity"]))
+        quantity = _whole(v["quantity"])
         price = _money(v["price"], strict=True)
         unit = price / quantity if self.preset["price_is_line_total"] and quantity else price
         return LineDTO(external_id=v.get("line_id") or f"{v['order_id']}-{n}", sku=v["sku"],
@@ -146,8 +175,8 @@ class FileConnector(Connector):
         return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
     def fetch_order(self, external_id: str) -> OrderDTO:
-        for path in self._files(None):
-            for order in self._page(path).orders:
+        for page in self.fetch_orders(None):
+            for order in page.orders:
                 if order.external_id == external_id:
                     return order
         raise ConnectorError(f"No order {external_id} in the report files")
@@ -194,24 +223,25 @@ class FileConnector(Connector):
 
 
 def read_rows(path: Path, delimiter: str) -> list[dict]:
-    if path.suffix.lower() == ".xlsx":
-        return _xlsx_rows(path)
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() in (".txt", ".tsv"):
-        delimiter = "\t"
-    return list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+    """A whole (small) report as {column: text} rows, in its own encoding."""
+    encoding = None if path.suffix.lower() == ".xlsx" else detect_encoding(path)
+    return list(records(path, encoding, delimiter))
 
 
-def _xlsx_rows(path: Path) -> list[dict]:
-    from openpyxl import load_workbook
+def _text(value) -> str | None:
+    if value is None or value.__class__ is str:
+        return value and value.strip()
+    return str(value).strip()
 
-    book = load_workbook(path, read_only=True, data_only=True)
+
+def _whole(text: str | None) -> int:
     try:
-        rows = book.active.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        return [dict(zip(header, r)) for r in rows if any(v not in (None, "") for v in r)]
-    finally:
-        book.close()
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValueError(f"quantity is not a number: {text!r}") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ValueError(f"quantity must be a whole number of units, not {text!r}")
+    return int(value)
 
 
 def _mtime(path: Path) -> datetime:

@@ -37,7 +37,7 @@ from oms_desktop.model.shipping import (
 from oms_desktop.model.stock import (
     MoveReason, Reservation, ReservationStatus, StockLevel, StockMove,
 )
-from oms_desktop.model.sync import SyncCursor, SyncError, SyncRun
+from oms_desktop.model.sync import ReportFile, SyncCursor, SyncError, SyncRun
 from oms_desktop.model.user import AuditEvent, User, UserSite
 from oms_desktop.model.workflow import SYSTEM, Actor, Role, StateMachine
 

@@ -53,9 +53,11 @@ class Shipment(Versioned, Base):
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
     status: Mapped[ShipmentStatus] = mapped_column(default=ShipmentStatus.waiting)
-    carrier: Mapped[str | None] = mapped_column(sa.String(64))
+    carrier: Mapped[str | None] = mapped_column(sa.String(64))  # the plugin: manual, easypost…
+    provider: Mapped[str | None] = mapped_column(sa.String(64))  # the real carrier: USPS, UPS…
     service: Mapped[str | None] = mapped_column(sa.String(64))
     tracking_number: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    tracking_url: Mapped[str | None] = mapped_column(sa.String(1024))
     shipping_cost: Mapped[Decimal | None]
     pickup_code: Mapped[str | None] = mapped_column(sa.String(32))
     collected_by: Mapped[str | None]

@@ -28,8 +28,10 @@ class ShippingLabel(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
     carrier: Mapped[str] = mapped_column(sa.String(64))
+    provider: Mapped[str | None] = mapped_column(sa.String(64))  # USPS, UPS… behind the plugin
     service: Mapped[str] = mapped_column(sa.String(64))
     tracking_number: Mapped[str] = mapped_column(sa.String(64), index=True)
+    tracking_url: Mapped[str | None] = mapped_column(sa.String(1024))
     format: Mapped[str] = mapped_column(sa.String(8))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     cost: Mapped[Decimal]
@@ -76,6 +78,7 @@ class LabelPurchase(Base):
     service: Mapped[str] = mapped_column(sa.String(64))
     rate_id: Mapped[str] = mapped_column(sa.String(128))
     rate_ref: Mapped[str | None] = mapped_column(sa.String(128))  # the carrier's shipment id
+    provider: Mapped[str | None] = mapped_column(sa.String(64))  # the carrier behind it (UPS…)
     amount: Mapped[Decimal]
     currency: Mapped[str] = mapped_column(sa.String(3))
     format: Mapped[str] = mapped_column(sa.String(8))

@@ -53,3 +53,26 @@ class SyncError(Base):
     retries: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+
+
+class ReportFile(Base):
+    """A report file of a file channel, known by its content (size and SHA-256): each is read
+    once. `status` is reading (a run took it and may have stopped half-way: the next one reads
+    it again, which duplicates nothing), done, or refused (unreadable as a whole: the reason
+    is here and in the channel's sync errors)."""
+
+    __tablename__ = "report_files"
+    __table_args__ = (sa.UniqueConstraint("channel_id", "sha256", "size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), default="reading")
+    encoding: Mapped[str | None] = mapped_column(sa.String(32))
+    orders: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -25,6 +25,10 @@ def installed() -> bool:
     return _table is not None
 
 
+def has_handlers(event_type: type[Event]) -> bool:
+    return bool(_table and _table.get(event_type))
+
+
 def publish(session: Session, event: Event) -> None:
     """Run the event's handlers in the caller's transaction (nothing is committed here)."""
     if _table is None:

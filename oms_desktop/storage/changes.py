@@ -66,7 +66,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.locations, "locations"),
     **_tables(Area.channels, "channels", "channel_locations", "channel_order_states",
               "channel_sku_levels", "inventory_sync_log", "channel_outbox"),
-    **_tables(Area.sync, "sync_runs", "sync_cursors", "sync_errors"),
+    **_tables(Area.sync, "sync_runs", "sync_cursors", "sync_errors", "report_files"),
     **_tables(Area.returns, "returns", "return_lines", "return_units", "refunds"),
     **_tables(Area.rules, "automation_rules", "automation_rule_runs"),
     **_tables(Area.notifications, "notification_templates", "notification_outbox"),

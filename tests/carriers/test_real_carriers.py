@@ -5,32 +5,22 @@ against the strict emulators. They fail against the program as it is (xfail, str
 import pytest
 import sqlalchemy as sa
 
-from oms_desktop.carriers.credentials import store_api_key
 from oms_desktop.model import SYSTEM, Actor, Order, Role
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
 from oms_desktop.services.shipping import manifests
-from oms_desktop.services.floor import packing
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.channels import sync
 from oms_desktop.services.shipping import tracking
-from tests.carriers.world import pack_order, packed_shipment, shipping_world, web_order
+from tests.carriers.world import (
+    pack_by_scanning, pack_order, packed_shipment, web_order,
+)
 from tests.connectors.conftest import FITTING_PAGE, add_shopify_channel, shop  # noqa: F401
 from tests.connectors.woo_emulator import KEY, SECRET, WooEmulator
 
 PACKER = Actor("pat", Role.packer)
 SUPERVISOR = Actor("sue", Role.supervisor)
 BOX_M_MM = (300, 200, 150)  # the default box list's "M"
-UNITS = ("4006381333931", "036000291452", "036000291452")  # 1 x SKU-1, 2 x SKU-2
-
-
-@pytest.fixture
-def world(db, easypost, shippo, memory_keyring):
-    shipping_world(db, carriers=("easypost", "shippo"), easypost={"base_url": easypost.url},
-                   shippo={"base_url": shippo.url})
-    store_api_key("easypost", easypost.api_key)
-    store_api_key("shippo", shippo.token)
-    return db
 
 
 @pytest.fixture
@@ -40,14 +30,6 @@ def woo():
     emu.stop()
 
 
-def pack_by_scanning(db, shipment_id: int, *, box: str) -> None:
-    """The packer at the bench: open the shipment, scan every unit, F4 with the box used."""
-    packing.open_shipment(db, actor=PACKER, value=f"SHP-{shipment_id}")
-    for barcode in UNITS:
-        assert packing.scan_item(db, actor=PACKER, shipment_id=shipment_id, value=barcode).ok
-    packing.complete(db, actor=PACKER, shipment_id=shipment_id, weight_g=500, box_code=box)
-
-
 def sent_dimensions(kind: str, emu) -> list[float]:
     """The sides, in inches, of the parcel the plugin asked rates for."""
     _, _, body, _ = emu.requests[-1]
@@ -55,12 +37,11 @@ def sent_dimensions(kind: str, emu) -> list[float]:
     return sorted(float(parcel.get(side) or 0) for side in ("length", "width", "height"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: rates for a shipment as the program packs it")
 @pytest.mark.parametrize("kind", ["easypost", "shippo"])
 def test_a_shipment_packed_in_a_known_box_is_rated_with_the_boxs_dimensions(world, kind,
                                                                            easypost, shippo):
     sid = pack_order(world, web_order(world), pack=False)
-    pack_by_scanning(world, sid, box="M")
+    pack_by_scanning(world, sid, box="M", weight_g=500)
     result = shipping.rates(world, actor=PACKER, shipment_id=sid, carrier=kind)
     assert any(r.service.startswith("UPS") for r in result.rates)  # UPS needs dimensions
     box_inches = sorted(mm / 25.4 for mm in BOX_M_MM)
@@ -92,7 +73,6 @@ def woo_order(db, woo, *, method: str) -> dict:
     return o
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tracking company pushed to the store")
 def test_woocommerce_is_told_the_labels_real_carrier(world, woo):
     o = woo_order(world, woo, method="Standard")  # a service level rate shopping knows
     number = ship_through_easypost(world, "woo", str(o["id"]))
@@ -101,8 +81,6 @@ def test_woocommerce_is_told_the_labels_real_carrier(world, woo):
     assert "USPS" in woo.notes[o["id"]][0]["note"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tracking company pushed to the store "
-                                       "(on Shopify also: fulfilment push after a manifest)")
 def test_shopify_is_told_the_labels_real_carrier(world, shop):
     o = shop.add_order(lines=[("SKU-1", 1, "12.50"), ("SKU-2", 2, "3.99")])
     code = add_shopify_channel(world, shop, page_size=FITTING_PAGE)
@@ -112,7 +90,6 @@ def test_shopify_is_told_the_labels_real_carrier(world, shop):
     assert fulfilment["trackingInfo"][0]["number"] == number
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: Shippo UPS label")
 def test_each_shippo_label_is_tracked_with_its_own_carrier(world, shippo):
     usps = packed_shipment(world, number="3001")
     ups = packed_shipment(world, number="3002")

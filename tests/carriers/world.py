@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from oms_desktop.model import (
-    SYSTEM, Channel, Order, OrderLine, Package, Shipment, ShipmentLine,
+    SYSTEM, Actor, Channel, Order, OrderLine, Package, Role, Shipment, ShipmentLine,
 )
+from oms_desktop.services.floor import packing
 from oms_desktop.services import settings
 from oms_desktop.services.inventory import stock
 from oms_desktop.services.inventory import stock_ops
@@ -17,6 +18,8 @@ from oms_desktop.storage import Database
 from tests.factories import small_world
 
 GS1_PREFIX = "0614141"
+PACKER = Actor("pat", Role.packer)
+UNITS = ("4006381333931", "036000291452", "036000291452")  # 1 x SKU-1, 2 x SKU-2
 BINS = {"SKU-1": "WH1-A-01", "SKU-2": "WH1-A-02"}
 
 
@@ -92,3 +95,14 @@ def pack_order(db: Database, order_id: int, *, packages: int = 1, pack: bool = T
             shipment.pack(by=SYSTEM)
         uow.commit()
         return shipment.id
+
+
+def pack_by_scanning(db: Database, shipment_id: int, *, box: str | None,
+                     weight_g: int | None = None):
+    """The packer at the bench: open the shipment, scan every unit, F4 with the box used and
+    the scale's weight (None: no scale); the pack view."""
+    packing.open_shipment(db, actor=PACKER, value=f"SHP-{shipment_id}")
+    for barcode in UNITS:
+        assert packing.scan_item(db, actor=PACKER, shipment_id=shipment_id, value=barcode).ok
+    return packing.complete(db, actor=PACKER, shipment_id=shipment_id, weight_g=weight_g,
+                            box_code=box)

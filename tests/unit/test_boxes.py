@@ -1,5 +1,8 @@
+import pytest
+
+from oms_desktop.errors import ValidationError
 from oms_desktop.policies.boxes import (
-    DEFAULT_BOXES, Box, Item, boxes_from_settings, suggest_box,
+    DEFAULT_BOXES, Box, Item, bounding_size, boxes_from_settings, checked_box, fits, suggest_box,
 )
 
 
@@ -27,3 +30,23 @@ def test_the_box_list_comes_from_settings():
     assert boxes == (Box("MAILER", 350, 250, 30),)
     assert boxes_from_settings(None) == DEFAULT_BOXES
     assert suggest_box([Item(300, 200, 20)], boxes).code == "MAILER"
+
+
+def test_a_package_without_a_box_is_as_big_as_its_items_laid_flat():
+    assert bounding_size([Item(120, 95, 90), Item(10, 180, 30, quantity=2)]) == (180, 95, 110)
+    assert bounding_size([Item(120, 95, 90), Item(0, 0, 0)]) is None
+    assert bounding_size([]) is None
+
+
+def test_the_tare_counts_against_a_boxs_maximum_weight():
+    box = Box("S", 200, 150, 100, max_weight_g=1_000, tare_g=150)
+    assert fits([Item(50, 50, 50, 850)], box)
+    assert not fits([Item(50, 50, 50, 851)], box)
+
+
+def test_a_catalogue_entry_is_checked_and_its_code_upper_cased():
+    assert checked_box(" mailer ", 350, 250, 30, tare_g=60).code == "MAILER"
+    with pytest.raises(ValidationError, match="the inner width must be 1 to 3000 mm, not -5"):
+        checked_box("X", 100, -5, 10)
+    with pytest.raises(ValidationError, match="1 to 32 characters"):
+        checked_box("", 100, 100, 100)

@@ -160,6 +160,8 @@ def _kind(kind: str) -> NotificationKind:
 
 
 # -- enqueueing --------------------------------------------------------------------------------
+_ORDER_WITH_PARTIES = (joinedload(Order.customer), joinedload(Order.channel))  # built once
+_PENDING = "notifications.pending"  # outbox rows of this transaction, written at commit
 def on_event(session: Session, event: ev.Event) -> None:
     """Subscriber: enqueue the notification this event calls for, if it is switched on."""
     kind = EVENT_KINDS.get(type(event))
@@ -168,8 +170,7 @@ def on_event(session: Session, event: ev.Event) -> None:
     order_id = event.order_id or (event.shipment_id and session.scalar(
         sa.select(Shipment.order_id).where(Shipment.id == event.shipment_id)))
     # One statement for the order, its customer and channel: a sync publishes this per order.
-    order = session.get(Order, order_id, options=[
-        joinedload(Order.customer), joinedload(Order.channel)]) if order_id else None
+    order = session.get(Order, order_id, options=_ORDER_WITH_PARTIES) if order_id else None
     if order is not None:
         enqueue(session, kind, order=order, shipment_id=event.shipment_id,
                 return_id=getattr(event, "return_id", None),
@@ -195,8 +196,10 @@ def _key(kind: NotificationKind, order: Order, shipment_id, return_id, refund_id
 
 def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | None = None,
             return_id: int | None = None, refund_id: int | None = None) -> bool:
-    """Session helper: render and enqueue one message; False when it was enqueued before
-    (the outbox key is unique: a second insert does nothing) or the order has no address."""
+    """Session helper: render one message and queue it for the outbox, written when the
+    transaction commits (a sync enqueues one per imported order: one statement for all of
+    them); False when the order has no address. The outbox key is unique: a message
+    enqueued before is not written again."""
     kind = _kind(str(kind))
     recipient = order.email or (order.customer.email if order.customer else None)
     if not recipient:
@@ -210,8 +213,21 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
                language=language, subject=subject[:255], body_text=text, body_html=body_html,
                status=OutboxStatus.pending.name, attempts=0, next_attempt_at=utcnow(),
                created_at=utcnow())
-    conn = session.connection()
-    return conn.execute(_outbox_insert(conn.dialect.name), row).rowcount == 1
+    session.info.setdefault(_PENDING, []).append(row)
+    return True
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        conn = session.connection()
+        conn.execute(_outbox_insert(conn.dialect.name), rows)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, _transaction) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @functools.cache
@@ -238,10 +254,11 @@ def _values(session: Session, order: Order, shipment_id, return_id, refund_id) -
 
 
 def _shipment_values(session: Session, shipment: Shipment) -> dict:
-    carrier = shipment.carrier or ""
+    carrier = shipment.provider or shipment.carrier or ""
     tracking = shipment.tracking_number or ""
     urls = {**TRACKING_URLS, **settings.get(session, "notifications.tracking_urls", {})}
     link = urls.get(carrier.lower(), "").replace("{tracking}", quote(tracking)) if tracking else ""
+    link = shipment.tracking_url or link if tracking else ""
     where = shipment.location
     return {"carrier": CARRIER_NAMES.get(carrier.lower(), carrier),
             "tracking_number": tracking, "tracking_link": link,

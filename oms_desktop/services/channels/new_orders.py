@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from oms_desktop.connectors.dto import OrderDTO
 from oms_desktop.model import (
@@ -45,9 +45,10 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
              remote_updated_at=d.updated_at, fingerprint=d.fingerprint(), synced_at=now)
         for oid, d in zip(ids, dtos)])
     # The subscribers (rules, order confirmations) read each new order: load the page's orders
-    # with their customer and channel in one query, so their lookups hit the session.
+    # with their customers (and the one channel) up front, so their lookups hit the session.
     loaded = session.scalars(sa.select(Order).where(Order.id.in_(ids)).options(
-        joinedload(Order.customer), joinedload(Order.channel))).all()
+        joinedload(Order.customer), selectinload(Order.channel))).all() \
+        if messagebus.has_handlers(events.OrderImported) else ()
     for oid, dto in zip(ids, dtos):
         _after_create(session, oid, dto, products, actor)
     del loaded
@@ -82,13 +83,16 @@ def _customer_ids(session: Session, dtos: list[OrderDTO]) -> dict[str, int]:
 
 
 def insert_with_ids(session: Session, table: sa.Table, rows: list[dict]) -> list[int]:
-    """INSERT many rows and return their ids in order. PostgreSQL takes the ids from the
-    sequence first and runs a plain pipelined executemany: one huge INSERT … RETURNING costs
-    more in the driver's query conversion than the database spends inserting."""
+    """INSERT many rows and return their ids in order, with one plain executemany: the ids
+    are taken first. SQLite's writing unit of work holds the write lock from BEGIN
+    (IMMEDIATE), so the ids after the greatest one are ours; PostgreSQL takes them from the
+    sequence (one huge INSERT … RETURNING costs more in the driver's query conversion than the
+    database spends inserting)."""
     if session.bind.dialect.name != "postgresql":
-        return list(session.scalars(sa.insert(table).returning(table.c.id,
-                                                               sort_by_parameter_order=True),
-                                    rows))
+        start = session.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)))
+        ids = list(range(start + 1, start + 1 + len(rows)))
+        session.execute(sa.insert(table), [dict(r, id=i) for r, i in zip(rows, ids)])
+        return ids
     ids = list(session.scalars(sa.text(
         f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
         "FROM generate_series(1, :n)"), {"n": len(rows)}))

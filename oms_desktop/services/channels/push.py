@@ -50,12 +50,15 @@ def _enqueue(session: Session, order: Order, kind: str, key: str, payload: dict)
 
 def enqueue_fulfilment(session: Session, shipment: Shipment, *,
                        tracking_url: str | None = None) -> bool:
+    """The channel is told the real carrier (USPS, UPS…, not the aggregator) and its URL."""
     order = shipment.order
     lines = [[l.order_line.external_id, l.quantity] for l in shipment.lines
              if l.order_line.external_id]
     return _enqueue(session, order, "fulfilment", f"fulfilment:{shipment.id}", {
-        "external_id": order.external_id, "lines": lines, "carrier": shipment.carrier,
-        "tracking_number": shipment.tracking_number, "tracking_url": tracking_url})
+        "external_id": order.external_id, "lines": lines,
+        "carrier": shipment.provider or shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": tracking_url or shipment.tracking_url})
 
 
 def pushed_fulfilments(session: Session, order_id: int) -> dict[str, int]:

@@ -18,7 +18,9 @@ from typing import Callable, Iterator
 
 import sqlalchemy as sa
 
-from oms_desktop.connectors.base import Connector
+from sqlalchemy.orm import Session
+
+from oms_desktop.connectors.base import Connector, ReportFiles
 from oms_desktop.connectors.dto import UNREADABLE, OrderDTO, Page, describe_error
 from oms_desktop.connectors.registry import load
 from oms_desktop.model import Actor, Channel, SyncCursor, SyncError, SyncRun, utcnow
@@ -27,6 +29,7 @@ from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.services.channels.new_orders import link_new_products
+from oms_desktop.services.channels.report_files import pull_files
 from oms_desktop.services.channels.setup import build_connector, channel_by_code, get_channel
 from oms_desktop.services.channels.updates import Counts, apply_page
 from oms_desktop.storage import Database
@@ -35,7 +38,7 @@ STREAM = "orders"
 OVERLAP = timedelta(minutes=5)
 
 Progress = Callable[[Counts, str], None]
-
+Screen = Callable[[Session, int, Page], Page]
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,13 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
         counts, error = Counts(), None
         try:
             connector = connector or build_connector(info)
-            _pull(db, info.id, connector, since, run_id, actor.via(f"sync:{code}"), counts,
-                  progress, run_db)
+            if isinstance(connector, ReportFiles):
+                pull_files(db, info.id, connector, run_id=run_id, actor=actor.via(f"sync:{code}"),
+                           counts=counts, progress=progress, run_db=run_db,
+                           commit_page=commit_page, full=full)
+            else:
+                _pull(db, info.id, connector, since, run_id, actor.via(f"sync:{code}"), counts,
+                      progress, run_db)
         except PluginError as exc:
             error = str(exc)
         except Exception as exc:
@@ -158,11 +166,14 @@ def prefetched(pages: Iterator[Page], depth: int = 2) -> Iterator[Page]:
 
 
 def commit_page(db: Database, channel_id: int, page: Page, *, actor: Actor,
-                run_id: int | None) -> Counts:
-    """The page's orders, its failures, the run's counters and the cursor: one transaction."""
+                run_id: int | None, screen: Screen | None = None) -> Counts:
+    """The page's orders, its failures, the run's counters and the cursor: one transaction.
+    `screen` may move orders to the failures first, seeing the database."""
     with db.uow() as uow:
         s = uow.session
         channel = s.get(Channel, channel_id)
+        if screen is not None:
+            page = screen(s, channel_id, page)
         counts = apply_page(s, channel, page, actor=actor, run_id=run_id)
         if page.high_water is not None:
             _advance(s, channel_id, page.high_water)

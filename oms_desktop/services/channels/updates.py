@@ -33,6 +33,7 @@ PAST_PACKING = frozenset({ShipmentStatus.packed, ShipmentStatus.shipped,
                           ShipmentStatus.delivered, ShipmentStatus.ready_for_pickup,
                           ShipmentStatus.picked_up})
 EDITABLE = frozenset({OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold})
+EXTERNAL_ID_LENGTH = 128  # sync_errors.external_id: a longer id is kept whole in the payload
 
 
 @dataclass
@@ -230,14 +231,15 @@ def store_failure(session: Session, channel_id: int, failure: Failure, *,
                   run_id: int | None) -> None:
     """Keep the raw payload and the reason; one open error per order (the newest payload)."""
     raw = failure.raw if isinstance(failure.raw, str) else json.dumps(failure.raw, default=str)
+    external_id = (failure.external_id or "")[:EXTERNAL_ID_LENGTH] or None
     existing = None
-    if failure.external_id:
+    if external_id:
         existing = session.scalar(sa.select(SyncError).where(
-            SyncError.channel_id == channel_id, SyncError.external_id == failure.external_id,
+            SyncError.channel_id == channel_id, SyncError.external_id == external_id,
             SyncError.resolved_at.is_(None)))
     if existing is None:
         session.add(SyncError(channel_id=channel_id, run_id=run_id, raw_payload=raw,
-                              external_id=failure.external_id, reason=failure.reason))
+                              external_id=external_id, reason=failure.reason))
     else:
         existing.raw_payload, existing.reason, existing.run_id = raw, failure.reason, run_id
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from oms_desktop.model import Product, Shipment
-from oms_desktop.policies.boxes import Item, boxes_from_settings, suggest_box
+from oms_desktop.policies.boxes import Item, suggest_box
 from oms_desktop.policies.pack_scan import Need
-from oms_desktop.services import settings
+from oms_desktop.services.shipping.boxes import catalogue
 
 
 @dataclass(frozen=True)
@@ -101,5 +101,5 @@ def suggested_box(session: Session, needs: list[Need]) -> str | None:
     products = [session.get(Product, n.product_id) for n in needs]
     items = [Item(p.length_mm, p.width_mm, p.height_mm, p.weight_g, n.needed)
              for p, n in zip(products, needs)]
-    box = suggest_box(items, boxes_from_settings(settings.get(session, "floor.boxes")))
+    box = suggest_box(items, catalogue(session))
     return box.code if box else None

@@ -32,6 +32,7 @@ from oms_desktop.services.floor.pack_views import (  # noqa: F401 - the views ar
 )
 from oms_desktop.services.floor.picking import product_for_scan, record_scan
 from oms_desktop.services.lookup import locked_shipment, order_by_ref
+from oms_desktop.services.shipping.parcels import close_package
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import refusal
 
@@ -273,18 +274,10 @@ def undo_last(db: Database, *, actor: Actor, shipment_id: int) -> PackFeedback:
 
 
 # -- packages and completion ----------------------------------------------------------------
-def _close_package(package: Package, weight_g: int | None, box_code: str | None) -> None:
-    if weight_g is not None:
-        if weight_g <= 0:
-            raise ValidationError("A package weight must be positive")
-        package.weight_g = weight_g
-    if box_code:
-        package.box_code = box_code
-
-
 def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | None = None,
                 box_code: str | None = None) -> PackView:
-    """Close the current package (weight, box) and start the next; scans go there."""
+    """Close the current package (weight, box from the catalogue: its dimensions and tare)
+    and start the next; scans go there."""
     require(actor, "floor.pack")
     with db.uow() as uow:
         s = uow.session
@@ -292,7 +285,7 @@ def new_package(db: Database, *, actor: Actor, shipment_id: int, weight_g: int |
         current = _ensure_package(shipment)
         if not current.contents:
             raise _empty(s, shipment, current)
-        _close_package(current, weight_g, box_code)
+        close_package(s, current, weight_g=weight_g, box_code=box_code)
         shipment.packages.append(Package(number=current.number + 1))
         shipment.order.audit.add(AuditEvent.of(
             actor, entity="shipment", entity_id=shipment.id, order_id=shipment.order_id,
@@ -323,7 +316,7 @@ def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | No
         left = sum(n.left for n in needs)
         if left:
             raise ValidationError(f"{left} units still to scan: {pack_scan.expected(needs)}")
-        _close_package(_ensure_package(shipment), weight_g, box_code)
+        close_package(s, _ensure_package(shipment), weight_g=weight_g, box_code=box_code)
         shipment.packages[:] = [p for p in shipment.packages if p.contents]
         shipment.pack(by=actor)
         messagebus.publish(s, events.ShipmentPacked(actor=actor, order_id=shipment.order_id,

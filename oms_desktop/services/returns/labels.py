@@ -1,19 +1,24 @@
 """Prepaid return labels: the customer's address to the site the RMA returns to, bought from
-the returns carrier (setting `returns.carrier`, else the first enabled carrier)."""
+the returns carrier (setting `returns.carrier`, else the first enabled carrier), for a parcel
+the size of the box the goods went out in (else of the products) and their weight."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from oms_desktop.carriers.base import ParcelDTO, ShipmentDTO
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import Actor, AuditEvent, Location
+from oms_desktop.model import Actor, AuditEvent, Location, Package, Return, Shipment
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.returns.rmas import load_rma
 from oms_desktop.services.shipping.carriers import (
     enabled_carriers, make_carrier, order_address, site_address,
 )
+from oms_desktop.services.shipping.parcels import return_parcel
 from oms_desktop.storage import Database
 
 
@@ -36,11 +41,10 @@ def buy_return_label(db: Database, *, actor: Actor, rma: str, fmt: str = "pdf") 
         ret = load_rma(s, rma)
         if ret.location_id is None:
             raise ValidationError(f"{ret.rma_number} has no site to return to")
-        weight = sum(l.quantity * (l.product.weight_g or 0) for l in ret.lines)
         dto = ShipmentDTO(id=ret.id, reference=ret.rma_number,
                           ship_from=order_address(ret.order),
                           ship_to=site_address(s, s.get(Location, ret.location_id)),
-                          parcels=(ParcelDTO(1, weight or 100),), currency=ret.order.currency)
+                          parcels=(_parcel(s, ret),), currency=ret.order.currency)
         name = settings.get(s, "returns.carrier") or enabled_carriers(s)[0]
         carrier = make_carrier(s, db, name)
     rates = carrier.rates(dto)
@@ -51,6 +55,17 @@ def buy_return_label(db: Database, *, actor: Actor, rma: str, fmt: str = "pdf") 
     _record(db, actor, rma, label.tracking_number, rate.carrier)
     return ReturnLabel(dto.reference, rate.carrier, rate.service, label.tracking_number,
                        label.format, label.content)
+
+
+def _parcel(session: Session, ret: Return) -> ParcelDTO:
+    """In the box the goods went out in, else the products' size; their weight."""
+    contents: dict[str, int] = {}
+    for line in ret.lines:
+        if line.product is not None:
+            contents[line.product.sku] = contents.get(line.product.sku, 0) + line.quantity
+    packages = session.scalars(sa.select(Package).join(Shipment).where(
+        Shipment.order_id == ret.order_id).order_by(Package.id)).all()
+    return return_parcel(session, contents, list(packages))
 
 
 def _record(db: Database, actor: Actor, rma: str, tracking_number: str, carrier: str) -> None:

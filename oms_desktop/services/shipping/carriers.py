@@ -12,12 +12,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from oms_desktop.carriers import credentials, registry
-from oms_desktop.carriers.base import AddressDTO, Carrier, CarrierApi, ParcelDTO, ShipmentDTO
+from oms_desktop.carriers.base import AddressDTO, Carrier, CarrierApi, ShipmentDTO
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Location, Package, Product, Setting, Shipment, ShippingLabel, utcnow
 from oms_desktop.policies.barcodes import sscc
 from oms_desktop.services import settings
 from oms_desktop.services.lookup import locked_shipment
+from oms_desktop.services.shipping.parcels import parcel
 from oms_desktop.storage import Database
 
 DEFAULT_CUTOFF = "17:00"
@@ -130,8 +131,7 @@ def assign_ssccs(session: Session, shipment: Shipment) -> None:
 
 
 def shipment_dto(session: Session, shipment: Shipment) -> ShipmentDTO:
-    parcels = tuple(ParcelDTO(p.number, p.weight_g or 100, p.length_mm or 0, p.width_mm or 0,
-                              p.height_mm or 0, p.sscc) for p in shipment.packages)
+    parcels = tuple(parcel(session, p) for p in shipment.packages)
     return ShipmentDTO(id=shipment.id, reference=shipment.order.number,
                        ship_from=_ship_from(session, shipment), ship_to=_ship_to(shipment),
                        parcels=parcels, currency=shipment.order.currency)

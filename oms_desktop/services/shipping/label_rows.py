@@ -48,21 +48,27 @@ def audit(shipment: Shipment, actor: Actor, action: str, detail: dict) -> None:
 
 
 def write_label(session: Session, actor: Actor, shipment: Shipment, label: Label, *,
-                carrier: str, service: str, choice: dict | None) -> ShippingLabel:
-    """Store a bought label as the shipment's active one, with the rate choice beside it."""
+                carrier: str, service: str, choice: dict | None,
+                provider: str | None = None) -> ShippingLabel:
+    """Store a bought label as the shipment's active one, with the rate choice beside it;
+    `provider` is the real carrier behind an aggregator (USPS, UPS…) when the label does not
+    say."""
     row = ShippingLabel(
         shipment_id=shipment.id, carrier=carrier, service=label.service or service,
+        provider=label.provider or provider, tracking_url=label.tracking_url,
         tracking_number=label.tracking_number, format=label.format, content=label.content,
         cost=label.cost, currency=label.currency, carrier_ref=label.carrier_ref,
         sscc=list(label.sscc) or [p.sscc for p in shipment.packages if p.sscc] or None,
         ship_day=ship_day(session, carrier), created_by=actor.name)
     session.add(row)
     shipment.carrier, shipment.service = row.carrier, row.service
+    shipment.provider, shipment.tracking_url = row.provider, row.tracking_url
     shipment.tracking_number, shipment.shipping_cost = row.tracking_number, row.cost
     shipment.rate_choice, shipment.tracking_status = choice, None
     for package in shipment.packages:
         package.tracking_number = row.tracking_number
-    audit(shipment, actor, "label", {"carrier": row.carrier, "service": row.service,
+    audit(shipment, actor, "label", {"carrier": row.carrier, "provider": row.provider,
+                                     "service": row.service,
                                      "tracking_number": row.tracking_number,
                                      "cost": str(row.cost)})
     session.flush()

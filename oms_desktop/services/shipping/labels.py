@@ -234,6 +234,7 @@ def _mark_void(db: Database, actor: Actor, label_id: int) -> LabelResult:
         row.voided_at = utcnow()
         shipment = row.shipment
         shipment.tracking_number, shipment.shipping_cost = None, None
+        shipment.provider, shipment.tracking_url = None, None
         for package in shipment.packages:
             package.tracking_number = None
         audit(shipment, actor, "label_void", {"tracking_number": row.tracking_number})
@@ -258,7 +259,7 @@ def ship(session: Session, shipment: Shipment, *, by: Actor) -> None:
     messagebus.publish(session, events.ShipmentShipped(
         actor=by, order_id=shipment.order_id, shipment_id=shipment.id,
         product_ids=tuple(sorted({r.product_id for r in reservations})),
-        tracking_number=shipment.tracking_number))
+        tracking_number=shipment.tracking_number, tracking_url=shipment.tracking_url))
 
 
 def mark_shipped(db: Database, *, actor: Actor, shipment_id) -> str:

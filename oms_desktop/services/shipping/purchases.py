@@ -52,7 +52,7 @@ class Purchase:
 
 def _purchase(row: LabelPurchase) -> Purchase:
     rate = Rate(row.carrier, row.service, row.amount, row.currency, None, row.rate_id,
-                shipment_ref=row.rate_ref)
+                provider=row.provider, shipment_ref=row.rate_ref)
     return Purchase(row.id, row.shipment_id, f"SHP-{row.shipment_id}", row.carrier,
                     PurchaseRef(row.key, rate, row.format), row.choice)
 
@@ -98,6 +98,7 @@ def begin(db: Database, actor: Actor, shipment_id: int, rate: Rate, fmt: str,
         row = LabelPurchase(
             shipment_id=shipment_id, key=uuid.uuid4().hex, carrier=rate.carrier,
             service=rate.service, rate_id=rate.rate_id, rate_ref=rate.shipment_ref,
+            provider=rate.provider,
             amount=rate.amount, currency=rate.currency, format=fmt, choice=choice,
             buyer=actor.name, station=actor.station, host=HOST, pid=os.getpid())
         s.add(row)
@@ -129,7 +130,8 @@ def _store(db: Database, actor: Actor, purchase: Purchase,
         except ConcurrentChange as exc:
             return exc
         stored = write_label(s, actor, shipment, label, carrier=purchase.carrier,
-                             service=purchase.ref.rate.service, choice=purchase.choice)
+                             service=purchase.ref.rate.service, choice=purchase.choice,
+                             provider=purchase.ref.rate.provider)
         row.status, row.label_id, row.finished_at = PurchaseStatus.stored, stored.id, utcnow()
         uow.commit()
         return label_result(stored)

@@ -1,7 +1,8 @@
 """Tracking: poll the carriers for every labelled shipment not yet delivered, store new events,
 move shipments on (shipped when the carrier has them, delivered), and keep exceptions
 (returned to sender, failed delivery) where the shipping screen and the order timeline show
-them. `poll(db)` is what a QTimer or `oms-desktop track --all` calls."""
+them. Each label is tracked with its own real carrier (USPS, UPS…), not one per plugin.
+`poll(db)` is what a QTimer or `oms-desktop track --all` calls."""
 
 from __future__ import annotations
 
@@ -48,10 +49,19 @@ class TrackingView:
     exception: bool
 
 
+@dataclass
+class _Open:
+    """One carrier plugin's labelled shipments still on their way."""
+
+    numbers: dict[str, int] = field(default_factory=dict)  # tracking number -> shipment id
+    providers: dict[str, str] = field(default_factory=dict)  # tracking number -> USPS, UPS…
+
+
 def _open_shipments(session: Session, shipment_id=None,
-                    numbers: set[str] | None = None) -> dict[str, dict[str, int]]:
-    """carrier -> {tracking number: shipment id} of labelled shipments still on their way."""
-    query = (sa.select(Shipment.id, Shipment.carrier, Shipment.tracking_number)
+                    numbers: set[str] | None = None) -> dict[str, _Open]:
+    """carrier plugin -> its labelled shipments still on their way."""
+    query = (sa.select(Shipment.id, Shipment.carrier, Shipment.tracking_number,
+                       ShippingLabel.provider)
              .join(ShippingLabel, ShippingLabel.shipment_id == Shipment.id)
              .where(ShippingLabel.voided_at.is_(None), Shipment.tracking_number.is_not(None),
                     Shipment.status.in_([ShipmentStatus.packed, ShipmentStatus.shipped])))
@@ -59,9 +69,11 @@ def _open_shipments(session: Session, shipment_id=None,
         query = query.where(Shipment.id == shipment_by_ref(session, shipment_id).id)
     if numbers is not None:
         query = query.where(Shipment.tracking_number.in_(numbers))
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for sid, carrier, number in session.execute(query):
-        out[carrier][number] = sid
+    out: dict[str, _Open] = defaultdict(_Open)
+    for sid, carrier, number, provider in session.execute(query):
+        out[carrier].numbers[number] = sid
+        if provider:
+            out[carrier].providers[number] = provider
     return out
 
 
@@ -70,13 +82,13 @@ def poll(db: Database, *, actor: Actor, shipment_id=None) -> PollResult:
     with db.uow(readonly=True) as uow:
         wanted = _open_shipments(uow.session, shipment_id)
         plugins = {c: make_carrier(uow.session, db, c) for c in wanted}
-    for carrier, numbers in wanted.items():
+    for carrier, open_ in wanted.items():
         try:
-            updates = plugins[carrier].track(sorted(numbers))
+            updates = plugins[carrier].track(sorted(open_.numbers), providers=open_.providers)
         except PluginError as exc:
             result.errors[carrier] = str(exc)
             continue
-        result.checked += len(numbers)
+        result.checked += len(open_.numbers)
         record_updates(db, actor=actor, updates=updates, result=result)
     return result
 
@@ -89,7 +101,7 @@ def record_updates(db: Database, *, actor: Actor, updates: list[TrackingUpdate],
     with db.uow() as uow:
         s = uow.session
         wanted = _open_shipments(s, numbers={u.tracking_number for u in updates})
-        shipment_of = {n: sid for numbers in wanted.values() for n, sid in numbers.items()}
+        shipment_of = {n: sid for open_ in wanted.values() for n, sid in open_.numbers.items()}
         for update in sorted(updates, key=lambda u: u.occurred_at):
             sid = shipment_of.get(update.tracking_number)
             if sid is None:

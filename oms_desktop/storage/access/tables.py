@@ -104,6 +104,7 @@ TABLES: dict[str, TableAccess] = {
     "sync_runs": TableAccess(write=S),
     "sync_cursors": TableAccess(write=S),
     "sync_errors": TableAccess(write=S),
+    "report_files": TableAccess(write=S),  # report files a sync has read
     # automation
     "automation_rules": TableAccess(write=M),
     "automation_rule_runs": TableAccess(write=P),

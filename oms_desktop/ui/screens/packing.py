@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from oms_desktop.devices.sound import Sounds
-from oms_desktop.policies.boxes import DEFAULT_BOXES
 from oms_desktop.policies.scan import ScanKind, parse_scan
 from oms_desktop.services.floor import pack_documents, packing
 from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
+from oms_desktop.services.shipping import boxes
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.theme import enlarge
@@ -27,6 +27,7 @@ from oms_desktop.ui.widgets.checklist import ChecklistTable
 from oms_desktop.ui.widgets.floor import ScanAnswers
 
 PROMPT = "Scan an order, shipment, tote or pick list slot"
+NO_BOX = "No box (own packaging)"
 
 
 def station_folder() -> Path:
@@ -49,10 +50,13 @@ class PackingScreen(ScanAnswers, QWidget):
         self.quantity = 1
         self._pending: list[str] = []
         self._busy = False
+        self._box_for: tuple[int, int] | None = None
         self._build()
         self._shortcuts()
         self._scale()
         self.show_view(None)
+        self.load_boxes()
+        ctx.changes.changed.connect(self._on_changes)
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -82,7 +86,6 @@ class PackingScreen(ScanAnswers, QWidget):
         self.weight_box.setSuffix(" g")
         self.box_choice = QComboBox()
         self.box_choice.setAccessibleName("Box")
-        self.box_choice.addItems([b.code for b in DEFAULT_BOXES])
         self.undo_button = self._button("Undo (Ctrl+Z)", self.undo)
         self.package_button = self._button("New package (F3)", self.new_package)
         self.complete_button = self._button("Complete (F4)", self.complete)
@@ -200,10 +203,33 @@ class PackingScreen(ScanAnswers, QWidget):
                                   f" · left to scan: {view.units_left}{box}")
         self.checklist.set_lines(view.lines)
         self.prompt.setText("Scan each item")
-        if view.suggested_box and self.box_choice.findText(view.suggested_box) < 0:
-            self.box_choice.addItem(view.suggested_box)
-        if view.suggested_box:
-            self.box_choice.setCurrentText(view.suggested_box)
+        self._suggest_box(view)
+
+    def _suggest_box(self, view: PackView) -> None:
+        """The suggestion when a package is begun; the packer's own choice is kept after."""
+        begun = (view.shipment_id, view.current_package)
+        if begun == self._box_for:
+            return
+        self._box_for = begun
+        if view.suggested_box and self.box_choice.findData(view.suggested_box) >= 0:
+            self.box_choice.setCurrentIndex(self.box_choice.findData(view.suggested_box))
+
+    def load_boxes(self) -> None:
+        """The catalogue's boxes, and "no box" for goods shipped in their own packaging."""
+        self.ctx.ops.run(lambda: boxes.list_boxes(self.ctx.db), success=self._show_boxes)
+
+    def _show_boxes(self, rows: list[boxes.BoxView]) -> None:
+        current = self.box_choice.currentData()
+        self.box_choice.clear()
+        self.box_choice.addItem(NO_BOX, None)
+        for b in rows:
+            self.box_choice.addItem(f"{b.code}  {b.length_mm}×{b.width_mm}×{b.height_mm}", b.code)
+        found = self.box_choice.findData(current)
+        self.box_choice.setCurrentIndex(max(found, 0))
+
+    def _on_changes(self, areas: set) -> None:
+        if "settings" in areas:
+            self.load_boxes()
 
     def _quantity_changed(self, value: int) -> None:
         self.quantity = value
@@ -223,7 +249,7 @@ class PackingScreen(ScanAnswers, QWidget):
         if self.view is None:
             return
         db, actor, sid = self.ctx.db, self.ctx.actor, self.view.shipment_id
-        weight, box = self._weight(), self.box_choice.currentText() or None
+        weight, box = self._weight(), self.box_choice.currentData()
         self._busy = True
         self._run(lambda: packing.new_package(db, actor=actor, shipment_id=sid,
                                               weight_g=weight, box_code=box),
@@ -238,7 +264,7 @@ class PackingScreen(ScanAnswers, QWidget):
         if self.view is None:
             return
         db, actor, sid = self.ctx.db, self.ctx.actor, self.view.shipment_id
-        weight, box = self._weight(), self.box_choice.currentText() or None
+        weight, box = self._weight(), self.box_choice.currentData()
         self._busy = True
         self._run(lambda: packing.complete(db, actor=actor, shipment_id=sid, weight_g=weight,
                                            box_code=box), self._completed)

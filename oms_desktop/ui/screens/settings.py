@@ -1,9 +1,9 @@
 """Settings: this station's (database, name, scanner, sounds, theme; kept in QSettings on this
 machine), the auto-lock every station keeps and the company's (name and addresses; in the
-shared settings table, managers and up), the printers this station sees, and users (admins).
-What a role may not change is shown read-only, and refused if it is sent anyway: the
-database URL (admins), the auto-lock (managers) in the services and, on PostgreSQL, by the
-database."""
+shared settings table, managers and up), the box catalogue, the printers this station sees,
+and users (admins). What a role may not change is shown read-only, and refused if it is sent
+anyway: the database URL (admins), the auto-lock (managers) in the services and, on
+PostgreSQL, by the database."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from oms_desktop.services import settings as shared
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
+from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
@@ -41,6 +42,8 @@ class SettingsScreen(QWidget):
         self.tabs = QTabWidget(accessibleName="Settings sections")
         self.tabs.addTab(self._scroll(self._station_page()), "This station")
         self.tabs.addTab(self._scroll(self._company_page()), "Company")
+        self.boxes = BoxesPanel(ctx)
+        self.tabs.addTab(self.boxes, "Boxes")
         if allowed(ctx.actor, "users.manage"):
             from oms_desktop.ui.widgets.users_panel import UsersPanel
 
