@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FINANCIAL = ("pending", "authorized", "paid", "partially_refunded", "refunded")
 FULFILMENT = ("unfulfilled", "partial", "fulfilled")
@@ -32,18 +32,31 @@ class AddressDTO(_Frozen):
 
 
 class LineDTO(_Frozen):
+    """One line that travels in a parcel. `quantity` is what the customer has, refunded and
+    removed units left out; `shipped` what the channel already counts as fulfilled (by us or
+    by anyone else), so `to_ship` is what is still owed."""
+
     external_id: str = Field(min_length=1)
     sku: str = ""
     name: str
     quantity: int = Field(gt=0)
+    shipped: int = Field(default=0, ge=0)
     unit_price: Decimal = Field(ge=0)
     tax: Decimal = Decimal(0)
     discount: Decimal = Decimal(0)
 
+    @property
+    def to_ship(self) -> int:
+        return max(0, self.quantity - self.shipped)
+
 
 class OrderDTO(_Frozen):
     """One channel order as the OMS understands it. `status` is the channel's view:
-    open, cancelled or closed (fulfilled and archived there)."""
+    open, cancelled or closed (fulfilled and archived there).
+
+    `fulfilled_by_channel`: the channel ships it itself (Amazon FBA, a sale at a shop's
+    till): it is never picked here, and it takes stock at `fulfilment_location` (one of our
+    location codes, None when we keep no stock there) once the channel says it is fulfilled."""
 
     external_id: str = Field(min_length=1)
     number: str = Field(min_length=1)
@@ -57,7 +70,7 @@ class OrderDTO(_Frozen):
     customer_name: str | None = None
     shipping: AddressDTO | None = None
     billing_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    lines: tuple[LineDTO, ...] = Field(min_length=1)
+    lines: tuple[LineDTO, ...]
     subtotal: Decimal = Decimal(0)
     shipping_total: Decimal = Decimal(0)
     tax_total: Decimal = Decimal(0)
@@ -66,11 +79,26 @@ class OrderDTO(_Frozen):
     requested_service: str | None = None
     notes: str | None = None
     tags: tuple[str, ...] = ()
+    fulfilled_by_channel: bool = False
+    fulfilment_location: str | None = None
 
     @field_validator("email")
     @classmethod
     def _email_lower(cls, value: str | None) -> str | None:
         return value.strip().lower() or None if value else None
+
+    @model_validator(mode="after")
+    def _has_lines(self) -> "OrderDTO":
+        """Only a cancelled, fulfilled or refunded order may have no line to ship."""
+        over = self.status == "cancelled" or self.fulfilment_status == "fulfilled" \
+            or self.financial_status == "refunded"
+        if not self.lines and not over:
+            raise ValueError("the order has no line to ship")
+        return self
+
+    @property
+    def lines_to_ship(self) -> tuple[LineDTO, ...]:
+        return tuple(l for l in self.lines if l.to_ship > 0)
 
     def fingerprint(self) -> str:
         """Identical for two versions that differ only in updated_at."""
@@ -86,6 +114,17 @@ class Failure:
     reason: str
     external_id: str | None = None
     updated_at: datetime | None = None
+
+    @classmethod
+    def unreadable(cls, reason: str, *, answer: Any, order: dict, external_id: str,
+                   updated_at: datetime | None) -> "Failure":
+        """An order the channel could not give us at all: its answer is kept, and a retry
+        asks the channel for the order again instead of reading the payload."""
+        return cls({UNREADABLE: reason, "answer": answer, "order": order}, reason,
+                   external_id, updated_at)
+
+
+UNREADABLE = "unreadable"  # the key of a stored payload that holds no order
 
 
 @dataclass(frozen=True)

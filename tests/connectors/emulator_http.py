@@ -47,7 +47,7 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
             self.end_headers()
             self.wfile.write(raw)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _any
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 
         def log_message(self, *args):
             pass
