@@ -1,0 +1,87 @@
+"""One face for the marketplace emulators, so the same proofs run against each connector:
+add, edit, cancel and break orders, refuse credentials, storm with 429s, read back what
+was pushed. Each platform builds its connector on its emulator's clock (waits cost no time)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from oms_desktop.connectors.amazon import AmazonConnector
+from oms_desktop.model import SYSTEM
+from oms_desktop.services.channels import setup as channels
+from tests.connectors import amazon_emulator as amz
+from tests.connectors.amazon_store import usd
+
+
+class AmazonPlatform:
+    kind = "amazon"
+    storm_calls = 12  # 429s in a row the connector must ride out
+
+    def __init__(self, **emulator):
+        self.emu = amz.AmazonEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"endpoint": self.emu.url, "token_url": self.emu.url + "/auth/o2/token",
+                "client_id": amz.CLIENT_ID, "seller_id": amz.SELLER_ID, "page_size": 10,
+                "client_secret": amz.CLIENT_SECRET, "refresh_token": amz.REFRESH_TOKEN, **extra}
+
+    def connector(self, **extra) -> AmazonConnector:
+        values = self.values(**extra)
+        secrets = {k: values.pop(k) for k in ("client_secret", "refresh_token")}
+        return AmazonConnector(values, secrets, sleep=self.emu.clock.advance,
+                               clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None, **kw) -> dict:
+        return self.emu.add_order(lines=lines, updated=at, **kw)
+
+    def external_id(self, order: dict) -> str:
+        return order["AmazonOrderId"]
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [i["OrderItemId"] for i in order["_items"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.cancel(order)
+
+    def malform(self, order: dict) -> None:
+        order["_items"][0]["ItemPrice"] = {"CurrencyCode": "USD", "Amount": "12,50"}
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["_items"][0]["ItemPrice"] = usd(12.5 * order["_items"][0]["QuantityOrdered"])
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"refresh_token": "Atzr|not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.listings[sku] = quantity
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.listings.get(sku)
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        """(tracking number, line id, quantity) the marketplace holds for the order."""
+        return [(c["trackingNumber"], i["orderItemId"], i["quantity"])
+                for c in self.emu.confirmations if c["order"] == order["AmazonOrderId"]
+                for i in c["orderItems"]]
+
+
+PLATFORMS = {"amazon": AmazonPlatform}
+
+
+def add_channel(db, platform, *, code: str | None = None, **extra) -> str:
+    code = code or platform.kind
+    channels.save_channel(db, actor=SYSTEM, kind=platform.kind, name=code, code=code,
+                          values=platform.values(**extra), locations=["WH1"])
+    return code
