@@ -9,6 +9,8 @@ import threading
 import time
 from typing import Callable
 
+MARGIN_S = 0.01  # a token is waited for a hair longer: the platform's clock is not ours
+
 
 class TokenPacer:
     """One bucket per operation: it holds at most `burst` tokens and refills at `rate` a
@@ -31,7 +33,7 @@ class TokenPacer:
             if level >= 1:
                 self._state[op] = [level - 1, at]
                 return 0.0
-            wait = (1 - level) / rate
+            wait = (1 - level) / rate + MARGIN_S
             self._state[op] = [0.0, at + wait]
             return wait
 

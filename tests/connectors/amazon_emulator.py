@@ -49,6 +49,7 @@ class AmazonEmulator(AmazonStore):
         self.tokens: dict[str, tuple[float, str | None]] = {}  # token -> (expiry, RDT path)
         self.token_grants = 0
         self.storm = 0  # answer this many calls 429 whatever the buckets hold
+        self.refused: list[str] = []  # the operations answered 429
         self.lock = threading.RLock()
         self.server = self.url = None
 
@@ -78,6 +79,7 @@ class AmazonEmulator(AmazonStore):
                 return denied
             if self.storm or not self.buckets[op].take():
                 self.storm = max(0, self.storm - 1)
+                self.refused.append(op)
                 return errors(429, "QuotaExceeded",
                               "You exceeded your quota for the requested resource.")
             response = route()
