@@ -27,11 +27,12 @@ from oms_desktop.connectors.dto import (
     Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
     high_water,
 )
-from oms_desktop.plugins.errors import AuthFailed, Permanent, RateLimited
+from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.oauth import ExpiringTokenAuth, Token, post_for_token
 from oms_desktop.plugins.pacing import TokenPacer
 from oms_desktop.plugins.settings import SettingField
+from oms_desktop.plugins.storm import ride_out
 
 ORDERS = "/orders/v0/orders"
 LISTINGS = "/listings/2021-08-01/items"
@@ -42,7 +43,6 @@ RATES = {"getOrders": (0.0167, 20), "getOrder": (0.5, 30), "getOrderItems": (0.5
          "getMarketplaceParticipations": (0.016, 15), "getListingsItem": (5.0, 10),
          "patchListingsItem": (5.0, 10)}
 HISTORY = timedelta(days=730)  # getOrders returns nothing older than two years
-STORM_S = 1800.0  # how long one call may wait out refusals before the sync gives up
 CARRIERS = {"ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL", "ontrac": "OnTrac",
             "royal mail": "Royal Mail", "dpd": "DPD", "hermes": "Hermes", "gls": "GLS"}
 PII = [{"method": "GET", "path": ORDERS, "dataElements": ["buyerInfo", "shippingAddress"]}]
@@ -94,29 +94,25 @@ class AmazonConnector(Connector):
         return Token(body["access_token"], float(body.get("expires_in") or 3600))
 
     def call(self, op: str, method: str, path: str, **kwargs) -> httpx.Response:
-        """One operation, paced by its bucket; refusals (429) are waited out up to STORM_S."""
-        waited = 0.0
-        while True:
-            waited += self._pace(op)
-            before = len(self.http.waits)
-            try:
-                response = self.http.request(method, path, **kwargs)
-            except RateLimited:
-                self.pacer.refused(op)
-                waited += sum(self.http.waits[before:])
-                if waited > STORM_S:
-                    raise
-                continue
-            rate = response.headers.get("x-amzn-RateLimit-Limit")
-            if rate:
-                self.pacer.set_rate(op, float(rate))
-            return response
+        """One operation, paced by its bucket; refusals (429) are waited out."""
+        def send() -> httpx.Response:
+            self._pace(op)
+            return self.http.request(method, path, **kwargs)
 
-    def _pace(self, op: str) -> float:
+        def refused() -> float:
+            self.pacer.refused(op)
+            return 0.0  # the next send() waits for the bucket
+
+        response = ride_out(self.http, send, refused=refused)
+        rate = response.headers.get("x-amzn-RateLimit-Limit")
+        if rate:
+            self.pacer.set_rate(op, float(rate))
+        return response
+
+    def _pace(self, op: str) -> None:
         wait = self.pacer.wait_for(op)
         if wait > 0:
             self.http.wait(wait)
-        return wait
 
     def _json(self, op: str, method: str, path: str, **kwargs) -> Any:
         response = self.call(op, method, path, **kwargs)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from oms_desktop.connectors.amazon import AmazonConnector
+from oms_desktop.connectors.etsy import EtsyConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
+from tests.connectors import etsy_emulator as etsy
 from tests.connectors.amazon_store import usd
 
 
@@ -77,7 +79,73 @@ class AmazonPlatform:
                 for i in c["orderItems"]]
 
 
-PLATFORMS = {"amazon": AmazonPlatform}
+class EtsyPlatform:
+    kind = "etsy"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = etsy.EtsyEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "token_url": self.emu.url + "/v3/public/oauth/token",
+                "shop_id": str(etsy.SHOP_ID), "keystring": etsy.KEYSTRING, "page_size": 10,
+                "shared_secret": etsy.SHARED_SECRET,
+                "refresh_token": next(iter(self.emu.refresh_tokens)), **extra}
+
+    def connector(self, **extra) -> EtsyConnector:
+        values = self.values(**extra)
+        secrets = {k: values.pop(k) for k in ("shared_secret", "refresh_token")}
+        connector = EtsyConnector(values, secrets, sleep=self.emu.clock.advance,
+                                  clock=self.emu.clock.now)
+        return connector
+
+    def add_order(self, lines, *, at: datetime | None = None) -> dict:
+        return self.emu.add_receipt(lines, updated=at)
+
+    def external_id(self, order: dict) -> str:
+        return str(order["receipt_id"])
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [str(t["transaction_id"]) for t in order["transactions"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        order["status"] = "canceled"
+        self.emu.touch(order)
+
+    def malform(self, order: dict) -> None:
+        order["transactions"][0]["price"]["amount"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["transactions"][0]["price"]["amount"] = 1250
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"shared_secret": "not-the-secret"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.add_listing(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.quantity(sku)
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        """Etsy tracks whole receipts: every line ships with the receipt's tracking."""
+        return [(s["tracking_code"], str(t["transaction_id"]), t["quantity"])
+                for s in order["shipments"] for t in order["transactions"]]
+
+
+PLATFORMS = {"amazon": AmazonPlatform, "etsy": EtsyPlatform}
 
 
 def add_channel(db, platform, *, code: str | None = None, **extra) -> str:
