@@ -8,10 +8,12 @@ from datetime import datetime
 
 from oms_desktop.connectors.amazon import AmazonConnector
 from oms_desktop.connectors.etsy import EtsyConnector
+from oms_desktop.connectors.flipkart import FlipkartConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
 from tests.connectors import etsy_emulator as etsy
+from tests.connectors import flipkart_emulator as fk
 from tests.connectors.amazon_store import usd
 
 
@@ -71,6 +73,10 @@ class AmazonPlatform:
 
     def listed(self, sku: str) -> int | None:
         return self.emu.listings.get(sku)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        """The tracking number the marketplace shows for a parcel we shipped with `ours`."""
+        return ours
 
     def shipped(self, order: dict) -> list[tuple[str, str, int]]:
         """(tracking number, line id, quantity) the marketplace holds for the order."""
@@ -139,13 +145,84 @@ class EtsyPlatform:
     def listed(self, sku: str) -> int | None:
         return self.emu.quantity(sku)
 
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
     def shipped(self, order: dict) -> list[tuple[str, str, int]]:
         """Etsy tracks whole receipts: every line ships with the receipt's tracking."""
         return [(s["tracking_code"], str(t["transaction_id"]), t["quantity"])
                 for s in order["shipments"] for t in order["transactions"]]
 
 
-PLATFORMS = {"amazon": AmazonPlatform, "etsy": EtsyPlatform}
+class FlipkartPlatform:
+    kind = "flipkart"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = fk.FlipkartEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "app_id": fk.APP_ID, "app_secret": fk.APP_SECRET,
+                "location_id": fk.LOCATION, "page_size": 10, "fsn_by_sku": dict(self.emu.fsn),
+                **extra}
+
+    def connector(self, **extra) -> FlipkartConnector:
+        values = self.values(**extra)
+        secrets = {"app_secret": values.pop("app_secret")}
+        return FlipkartConnector(values, secrets, sleep=self.emu.clock.advance,
+                                 clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None, **kw) -> dict:
+        return self.emu.add_shipment(lines, updated=at, **kw)
+
+    def external_id(self, order: dict) -> str:
+        return order["shipmentId"]
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [i["orderItemId"] for i in order["orderItems"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.set_state(order, "CANCELLED")
+
+    def malform(self, order: dict) -> None:
+        order["orderItems"][0]["priceComponents"]["sellingPrice"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["orderItems"][0]["priceComponents"]["sellingPrice"] = 12.5
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"app_secret": "not-the-secret"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.fsn[sku] = f"FSN{sku.replace('-', '')}{len(self.emu.fsn):08d}"[:16]
+        self.emu.stock[sku] = quantity
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.stock.get(sku)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        """Flipkart's courier carries the parcel under Flipkart's own tracking id."""
+        return order["_tracking"]
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        if order["state"] != "READY_TO_DISPATCH":
+            return []
+        return [(order["_tracking"], i["orderItemId"], i["quantity"]) for i in order["orderItems"]]
+
+
+PLATFORMS = {"amazon": AmazonPlatform, "etsy": EtsyPlatform, "flipkart": FlipkartPlatform}
 
 
 def add_channel(db, platform, *, code: str | None = None, **extra) -> str:

@@ -126,9 +126,8 @@ def test_a_shipped_parcel_sends_its_tracking_to_the_marketplace_once(world, plat
                                                                    shipment_id=shipment_id))
         uow.commit()
     assert push.drain_outbox(world, code=code, connector=platform.connector()).sent == 1
-    ids = platform.line_ids(order)
-    assert sorted(platform.shipped(order)) == sorted(
-        [("1Z999AA10123456784", ids[0], 2), ("1Z999AA10123456784", ids[1], 1)])
+    ids, tracking = platform.line_ids(order), platform.tracking(order, "1Z999AA10123456784")
+    assert sorted(platform.shipped(order)) == sorted([(tracking, ids[0], 2), (tracking, ids[1], 1)])
     assert push.drain_outbox(world, code=code, connector=platform.connector()).sent == 0
     again = run(world, platform, code)  # the marketplace now says shipped: nothing to flag
     assert (again.failed, again.flagged) == (0, 0)
