@@ -179,6 +179,7 @@ class FlipkartConnector(Connector):
         shipment = self._shipment(external_id)
         if shipment["state"] == "APPROVED":
             self._bulk("labels", {"shipments": [self._pack_request(shipment)]}, external_id)
+        if shipment["state"] in ("APPROVED", "PACKING_IN_PROGRESS"):
             shipment = self._packed(external_id)
         if shipment["state"] == "PACKED":
             self._bulk("dispatch", {"shipmentIds": [external_id], "locationId": self.location},
