@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
@@ -51,6 +52,7 @@ class AmazonEmulator(AmazonStore):
         self.storm = 0  # answer this many calls 429 whatever the buckets hold
         self.refused: list[str] = []  # the operations answered 429
         self.lock = threading.RLock()
+        self.latency = 0.0
         self.server = self.url = None
 
     def start(self) -> "AmazonEmulator":
@@ -67,6 +69,8 @@ class AmazonEmulator(AmazonStore):
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
+        if self.latency:
+            time.sleep(self.latency)  # a remote platform's answer time
         with self.lock:
             self.log.append((req.method, req.path, dict(req.query)))
             if req.path == "/auth/o2/token":

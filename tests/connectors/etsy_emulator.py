@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import parse_qs
@@ -48,6 +49,7 @@ class EtsyEmulator:
         self.log: list[tuple] = []
         self._ids = itertools.count(3_000_001)
         self.lock = threading.RLock()
+        self.latency = 0.0
         self.server = self.url = None
 
     def start(self) -> "EtsyEmulator":
@@ -117,6 +119,8 @@ class EtsyEmulator:
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
+        if self.latency:
+            time.sleep(self.latency)  # a remote platform's answer time
         with self.lock:
             self.log.append((req.method, req.path, dict(req.query)))
             if req.path == "/v3/public/oauth/token" and req.method == "POST":

@@ -16,6 +16,7 @@ import io
 import itertools
 import json
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -50,6 +51,7 @@ class FlipkartEmulator:
         self.log: list[tuple] = []
         self._ids = itertools.count(1)
         self.lock = threading.RLock()
+        self.latency = 0.0
         self.server = self.url = None
 
     def start(self) -> "FlipkartEmulator":
@@ -115,6 +117,8 @@ class FlipkartEmulator:
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
+        if self.latency:
+            time.sleep(self.latency)  # a remote platform's answer time
         with self.lock:
             self.log.append((req.method, req.path, dict(req.query)))
             if req.path == "/oauth-service/oauth/token":

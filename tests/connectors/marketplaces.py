@@ -44,6 +44,15 @@ class AmazonPlatform:
     def external_id(self, order: dict) -> str:
         return order["AmazonOrderId"]
 
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(i["SellerSKU"], i["QuantityOrdered"]) for i in order["_items"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["OrderStatus"] == "Canceled"
+
     def line_ids(self, order: dict) -> list[str]:
         return [i["OrderItemId"] for i in order["_items"]]
 
@@ -114,6 +123,15 @@ class EtsyPlatform:
     def external_id(self, order: dict) -> str:
         return str(order["receipt_id"])
 
+    def orders(self) -> list[dict]:
+        return list(self.emu.receipts.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(t["sku"], t["quantity"]) for t in order["transactions"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["status"] == "canceled"
+
     def line_ids(self, order: dict) -> list[str]:
         return [str(t["transaction_id"]) for t in order["transactions"]]
 
@@ -180,6 +198,15 @@ class FlipkartPlatform:
 
     def external_id(self, order: dict) -> str:
         return order["shipmentId"]
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.shipments.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(i["sku"], i["quantity"]) for i in order["orderItems"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["state"] == "CANCELLED"
 
     def line_ids(self, order: dict) -> list[str]:
         return [i["orderItemId"] for i in order["orderItems"]]
