@@ -24,9 +24,9 @@ import httpx
 from oms_desktop.connectors import amazon_orders as orders
 from oms_desktop.connectors.base import Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
-    high_water,
+    FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, high_water,
 )
+from oms_desktop.connectors.pages import parsed_page
 from oms_desktop.plugins.errors import AuthFailed, Permanent
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.oauth import ExpiringTokenAuth, Token, post_for_token
@@ -172,15 +172,10 @@ class AmazonConnector(Connector):
             params = {"MarketplaceIds": self.marketplace_id, "NextToken": token}
 
     def _page(self, raws: list[dict], mark: datetime | None) -> Page:
-        page = Page(high_water=mark)
-        for raw in raws:
-            full = {**raw, "OrderItems": self._items(raw["AmazonOrderId"])}
-            try:
-                page.orders.append(self.parse_order(full))
-            except Exception as exc:  # noqa: BLE001 - kept with the payload for a person
-                page.failures.append(Failure(full, describe_error(exc), raw.get("AmazonOrderId"),
-                                             orders.when(raw.get("LastUpdateDate"))))
-        return page
+        full = [{**raw, "OrderItems": self._items(raw["AmazonOrderId"])} for raw in raws]
+        page = parsed_page(full, self.parse_order, ident=lambda r: r.get("AmazonOrderId"),
+                           updated=lambda r: orders.when(r.get("LastUpdateDate")))
+        return Page(page.orders, page.failures, mark)
 
     def _items(self, order_id: str) -> list[dict]:
         items, params = [], {}

@@ -16,10 +16,8 @@ import httpx
 
 from oms_desktop.connectors import etsy_orders as receipts
 from oms_desktop.connectors.base import Connector, ConnectorError
-from oms_desktop.connectors.dto import (
-    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
-    high_water,
-)
+from oms_desktop.connectors.dto import FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO
+from oms_desktop.connectors.pages import parsed_page
 from oms_desktop.plugins.errors import Permanent
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.oauth import ExpiringTokenAuth, Token, post_for_token
@@ -98,15 +96,8 @@ class EtsyConnector(Connector):
                 offset += len(raws)
 
     def _page(self, raws: list[dict]) -> Page:
-        page = Page(high_water=high_water(*(receipts.when(r.get("updated_timestamp"))
-                                            for r in raws)))
-        for raw in raws:
-            try:
-                page.orders.append(self.parse_order(raw))
-            except Exception as exc:  # noqa: BLE001 - kept with the payload for a person
-                page.failures.append(Failure(raw, describe_error(exc), _id(raw),
-                                             receipts.when(raw.get("updated_timestamp"))))
-        return page
+        return parsed_page(raws, self.parse_order, ident=_id,
+                           updated=lambda r: receipts.when(r.get("updated_timestamp")))
 
     def parse_order(self, raw: Any) -> OrderDTO:
         return receipts.parse(raw)

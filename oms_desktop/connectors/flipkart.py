@@ -26,9 +26,9 @@ import httpx
 from oms_desktop.connectors import flipkart_orders as shipments
 from oms_desktop.connectors.base import Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
-    high_water,
+    FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, high_water,
 )
+from oms_desktop.connectors.pages import parsed_page
 from oms_desktop.plugins.errors import Permanent, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.oauth import ExpiringTokenAuth, Token, post_for_token
@@ -145,14 +145,8 @@ class FlipkartConnector(Connector):
         return [{**s, "details": found.get(s["shipmentId"])} for s in raws]
 
     def _page(self, raws: list[dict]) -> Page:
-        page = Page(high_water=high_water(*(shipments.when(s.get("updatedAt")) for s in raws)))
-        for raw in raws:
-            try:
-                page.orders.append(self.parse_order(raw))
-            except Exception as exc:  # noqa: BLE001 - kept with the payload for a person
-                page.failures.append(Failure(raw, describe_error(exc), raw.get("shipmentId"),
-                                             shipments.when(raw.get("updatedAt"))))
-        return page
+        return parsed_page(raws, self.parse_order, ident=lambda r: r.get("shipmentId"),
+                           updated=lambda r: shipments.when(r.get("updatedAt")))
 
     def parse_order(self, raw: Any) -> OrderDTO:
         return shipments.parse(raw)

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
 from oms_desktop.connectors.amazon import RATES
 from tests.connectors.amazon_store import AmazonStore, iso
-from tests.connectors.emulator_http import Request, Response, serve
+from tests.connectors.emulator_http import EmulatorServer, Request, Response
 from tests.connectors.shopify_throttle import EmulatorClock
 from tests.connectors.token_bucket import TokenBucket
 
@@ -39,10 +37,11 @@ def errors(status: int, code: str, message: str, details: str = "") -> Response:
                     {"x-amzn-RequestId": str(uuid.uuid4())})
 
 
-class AmazonEmulator(AmazonStore):
+class AmazonEmulator(AmazonStore, EmulatorServer):
     def __init__(self, *, clock: EmulatorClock | None = None, pii_role: bool = True,
                  rates: dict | None = None):
-        super().__init__()
+        AmazonStore.__init__(self)
+        EmulatorServer.__init__(self)
         self.clock = clock or EmulatorClock()
         self.pii_role = pii_role
         self.rates = {**RATES, **(rates or {})}
@@ -51,45 +50,30 @@ class AmazonEmulator(AmazonStore):
         self.token_grants = 0
         self.storm = 0  # answer this many calls 429 whatever the buckets hold
         self.refused: list[str] = []  # the operations answered 429
-        self.lock = threading.RLock()
-        self.latency = 0.0
-        self.server = self.url = None
-
-    def start(self) -> "AmazonEmulator":
-        self.server, self.url = serve(self.handle)
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
 
     def expire_tokens(self) -> None:
         self.tokens = {t: (self.clock.now() - 1, path) for t, (_, path) in self.tokens.items()}
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
-        if self.latency:
-            time.sleep(self.latency)  # a remote platform's answer time
-        with self.lock:
-            self.log.append((req.method, req.path, dict(req.query)))
-            if req.path == "/auth/o2/token":
-                return self._lwa(req)
-            op, route = self._route(req)
-            if op is None:
-                return errors(404, "NotFound", "Resource not found")
-            denied = self._auth(req, op)
-            if denied:
-                return denied
-            if self.storm or not self.buckets[op].take():
-                self.storm = max(0, self.storm - 1)
-                self.refused.append(op)
-                return errors(429, "QuotaExceeded",
-                              "You exceeded your quota for the requested resource.")
-            response = route()
-            response.headers.update({"x-amzn-RateLimit-Limit": str(self.rates[op][0]),
-                                     "x-amzn-RequestId": str(uuid.uuid4())})
-            return response
+        self.log.append((req.method, req.path, dict(req.query)))
+        if req.path == "/auth/o2/token":
+            return self._lwa(req)
+        op, route = self._route(req)
+        if op is None:
+            return errors(404, "NotFound", "Resource not found")
+        denied = self._auth(req, op)
+        if denied:
+            return denied
+        if self.storm or not self.buckets[op].take():
+            self.storm = max(0, self.storm - 1)
+            self.refused.append(op)
+            return errors(429, "QuotaExceeded",
+                          "You exceeded your quota for the requested resource.")
+        response = route()
+        response.headers.update({"x-amzn-RateLimit-Limit": str(self.rates[op][0]),
+                                 "x-amzn-RequestId": str(uuid.uuid4())})
+        return response
 
     def _lwa(self, req: Request) -> Response:
         form = {k: v[-1] for k, v in parse_qs(req.body.decode()).items()}

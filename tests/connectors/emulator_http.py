@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -58,3 +59,31 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                      daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class EmulatorServer:
+    """What every platform emulator shares: one lock over its data, an answer time to play a
+    remote platform (`latency`), and its server on a free port. Subclasses define handle()."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.latency = 0.0
+        self.server = self.url = None
+
+    def start(self):
+        self.server, self.url = serve(self._answer)
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def _answer(self, req: Request) -> Response:
+        if self.latency:
+            time.sleep(self.latency)
+        with self.lock:
+            return self.handle(req)
+
+    def handle(self, req: Request) -> Response:
+        raise NotImplementedError

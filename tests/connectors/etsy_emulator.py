@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import copy
 import itertools
-import threading
-import time
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
-from tests.connectors.emulator_http import Request, Response, serve
+from tests.connectors.emulator_http import EmulatorServer, Request, Response
 from tests.connectors.shopify_throttle import EmulatorClock
 from tests.connectors.token_bucket import TokenBucket
 
@@ -35,9 +33,10 @@ def error(status: int, message: str, headers: dict | None = None) -> Response:
     return Response(status, {"error": message}, headers)
 
 
-class EtsyEmulator:
+class EtsyEmulator(EmulatorServer):
     def __init__(self, *, clock: EmulatorClock | None = None, per_second: int = 10,
                  per_day: int = 10_000):
+        super().__init__()
         self.clock = clock or EmulatorClock()
         self.receipts: dict[int, dict] = {}
         self.inventories: dict[int, dict] = {}  # listing id -> inventory
@@ -48,18 +47,6 @@ class EtsyEmulator:
         self.storm, self.refused = 0, 0
         self.log: list[tuple] = []
         self._ids = itertools.count(3_000_001)
-        self.lock = threading.RLock()
-        self.latency = 0.0
-        self.server = self.url = None
-
-    def start(self) -> "EtsyEmulator":
-        self.server, self.url = serve(self.handle)
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
 
     # -- data ----------------------------------------------------------------------------------
     def add_receipt(self, lines, *, updated: datetime | None = None) -> dict:
@@ -119,18 +106,15 @@ class EtsyEmulator:
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
-        if self.latency:
-            time.sleep(self.latency)  # a remote platform's answer time
-        with self.lock:
-            self.log.append((req.method, req.path, dict(req.query)))
-            if req.path == "/v3/public/oauth/token" and req.method == "POST":
-                return self._grant(req)
-            refused = self._key(req) or self._bearer(req) or self._budget()
-            if refused:
-                return refused
-            response = self._route(req, req.path[len(API):].strip("/").split("/"))
-            response.headers.update(self._limits())
-            return response
+        self.log.append((req.method, req.path, dict(req.query)))
+        if req.path == "/v3/public/oauth/token" and req.method == "POST":
+            return self._grant(req)
+        refused = self._key(req) or self._bearer(req) or self._budget()
+        if refused:
+            return refused
+        response = self._route(req, req.path[len(API):].strip("/").split("/"))
+        response.headers.update(self._limits())
+        return response
 
     def _key(self, req: Request) -> Response | None:
         key = req.headers.get("x-api-key") or ""

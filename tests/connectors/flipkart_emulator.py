@@ -15,12 +15,10 @@ import copy
 import io
 import itertools
 import json
-import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.connectors.emulator_http import Request, Response, serve
+from tests.connectors.emulator_http import EmulatorServer, Request, Response
 from tests.connectors.shopify_throttle import EmulatorClock
 
 APP_ID, APP_SECRET = "0123abcd4567ef", "f1ipk4rt-s3cr3t"
@@ -39,8 +37,9 @@ def error(status: int, code: str, message: str) -> Response:
     return Response(status, {"code": code, "message": message})
 
 
-class FlipkartEmulator:
+class FlipkartEmulator(EmulatorServer):
     def __init__(self, *, clock: EmulatorClock | None = None, pack_polls: int = 1):
+        super().__init__()
         self.clock = clock or EmulatorClock()
         self.shipments: dict[str, dict] = {}
         self.fsn: dict[str, str] = {}  # listed SKU -> FSN
@@ -50,18 +49,6 @@ class FlipkartEmulator:
         self.storm, self.inject, self.refused = 0, [], 0
         self.log: list[tuple] = []
         self._ids = itertools.count(1)
-        self.lock = threading.RLock()
-        self.latency = 0.0
-        self.server = self.url = None
-
-    def start(self) -> "FlipkartEmulator":
-        self.server, self.url = serve(self.handle)
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
 
     # -- data ----------------------------------------------------------------------------------
     def add_shipment(self, lines, *, updated: datetime | None = None,
@@ -117,24 +104,21 @@ class FlipkartEmulator:
 
     # -- HTTP ----------------------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
-        if self.latency:
-            time.sleep(self.latency)  # a remote platform's answer time
-        with self.lock:
-            self.log.append((req.method, req.path, dict(req.query)))
-            if req.path == "/oauth-service/oauth/token":
-                return self._grant(req)
-            auth = req.headers.get("Authorization") or ""
-            expiry = self.tokens.get(auth.removeprefix("Bearer "))
-            if not auth.startswith("Bearer ") or expiry is None or self.clock.now() >= expiry:
-                return error(401, "UNAUTHORIZED", "Invalid or expired access token")
-            if self.inject:
-                status = self.inject.pop(0)
-                return error(status, "UNAVAILABLE", "Service unavailable")
-            if self.storm:
-                self.storm -= 1
-                self.refused += 1
-                return error(429, "TOO_MANY_REQUESTS", "Too many requests")
-            return self._route(req)
+        self.log.append((req.method, req.path, dict(req.query)))
+        if req.path == "/oauth-service/oauth/token":
+            return self._grant(req)
+        auth = req.headers.get("Authorization") or ""
+        expiry = self.tokens.get(auth.removeprefix("Bearer "))
+        if not auth.startswith("Bearer ") or expiry is None or self.clock.now() >= expiry:
+            return error(401, "UNAUTHORIZED", "Invalid or expired access token")
+        if self.inject:
+            status = self.inject.pop(0)
+            return error(status, "UNAVAILABLE", "Service unavailable")
+        if self.storm:
+            self.storm -= 1
+            self.refused += 1
+            return error(429, "TOO_MANY_REQUESTS", "Too many requests")
+        return self._route(req)
 
     def _grant(self, req: Request) -> Response:
         basic = req.headers.get("Authorization") or ""

@@ -1,7 +1,6 @@
 """Etsy as its Open API v3 behaves: both headers, the refresh token Etsy replaces on each use
 kept in the keyring, receipts changed during a sync not skipped, a listing's inventory
-rewritten whole without losing its other products, the daily budget, a token expiring
-mid-sync."""
+rewritten whole without losing its other products, the daily budget."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -12,7 +11,6 @@ from oms_desktop.model import SYSTEM
 from oms_desktop.plugins.errors import AuthFailed
 from oms_desktop.services.channels import sync
 from tests.connectors import etsy_emulator as etsy
-from tests.connectors.conftest import memory_keyring, world  # noqa: F401 - fixtures
 from tests.connectors.marketplaces import EtsyPlatform, add_channel
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
@@ -84,11 +82,3 @@ def test_the_daily_budget_spent_fails_the_sync_with_a_time_to_try_again(world, m
     finally:
         shop.stop()
 
-
-def test_an_access_token_that_expires_mid_sync_is_renewed(shop):
-    for i in range(30):
-        shop.add_order([("SKU-1", 1, "1.00")], at=T0 + timedelta(minutes=i))
-    pages = shop.connector().fetch_orders(None)
-    first = next(pages)
-    shop.emu.expire_tokens()
-    assert len(first.orders) + sum(len(p.orders) for p in pages) == 30

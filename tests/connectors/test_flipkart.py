@@ -1,9 +1,9 @@
 """Flipkart as its Seller API v3 behaves: the notification signature of the documented
 example; Flipkart's label read back by a barcode decoder; a pack that takes longer than one
-push; the filter's rules; stock ten SKUs a call; a token expiring mid-sync."""
+push; the filter's rules; stock ten SKUs a call."""
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import httpx
 import pypdfium2 as pdfium
@@ -13,11 +13,10 @@ import zxingcpp
 
 from oms_desktop.connectors.dto import StockLevelDTO
 from oms_desktop.connectors.flipkart import verify_notification
-from oms_desktop.model import SYSTEM, ChannelOutbox, Order
+from oms_desktop.model import SYSTEM, ChannelOutbox, Shipment
 from oms_desktop.services.channels import push, sync
-from tests.connectors import flipkart_emulator as fk
-from tests.connectors.conftest import memory_keyring, world  # noqa: F401 - fixtures
 from tests.connectors.marketplaces import FlipkartPlatform, add_channel
+from tests.integration.test_sync_push import _start_shipment, receive
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
 DOC_URL, DOC_SECRET = "http://seller.api.pilotseller.com/notify/fki", \
@@ -64,9 +63,10 @@ def test_a_pack_still_running_leaves_the_push_pending_and_the_next_run_dispatche
         s = seller.add_order([("SKU-1", 1, "499.00")], at=T0)
         code = add_channel(world, seller)
         sync.sync_orders(world, actor=SYSTEM, code=code, connector=seller.connector())
+        receive(world, "SKU-1", "WH1-A-01", 1)
+        shipment_id = _start_shipment(world, s["shipmentId"], pack=False)
         with world.uow() as uow:
-            order = uow.session.scalar(sa.select(Order))
-            push.enqueue_fulfilment(uow.session, _shipment(uow.session, order))
+            push.enqueue_fulfilment(uow.session, uow.session.get(Shipment, shipment_id))
             uow.commit()
         first = push.drain_outbox(world, code=code, connector=seller.connector())
         assert (first.sent, first.waiting, s["state"]) == (0, 1, "PACKING_IN_PROGRESS")
@@ -78,17 +78,6 @@ def test_a_pack_still_running_leaves_the_push_pending_and_the_next_run_dispatche
             "packed once"
     finally:
         seller.stop()
-
-
-def _shipment(session, order):
-    from oms_desktop.model import Shipment, ShipmentLine
-    shipment = Shipment(order=order)
-    session.add(shipment)
-    for line in order.lines:
-        shipment.lines.append(ShipmentLine(order_line=line, product_id=line.product_id,
-                                           quantity=line.quantity))
-    session.flush()
-    return shipment
 
 
 @pytest.mark.parametrize("body, complaint", [
@@ -115,11 +104,3 @@ def test_stock_goes_ten_skus_a_call_and_an_unknown_fsn_fails_alone(seller):
     assert len([e for e in seller.emu.log if "update/inventory" in e[1]]) == 2
     assert seller.emu.stock["SKU-11"] == 5
 
-
-def test_an_access_token_that_expires_mid_sync_is_renewed(seller):
-    for i in range(25):
-        seller.add_order([("SKU-1", 1, "99.00")], at=T0 + timedelta(minutes=i))
-    pages = seller.connector().fetch_orders(None)
-    first = next(pages)
-    seller.emu.expire_tokens()
-    assert len(first.orders) + sum(len(p.orders) for p in pages) == 25

@@ -1,6 +1,6 @@
 """The proofs every marketplace connector gives, on SQLite and PostgreSQL, against its
 emulator: first sync, unchanged re-sync, edit, cancellation, a malformed order kept aside,
-auth failure, a storm of 429s, tracking pushed back, available-to-sell pushed. (A sync killed
+auth failure, an access token expiring mid-sync, a storm of 429s, tracking pushed back, available-to-sell pushed. (A sync killed
 mid-way: tests/integration/test_sync_killed_marketplaces.py.)"""
 
 from datetime import datetime, timedelta, timezone
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from oms_desktop.model import SYSTEM, Order, OrderLine, OrderStatus, Shipment
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.channels import inventory_push, push, sync
-from tests.connectors.conftest import memory_keyring, world  # noqa: F401 - fixtures
 from tests.connectors.marketplaces import PLATFORMS, add_channel
 from tests.integration.test_sync_push import _start_shipment, receive, reserve, set_buffer
 
@@ -96,6 +95,15 @@ def test_refused_credentials_fail_the_sync_with_the_platforms_reason(world, plat
                               connector=platform.connector(**platform.wrong_secret()))
     assert result.status == "failed" and "refused" in result.error
     assert orders_in(world) == {}
+
+
+def test_an_access_token_that_expires_mid_sync_is_renewed_without_a_failure(platform):
+    for i in range(30):
+        platform.add_order([("SKU-1", 1, "1.00")], at=T0 + timedelta(minutes=i))
+    pages = platform.connector().fetch_orders(None)
+    first = next(pages)
+    platform.emu.expire_tokens()
+    assert len(first.orders) + sum(len(p.orders) for p in pages) == 30
 
 
 def test_a_storm_of_429s_is_ridden_out_and_nothing_is_lost(world, platform, memory_keyring):
