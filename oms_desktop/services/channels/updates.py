@@ -58,7 +58,8 @@ def apply_page(session: Session, channel: Channel, page: Page, *, actor: Actor,
         session, channel, [d for d in dtos if d.external_id not in known], actor)
     known.update(claims.adopted)
     counts.unchanged += len(claims.elsewhere)
-    fresh = [d for d in dtos if d.external_id not in known and d.external_id not in claims.elsewhere]
+    fresh = [d for d in dtos
+             if d.external_id not in known and d.external_id not in claims.elsewhere]
     for dto in dtos:
         if dto.external_id in known:
             _update(session, channel, dto, known[dto.external_id], actor, counts)
