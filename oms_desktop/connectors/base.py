@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import Any, ClassVar, Iterator, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from oms_desktop.connectors.dto import (
     FileIdentity, FulfilmentLine, OrderDTO, Page, PushResult, ReportRead, StockLevelDTO,
@@ -30,10 +30,21 @@ class Connector(ABC):
     kind: ClassVar[str]
     title: ClassVar[str]
     SETTINGS: ClassVar[tuple[SettingField, ...]] = ()
+    # The marketplace whose order ids this connector reads ("amazon", "etsy"…): an order
+    # another channel of the same marketplace already holds is not imported twice.
+    marketplace: ClassVar[str | None] = None
 
     def __init__(self, settings: Mapping[str, Any], secrets: Mapping[str, str]):
         self.settings = dict(settings)
         self.secrets = dict(secrets)
+        self.secret_saver: Callable[[str, str], None] | None = None
+
+    def save_secret(self, field: str, value: str) -> None:
+        """Keep a secret the platform replaced (a rotated refresh token) where the channel's
+        secrets live; without a saver (a connector built by hand) it lives in memory only."""
+        self.secrets[field] = value
+        if self.secret_saver is not None:
+            self.secret_saver(field, value)
 
     @abstractmethod
     def test_connection(self) -> str:

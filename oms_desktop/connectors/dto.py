@@ -78,7 +78,11 @@ class LineDTO(_Frozen):
 
 class OrderDTO(_Frozen):
     """One channel order as the OMS understands it. `status` is the channel's view:
-    open, cancelled or closed (fulfilled and archived there)."""
+    open, cancelled or closed (fulfilled and archived there).
+
+    `fulfilled_by_channel`: the channel ships it itself (Amazon FBA, a sale at a shop's
+    till): it is never picked here, and it takes stock at `fulfilment_location` (one of our
+    location codes, None when we keep no stock there) once the channel says it is fulfilled."""
 
     external_id: str = Field(min_length=1, max_length=128)
     number: str = Field(min_length=1, max_length=64)
@@ -101,6 +105,8 @@ class OrderDTO(_Frozen):
     requested_service: str | None = Field(default=None, max_length=64)
     notes: str | None = None
     tags: tuple[Annotated[str, Field(max_length=64)], ...] = ()
+    fulfilled_by_channel: bool = False
+    fulfilment_location: str | None = None
 
     @field_validator("email")
     @classmethod

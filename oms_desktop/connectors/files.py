@@ -4,7 +4,6 @@ confirmations are written as the marketplace's tracking upload file in an outbox
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation

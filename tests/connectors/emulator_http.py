@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +33,9 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: without this, Nagle's algorithm holds the
+        # body until the client's delayed ACK (40 ms a request on Linux)
+        disable_nagle_algorithm = True
 
         def _any(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -47,7 +51,7 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
             self.end_headers()
             self.wfile.write(raw)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _any
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 
         def log_message(self, *args):
             pass
@@ -58,3 +62,31 @@ def serve(app: Callable[[Request], Response]) -> tuple[ThreadingHTTPServer, str]
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                      daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class EmulatorServer:
+    """What every platform emulator shares: one lock over its data, an answer time to play a
+    remote platform (`latency`), and its server on a free port. Subclasses define handle()."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.latency = 0.0
+        self.server = self.url = None
+
+    def start(self):
+        self.server, self.url = serve(self._answer)
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def _answer(self, req: Request) -> Response:
+        if self.latency:
+            time.sleep(self.latency)
+        with self.lock:
+            return self.handle(req)
+
+    def handle(self, req: Request) -> Response:
+        raise NotImplementedError

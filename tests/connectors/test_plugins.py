@@ -25,7 +25,8 @@ class _EntryPoint:
 
 
 def test_the_built_in_connectors_are_found_through_entry_points():
-    assert {"shopify", "woocommerce", "file"} <= set(registry.load(refresh=True).classes)
+    assert {"shopify", "woocommerce", "file", "amazon", "etsy", "flipkart"} <= set(
+        registry.load(refresh=True).classes)
 
 
 def test_a_plugin_that_fails_to_load_is_recorded_not_fatal(monkeypatch):

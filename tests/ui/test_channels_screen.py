@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from oms_desktop.model import Actor, Role
+from oms_desktop.services.channels import setup as channels
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
@@ -40,7 +41,8 @@ def screen(qtbot, sqlite_db, memory_keyring, shopify, themed):
     qtbot.addWidget(widget)
     widget.resize(1360, 900)
     widget.show()
-    qtbot.waitUntil(lambda: widget.kind_box.count() == 3)
+    installed = len(channels.connector_kinds()[0])  # every connector plugin, ours and others
+    qtbot.waitUntil(lambda: widget.kind_box.count() == installed)
     yield widget
     ctx.ops.wait()
 

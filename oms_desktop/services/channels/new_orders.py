@@ -165,6 +165,8 @@ def unknown_skus(lines: Iterable, products: dict[str, int]) -> list[str]:
 
 def _after_create(session: Session, order_id: int, dto: OrderDTO, products: dict[str, int],
                   actor: Actor) -> None:
+    if dto.fulfilled_by_channel and dto.status != "cancelled":
+        return  # not work for us: channel_fulfilled.settle_new takes it from here
     unknown = unknown_skus(dto.lines_to_ship, products)
     if dto.status == "cancelled" or unknown:
         order = session.get(Order, order_id)

@@ -153,7 +153,10 @@ def build_connector(channel: ChannelInfo | Channel) -> Connector:
     """The connector for a channel, with its secrets from the keyring (or environment)."""
     cls = connector_class(channel.kind)
     secrets = credentials.secrets_for(channel.code, cls.SETTINGS)
-    return cls(dict(channel.settings or {}), secrets)
+    connector = cls(dict(channel.settings or {}), secrets)
+    code = channel.code
+    connector.secret_saver = lambda field, value: credentials.keep_secret(code, field, value)
+    return connector
 
 
 def test_channel(db: Database, *, actor: Actor, code: str) -> str:

@@ -22,6 +22,7 @@ from oms_desktop.model import (
     ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, messagebus
+from oms_desktop.services.channels import channel_fulfilled, marketplace_orders
 from oms_desktop.services.channels.new_orders import (
     address, among, channel_tags, create_orders, header, product_ids,
 )
@@ -53,14 +54,21 @@ class Counts:
 def apply_page(session: Session, channel: Channel, page: Page, *, actor: Actor,
                run_id: int | None) -> Counts:
     counts = Counts(fetched=page.fetched)
-    known = _known_orders(session, channel.id, [o.external_id for o in page.orders])
-    fresh = [dto for dto in page.orders if dto.external_id not in known]
-    for dto in page.orders:
+    aside = channel_fulfilled.unknown_locations(session, page.orders)
+    dtos = [o for o in page.orders if o.external_id not in {f.external_id for f in aside}]
+    known = _known_orders(session, channel.id, [o.external_id for o in dtos])
+    claims = marketplace_orders.claim(
+        session, channel, [d for d in dtos if d.external_id not in known], actor)
+    known.update(claims.adopted)
+    counts.unchanged += len(claims.elsewhere)
+    fresh = [d for d in dtos
+             if d.external_id not in known and d.external_id not in claims.elsewhere]
+    for dto in dtos:
         if dto.external_id in known:
             _update(session, channel, dto, known[dto.external_id], actor, counts)
     _create_all(session, channel, _first_versions(fresh), actor, counts)
-    _resolve_errors(session, channel.id, [o.external_id for o in page.orders])
-    for failure in page.failures:
+    _resolve_errors(session, channel.id, [o.external_id for o in dtos])
+    for failure in [*page.failures, *aside]:
         store_failure(session, channel.id, failure, run_id=run_id)
         counts.failed += 1
     return counts
@@ -89,11 +97,13 @@ def _known_orders(session: Session, channel_id: int, ids: list[str]) -> dict:
 
 def _create_all(session: Session, channel: Channel, dtos: list[OrderDTO], actor: Actor,
                 counts: Counts) -> None:
-    """Orders with something left to ship; those fulfilled (or refunded) before we ever saw
-    them are no work here."""
-    todo = [d for d in dtos if d.fulfilment_status != "fulfilled" and d.lines_to_ship]
+    """Orders with something left to ship, and orders the channel ships itself (they take
+    their stock); those fulfilled (or refunded) before we ever saw them are no work here."""
+    todo = [d for d in dtos if d.fulfilled_by_channel
+            or (d.fulfilment_status != "fulfilled" and d.lines_to_ship)]
     counts.unchanged += len(dtos) - len(todo)
     counts.created += create_orders(session, channel, todo, actor)
+    channel_fulfilled.settle_new(session, channel, todo, actor)
 
 
 # -- changed orders --------------------------------------------------------------------------
@@ -123,6 +133,11 @@ def apply_change(session: Session, order: Order, dto: OrderDTO, actor: Actor) ->
     """Take in a new version of an order; True when it was flagged for a person instead."""
     order.financial_status = FinancialStatus(dto.financial_status)
     _add_tags(order, dto)
+    if dto.fulfilled_by_channel:
+        if channel_fulfilled.apply_change(session, order, dto, actor):
+            flag(order, "Cancelled on the channel after the channel shipped it", by=actor)
+            return True
+        return False
     shipments = session.scalars(sa.select(Shipment).where(Shipment.order_id == order.id)).all()
     past_packing = any(s.status in PAST_PACKING for s in shipments)
     if dto.status == "cancelled":

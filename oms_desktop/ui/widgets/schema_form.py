@@ -61,7 +61,7 @@ def _editor(f: SettingField, value: Any, secret_set: bool) -> QWidget:
             w.setCurrentText(value)
     elif f.type == "mapping":
         w = QPlainTextEdit(json.dumps(value, indent=1) if value else "", accessibleName=f.label)
-        w.setPlaceholderText('{"sku": "Seller SKU", "order_id": "Order Number"}')
+        w.setPlaceholderText(f.help or '{"sku": "Seller SKU", "order_id": "Order Number"}')
         w.setMaximumHeight(90)
     else:
         w = QLineEdit("" if f.secret else str(value or ""), accessibleName=f.label)
