@@ -88,7 +88,7 @@ def test_a_marketplace_sync_killed_then_resumed_has_no_duplicates_and_no_gaps(
         assert final.returncode == 0, err.decode()
         _assert_everything_once(db, platform)
         with db.uow(readonly=True) as uow:
-            assert uow.session.scalars(sa.select(SyncRun.status)).all()[-1] == "ok"
+            assert uow.session.scalars(sa.select(SyncRun.status).order_by(SyncRun.id)).all()[-1] == "ok"
     finally:
         platform.stop()
         db.dispose()
