@@ -109,6 +109,18 @@ def among(session: Session, column, values) -> sa.ColumnElement:
     return column.in_(values)
 
 
+def channel_orders(session: Session, query: sa.Select, channel_id: int,
+                   external_ids: list[str]) -> list[sa.Row]:
+    """The rows of `query` (over orders) for this channel's orders among `external_ids`.
+    Looked up by the external id's own index and narrowed to the channel here: with the
+    channel in the WHERE, PostgreSQL's cached plan for a table without statistics yet (a
+    first import) reads every order of the channel and compares each with the whole list,
+    so a 300,000-order report took quadratic time."""
+    rows = session.execute(query.add_columns(Order.channel_id)
+                           .where(among(session, Order.external_id, external_ids)))
+    return [row[:-1] for row in rows if row[-1] == channel_id]
+
+
 def customer_name(dto: OrderDTO) -> str:
     ship = dto.shipping.name if dto.shipping else None
     return dto.customer_name or ship or dto.email or dto.number
