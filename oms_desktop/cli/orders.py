@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from oms_desktop.cli.identity import acting
-from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db
+from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db, positive_int
 from oms_desktop.services.orders import allocation, pipeline
 from oms_desktop.services.orders import views as orders
 
@@ -16,7 +16,7 @@ def register(commands, common) -> None:
     p = sub.add_parser("list", parents=[common], help="list orders, newest first")
     p.add_argument("--status")
     p.add_argument("--channel", metavar="CODE")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(handler=_list)
     p = sub.add_parser("show", parents=[common], help="one order with lines and timeline")
     p.add_argument("id", metavar="ID")

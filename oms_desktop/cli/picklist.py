@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from oms_desktop.cli.identity import open_acting
-from oms_desktop.cli.output import emit, emit_json, open_db
+from oms_desktop.cli.output import emit, emit_json, open_db, positive_int
 from oms_desktop.services.floor import picking, short_picks
 from oms_desktop.services.floor.pick_documents import PAPERS, pick_list_pdf
+from oms_desktop.services.lookup import row_id
 
 
 
@@ -25,7 +26,7 @@ def register(commands, common) -> None:
                        help="the most urgent assigned shipments (priority, ship-by, age)")
     p.add_argument("--carrier", help="wave: only this carrier")
     p.add_argument("--zone", metavar="CODE", help="wave: only stock reserved in this zone")
-    p.add_argument("--limit", type=int, default=50, help="wave: at most N shipments (50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="wave: at most N shipments (50)")
     p.add_argument("--location", metavar="CODE", help="only shipments from this site")
     p.add_argument("--paper", choices=sorted(PAPERS), default="A4")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
@@ -62,7 +63,7 @@ def _create(args) -> int:
 
 def _show(args) -> int:
     ref = str(args.id).upper().removeprefix("PL-")
-    view = picking.get_pick_list(open_db(args), int(ref) if ref.isdigit() else -1)
+    view = picking.get_pick_list(open_db(args), row_id(ref) or -1)
     if args.json:
         emit_json(view)
         return 0

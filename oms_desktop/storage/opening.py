@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from oms_desktop.errors import DatabaseUnavailable
 from oms_desktop.storage.database import Database, resolve_url
 
 VERSIONS = Path(__file__).with_name("migrations") / "versions"
@@ -49,11 +50,18 @@ def is_current(db: Database) -> bool:
     return bool(recorded) and recorded == declared_heads()
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True,
-                  echo: bool = False) -> Database:
-    """Open the database the user chose and bring its schema up to date."""
-    db = Database(resolve_url(url), echo=echo)
+def open_database(url: str | None = None, *, upgrade: bool = True, echo: bool = False,
+                  create: bool = True) -> Database:
+    """Open the database the user chose and bring its schema up to date. With create=False
+    (every command but `db upgrade` and `demo`) a database that does not exist, or holds no
+    oms-desktop schema, is refused instead of being made."""
+    db = Database(resolve_url(url), echo=echo, create=create)
     db.check()
+    if not create and not recorded_heads(db):
+        db.dispose()
+        raise DatabaseUnavailable(
+            f"{db.display_url} is not an oms-desktop database (it has no schema): check --db, "
+            "or create the schema with `oms-desktop db upgrade`")
     if upgrade and not is_current(db):
         from oms_desktop.storage.migrate import upgrade as run_upgrade  # loads Alembic
 
