@@ -23,7 +23,7 @@ def declared_heads() -> frozenset[str]:
     """The revisions no other revision names as its parent."""
     revisions, parents = set(), set()
     for path in VERSIONS.glob("*.py"):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in _header(path.read_text(encoding="utf-8")).body:
             target = node.targets[0] if isinstance(node, ast.Assign) else getattr(
                 node, "target", None)
             name = getattr(target, "id", None)
@@ -32,6 +32,16 @@ def declared_heads() -> frozenset[str]:
                 names = {value} if isinstance(value, str) else set(value)
                 (revisions if name == "revision" else parents).update(names)
     return frozenset(revisions - parents)
+
+
+def _header(source: str) -> ast.Module:
+    """The statements before the first function (where Alembic files name their revisions):
+    parsing only those keeps the check at a millisecond instead of tens."""
+    cut = source.find("\ndef ")
+    try:
+        return ast.parse(source if cut < 0 else source[:cut])
+    except SyntaxError:
+        return ast.parse(source)
 
 
 def recorded_heads(db: Database) -> set[str]:
