@@ -38,10 +38,17 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the command line reported in one line (not the usage too)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def common_options(*, top: bool = False) -> argparse.ArgumentParser:
     """--db, --json and --user, accepted before or after the subcommand (a subcommand's copy only
     sets them when given, so it does not undo the top-level value)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--db", metavar="URL", default=None if top else argparse.SUPPRESS,
                         help="database URL (default: $OMS_DATABASE_URL or the SQLite file "
                         "in the user data folder)")
@@ -58,7 +65,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser with `command`'s module registered (all of them for command="*"); every other
     subcommand is a placeholder that only names itself in --help."""
     common = common_options()
-    parser = argparse.ArgumentParser(prog="oms-desktop", parents=[common_options(top=True)],
+    parser = Parser(prog="oms-desktop", parents=[common_options(top=True)],
                                      description="Order management for warehouses and shops.")
     parser.add_argument("--version", action="version", version=f"oms-desktop {__version__}")
     parser.add_argument("--demo", action="store_true",

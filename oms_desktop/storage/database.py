@@ -80,6 +80,8 @@ class Database:
                     raise DatabaseUnavailable(
                         f"No database at {path}: check --db (or $OMS_DATABASE_URL), or create "
                         "one with `oms-desktop db upgrade` or `oms-desktop demo`")
+                else:
+                    _require_schema(path)
             self.engine = sa.create_engine(url, echo=echo)
             _sqlite_setup(self.engine)
             track_writes(self.engine)
@@ -139,3 +141,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _require_schema(path: Path) -> None:
+    """Refuse a SQLite file that is not an oms-desktop database, read-only and before the
+    engine's first connection (which would switch it to WAL): a file given by mistake is left
+    exactly as it was."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = 'alembic_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnavailable(f"Cannot open database {path}: {exc}") from exc
+    if found is None:
+        raise DatabaseUnavailable(
+            f"{path} is not an oms-desktop database (it has no schema): check --db, or create "
+            "the schema with `oms-desktop db upgrade`")
