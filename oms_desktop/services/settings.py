@@ -112,7 +112,7 @@ class Spec:
             try:
                 number = Decimal(str(value))
             except InvalidOperation:
-                return f"{value!r} is not a number"
+                return f"{value!r} is not a {'whole ' if kind == 'int' else ''}number"
             if not number.is_finite() or kind == "int" and number != number.to_integral():
                 return f"{value!r} is not a whole number" if kind == "int" else "not a number"
             if self.low is not None and number < Decimal(str(self.low)) or \
