@@ -140,13 +140,22 @@ def test_a_secret_asked_for_without_a_terminal_is_refused_and_nothing_is_saved(d
     assert "late" not in listed.stdout.lower()
 
 
-def test_an_id_beyond_any_database_is_not_found(demo):
-    for argv in (["orders", "show", "99999999999999999999"],
-                 ["orders", "show", "ORD-99999999999999999999"],
-                 ["rates", "SHP-99999999999999999999"]):
-        result = cli(*argv, "--db", demo)
-        assert result.returncode == 1, argv
-        assert "No order" in one_line(result) or "No shipment" in one_line(result)
+@pytest.mark.parametrize("argv,says", [
+    (["orders", "show", "99999999999999999999"], "No order '99999999999999999999'"),
+    (["orders", "show", "ORD-99999999999999999999"], "No order"),
+    (["rates", "SHP-99999999999999999999"], "No shipment"),
+    (["picklist", "show", "PL-99999999999999999999"], "No pick list PL-9999"),
+    (["count", "show", "COUNT-99999999999999999999"], "Not a count"),
+])
+def test_an_id_beyond_any_database_is_not_found(demo, argv, says):
+    result = cli(*argv, "--db", demo)
+    assert result.returncode == 1, argv
+    assert says in one_line(result)
+
+
+def test_an_id_argument_beyond_any_database_is_a_command_line_mistake(demo):
+    result = cli("picklist", "resolve", "99999999999999999999", "--as", "found", "--db", demo)
+    assert result.returncode == 2 and "not an id" in one_line(result)
 
 
 @pytest.mark.parametrize("limit", ["-1", "0", "ten"])
