@@ -130,6 +130,8 @@ def list_orders(db: Database, *, status: str | None = None, channel: str | None 
                 limit: int = 100) -> list[OrderSummary]:
     if status is not None and status not in OrderStatus.__members__:
         raise ValidationError(f"Unknown status {status!r}: one of {', '.join(OrderStatus)}")
+    if limit < 1:
+        raise ValidationError(f"The limit must be 1 or more, not {limit}")
     with db.uow(readonly=True) as uow:
         query = (sa.select(Order, Channel.code).join(Channel)
                  .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit))
