@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "oms_desktop.cli.picklist",
     "oms_desktop.cli.returns",
     "oms_desktop.cli.shipping",
+    "oms_desktop.cli.shipping_methods",
     "oms_desktop.cli.boxes",
     "oms_desktop.cli.stock",
     "oms_desktop.cli.count",
