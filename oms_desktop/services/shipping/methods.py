@@ -119,3 +119,8 @@ def remove_mapping(db: Database, *, actor: Actor, method: str) -> MethodMapping:
         uow.session.delete(row)
         uow.commit()
     return removed
+
+
+def installed_carriers() -> list[str]:
+    """The carrier plugins a method can be mapped to."""
+    return registry.load().names()
