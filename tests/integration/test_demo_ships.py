@@ -81,12 +81,16 @@ def test_a_verified_demo_order_is_picked_packed_labelled_manifested_and_tracked(
     first, *others = picked
     for sid in others:
         shipping.create_label(db, actor=PACKER, shipment_id=sid)
-    # the first one on the command line, as a script at the pack bench would
+    # the first one on the command line, the courier chosen by hand whatever the map says
+    # (issue 13: "label --carrier manual --service Courier" was refused as "not the
+    # requested service")
     made = subprocess.run([sys.executable, "-m", "oms_desktop", "--db", db.url, "label",
-                           f"SHP-{first}", "--out", str(tmp_path / "label.pdf")],
+                           f"SHP-{first}", "--carrier", "manual", "--service", "Courier",
+                           "--out", str(tmp_path / "label.pdf")],
                           capture_output=True, text=True, timeout=120,
                           env=_as("packer", "4444"))
     assert made.returncode == 0, made.stderr
+    assert "manual   Courier" in made.stdout
     assert (tmp_path / "label.pdf").read_bytes().startswith(b"%PDF")
     closed = manifests.close_out(db, actor=SUPERVISOR, carrier="manual")
     assert closed.shipments >= len(picked)

@@ -10,7 +10,8 @@ import pytest
 
 from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
 from oms_desktop.model import SYSTEM, Actor, Role
-from oms_desktop.services.channels import sync
+from oms_desktop.plugins.errors import NotConfigured
+from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import setup as channels
 from oms_desktop.services.floor import pack_documents
 from oms_desktop.services.shipping import labels as shipping
@@ -128,3 +129,18 @@ def test_a_channel_missing_its_settings_fails_alone_with_one_line(world):
     assert result.status == "failed"
     assert "Channel REP is not set up: 'Folder with order reports' (inbox)" in result.error
     assert [r.channel for r in sync.sync_all(world, actor=SYSTEM)] == ["REP"]
+    with pytest.raises(NotConfigured, match="Channel REP is not set up"):
+        inventory_push.push_inventory(world, actor=SYSTEM, code="REP")
+
+
+def test_two_managers_mapping_the_same_method_at_once_both_succeed(world):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def map_to(service):
+        return methods.set_mapping(world, actor=MANAGER, method="Next Day", carrier="manual",
+                                   service=service)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(map_to, ["Courier", "Economy"]))
+    assert len(done) == 2
+    [kept], _ = methods.list_mappings(world)
+    assert kept.service in ("Courier", "Economy")

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from oms_desktop.carriers import registry
 from oms_desktop.errors import NotFound, ValidationError
-from oms_desktop.model import Actor, Setting
+from oms_desktop.model import Actor, Setting, utcnow
 from oms_desktop.policies.permissions import require_setting
 from oms_desktop.services import settings
 from oms_desktop.storage import Database
@@ -101,10 +102,19 @@ def _write(db: Database, actor: Actor, key: str, method: str, carrier: str,
     service = _clean(service, "service") if service and service.strip() else None
     with db.uow() as uow:
         _check_carrier(uow.session, carrier, service)
-        settings.put(uow.session, key, {"method": method, "carrier": carrier,
-                                        "service": service})
+        _upsert(uow.session, key, {"method": method, "carrier": carrier, "service": service})
         uow.commit()
     return MethodMapping(method, carrier, service)
+
+
+def _upsert(session: Session, key: str, value: dict) -> None:
+    """Two managers mapping the same new method at once: the later write wins, neither fails."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Setting).values(key=key, value=value, updated_at=utcnow())
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["key"], set_={"value": statement.excluded.value,
+                                      "updated_at": statement.excluded.updated_at}))
 
 
 def remove_mapping(db: Database, *, actor: Actor, method: str) -> MethodMapping:
