@@ -144,3 +144,14 @@ def test_two_managers_mapping_the_same_method_at_once_both_succeed(world):
     assert len(done) == 2
     [kept], _ = methods.list_mappings(world)
     assert kept.service in ("Courier", "Economy")
+
+
+def test_a_rules_choice_wins_over_the_map_and_a_channels_carrier_name_does_not(world):
+    methods.set_default(world, actor=MANAGER, carrier="manual", service="Economy")
+    ruled = packed_shipment(world, number="1001", requested="Flat rate", service="Courier")
+    assert shipping.create_label(world, actor=PACKER, shipment_id=ruled).service == "Courier"
+    # as the demo and the marketplaces name them: a carrier no plugin is called
+    named = packed_shipment(world, number="1002", requested="Priority Mail", carrier="USPS",
+                            service="Priority Mail")
+    label = shipping.create_label(world, actor=PACKER, shipment_id=named)
+    assert (label.carrier, label.service) == ("manual", "Economy")

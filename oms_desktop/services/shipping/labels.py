@@ -96,10 +96,11 @@ def _prepare(db: Database, shipment_id, carrier: str | None, service: str | None
 
 def _forced(session: Session, order, carrier: str | None, service: str | None):
     """(carrier, service, service level) a label is bought with. The person's --carrier and
-    --service first; then a rule's choice when it names an installed carrier; then the
+    --service first; then a rule's choice (an installed carrier, or a service alone); then the
     shipping-method map (the channel's method name, else the default); else rate shopping
     over the enabled carriers within the requested service level."""
-    if not carrier and order.carrier in registry.load().classes:
+    ruled = order.carrier in registry.load().classes or (order.carrier is None and order.service)
+    if not carrier and ruled:
         carrier, service = order.carrier, service or order.service
     mapped = None if carrier else methods.lookup(
         session, order.requested_service or order.service)
