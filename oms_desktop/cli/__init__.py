@@ -28,6 +28,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "label": ("oms_desktop.cli.shipping", "buy a label, or void one"),
     "manifest": ("oms_desktop.cli.shipping", "close a carrier's day: manifest PDF, shipped"),
     "track": ("oms_desktop.cli.shipping", "poll tracking events"),
+    "shipping": ("oms_desktop.cli.shipping_methods", "shipping-method map; labels still to make"),
     "boxes": ("oms_desktop.cli.boxes", "the box catalogue"),
     "stock": ("oms_desktop.cli.stock", "on hand, reserved and available per location"),
     "count": ("oms_desktop.cli.count", "cycle counts"),

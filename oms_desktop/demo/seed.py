@@ -58,7 +58,7 @@ def seed_demo(db: Database, *, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT
         for rows in builder.order_chunks(CHUNK_ORDERS):
             writer.write(rows)
         moves, levels = builder.closing()
-        writer.write({"stock_moves": moves})
+        writer.write({"stock_moves": moves, "settings": builder.settings()})
         _set_levels(conn, levels)
         writer.finish()
     _analyze(db)

@@ -17,7 +17,7 @@ BATCH_ROWS = 10_000
 TABLES = ["users", "locations", "channels", "channel_locations", "products", "product_barcodes",
           "kit_components", "stock_levels", "customers", "orders", "order_lines", "order_holds",
           "order_tags", "shipments", "shipment_lines", "reservations", "stock_moves",
-          "audit_events"]
+          "audit_events", "settings"]
 
 
 class BulkWriter:

@@ -1,6 +1,6 @@
 """The pack station: scan an order, shipment, tote or pick-list slot, then every item.
 Keyboard only: F2 quantity, F3 new package, F4 complete, F6 weight, Ctrl+Z undo, Esc put
-the shipment aside. A refused scan turns the banner red with a sound and what was expected."""
+the shipment aside, F8 acknowledge a label that could not be made (shown in red until then). A refused scan turns the banner red with a sound and what was expected."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from oms_desktop.ui.widgets.floor import ScanAnswers
 
 PROMPT = "Scan an order, shipment, tote or pick list slot"
 NO_BOX = "No box (own packaging)"
+ALARM_STYLE = "background: #b91c1c; color: #ffffff; padding: 10px; border-radius: 6px;"
 
 
 def station_folder() -> Path:
@@ -73,7 +74,13 @@ class PackingScreen(ScanAnswers, QWidget):
         self.manual.setAccessibleName("Type a barcode")
         self.manual.returnPressed.connect(self._typed)
         enlarge(self.manual, 13)
-        for w in (self.title, self.prompt, self.banner, self.order_label, self.detail_label):
+        self.label_alarm = enlarge(QLabel(""), 15, True)  # a failed label, until F8
+        self.label_alarm.setAccessibleName("Label problem")
+        self.label_alarm.setWordWrap(True)
+        self.label_alarm.setStyleSheet(ALARM_STYLE)
+        self.label_alarm.hide()
+        for w in (self.title, self.prompt, self.banner, self.label_alarm, self.order_label,
+                  self.detail_label):
             layout.addWidget(w)
         layout.addWidget(self.checklist, 1)
         layout.addLayout(self._controls())
@@ -118,7 +125,8 @@ class PackingScreen(ScanAnswers, QWidget):
     def _shortcuts(self) -> None:
         for key, slot in (("F2", self.quantity_box.setFocus), ("F3", self.new_package),
                           ("F4", self.complete), ("F6", self.weight_box.setFocus),
-                          ("Ctrl+Z", self.undo), ("Esc", self.put_aside)):
+                          ("Ctrl+Z", self.undo), ("Esc", self.put_aside),
+                          ("F8", self.acknowledge_label)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -296,6 +304,8 @@ class PackingScreen(ScanAnswers, QWidget):
     def _printed(self, printed) -> None:
         if printed is None:
             return
+        if printed.document == pack_documents.LABEL and not printed.ok:
+            return self._label_failed(printed.message)
         self.documents_label_text = printed.message
         self.detail_label.setText(printed.message)
         if printed.ok and printed.where.endswith(".pdf") and _may_open_files():
@@ -304,6 +314,20 @@ class PackingScreen(ScanAnswers, QWidget):
     def _print_failed(self, exc: BaseException) -> None:
         self.detail_label.setText(f"Printing failed: {message_for(exc)}")
         self.sounds.play("bad")
+
+
+    def _label_failed(self, message: str) -> None:
+        """Shown in red until the packer acknowledges it (F8); later answers do not hide it.
+        The shipment stays packed and waits under Shipping > Needs a label."""
+        self.label_alarm.setText(f"{message}\nThe parcel stays packed and is listed under "
+                                 "Shipping > Needs a label. Put it on the label shelf and "
+                                 "press F8 to acknowledge.")
+        self.label_alarm.show()
+        self.sounds.play("bad")
+
+    def acknowledge_label(self) -> None:
+        self.label_alarm.hide()
+        self.label_alarm.setText("")
 
 
 def _may_open_files() -> bool:
