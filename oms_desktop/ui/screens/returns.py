@@ -19,11 +19,12 @@ from oms_desktop.services.returns.rmas import NoReturnAuthorisation
 from oms_desktop.services.users.approval import approval
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.approval_dialog import ask_approval
+from oms_desktop.ui.widgets.refund_confirm import confirm_refund, refund_message
 
 # condition -> the disposition a grader picks most often for it
 DEFAULT_DISPOSITION = {"resellable": "restock", "open_box": "restock", "damaged": "quarantine",
                        "defective": "return_to_vendor", "wrong_item": "quarantine"}
-GOOD, BAD, IDLE = "#15803d", "#b91c1c", "#334155"
+GOOD, BAD, WARN, IDLE = "#15803d", "#b91c1c", "#b45309", "#334155"
 
 
 class ReturnsScreen(QWidget):
@@ -207,10 +208,21 @@ class IntakePanel(QWidget):
                              f" shipping {money.shipping}, restocking fee {money.fee})")
 
     def refund(self) -> None:
+        """Ctrl+R: the amount and where it is paid, to confirm; then the refund."""
         if self.rma is None or not self.refund_button.isVisible():
             return
+        rma, db = self.rma.rma_number, self.ctx.db
+        self.ctx.ops.run(lambda: refunds.quote(db, rma), success=self._confirm_refund,
+                         failure=self._failed)
+
+    def _confirm_refund(self, quote: refunds.RefundQuote) -> None:
+        self.confirm_box = confirm_refund(self, quote, self._issue_refund)
+
+    def _issue_refund(self) -> None:
+        if self.rma is None:
+            return
         rma, db, actor = self.rma.rma_number, self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(lambda: refunds.issue_refund(db, actor=actor, rma=rma, outside=True),
+        self.ctx.ops.run(lambda: refunds.issue_refund(db, actor=actor, rma=rma),
                          success=self._refunded, failure=self._failed)
 
     def _refund_approved(self, username: str, secret: str) -> None:
@@ -221,13 +233,12 @@ class IntakePanel(QWidget):
 
         def work():
             with approval(db, username=username, secret=secret, station=actor.station) as ok:
-                return refunds.issue_refund(ok.db, actor=actor, rma=rma, outside=True,
+                return refunds.issue_refund(ok.db, actor=actor, rma=rma,
                                             approved_by=ok.actor)
         self.ctx.ops.run(work, success=self._refunded, failure=self._failed)
 
     def _refunded(self, refund: refunds.RefundView) -> None:
-        self._show_message(f"Refunded {refund.amount} {refund.currency} on {refund.rma_number}",
-                           GOOD)
+        self._show_message(refund_message(refund), GOOD if refund.status == "approved" else WARN)
         self.rma = None
 
     def _failed(self, exc: BaseException) -> None:
