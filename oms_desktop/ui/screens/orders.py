@@ -4,9 +4,8 @@ the count of matching orders, bulk actions on the selection, export to CSV."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
@@ -19,6 +18,7 @@ from oms_desktop.services.orders import queue
 from oms_desktop.services.orders import views as order_service
 from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.documents import save_document
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
 from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
 from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
@@ -251,9 +251,7 @@ class OrdersScreen(QWidget):
 
     def _pick_list_ready(self, answer: tuple[str, bytes]) -> None:
         label, pdf = answer
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.TempLocation))
-        path = folder / f"{label}.pdf"
-        path.write_bytes(pdf)
+        path = save_document(f"{label}.pdf", pdf)  # the person's own folder, not /tmp
         self.last_pick_list = path
         self.selection_label.setText(f"{label} ready: {path}")
         if not os.environ.get("QT_QPA_PLATFORM") == "offscreen":

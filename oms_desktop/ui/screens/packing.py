@@ -20,6 +20,7 @@ from oms_desktop.services.floor import pack_documents, packing
 from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.services.shipping import boxes
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.documents import documents_folder
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.theme import enlarge
 from oms_desktop.ui.widgets.banner import Banner
@@ -31,12 +32,7 @@ NO_BOX = "No box (own packaging)"
 
 
 def station_folder() -> Path:
-    saved = QSettings().value("floor/document_folder", "")
-    if saved:
-        return Path(str(saved))
-    import platformdirs
-
-    return Path(platformdirs.user_documents_dir()) / "OMS station"
+    return documents_folder()
 
 
 class PackingScreen(ScanAnswers, QWidget):
