@@ -30,6 +30,7 @@ from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens import ORDER_DETAIL, ScreenEntry, landing_title, screens_for
 from oms_desktop.ui.screens.signin import SignInScreen
 from oms_desktop.ui.shortcuts import ScreenKeysFirst, remember_key
+from oms_desktop.ui.texts import menu_text, plain_text
 
 log = logging.getLogger(__name__)
 RETRY_MS = 5000
@@ -270,7 +271,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(entry.title)
             item.setData(Qt.AccessibleTextRole, entry.title)
             self.sidebar.addItem(item)
-            self._action(self.go_menu, entry.title, entry.shortcut,
+            self._action(self.go_menu, menu_text(entry.title), entry.shortcut,
                          lambda _=False, r=row: self.sidebar.setCurrentRow(r))
         self.go_menu.addSeparator()
         self._action(self.go_menu, "&Back", "Alt+Left", self.go_back)
@@ -418,7 +419,7 @@ class MainWindow(QMainWindow):
         theme.apply(QApplication.instance(), dark=dark, large=large)
 
     def show_shortcuts(self) -> None:
-        rows = [f"{a.text().replace('&', '')}: {a.shortcut().toString()}"
+        rows = [f"{plain_text(a.text())}: {a.shortcut().toString()}"
                 for menu in self.menuBar().findChildren(type(self.go_menu))
                 for a in menu.actions() if not a.shortcut().isEmpty()]
         box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", "\n".join(rows),

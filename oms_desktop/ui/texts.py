@@ -7,23 +7,9 @@ import re
 
 from PySide6.QtWidgets import QComboBox
 
-IRREGULAR = {"package": "packages", "box": "boxes", "unit": "units"}
-# stored names whose plain reading is not just the words
-LABELS = {"rma": "RMA", "sku": "SKU", "po": "PO", "gtin": "GTIN", "3pl": "3PL"}
+from oms_desktop.policies.wording import human, plural
 
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """'1 unit', '2 units', '0 packages'."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count:,} {many or IRREGULAR.get(noun) or noun + 's'}"
-
-
-def human(name: str) -> str:
-    """'order_imported' → 'Order imported', 'add_tag' → 'Add tag'."""
-    words = [LABELS.get(w, w) for w in str(name).replace("-", "_").split("_") if w]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
+__all__ = ["choose", "chosen", "fill_choices", "human", "menu_text", "plain_text", "plural"]
 
 
 def menu_text(title: str) -> str:

@@ -53,18 +53,18 @@ def test_a_return_is_received_graded_and_refunded_from_the_keyboard(qtbot, bench
     intake = screen.intake
 
     scan(qtbot, screen, rma.rma_number)
-    assert "scan the 2 unit(s)" in intake.banner.text()
+    assert "scan the 2 units" in intake.banner.text()
 
     intake.location.setText("WH1-A-02")
     qtbot.keyClick(intake, Qt.Key_F1)  # resellable → restock
     assert (intake.condition.currentText(), intake.disposition.currentText()) == (
-        "resellable", "restock")
+        "Resellable", "Restock")
     scan(qtbot, screen, "4006381333931")
     assert intake.banner.text().startswith("SKU-1: resellable, restock")
 
     intake.location.setText("WH1")
     qtbot.keyClick(intake, Qt.Key_F3)  # damaged → quarantine
-    assert intake.disposition.currentText() == "quarantine"
+    assert intake.disposition.currentText() == "Quarantine"
     scan(qtbot, screen, "036000291452")
 
     before = intake.summary.text()
@@ -152,11 +152,14 @@ def test_a_parcel_without_rma_gets_one_on_the_spot_with_a_supervisors_pin(qtbot,
                     and screen.intake.dialog.isVisible(), timeout=5000)
     dialog = screen.intake.dialog
     assert "has no return authorisation" in screen.intake.banner.text()
+    assert dialog.width() >= 720 and dialog.height() >= 420  # its fields in sight
+    assert "Changed mind" in [dialog.table.cellWidget(0, 2).itemText(i)
+                              for i in range(dialog.table.cellWidget(0, 2).count())]
 
     # Two spoons back, too small; the supervisor signs with her PIN.
     spoon_row = [dialog.source.index(l) for l in dialog.source if l.sku == "SKU-2"][0]
     dialog.table.cellWidget(spoon_row, 1).setValue(2)
-    dialog.table.cellWidget(spoon_row, 2).setCurrentText("too_small")
+    dialog.table.cellWidget(spoon_row, 2).setCurrentText("Too small")
     qtbot.keyClicks(dialog.supervisor, "sue")
     qtbot.keyClicks(dialog.pin, "4321")
     qtbot.keyClick(dialog.pin, Qt.Key_Return)

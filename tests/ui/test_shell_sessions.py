@@ -75,9 +75,21 @@ def test_f1_and_f5_are_the_returns_screens_own_keys_while_it_is_shown(qtbot, mak
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     qtbot.keyClick(returns, Qt.Key_F3)
     qtbot.keyClick(returns, Qt.Key_F1)
-    assert returns.intake.condition.currentText() == "resellable"
+    assert returns.intake.condition.currentText() == "Resellable"
     qtbot.keyClick(returns, Qt.Key_F5)
-    assert returns.intake.condition.currentText() == "wrong_item"
+    assert returns.intake.condition.currentText() == "Wrong item"
     assert help_action.shortcut().isEmpty()
     window.show_screen("Orders")
     assert help_action.shortcut().toString() == "F1"  # Help again elsewhere
+
+
+def test_click_and_collect_is_spelled_with_its_ampersand_in_menus_and_help(qtbot, make_window):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window("packer")
+    action = next(a for a in window.go_menu.actions() if a.shortcut().toString() == "Ctrl+0")
+    assert action.text() == "Click && collect"  # shown "Click & collect", no mnemonic "_c"
+    window.show_shortcuts()
+    box = window.findChildren(QMessageBox)[-1]
+    assert "Click & collect: Ctrl+0" in box.text().splitlines()
+    assert "Quit: Ctrl+Q" in box.text().splitlines()

@@ -20,6 +20,7 @@ from oms_desktop.services.floor import pack_documents, packing
 from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.services.shipping import boxes
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import plural
 from oms_desktop.ui.documents import documents_folder
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.theme import enlarge
@@ -80,6 +81,7 @@ class PackingScreen(ScanAnswers, QWidget):
         self.quantity_box = self._spin("Quantity for the next scan (F2)", 1, 9999, 1)
         self.weight_box = self._spin("Package weight in grams (F6)", 0, 1_000_000, 0)
         self.weight_box.setSuffix(" g")
+        self.weight_box.setSpecialValueText("not weighed")  # 0 is no weight, never "0 g"
         self.box_choice = QComboBox()
         self.box_choice.setAccessibleName("Box")
         self.undo_button = self._button("Undo (Ctrl+Z)", self.undo)
@@ -150,7 +152,7 @@ class PackingScreen(ScanAnswers, QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         if parsed.kind == ScanKind.quantity:
             self.quantity_box.setValue(parsed.number or 1)
-            self._answer("good", f"Next scan counts {self.quantity_box.value()} units")
+            self._answer("good", f"Next scan counts {plural(self.quantity_box.value(), 'unit')}")
         elif self.view is None or parsed.kind in OPENING_KINDS:
             self._run(lambda: packing.open_shipment(db, actor=actor, value=text), self._opened)
         else:
@@ -166,7 +168,7 @@ class PackingScreen(ScanAnswers, QWidget):
 
     def _opened(self, view: PackView) -> None:
         self.show_view(view)
-        self._answer("good", f"{view.order_number}: scan {view.units_left} units")
+        self._answer("good", f"{view.order_number}: scan {plural(view.units_left, 'unit')}")
 
     def _scanned(self, feedback: PackFeedback) -> None:
         if feedback.ok:
@@ -268,7 +270,7 @@ class PackingScreen(ScanAnswers, QWidget):
     def _completed(self, view: PackView) -> None:
         self.weight_box.setValue(0)
         self.show_view(None)
-        self._answer("good", f"{view.label} packed ({len(view.packages)} package(s)). "
+        self._answer("good", f"{view.label} packed ({plural(len(view.packages), 'package')}). "
                              f"Ready for the next order.")
         self._print(view.shipment_id)
 
