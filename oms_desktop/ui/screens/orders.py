@@ -20,6 +20,7 @@ from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.documents import save_document
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
+from oms_desktop.ui.widgets.flow_layout import FlowLayout
 from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
 from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
 
@@ -66,10 +67,8 @@ class OrdersScreen(QWidget):
             head.addWidget(w)
         self.filters = FilterBar()
         self.table = self._table()
-        self.bulk_row = QHBoxLayout()
+        self.bulk_row = FlowLayout(align_right=True)  # wraps at 1024 px, never cuts labels
         self.selection_label = QLabel("No orders selected", objectName="Muted")
-        self.bulk_row.addWidget(self.selection_label)
-        self.bulk_row.addStretch(1)
         self.progress = BulkProgress(self.ctx)
         self.progress.finished.connect(lambda _r: self.refresh())
         column = QVBoxLayout(self)
@@ -77,6 +76,7 @@ class OrdersScreen(QWidget):
         column.addLayout(head)
         column.addWidget(self.filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.selection_label)
         column.addLayout(self.bulk_row)
         column.addWidget(self.progress)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
-    QWidget,
+    QApplication, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from oms_desktop.devices.sound import Sounds
@@ -93,9 +93,12 @@ class PackingScreen(ScanAnswers, QWidget):
                                                           self.box_choice))):
             grid.addWidget(enlarge(QLabel(text), 12), 0, col)
             grid.addWidget(enlarge(widget, 14), 1, col)
-        for col, button in enumerate((self.undo_button, self.package_button,
-                                      self.complete_button, self.aside_button), start=3):
-            grid.addWidget(enlarge(button, 14, True), 1, col)
+        buttons = QHBoxLayout()  # a row of their own: whole labels even at 1024 px
+        for button in (self.undo_button, self.package_button, self.complete_button,
+                       self.aside_button):
+            buttons.addWidget(enlarge(button, 14, True))
+        grid.addLayout(buttons, 2, 0, 1, 4)
+        grid.setColumnStretch(3, 1)
         self.quantity_box.valueChanged.connect(self._quantity_changed)
         return grid
 
