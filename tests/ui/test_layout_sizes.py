@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QLabel,
-    QLineEdit, QPushButton, QStyle, QStyleOptionButton, QTabBar, QTabWidget, QWidget,
+    QLineEdit, QPushButton, QStyle, QStyleOptionButton, QStyleOptionComboBox, QTabBar, QTabWidget, QWidget,
 )
 
 from oms_desktop.ui import theme
@@ -40,6 +40,23 @@ def clipped_buttons(root: QWidget) -> list[str]:
             needed, room = button.sizeHint().width(), button.width()
         if needed > room:
             found.append(f"{text!r}: {room} px inside, needs {needed}")
+    return found
+
+
+def clipped_choices(root: QWidget) -> list[str]:
+    """Visible drop-downs whose chosen text is wider than their text field."""
+    found = []
+    for box in root.findChildren(QComboBox):
+        text = box.currentText()
+        if not text or not box.isVisible() or box.isEditable():
+            continue
+        option = QStyleOptionComboBox()
+        box.initStyleOption(option)
+        room = box.style().subControlRect(QStyle.CC_ComboBox, option,
+                                          QStyle.SC_ComboBoxEditField, box).width()
+        needed = box.fontMetrics().horizontalAdvance(text)
+        if needed > room:
+            found.append(f"choice {text!r}: {room} px inside, needs {needed}")
     return found
 
 
@@ -114,7 +131,7 @@ def test_no_button_label_is_cut_on_any_screen(qtbot, themed, make_window, screen
             # the page is given the stack's room even when it needs more: then its right
             # edge is simply cut off
             cut = clipped_buttons(page)
-            cut += off_the_edge(page)
+            cut += clipped_choices(page) + off_the_edge(page)
             if cut:
                 problems[name] = cut
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())

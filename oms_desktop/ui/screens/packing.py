@@ -84,6 +84,7 @@ class PackingScreen(ScanAnswers, QWidget):
         self.weight_box.setSpecialValueText("not weighed")  # 0 is no weight, never "0 g"
         self.box_choice = QComboBox()
         self.box_choice.setAccessibleName("Box")
+        self.box_choice.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # the whole name
         self.undo_button = self._button("Undo (Ctrl+Z)", self.undo)
         self.package_button = self._button("New package (F3)", self.new_package)
         self.complete_button = self._button("Complete (F4)", self.complete)

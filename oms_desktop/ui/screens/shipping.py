@@ -125,6 +125,7 @@ class ShippingScreen(QWidget):
         combo = _big(QComboBox(), 12)
         combo.addItems(items)
         combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # the whole name, always
         return combo
 
     def _actions(self) -> QVBoxLayout:
