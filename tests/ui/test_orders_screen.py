@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import csv
 
 import pytest
@@ -200,6 +203,8 @@ def test_a_pick_list_for_the_selected_orders_comes_out_as_a_pdf(qtbot, make_wind
     screen.selected_ids = lambda: list(order_ids)  # the two orders, wherever they are listed
     screen.print_pick_list()
     qtbot.waitUntil(lambda: hasattr(screen, "last_pick_list"), timeout=10000)
+    # in the person's documents folder, never the temporary folder all users share
+    assert screen.last_pick_list.parent == Path(os.environ["OMS_DOCUMENTS_DIR"])
     pdf = screen.last_pick_list.read_bytes()
     assert pdf.startswith(b"%PDF") and "ready" in screen.selection_label.text()
     import pypdfium2

@@ -4,9 +4,8 @@ the count of matching orders, bulk actions on the selection, export to CSV."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
@@ -19,7 +18,9 @@ from oms_desktop.services.orders import queue
 from oms_desktop.services.orders import views as order_service
 from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.documents import save_document
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
+from oms_desktop.ui.widgets.flow_layout import FlowLayout
 from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
 from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
 
@@ -66,10 +67,8 @@ class OrdersScreen(QWidget):
             head.addWidget(w)
         self.filters = FilterBar()
         self.table = self._table()
-        self.bulk_row = QHBoxLayout()
+        self.bulk_row = FlowLayout(align_right=True)  # wraps at 1024 px, never cuts labels
         self.selection_label = QLabel("No orders selected", objectName="Muted")
-        self.bulk_row.addWidget(self.selection_label)
-        self.bulk_row.addStretch(1)
         self.progress = BulkProgress(self.ctx)
         self.progress.finished.connect(lambda _r: self.refresh())
         column = QVBoxLayout(self)
@@ -77,6 +76,7 @@ class OrdersScreen(QWidget):
         column.addLayout(head)
         column.addWidget(self.filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.selection_label)
         column.addLayout(self.bulk_row)
         column.addWidget(self.progress)
 
@@ -251,9 +251,7 @@ class OrdersScreen(QWidget):
 
     def _pick_list_ready(self, answer: tuple[str, bytes]) -> None:
         label, pdf = answer
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.TempLocation))
-        path = folder / f"{label}.pdf"
-        path.write_bytes(pdf)
+        path = save_document(f"{label}.pdf", pdf)  # the person's own folder, not /tmp
         self.last_pick_list = path
         self.selection_label.setText(f"{label} ready: {path}")
         if not os.environ.get("QT_QPA_PLATFORM") == "offscreen":

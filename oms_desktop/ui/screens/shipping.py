@@ -97,6 +97,7 @@ class ShippingScreen(QWidget):
         self.title = _big(QLabel("Shipping"), 20, True)
         self.summary = _big(QLabel(""), 13)
         self.summary.setAccessibleName("Shipments per carrier")
+        self.summary.setWordWrap(True)  # many carriers wrap, never push the screen wider
         top.addWidget(self.title)
         top.addSpacing(20)
         top.addWidget(self.summary, 1)
@@ -132,9 +133,12 @@ class ShippingScreen(QWidget):
         combo = _big(QComboBox(), 12)
         combo.addItems(items)
         combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # the whole name, always
         return combo
 
-    def _actions(self) -> QHBoxLayout:
+    def _actions(self) -> QVBoxLayout:
+        """Two rows, so that every key shows whole on a 1024 px screen: the selected
+        shipment's label, then the carrier's day."""
         bar = QHBoxLayout()
         self.format = self._combo(["pdf", "zpl"], "Label format")
         label = self.station.label
@@ -147,11 +151,16 @@ class ShippingScreen(QWidget):
                                  ("Void (F6)", "Void label", self.void)):
             bar.addWidget(self._button(text, name, slot))
         bar.addStretch(1)
+        day = QHBoxLayout()
         self.carrier = self._combo([], "Carrier to close out")
-        bar.addWidget(self.carrier)
-        bar.addWidget(self._button("Close out (F8)", "Close out carrier", self.close_out))
-        bar.addWidget(self._button("Poll tracking (F9)", "Poll tracking", self.poll_tracking))
-        return bar
+        day.addWidget(self.carrier)
+        day.addWidget(self._button("Close out (F8)", "Close out carrier", self.close_out))
+        day.addWidget(self._button("Poll tracking (F9)", "Poll tracking", self.poll_tracking))
+        day.addStretch(1)
+        rows = QVBoxLayout()
+        rows.addLayout(bar)
+        rows.addLayout(day)
+        return rows
 
     def _queue_panel(self) -> QWidget:
         panel = QWidget()
