@@ -18,6 +18,7 @@ from oms_desktop.demo.build import DEMO_USERS, DemoBuilder
 from oms_desktop.demo.write import BulkWriter
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM, Actor, Base, Order
+from oms_desktop.model.search import index_rows
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.users.passwords import hash_secret
 from oms_desktop.storage import Database, open_database
@@ -56,6 +57,7 @@ def seed_demo(db: Database, *, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT
         writer = BulkWriter(conn, deferred_indexes=BULK_TABLES)
         writer.write(builder.reference(hashes))
         for rows in builder.order_chunks(CHUNK_ORDERS):
+            rows["order_words"] = index_rows(rows["orders"], rows.get("order_lines", ()))
             writer.write(rows)
         moves, levels = builder.closing()
         writer.write({"stock_moves": moves})

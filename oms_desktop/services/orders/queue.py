@@ -20,6 +20,7 @@ from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
     Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
 )
+from oms_desktop.model import search
 from oms_desktop.model.text import fold, fold_text
 from oms_desktop.storage import Database
 
@@ -260,8 +261,10 @@ def _due(window: str, today: date):
 
 
 def _search(dialect: str, text: str):
-    """Order number or customer name starting with the text (any case), or exactly an
-    external id, e-mail, SKU or tracking number: each branch is served by its own index."""
+    """Orders with every word of the text starting a word of theirs (number, customer,
+    e-mail, address, SKU: model.search), or whose number or customer name starts with the
+    text (any case), or exactly an external id, e-mail, SKU or tracking number: each branch
+    is served by its own index."""
     escaped = fold_text(dialect, text).replace("\\", "\\\\").replace("%", "\\%")
     prefix = sa.bindparam("prefix", escaped.replace("_", "\\_") + "%", literal_execute=True)
     exact = {text, text.upper(), text.lower()}
@@ -272,8 +275,20 @@ def _search(dialect: str, text: str):
         sa.select(O.id).where(O.email.in_(exact)),
         sa.select(OrderLine.order_id).where(OrderLine.sku.in_(exact)),
         sa.select(Shipment.order_id).where(Shipment.tracking_number.in_(exact)),
+        *_all_words(text),
     )
     return O.id.in_(ids)
+
+
+def _all_words(text: str) -> list:
+    words = search.query_words(text)
+    if not words:
+        return []
+    first, *others = words  # the longest word drives; each other one narrows
+    found = search.matching(first)
+    for word in others:
+        found = found.where(search.WORDS.c.order_id.in_(search.matching(word)))
+    return [found]
 
 
 # -- what a row shows ---------------------------------------------------------------------
