@@ -85,10 +85,16 @@ def fetch_page(db: Database, flt: QueueFilter, *, sort: str = "ship_by",
 def count(db: Database, flt: QueueFilter) -> int:
     _check(flt, "ship_by", 1)
     with db.uow(readonly=True) as uow:
-        where = _conditions(uow.session, flt)
-        if flt.statuses:
-            where.append(O.status.in_(flt.statuses))
-        return uow.session.scalar(sa.select(sa.func.count()).select_from(Order).where(*where))
+        return uow.session.scalar(sa.select(sa.func.count()).select_from(Order)
+                                  .where(*matching(uow.session, flt)))
+
+
+def matching(session: Session, flt: QueueFilter) -> list:
+    """The WHERE conditions of every order the filter shows."""
+    where = _conditions(session, flt)
+    if flt.statuses:
+        where.append(O.status.in_(flt.statuses))
+    return where
 
 
 def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = "ship_by",
