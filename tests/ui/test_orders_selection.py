@@ -98,4 +98,4 @@ def test_ctrl_a_acts_on_every_order_matching_the_filter_after_confirming_the_cou
         tagged = set(conn.scalars(sa.select(OrderTag.order_id).where(OrderTag.tag == "audit")))
     assert result.total == total == result.succeeded == len(tagged)  # not just 200 loaded
     assert f"{total:,} of {total:,} done" in screen.progress.text.text()
-    assert screen.selection.empty
+    assert screen.selection.empty and not screen.bulk_buttons["tag"].isEnabled()

@@ -131,7 +131,8 @@ class OrdersScreen(QWidget):
             button.setEnabled(False)
             self.bulk_row.addWidget(button)
             self.bulk_buttons[action.key] = button
-            self._shortcut(action.label, action.shortcut, lambda a=action: self.run_action(a))
+            self._shortcut(action.label, action.shortcut,
+                           lambda _=False, a=action: self.run_action(a))
 
     def _shortcut(self, text: str, keys: str, slot) -> QAction:
         action = QAction(text, self, shortcut=QKeySequence(keys),

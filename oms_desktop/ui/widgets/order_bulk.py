@@ -242,7 +242,7 @@ def confirm_matching(parent: QWidget, action: BulkAction, count: int) -> bool:
     """Every action on a whole filter is confirmed with its count (Enter says yes, but for
     cancelling, where Enter says no)."""
     verb = action.label.rstrip("…")
-    box = QMessageBox(QMessageBox.Question, f"{verb} all matching orders",
+    box = QMessageBox(QMessageBox.Question, f"{verb} all {count:,} matching orders",
                       f"{verb} all {count:,} orders matching this filter?",
                       QMessageBox.Yes | QMessageBox.No, parent)
     box.setDefaultButton(QMessageBox.No if action.key == "cancel" else QMessageBox.Yes)

@@ -165,6 +165,9 @@ class OrderTableModel(QAbstractTableModel):
         self._pending.discard(page)
         first = page * PAGE
         size = min(PAGE, len(self._ids) - first)
+        if len(result.rows) < size:  # orders left the filter: the rows below all move up
+            self.query(self.flt)
+            return
         rows = result.rows[:size]
         self._keep(page, rows)
         for i, r in enumerate(rows):
