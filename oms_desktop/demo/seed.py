@@ -28,8 +28,8 @@ DEFAULT_SEED = 1
 CHUNK_ORDERS = 10_000
 DEMO_PINS = {user: pin for user, _name, _role, pin in DEMO_USERS}
 # Written in bulk: their secondary indexes are built once after the load, not row by row.
-BULK_TABLES = ("customers", "orders", "order_lines", "order_holds", "order_tags", "shipments",
-               "shipment_lines", "reservations", "stock_moves", "audit_events")
+BULK_TABLES = ("customers", "orders", "order_lines", "order_words", "order_holds", "order_tags",
+               "shipments", "shipment_lines", "reservations", "stock_moves", "audit_events")
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,17 @@ _BYTES_AFTER = "\U0010ffff"  # sorts after every character: the end of a prefix'
 
 class OrderWord(Base):
     __tablename__ = "order_words"
+    __table_args__ = (
+        # an order's words: rewriting them, and checking a second word of a search
+        sa.Index("ix_order_words_order_id", "order_id", "word"),
+        {"sqlite_with_rowid": False},  # the primary key is the table: half the size
+    )
 
     word: Mapped[str] = mapped_column(
         sa.String(WORD_MAX).with_variant(sa.String(WORD_MAX, collation="C"), "postgresql"),
         primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"),
-                                          primary_key=True, index=True)
+                                          primary_key=True)
 
 
 WORDS = OrderWord.__table__
@@ -64,10 +69,36 @@ def query_words(text: str, *, limit: int = 8) -> list[str]:
     return sorted(words_of([text]), key=len, reverse=True)[:limit]
 
 
+def starts(column, word: str):
+    """`column` starts with `word`: a range of an index (byte order)."""
+    return sa.and_(column >= word, column < word + _BYTES_AFTER)
+
+
 def matching(word: str):
     """Order ids with a word starting with `word`: a range of the primary key."""
-    return sa.select(WORDS.c.order_id).where(WORDS.c.word >= word,
-                                             WORDS.c.word < word + _BYTES_AFTER)
+    return sa.select(WORDS.c.order_id).where(starts(WORDS.c.word, word))
+
+
+def matching_all(words: list[str]):
+    """Order ids with a word starting with each of `words`: the first word's range, each
+    order of it checked for the others in its own words (ix_order_words_order_id). Put the
+    rarest word first."""
+    first, *others = words
+    query = sa.select(WORDS.c.order_id).where(starts(WORDS.c.word, first))
+    for word in others:
+        other = WORDS.alias()
+        query = query.where(sa.exists().where(other.c.order_id == WORDS.c.order_id,
+                                              starts(other.c.word, word)))
+    return query
+
+
+def rarest_first(conn, words: list[str], *, cap: int = 5_000) -> list[str]:
+    """The words ordered by how many orders have them (counted up to `cap`: cheap)."""
+    if len(words) < 2:
+        return words
+    counts = {w: conn.scalar(sa.select(sa.func.count()).select_from(
+        matching(w).limit(cap).subquery())) for w in words}
+    return sorted(words, key=lambda w: (counts[w], -len(w)))
 
 
 # -- rows -------------------------------------------------------------------------------------

@@ -25,8 +25,10 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("word", "order_id"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_order_words_order_id", "order_words", ["order_id"], unique=False)
+    op.create_index("ix_order_words_order_id", "order_words", ["order_id", "word"],
+                    unique=False)
     _backfill(op.get_bind())
 
 
