@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from oms_desktop.connectors.amazon import AmazonConnector
+from oms_desktop.connectors.bigcommerce import BigCommerceConnector
 from oms_desktop.connectors.etsy import EtsyConnector
 from oms_desktop.connectors.flipkart import FlipkartConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
+from tests.connectors import bigcommerce_emulator as bc
 from tests.connectors import etsy_emulator as etsy
 from tests.connectors import flipkart_emulator as fk
 from tests.connectors.amazon_store import usd
@@ -257,3 +259,79 @@ def add_channel(db, platform, *, code: str | None = None, **extra) -> str:
     channels.save_channel(db, actor=SYSTEM, kind=platform.kind, name=code, code=code,
                           values=platform.values(**extra), locations=["WH1"])
     return code
+
+
+class BigCommercePlatform:
+    kind = "bigcommerce"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = bc.BigCommerceEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "store_hash": bc.STORE_HASH,
+                "access_token": bc.TOKEN, "page_size": 10, **extra}
+
+    def connector(self, **extra) -> BigCommerceConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return BigCommerceConnector(values, secrets, sleep=self.emu.clock.advance,
+                                    clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None, **kw) -> dict:
+        return self.emu.add_order(lines, updated=at, **kw)
+
+    def external_id(self, order: dict) -> str:
+        return str(order["id"])
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(p["sku"], p["quantity"]) for p in order["_products"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["status_id"] == 5
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [str(p["id"]) for p in order["_products"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.set_status(order, 5)
+
+    def malform(self, order: dict) -> None:
+        order["_products"][0]["price_ex_tax"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["_products"][0]["price_ex_tax"] = "12.5000"
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.list_sku(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.stock.get(sku, {}).get(1)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        return [(s["tracking_number"], str(i["order_product_id"]), i["quantity"])
+                for s in order["_shipments"] for i in s["items"]]
+
+
+PLATFORMS["bigcommerce"] = BigCommercePlatform
