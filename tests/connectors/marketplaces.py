@@ -10,12 +10,14 @@ from oms_desktop.connectors.amazon import AmazonConnector
 from oms_desktop.connectors.bigcommerce import BigCommerceConnector
 from oms_desktop.connectors.etsy import EtsyConnector
 from oms_desktop.connectors.flipkart import FlipkartConnector
+from oms_desktop.connectors.magento import MagentoConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
 from tests.connectors import bigcommerce_emulator as bc
 from tests.connectors import etsy_emulator as etsy
 from tests.connectors import flipkart_emulator as fk
+from tests.connectors import magento_emulator as mg
 from tests.connectors.amazon_store import usd
 
 
@@ -335,3 +337,80 @@ class BigCommercePlatform:
 
 
 PLATFORMS["bigcommerce"] = BigCommercePlatform
+
+
+class MagentoPlatform:
+    kind = "magento"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = mg.MagentoEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"base_url": self.emu.url, "access_token": mg.TOKEN, "page_size": 10, **extra}
+
+    def connector(self, **extra) -> MagentoConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return MagentoConnector(values, secrets, sleep=self.emu.clock.advance,
+                                clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None) -> dict:
+        return self.emu.add_order(lines, updated=at)
+
+    def external_id(self, order: dict) -> str:
+        return str(order["entity_id"])
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(i["sku"], i["qty_ordered"]) for i in order["items"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["state"] == "canceled"
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [str(i["item_id"]) for i in order["items"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.cancel(order)
+
+    def malform(self, order: dict) -> None:
+        order["items"][0]["price"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["items"][0]["price"] = 12.5
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.list_sku(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        item = self.emu.source_items.get((sku, "default"))
+        return None if item is None else item["quantity"]
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        return [(t["track_number"], str(i["order_item_id"]), i["qty"])
+                for s in self.emu.shipments if s["order_id"] == order["entity_id"]
+                for t in s["tracks"] for i in s["items"]]
+
+
+PLATFORMS["magento"] = MagentoPlatform
