@@ -82,7 +82,10 @@ class OrderDTO(_Frozen):
 
     `fulfilled_by_channel`: the channel ships it itself (Amazon FBA, a sale at a shop's
     till): it is never picked here, and it takes stock at `fulfilment_location` (one of our
-    location codes, None when we keep no stock there) once the channel says it is fulfilled."""
+    location codes, None when we keep no stock there) once the channel says it is fulfilled.
+
+    `pickup_location`: the customer collects the order at this location of ours (a store's
+    code; click and collect), instead of it being shipped."""
 
     external_id: str = Field(min_length=1, max_length=128)
     number: str = Field(min_length=1, max_length=64)
@@ -107,6 +110,7 @@ class OrderDTO(_Frozen):
     tags: tuple[Annotated[str, Field(max_length=64)], ...] = ()
     fulfilled_by_channel: bool = False
     fulfilment_location: str | None = None
+    pickup_location: str | None = None
 
     @field_validator("email")
     @classmethod

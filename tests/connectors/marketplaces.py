@@ -11,6 +11,7 @@ from oms_desktop.connectors.bigcommerce import BigCommerceConnector
 from oms_desktop.connectors.etsy import EtsyConnector
 from oms_desktop.connectors.flipkart import FlipkartConnector
 from oms_desktop.connectors.magento import MagentoConnector
+from oms_desktop.connectors.square import SquareConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
@@ -18,6 +19,7 @@ from tests.connectors import bigcommerce_emulator as bc
 from tests.connectors import etsy_emulator as etsy
 from tests.connectors import flipkart_emulator as fk
 from tests.connectors import magento_emulator as mg
+from tests.connectors import square_emulator as sqe
 from tests.connectors.amazon_store import usd
 
 
@@ -414,3 +416,91 @@ class MagentoPlatform:
 
 
 PLATFORMS["magento"] = MagentoPlatform
+
+
+class SquarePlatform:
+    """Square's online orders to ship: the proofs every channel gives. (The till's own sales,
+    pickups and returns: tests/connectors/test_square.py and tests/scenarios.)"""
+
+    kind = "square"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = sqe.SquareEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "access_token": sqe.TOKEN,
+                "location_id": sqe.LOCATION, "store": "STORE1", "page_size": 10, **extra}
+
+    def connector(self, **extra) -> SquareConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return SquareConnector(values, secrets, sleep=self.emu.clock.advance,
+                               clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None) -> dict:
+        return self.emu.add_order(lines, updated=at)
+
+    def external_id(self, order: dict) -> str:
+        return order["id"]
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(self.emu.variations[l["catalog_object_id"]], int(l["quantity"]))
+                for l in order["line_items"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["state"] == "CANCELED"
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [l["uid"] for l in order["line_items"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        order["state"] = "CANCELED"
+        self.emu.touch(order)
+
+    def malform(self, order: dict) -> None:
+        order["line_items"][0]["base_price_money"]["amount"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["line_items"][0]["base_price_money"]["amount"] = 1250
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.set_count(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.count(sku)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        found = []
+        for f in order["fulfillments"]:
+            if f["type"] != "SHIPMENT" or f["state"] != "COMPLETED":
+                continue
+            entries = [(e["line_item_uid"], int(e["quantity"])) for e in f["entries"]] \
+                if f.get("line_item_application") == "ENTRY_LIST" else \
+                [(l["uid"], int(l["quantity"])) for l in order["line_items"]]
+            found += [(f["shipment_details"]["tracking_number"], uid, q) for uid, q in entries]
+        return found
+
+
+PLATFORMS["square"] = SquarePlatform

@@ -27,7 +27,8 @@ from tests.integration.test_sync_killed import imported, wait_until
 T0 = datetime(2026, 10, 1, tzinfo=timezone.utc)
 SEED = int(os.environ.get("OMS_KILL_SEED", time.time()))
 FAST = {"getOrders": (100.0, 100), "getOrderItems": (100.0, 100)}  # limits are not the subject
-LATENCY = {"amazon": 0.02, "etsy": 0.15, "flipkart": 0.08, "bigcommerce": 0.02, "magento": 0.03}
+LATENCY = {"amazon": 0.02, "etsy": 0.15, "flipkart": 0.08, "bigcommerce": 0.02, "magento": 0.03,
+           "square": 0.03}
 UNLIMITED = {"amazon": {"rates": FAST}, "bigcommerce": {"quota": 100_000}}
 
 

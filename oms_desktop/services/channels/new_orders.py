@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from oms_desktop.connectors.dto import OrderDTO
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
-    HoldReason, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
+    HoldReason, Location, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
 )
 from oms_desktop.services import events, messagebus
 
@@ -49,6 +49,7 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
     loaded = session.scalars(sa.select(Order).where(Order.id.in_(ids)).options(
         joinedload(Order.customer), selectinload(Order.channel))).all() \
         if messagebus.has_handlers(events.OrderImported) else ()
+    _collected_at(session, ids, dtos)
     for oid, dto in zip(ids, dtos):
         _after_create(session, oid, dto, products, actor)
     del loaded
@@ -107,6 +108,19 @@ def among(session: Session, column, values) -> sa.ColumnElement:
         from sqlalchemy.dialects.postgresql import ARRAY
         return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def _collected_at(session: Session, ids: list[int], dtos: list[OrderDTO]) -> None:
+    """Click and collect: the store where the customer picks the order up."""
+    codes = {d.pickup_location for d in dtos if d.pickup_location}
+    if not codes:
+        return
+    where = dict(session.execute(sa.select(Location.code, Location.id)
+                                 .where(Location.code.in_(codes))).all())
+    for oid, dto in zip(ids, dtos):
+        if dto.pickup_location:
+            session.execute(sa.update(Order).where(Order.id == oid)
+                            .values(pickup_location_id=where[dto.pickup_location]))
 
 
 def customer_name(dto: OrderDTO) -> str:
