@@ -13,7 +13,7 @@ from oms_desktop.plugins import redaction
 from oms_desktop.services import events as ev
 from oms_desktop.services import messagebus
 from oms_desktop.services.automation import notifications, replenishment, rules
-from oms_desktop.services.channels import push
+from oms_desktop.services.channels import pickups, push
 from oms_desktop.services.orders import backorders
 
 HANDLERS: dict[type[ev.Event], list[messagebus.Handler]] = {
@@ -26,8 +26,8 @@ HANDLERS: dict[type[ev.Event], list[messagebus.Handler]] = {
                       backorders.on_stock_changed],
     ev.ShipmentPacked: [rules.on_event],
     ev.ShipmentShipped: [rules.on_event, notifications.on_event, push.on_shipment_shipped],
-    ev.ShipmentReadyForPickup: [notifications.on_event],
-    ev.ShipmentPickedUp: [],
+    ev.ShipmentReadyForPickup: [notifications.on_event, pickups.on_ready_for_pickup],
+    ev.ShipmentPickedUp: [pickups.on_picked_up],
     ev.ReturnReceived: [notifications.on_event],
     ev.RefundIssued: [notifications.on_event],
 }

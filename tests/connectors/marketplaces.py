@@ -258,10 +258,10 @@ class FlipkartPlatform:
 PLATFORMS = {"amazon": AmazonPlatform, "etsy": EtsyPlatform, "flipkart": FlipkartPlatform}
 
 
-def add_channel(db, platform, *, code: str | None = None, **extra) -> str:
+def add_channel(db, platform, *, code: str | None = None, locations=("WH1",), **extra) -> str:
     code = code or platform.kind
     channels.save_channel(db, actor=SYSTEM, kind=platform.kind, name=code, code=code,
-                          values=platform.values(**extra), locations=["WH1"])
+                          values=platform.values(**extra), locations=list(locations))
     return code
 
 

@@ -314,9 +314,8 @@ class SquareEmulator(EmulatorServer):
         if change.get("version") != o["version"]:
             return bad("VERSION_MISMATCH", f"The order is at version {o['version']}.",
                        "order.version")
-        if o["state"] in ("COMPLETED", "CANCELED") and change.get("state") != o["state"] \
-                and "state" in change:
-            return bad("INVALID_VALUE", f"A {o['state']} order cannot change state.")
+        if o["state"] in ("COMPLETED", "CANCELED"):
+            return bad("INVALID_VALUE", f"Orders with a {o['state']} state cannot be updated.")
         fulfilments = {f["uid"]: f for f in o.get("fulfillments") or []}
         new = []
         for f in change.get("fulfillments") or []:
