@@ -157,6 +157,7 @@ def test_a_pickup_order_is_collected_at_the_store_and_the_till_follows_each_step
     square_order = till.emu.orders[placed["id"]]
     assert (square_order["fulfillments"][0]["state"], square_order["state"]) == \
         ("COMPLETED", "COMPLETED")
+    assert on_hand(world, "SKU-1", "STORE1") == 4  # the collected unit left the store
     assert push.drain_outbox(world, code=code, connector=till.connector()).sent == 0
     again = sync.sync_orders(world, actor=SYSTEM, code=code, connector=till.connector())
     assert (again.failed, again.flagged) == (0, 0)
