@@ -158,14 +158,31 @@ UNREADABLE = "unreadable"  # the key of a stored payload that holds no order
 
 
 @dataclass(frozen=True)
+class ChannelReturnDTO:
+    """Units a customer brought back to the channel's own shop (a return at a store's till),
+    received there by the channel: they come back into stock at `location` (one of our
+    location codes), for sale again or held in quarantine (`disposition`). `order`: the
+    channel's id of the order returned (None for a return without a receipt)."""
+
+    external_id: str
+    order: str | None
+    location: str
+    lines: tuple[tuple[str, int], ...]
+    disposition: Literal["restock", "quarantine"] = "restock"
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a fetch. `high_water` is the greatest updated-at among its payloads:
-    once the page is committed, the sync cursor may move there."""
+    once the page is committed, the sync cursor may move there. `returns`: returns the
+    channel took back itself, among this page's changes."""
 
     orders: list[OrderDTO] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     high_water: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # external id -> raw payload
+    returns: list[ChannelReturnDTO] = field(default_factory=list)
 
     @property
     def fetched(self) -> int:

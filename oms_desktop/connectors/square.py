@@ -25,7 +25,8 @@ import httpx
 from oms_desktop.connectors import square_orders as sq
 from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, high_water,
+    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
+    high_water,
 )
 from oms_desktop.connectors.pages import parsed_page
 from oms_desktop.plugins.errors import Permanent
@@ -63,6 +64,9 @@ class SquareConnector(Connector):
         SettingField("store", "Our store location", help="the code of the store in this program"),
         SettingField("square_version", "Square-Version", default=VERSION),
         SettingField("page_size", "Orders per page", "int", default=100),
+        SettingField("till_returns", "Returns at the till go", "choice", default="restock",
+                     choices=("restock", "quarantine"),
+                     help="back on the store's shelf, or held in its quarantine for a look"),
         SettingField("webhook_signature_key", "Webhook signature key", "secret", secret=True,
                      required=False),
     )
@@ -75,8 +79,8 @@ class SquareConnector(Connector):
                                    "Square-Version": self.settings.get("square_version") or VERSION})
         self.location, self.store = self.settings["location_id"], self.settings["store"]
         self.page_size = min(1000, max(1, int(self.settings.get("page_size") or 100)))
+        self.returns_to = self.settings.get("till_returns") or "restock"
         self._skus: dict[str, str] = {}  # variation id -> SKU
-        self.till_returns: list[sq.TillReturn] = []
 
     def _json(self, method: str, path: str, **kwargs) -> Any:
         response = self.http.request(method, path, **kwargs)
@@ -110,13 +114,17 @@ class SquareConnector(Connector):
                 return
 
     def _page(self, raws: list) -> Page:
-        """Orders to take in; returns at the till are kept for `till_returns`, and count
-        toward the page's high-water mark."""
+        """Orders to take in, and the returns taken at the till (a return that cannot be
+        read is kept aside like an order)."""
         returns = [r for r in raws if isinstance(r, dict) and sq.is_return(r)]
         page = parsed_page([r for r in raws if not any(r is x for x in returns)],
                            self.parse_order, ident=_id, updated=_updated)
         for r in returns:
-            self.till_returns.extend(sq.returns_of(r))
+            try:
+                page.returns.extend(sq.returns_of(r, store=self.store,
+                                                  disposition=self.returns_to))
+            except Exception as exc:  # noqa: BLE001 - kept with the payload for a person
+                page.failures.append(Failure(r, describe_error(exc), _id(r), _updated(r)))
         return dataclasses.replace(page, high_water=high_water(
             page.high_water, *(_updated(r) for r in returns)))
 

@@ -13,12 +13,11 @@ Square order whose `returns` name the order it returns: not an order to fulfil (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from oms_desktop.connectors.dto import AddressDTO, LineDTO, OrderDTO
+from oms_desktop.connectors.dto import AddressDTO, ChannelReturnDTO, LineDTO, OrderDTO
 
 ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX"}
 SHIPPED_TYPES = {"SHIPMENT", "DELIVERY"}
@@ -124,19 +123,10 @@ def _address(r: dict, kind: str) -> AddressDTO | None:
                       phone=_recipient(r).get("phone_number"))
 
 
-@dataclass(frozen=True)
-class TillReturn:
-    """Units brought back to a store's till: the Square return order, the order it returns
-    (None for a return with no receipt) and (SKU, units) per line."""
-
-    external_id: str
-    source_order: str | None
-    lines: tuple[tuple[str, int], ...]
-    at: datetime
-
-
-def returns_of(r: dict) -> list[TillReturn]:
-    return [TillReturn(r["id"], ret.get("source_order_id"),
-                       tuple((l.get("sku") or "", units(l["quantity"]))
-                             for l in ret.get("return_line_items") or []), when(r["updated_at"]))
-            for ret in r.get("returns") or []]
+def returns_of(r: dict, *, store: str, disposition: str) -> list[ChannelReturnDTO]:
+    """A return order as the units brought back to the store, one per returned order."""
+    return [ChannelReturnDTO(f"{r['id']}/{ret.get('uid') or n}", ret.get("source_order_id"),
+                             store, tuple((l["sku"], units(l["quantity"]))
+                                          for l in ret.get("return_line_items") or []),
+                             disposition, when(r["updated_at"]))
+            for n, ret in enumerate(r.get("returns") or [])]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from oms_desktop.connectors.square import verify_webhook
-from oms_desktop.model import SYSTEM, Location, Order, OrderStatus, Shipment, ShipmentLine
+from oms_desktop.model import SYSTEM, AuditEvent, Location, Order, OrderStatus, Shipment, ShipmentLine
 from oms_desktop.services.channels import push, sync
 from oms_desktop.services.floor import pickup
 from oms_desktop.services.inventory import stock, stock_ops
@@ -102,15 +102,35 @@ def test_a_sale_at_the_till_comes_in_completed_and_takes_the_stores_stock_at_onc
     assert (again.created, again.updated) == (0, 0) and on_hand(world, "SKU-1", "STORE1") == 3
 
 
-def test_a_return_at_the_till_is_not_taken_for_an_order(world, till, memory_keyring):
-    code = add_channel(world, till, code="till", locations=["STORE1"])
+@pytest.mark.parametrize("rule,shelf", [("restock", "STORE1"), ("quarantine", "STORE1-QUARANTINE")])
+def test_a_return_at_the_till_comes_back_into_the_stores_stock_once_by_the_rule(
+        world, till, memory_keyring, rule, shelf):
+    receive(world, "SKU-1", "STORE1", 5)
+    code = add_channel(world, till, code="till", locations=["STORE1"], till_returns=rule)
     sale = till.emu.sell_at_till([("SKU-1", 2, "12.50")])
+    sync.sync_orders(world, actor=SYSTEM, code=code, connector=till.connector(till_returns=rule))
+    assert on_hand(world, "SKU-1", "STORE1") == 3
+    # The customer brings one back the next day; the till refunds him and takes it.
     till.emu.return_at_till(sale, [("SKU-1", 1, "12.50")])
-    connector = till.connector()
-    result = sync.sync_orders(world, actor=SYSTEM, code=code, connector=connector)
-    assert (result.fetched, result.created, result.failed) == (1, 1, 0)
-    [back] = connector.till_returns
-    assert (back.source_order, back.lines) == (sale["id"], (("SKU-1", 1),))
+    result = sync.sync_orders(world, actor=SYSTEM, code=code, connector=till.connector(till_returns=rule))
+    assert (result.created, result.failed) == (0, 0)  # a return, not an order
+    assert on_hand(world, "SKU-1", shelf) == (4 if rule == "restock" else 1)
+    sync.sync_orders(world, actor=SYSTEM, code=code, connector=till.connector(till_returns=rule), full=True)
+    assert on_hand(world, "SKU-1", shelf) == (4 if rule == "restock" else 1)  # once
+    with world.uow(readonly=True) as uow:
+        order = uow.session.scalar(sa.select(Order).where(Order.external_id == sale["id"]))
+        [note] = uow.session.scalars(order.audit.select().where(
+            AuditEvent.action == "channel_return")).all()
+        assert note.detail["at"] == shelf and note.detail["lines"] == [["SKU-1", 1]]
+
+
+def test_a_return_of_something_we_do_not_sell_is_kept_aside(world, till, memory_keyring):
+    code = add_channel(world, till, code="till", locations=["STORE1"])
+    till.emu.return_at_till(None, [("NOT-OURS", 1, "5.00")])
+    result = sync.sync_orders(world, actor=SYSTEM, code=code, connector=till.connector())
+    assert result.failed == 1
+    [error] = sync.list_errors(world, code)
+    assert "NOT-OURS" in error.reason
 
 
 def _packed_at_the_store(db, external_id: str) -> int:
