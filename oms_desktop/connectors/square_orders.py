@@ -63,6 +63,8 @@ def kind_of(r: dict) -> str:
 
 
 def parse(r: dict[str, Any], *, store: str | None) -> OrderDTO:
+    if is_return(r):
+        raise ValueError("a return at the till, not an order: a full sync takes it in")
     kind, state = kind_of(r), r["state"]
     done = state == "COMPLETED" or kind != "till" and all(
         f.get("state") == "COMPLETED" for f in r.get("fulfillments") or [{}])
