@@ -9,6 +9,9 @@ instead of being refused, and a 429 waits `X-Rate-Limit-Time-Reset-Ms`."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -28,6 +31,26 @@ CARRIERS = {"ups": "ups", "usps": "usps", "fedex": "fedex", "dhl": "dhl", "dhl e
             "royal mail": "royal-mail", "canada post": "canada-post",
             "australia post": "australia-post"}
 BATCH = 2000  # items in one absolute adjustment
+WEBHOOK_TOLERANCE_S = 300
+
+
+def verify_webhook(raw_body: bytes, headers, client_secret: str, *,
+                   now: float | None = None) -> bool:
+    """A delivery signed per Standard Webhooks, as BigCommerce signs them: HMAC-SHA256 with
+    the app's client secret over "{webhook-id}.{webhook-timestamp}.{body}", sent as one or
+    more "v1,<base64>" in webhook-signature; a timestamp more than 5 minutes off is refused
+    (a replay)."""
+    ident, stamp = headers.get("webhook-id"), headers.get("webhook-timestamp")
+    if not (ident and stamp and stamp.isdigit() and client_secret):
+        return False
+    if abs((time.time() if now is None else now) - int(stamp)) > WEBHOOK_TOLERANCE_S:
+        return False
+    signed = f"{ident}.{stamp}.".encode() + raw_body
+    expected = base64.b64encode(hmac.new(client_secret.encode(), signed,
+                                         hashlib.sha256).digest()).decode()
+    offered = [part.partition(",")[2] for part in (headers.get("webhook-signature") or "").split()
+               if part.startswith("v1,")]
+    return any(hmac.compare_digest(expected, sig) for sig in offered)
 
 
 class BigCommerceConnector(Connector):
