@@ -5,6 +5,7 @@ is collected at the store, and "ready" and "handed over" reach the till as the p
 fulfilment's PREPARED and COMPLETED; a return at the till is not taken for an order."""
 
 import json
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from oms_desktop.services.channels import push, sync
 from oms_desktop.services.floor import pickup
 from oms_desktop.services.inventory import stock, stock_ops
 from tests.connectors import square_emulator as sqe
+from oms_desktop.services.inventory.catalog import add_product
 from tests.connectors.marketplaces import SquarePlatform, add_channel
 from tests.integration.test_sync_push import receive
 
@@ -131,6 +133,13 @@ def test_a_return_of_something_we_do_not_sell_is_kept_aside(world, till, memory_
     assert result.failed == 1
     [error] = sync.list_errors(world, code)
     assert "NOT-OURS" in error.reason
+    # The product is added to the catalogue; a retry takes the return in, once.
+    with world.uow() as uow:
+        add_product(uow.session, sku="NOT-OURS", name="Candle", price=Decimal("5.00"))
+        uow.commit()
+    sync.retry_errors(world, actor=SYSTEM, code=code, connector=till.connector())
+    sync.retry_errors(world, actor=SYSTEM, code=code, connector=till.connector())
+    assert sync.list_errors(world, code) == [] and on_hand(world, "NOT-OURS", "STORE1") == 1
 
 
 def _packed_at_the_store(db, external_id: str) -> int:

@@ -8,6 +8,7 @@ kept aside with the reason, like an order that does not fit."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,10 +24,26 @@ from oms_desktop.services.inventory.catalog import add_location
 from oms_desktop.services.lookup import virtual_location
 
 REFERENCE_LENGTH = 128
+PAYLOAD = "channel_return"  # the key of a stored payload that holds a return, not an order
+
+
+def payload(r: ChannelReturnDTO) -> dict:
+    return {PAYLOAD: {**dataclasses.asdict(r), "at": r.at.isoformat() if r.at else None}}
+
+
+def from_payload(stored) -> ChannelReturnDTO | None:
+    """The return a stored payload holds (None: it holds an order)."""
+    if not isinstance(stored, dict) or PAYLOAD not in stored:
+        return None
+    r = stored[PAYLOAD]
+    return ChannelReturnDTO(r["external_id"], r["order"], r["location"],
+                            tuple((sku, int(q)) for sku, q in r["lines"]), r["disposition"],
+                            datetime.fromisoformat(r["at"]) if r["at"] else None)
 
 
 def take_in(session: Session, channel: Channel, returns: list[ChannelReturnDTO],
             actor: Actor) -> list[Failure]:
+    """The returns taken in (or found taken in before); those that cannot be, as failures."""
     aside: list[Failure] = []
     for r in returns:
         reference = f"{channel.code}:{r.external_id}"[:REFERENCE_LENGTH]
@@ -35,8 +52,7 @@ def take_in(session: Session, channel: Channel, returns: list[ChannelReturnDTO],
             continue  # taken in by an earlier sync
         problem = _receive(session, channel, r, reference, actor)
         if problem:
-            aside.append(Failure(dataclasses.asdict(r) | {"at": str(r.at)}, problem,
-                                 r.external_id, r.at))
+            aside.append(Failure(payload(r), problem, r.external_id, r.at))
     return aside
 
 
