@@ -131,8 +131,11 @@ class OrderDTO(_Frozen):
         return tuple(l for l in self.lines if l.to_ship > 0)
 
     def fingerprint(self) -> str:
-        """Identical for two versions that differ only in updated_at."""
-        body = self.model_dump_json(exclude={"updated_at"})
+        """Identical for two versions that differ only in updated_at. A field added later is
+        left out while it has its default, so orders stored before it keep their
+        fingerprint (no needless update of every order after an upgrade)."""
+        body = self.model_dump_json(exclude={"updated_at"} | (
+            {"pickup_location"} if self.pickup_location is None else set()))
         return hashlib.sha256(body.encode()).hexdigest()
 
 

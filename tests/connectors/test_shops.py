@@ -96,3 +96,34 @@ def test_a_bigcommerce_webhook_is_trusted_only_with_its_standard_webhooks_signat
     assert not verify_webhook(body, headers, "hush", now=1700000000 + 301)  # a replay
     assert not verify_webhook(body, {**headers, "webhook-signature": ""}, "hush",
                               now=1700000000)
+
+
+def test_a_cancellation_pushed_from_here_cancels_on_each_shop_and_comes_back_as_cancelled():
+    for platform in (BigCommercePlatform(), MagentoPlatform(), SquarePlatform()):
+        try:
+            order = platform.add_order([("SKU-1", 1, "12.50")], at=T0)
+            connector = platform.connector()
+            assert connector.push_cancellation(platform.external_id(order)).ok
+            assert platform.cancelled(order), platform.kind
+            assert connector.fetch_order(platform.external_id(order)).status == "cancelled"
+        finally:
+            platform.stop()
+
+
+def test_square_ships_a_parcel_of_part_of_an_order_as_its_own_fulfilment():
+    till = SquarePlatform()
+    try:
+        order = till.add_order([("SKU-1", 2, "12.50"), ("SKU-2", 1, "3.99")], at=T0)
+        first, second = till.line_ids(order)
+        connector = till.connector()
+        connector.push_fulfilment(order["id"], lines=[FulfilmentLine(first, 2)], carrier="UPS",
+                                  tracking_number="1Z1")
+        assert order["state"] == "OPEN" and connector.fetch_order(order["id"]).status == "open"
+        connector.push_fulfilment(order["id"], lines=[FulfilmentLine(second, 1)],
+                                  carrier="USPS", tracking_number="9400")
+        connector.push_fulfilment(order["id"], lines=[FulfilmentLine(second, 1)],
+                                  carrier="USPS", tracking_number="9400")  # a repeat: no-op
+        assert sorted(till.shipped(order)) == [("1Z1", first, 2), ("9400", second, 1)]
+        assert order["state"] == "COMPLETED"
+    finally:
+        till.stop()

@@ -3,7 +3,7 @@ downtown store's till on Square, all selling the same stock, on SQLite and Postg
 channel talks to its strict emulator through the connector the program builds from its
 settings and keyring, as a workstation's sync does."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
