@@ -31,6 +31,7 @@ CARRIERS = {"ups": "ups", "usps": "usps", "fedex": "fedex", "dhl": "dhl", "dhl e
             "royal mail": "royal-mail", "canada post": "canada-post",
             "australia post": "australia-post"}
 BATCH = 2000  # items in one absolute adjustment
+MARGIN_S = 0.01  # a reset is waited for a hair longer: the store's clock is not ours
 WEBHOOK_TOLERANCE_S = 300
 
 
@@ -85,7 +86,7 @@ class BigCommerceConnector(Connector):
         reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms")
         if reset is None:
             return
-        seconds = int(reset) / 1000
+        seconds = int(reset) / 1000 + MARGIN_S
         if response.status_code == 429 and "Retry-After" not in response.headers:
             response.headers["Retry-After"] = f"{seconds:.3f}"
         elif response.headers.get("X-Rate-Limit-Requests-Left") == "0":

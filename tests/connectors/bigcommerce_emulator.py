@@ -11,6 +11,7 @@ Refunds v3 quotes and refunds (amounts as numbers, never above what is left to r
 from __future__ import annotations
 
 import copy
+import math
 import itertools
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -164,7 +165,7 @@ class BigCommerceEmulator(EmulatorServer):
     def _limits(self) -> dict:
         reset = self._window()
         return {"X-Rate-Limit-Time-Window-Ms": WINDOW_MS,
-                "X-Rate-Limit-Time-Reset-Ms": int(reset),
+                "X-Rate-Limit-Time-Reset-Ms": math.ceil(reset),
                 "X-Rate-Limit-Requests-Quota": self.quota,
                 "X-Rate-Limit-Requests-Left": max(0, self.quota - self.used)}
 
