@@ -10,6 +10,7 @@ instead of being refused, and a 429 waits `X-Rate-Limit-Time-Reset-Ms`."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import time
@@ -21,7 +22,9 @@ import httpx
 
 from oms_desktop.connectors import bigcommerce_orders as orders
 from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
-from oms_desktop.connectors.dto import FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO
+from oms_desktop.connectors.dto import (
+    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, high_water,
+)
 from oms_desktop.connectors.pages import parsed_page
 from oms_desktop.plugins.errors import Permanent
 from oms_desktop.plugins.http import PluginHttp
@@ -120,7 +123,7 @@ class BigCommerceConnector(Connector):
             if mark is not None:
                 params["min_date_modified"] = mark.isoformat(timespec="seconds")
             raws = self._json("GET", "/v2/orders", params=params) or []
-            page = self._page([self._whole(r) for r in raws if _version(r) not in seen])
+            page = self._page([r for r in raws if _version(r) not in seen])
             seen.update(_version(r) for r in raws)
             yield page
             if len(raws) < self.page_size:
@@ -140,9 +143,20 @@ class BigCommerceConnector(Connector):
                 "shipping_addresses": self._json("GET", f"{path}/shipping_addresses") or []}
 
     def _page(self, raws: list) -> Page:
-        return parsed_page(raws, self.parse_order, ident=_id,
-                           updated=lambda r: orders.when(r.get("date_modified"))
-                           if isinstance(r, dict) else None)
+        """The page's orders made whole; one whose sub-resources the store will not serve
+        (archived meanwhile) is kept aside, and a retry asks for it again."""
+        whole, unreadable = [], []
+        for raw in raws:
+            try:
+                whole.append(self._whole(raw))
+            except Permanent as exc:
+                unreadable.append(Failure.unreadable(
+                    str(exc), answer=None, order=raw, external_id=_id(raw),
+                    updated_at=_updated(raw)))
+        page = parsed_page(whole, self.parse_order, ident=_id, updated=_updated)
+        page.failures.extend(unreadable)
+        return dataclasses.replace(page, high_water=high_water(
+            page.high_water, *(f.updated_at for f in unreadable)))
 
     def parse_order(self, raw: Any) -> OrderDTO:
         return orders.parse(raw)
@@ -255,6 +269,10 @@ def error_text(response: httpx.Response) -> str:
         detail = "; ".join(f"{k}: {v}" for k, v in (body.get("errors") or {}).items())
         return f"{body.get('title')}{' - ' + detail if detail else ''} (HTTP {response.status_code})"
     return f"HTTP {response.status_code}"
+
+
+def _updated(raw: Any) -> datetime | None:
+    return orders.when(raw.get("date_modified")) if isinstance(raw, dict) else None
 
 
 def _version(raw: Any) -> tuple:

@@ -196,6 +196,8 @@ class BigCommerceEmulator(EmulatorServer):
             return Response(200, self._public(o))
         if not sub and req.method == "PUT":
             return self._update(req, o)
+        if sub and o.get("_archived_meanwhile"):  # listed a moment ago, gone since
+            return v2_error(404, "The requested resource was not found.")
         if sub == ["products"] and req.method == "GET":
             return Response(200, copy.deepcopy(o["_products"]))
         if sub == ["shipping_addresses"] and req.method == "GET":

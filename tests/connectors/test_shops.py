@@ -127,3 +127,18 @@ def test_square_ships_a_parcel_of_part_of_an_order_as_its_own_fulfilment():
         assert order["state"] == "COMPLETED"
     finally:
         till.stop()
+
+
+def test_a_bigcommerce_order_archived_between_the_list_and_its_products_is_kept_aside():
+    shop = BigCommercePlatform()
+    try:
+        for i in range(3):
+            shop.add_order([("SKU-1", 1, "12.50")], at=T0 + timedelta(minutes=i))
+        gone = shop.add_order([("SKU-1", 1, "12.50")], at=T0 + timedelta(minutes=9))
+        gone["_archived_meanwhile"] = True
+        [page] = list(shop.connector().fetch_orders(None))
+        assert len(page.orders) == 3 and page.high_water == T0 + timedelta(minutes=9)
+        [failure] = page.failures
+        assert failure.external_id == str(gone["id"]) and "404" in failure.reason
+    finally:
+        shop.stop()
