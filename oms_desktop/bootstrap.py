@@ -31,8 +31,8 @@ HANDLERS: dict[type[ev.Event], list[str]] = {
                       "orders.backorders.on_stock_changed"],
     ev.ShipmentPacked: [RULES],
     ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped"],
-    ev.ShipmentReadyForPickup: [EMAIL],
-    ev.ShipmentPickedUp: [],
+    ev.ShipmentReadyForPickup: [EMAIL, "channels.pickups.on_ready_for_pickup"],
+    ev.ShipmentPickedUp: ["channels.pickups.on_picked_up"],
     ev.ReturnReceived: [EMAIL],
     ev.RefundIssued: [EMAIL],
 }

@@ -27,6 +27,7 @@ from oms_desktop.model import Actor, Channel, SyncCursor, SyncError, SyncRun, ut
 from oms_desktop.plugins.errors import PluginError
 from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.channels import channel_returns
 from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.services.channels.new_orders import link_new_products
 from oms_desktop.services.channels.report_files import pull_files
@@ -244,6 +245,10 @@ def retry_errors(db: Database, *, actor: Actor, code: str,
     connector = connector or build_connector(info)
     page = Page()
     for err in list_errors(db, code):
+        returned = channel_returns.from_payload(json.loads(err.raw_payload))
+        if returned is not None:
+            page.returns.append(returned)
+            continue
         try:
             page.orders.append(_again(connector, err))
         except Exception as exc:  # noqa: BLE001 - the reason is stored for a person

@@ -22,7 +22,7 @@ from oms_desktop.model import (
     ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, messagebus
-from oms_desktop.services.channels import channel_fulfilled, marketplace_orders
+from oms_desktop.services.channels import channel_fulfilled, channel_returns, marketplace_orders
 from oms_desktop.services.channels.new_orders import (
     address, among, channel_orders, channel_tags, create_orders, header, product_ids,
 )
@@ -67,7 +67,10 @@ def apply_page(session: Session, channel: Channel, page: Page, *, actor: Actor,
         if dto.external_id in known:
             _update(session, channel, dto, known[dto.external_id], actor, counts)
     _create_all(session, channel, _first_versions(fresh), actor, counts)
-    _resolve_errors(session, channel.id, [o.external_id for o in dtos])
+    kept = channel_returns.take_in(session, channel, page.returns, actor)
+    aside += kept
+    _resolve_errors(session, channel.id, [o.external_id for o in dtos] + [
+        r.external_id for r in page.returns if r.external_id not in {f.external_id for f in kept}])
     for failure in [*page.failures, *aside]:
         store_failure(session, channel.id, failure, run_id=run_id)
         counts.failed += 1
