@@ -10,6 +10,7 @@ import itertools
 import json
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -30,6 +31,7 @@ class Emulator:
         self.refresh_tokens = {FIRST_REFRESH}
         self.access_tokens: set[str] = set()
         self.answered: dict[str, tuple[int, dict]] = {}  # idempotency key -> first answer
+        self.latency = 0.0  # seconds each API answer takes (a remote's answer time)
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -79,6 +81,7 @@ class Emulator:
         if url.path == self.token_path:
             status, payload, extra = self._token(raw.decode(), headers)
         else:
+            time.sleep(self.latency)
             try:
                 body = json.loads(raw) if raw and "json" in headers.get("content-type", "") \
                     else raw.decode()
