@@ -20,12 +20,12 @@ from tests.books import emulator, qbo_emulator, xero_emulator
 from tests.factories import small_world
 
 PRICES = {"SKU-1": Decimal("40.00"), "SKU-2": Decimal("10.00")}
-QBO_MAP = {"customer": {"WEB": "58", "MKT": "59"}, "tax": {"US": "TAX", "DE": "7"},
+QBO_MAP = {"customer": {"WEB": "58", "MKT": "59"}, "tax": {"US": "TAX", "DE": "7", "GB": "8"},
            "item": {"SKU-1": "1", "SKU-2": "2"},
            "account": {"deposit": "35", "shipping": "90", "discount": "86"}}
 XERO_MAP = {"customer": {"WEB": str(xero_emulator.uuid.UUID(int=1)),
                          "MKT": str(xero_emulator.uuid.UUID(int=2))},
-            "tax": {"US": "OUTPUT", "DE": "OUTPUT2"}, "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
+            "tax": {"US": "OUTPUT", "DE": "OUTPUT2", "GB": "EXEMPTOUTPUT"}, "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
             "account": {"income": "200", "shipping": "260", "discount": "400"}}
 
 
@@ -125,3 +125,18 @@ def _ship(s, order: Order) -> None:
 
 def postings(db: Database, target: str | None = None) -> list[status.PostingView]:
     return status.list_postings(db, target=target)
+
+
+def refunded_unit(db: Database, order_id: int, sku: str) -> str:
+    """One unit of `sku` sent back defective, received, inspected and refunded; the RMA."""
+    from oms_desktop.services.returns.intake import finish_intake, receive_unit
+    from oms_desktop.services.returns.refunds import issue_refund
+    from oms_desktop.services.returns.rmas import RequestedLine, create_rma
+
+    rma = create_rma(db, actor=SYSTEM, order=order_id,
+                     lines=[RequestedLine(sku, 1, "defective")]).rma_number
+    receive_unit(db, actor=SYSTEM, rma=rma, code=sku, condition="defective",
+                 disposition="return_to_vendor", location="WH1")
+    finish_intake(db, actor=SYSTEM, rma=rma)
+    issue_refund(db, actor=SYSTEM, rma=rma)
+    return rma
