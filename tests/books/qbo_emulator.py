@@ -36,8 +36,18 @@ class QuickBooksEmulator(Emulator):
         self.docs: dict[str, dict[str, dict]] = {e: {} for e in ENTITIES.values()}
         self.per_second, self._stamps = per_second, []
         self.minorversions: list[str | None] = []
+        self.throttled = 0  # answer the next n API calls with 429
+
+    def throttle(self, count: int) -> None:
+        self.throttled = count
 
     def handle(self, method, path, query, body, headers):
+        if path == "/.well-known/openid_configuration":  # Intuit's discovery document
+            return 200, {"issuer": self.url, "authorization_endpoint": self.url + "/authorize",
+                         "token_endpoint": self.url + self.token_path,
+                         "revocation_endpoint": self.url + "/revoke",
+                         "userinfo_endpoint": self.url + "/userinfo",
+                         "jwks_uri": self.url + "/jwks"}, {}
         if not self.bearer_ok(headers):
             return 401, fault("3200", "message=AuthenticationFailed", "Token invalid",
                               "AuthenticationFault"), {}
@@ -65,6 +75,9 @@ class QuickBooksEmulator(Emulator):
     def _throttled(self) -> bool:
         now = time.monotonic()
         with self.lock:
+            if self.throttled:
+                self.throttled -= 1
+                return True
             self._stamps = [t for t in self._stamps if now - t < 1.0] + [now]
             return len(self._stamps) > self.per_second
 

@@ -26,6 +26,17 @@ def ms_date(day: str) -> str:
     return f"/Date({int(moment.timestamp() * 1000)}+0000)/"
 
 
+def written_date(value) -> str | None:
+    """A date as Xero takes it on a write: "2024-01-02" (a time may follow) or MS-JSON
+    "/Date(1704153600000+0000)/"; None if it is neither."""
+    text = str(value or "")
+    m = re.fullmatch(r"/Date\((-?\d+)([+-]\d{4})?\)/", text)
+    if m:
+        return datetime.fromtimestamp(int(m.group(1)) / 1000, timezone.utc).date().isoformat()
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)(T[\d:.]+)?", text)
+    return m.group(1) if m else None
+
+
 class XeroEmulator(Emulator):
     token_path = "/connect/token"
 
@@ -132,7 +143,7 @@ class XeroEmulator(Emulator):
             errors.append("The contact could not be found")
         if e.get("CurrencyCode", "USD") not in self.currencies:
             errors.append(f"Currency code '{e.get('CurrencyCode')}' is not enabled")
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d", e.get("Date", "")):
+        if not written_date(e.get("Date")):
             errors.append("Date is required")
         if not e.get("LineItems"):
             errors.append(f"{noun} must have at least one line item")
@@ -161,8 +172,11 @@ class XeroEmulator(Emulator):
         sub = sum(Decimal(str(l["Quantity"])) * Decimal(str(l["UnitAmount"])) for l in lines)
         tax = sum(Decimal(str(l.get("TaxAmount", 0))) for l in lines)
         number = e.get(f"{noun}Number") or f"INV-{self.next_id():04d}"
+        day, due = written_date(e["Date"]), written_date(e.get("DueDate"))
         doc = dict(e, **{f"{noun}ID": str(uuid.uuid4()), f"{noun}Number": number,
-                         "Date": ms_date(e["Date"]), "DateString": e["Date"] + "T00:00:00",
+                         "Date": ms_date(day), "DateString": day + "T00:00:00",
+                         **({"DueDate": ms_date(due), "DueDateString": due + "T00:00:00"}
+                            if due else {}),
                          "SubTotal": float(sub.quantize(CENT)), "TotalTax": float(tax),
                          "Total": float((sub + tax).quantize(CENT)), "HasErrors": False,
                          "UpdatedDateUTC": ms_date(date.today().isoformat())})

@@ -1,0 +1,69 @@
+"""The targets' limits and tokens: QuickBooks' 429 is waited out; Xero's day limit leaves the
+posting for a later run (its Retry-After is hours); a refresh token the target rotates is
+kept in the keyring and used from then on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from oms_desktop.model import SYSTEM, utcnow
+from oms_desktop.services.books import posting, targets
+from oms_desktop.storage import Database
+from tests.books import emulator as base
+from tests.books.world import postings, set_up_quickbooks, set_up_xero, shipped
+from tests.books.xero_emulator import XeroEmulator
+
+
+def _quickbooks_with_clock(db: Database):
+    waits: list[float] = []
+    with db.uow(readonly=True) as uow:
+        config = targets.target_settings(uow.session, "quickbooks")
+    return targets.build("quickbooks", config, sleep=waits.append), waits
+
+
+def test_quickbooks_429_answers_are_waited_out_and_the_receipt_made_once(db, books, qbo):
+    set_up_quickbooks(db, qbo)
+    shipped(db, {"SKU-1": 1})
+    qbo.throttle(2)
+    plugin, waits = _quickbooks_with_clock(db)
+
+    result = posting.post_pending(db, actor=SYSTEM, target="quickbooks", plugin=plugin)
+
+    assert result.posted == 1 and len(qbo.all_docs()) == 1
+    assert len(waits) == 2 and 1.0 <= waits[0] <= 2.0 and 2.0 <= waits[1] <= 4.0
+
+
+def test_xeros_day_limit_leaves_the_rest_for_a_later_run(db, books):
+    with XeroEmulator(per_day=3) as xero:
+        set_up_xero(db, xero)
+        for _ in range(3):
+            shipped(db, {"SKU-2": 1})
+        xero.day_count = 1  # two calls left today
+
+        result = posting.post_pending(db, actor=SYSTEM, target="xero")
+
+        assert (result.posted, result.waiting, result.failed) == (2, 1, 0)
+        waiting = [p for p in postings(db) if p.status.value == "pending"]
+        assert len(waiting) == 1 and "rate limiting" in waiting[0].last_error
+        assert waiting[0].next_attempt_at > utcnow() + timedelta(hours=11)
+        # the next run has nothing due: it does not call Xero at all
+        calls = len(xero.requests)
+        assert posting.post_pending(db, actor=SYSTEM, target="xero").posted == 0
+        assert len(xero.requests) == calls
+
+
+def test_a_rotated_refresh_token_is_kept_in_the_keyring_and_used_next_time(db, books, qbo):
+    ring = books
+    set_up_quickbooks(db, qbo)
+    shipped(db, {"SKU-1": 1})
+    posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+
+    newest = ring.store[("oms-desktop", "books:quickbooks:refresh_token.rotated")]
+    assert newest != base.FIRST_REFRESH and newest in qbo.refresh_tokens
+    # a new process (nothing remembered) after the first token stopped working
+    targets._rotated.clear()
+    qbo.refresh_tokens.discard(base.FIRST_REFRESH)
+    qbo.access_tokens.clear()
+    shipped(db, {"SKU-2": 1})
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
+    assert len(qbo.all_docs()) == 2
