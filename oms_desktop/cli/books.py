@@ -47,6 +47,8 @@ def register(commands, common) -> None:
     p.add_argument("kind", nargs="?", choices=list(mappings.KINDS))
     p.add_argument("key", nargs="?", help="SKU, channel code, country, or account role")
     p.add_argument("value", nargs="?", help="the target's id or code")
+    p.add_argument("--missing", action="store_true",
+                   help="list what the unsent postings need and lack")
     p.set_defaults(handler=_map)
     p = sub.add_parser("journal", parents=[common], help="write a general-ledger journal")
     p.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
@@ -109,6 +111,11 @@ def _retry(args) -> int:
 
 
 def _map(args) -> int:
+    if args.missing:
+        rows = mappings.unmapped(open_db(args), args.target)
+        emit(args, rows, rows=[[m.kind, m.key, m.postings, m.example] for m in rows],
+             headers=["kind", "key", "postings waiting", "e.g."])
+        return 0 if not rows else 3
     if args.kind is None:
         rows = mappings.list_mappings(open_db(args), args.target)
         emit(args, rows, rows=[[m.target, m.kind, m.key, m.value] for m in rows],

@@ -77,3 +77,17 @@ def test_a_refusal_keeps_the_targets_words_and_is_retried_after_the_mapping_is_f
     # the retry carries the same idempotency key; the refusal was not remembered against it
     assert posting.post_pending(db, actor=SYSTEM, target="xero").posted == 1
     assert len(xero.all_docs()) == 1
+
+
+def test_a_click_and_collect_order_is_posted_on_the_day_it_was_handed_over(db, books, xero):
+    from datetime import date
+
+    from oms_desktop.services.books import reconcile
+    set_up_xero(db, xero)
+    shipped(db, {"SKU-1": 1}, shipping="0.00", pickup=True)
+
+    assert posting.post_pending(db, actor=SYSTEM, target="xero").posted == 1
+    (collected,) = postings(db)
+    assert collected.day == date.today() and collected.amount == Decimal("44.00")
+    report = reconcile.reconcile(db, target="xero", first=date.today(), last=date.today())
+    assert report.balanced and report.rows[0].shipped == Decimal("44.00")

@@ -66,6 +66,9 @@ def test_the_books_commands(db, db_url, books, cli_admin, qbo, capsys, tmp_path)
     shipped(db, {"SKU-1": 1})
     shipped(db, {"SKU-2": 1}, channel="MKT", currency="EUR", country="DE")
 
+    # before anything is sent: what is unmapped, and for how many postings
+    code, out, _ = _run(capsys, "books", "map", "quickbooks", "--missing", "--db", db_url)
+    assert code == 3 and out.split("\n")[1].split()[:3] == ["tax", "DE", "1"]
     code, out, _ = _run(capsys, "books", "post", "quickbooks", "--db", db_url)
     assert code == 3 and out.split("\n")[1].split() == ["quickbooks", "1", "0", "1", "0"]
     code, out, _ = _run(capsys, "books", "status", "--json", "--db", db_url)

@@ -11,7 +11,9 @@ from oms_desktop.model import (
     SYSTEM, Channel, FinancialStatus, LocationKind, Order, OrderLine, Product,
     Shipment, ShipmentLine,
 )
+from oms_desktop.services import messagebus
 from oms_desktop.services.books import mappings, status, targets
+from oms_desktop.services.events import ShipmentPickedUp
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import location_by_code, virtual_location
 from oms_desktop.services.shipping.labels import ship
@@ -70,7 +72,7 @@ def _map(db, target, table, skip) -> None:
 
 def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", currency: str = "USD",
             country: str = "US", shipping: str = "8.00", discount: str = "0.00",
-            tax_rate: str = "0.10", number: str | None = None) -> int:
+            tax_rate: str = "0.10", number: str | None = None, pickup: bool = False) -> int:
     """An order placed, verified and shipped through the shipping service (which publishes
     ShipmentShipped); returns the order's id."""
     with db.uow() as uow:
@@ -96,12 +98,12 @@ def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", curren
         s.add(order)
         s.flush()
         order.verify(by=SYSTEM)
-        _ship(s, order)
+        _ship(s, order, pickup=pickup)
         uow.commit()
         return order.id
 
 
-def _ship(s, order: Order) -> None:
+def _ship(s, order: Order, *, pickup: bool = False) -> None:
     bin_ = location_by_code(s, "WH1-A-01")
     supplier = virtual_location(s, LocationKind.supplier)
     shipment = Shipment(order=order)
@@ -118,6 +120,13 @@ def _ship(s, order: Order) -> None:
         stock_ops.try_reserve(s, product_id=sl.product_id, location=bin_,
                               quantity=sl.quantity, shipment_line_id=sl.id)
     shipment.pack(by=SYSTEM)
+    if pickup:  # click & collect: handed over at the counter, never "shipped"
+        shipment.ready_for_pickup(by=SYSTEM)
+        shipment.hand_over(by=SYSTEM, collected_by="Zoë")
+        s.flush()
+        messagebus.publish(s, ShipmentPickedUp(actor=SYSTEM, order_id=order.id,
+                                               shipment_id=shipment.id, collected_by="Zoë"))
+        return
     shipment.tracking_number = "1Z999AA10123456784"
     ship(s, shipment, by=SYSTEM)
     order.complete(by=SYSTEM)

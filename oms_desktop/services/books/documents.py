@@ -14,12 +14,19 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.accounting.base import CENT, DocLine, Document
 from oms_desktop.model import (
-    SHIPPED_STATES, Order, Refund, ReturnLine, ReturnUnit, Shipment, utcnow,
+    SHIPPED_STATES, AuditEvent, Order, Refund, ReturnLine, ReturnUnit, Shipment, utcnow,
 )
 
 
-def shipment_day(shipment: Shipment) -> date:
-    return (shipment.shipped_at or utcnow()).date()
+def shipment_day(session: Session, shipment: Shipment) -> date:
+    """The day the goods left: shipped, or handed over at the counter (click & collect)."""
+    return (shipment.shipped_at or session.scalar(_handed_over(shipment.id)) or utcnow()).date()
+
+
+def _handed_over(shipment_id):
+    return sa.select(sa.func.max(AuditEvent.at)).where(
+        AuditEvent.entity == "shipment", AuditEvent.entity_id == shipment_id,
+        AuditEvent.action == "hand_over")
 
 
 def first_shipment_id(session: Session, order_id: int) -> int | None:
@@ -39,7 +46,7 @@ def sale(session: Session, shipment: Shipment) -> Document:
         discount += ol.discount * share
     first = first_shipment_id(session, order.id) in (None, shipment.id)
     return Document("sale", f"{order.number}-S{shipment.id}"[:21], order.number,
-                    shipment_day(shipment), order.channel.code, order.currency,
+                    shipment_day(session, shipment), order.channel.code, order.currency,
                     tax_country(order), tuple(lines),
                     shipping=order.shipping_total if first else Decimal(0),
                     discount=discount.quantize(CENT))
@@ -88,9 +95,14 @@ def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
 def shipped_between(session: Session, first: date, last: date) -> list[Shipment]:
     """Shipments that left on the days first..last (UTC), in id order."""
     start, end = _bounds(first, last)
+    collected = sa.select(AuditEvent.entity_id).where(
+        AuditEvent.entity == "shipment", AuditEvent.action == "hand_over",
+        AuditEvent.at >= start, AuditEvent.at < end)
     return list(session.scalars(sa.select(Shipment).where(
-        Shipment.status.in_(SHIPPED_STATES), Shipment.shipped_at >= start,
-        Shipment.shipped_at < end).order_by(Shipment.id)))
+        Shipment.status.in_(SHIPPED_STATES), sa.or_(
+            sa.and_(Shipment.shipped_at >= start, Shipment.shipped_at < end),
+            sa.and_(Shipment.shipped_at.is_(None), Shipment.id.in_(collected))))
+        .order_by(Shipment.id)))
 
 
 def refunds_between(session: Session, first: date, last: date) -> list[Refund]:

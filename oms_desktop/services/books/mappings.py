@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, MappingKey
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import Actor, BookMapping
+from oms_desktop.model import Actor, BookMapping, BookPosting, PostingStatus
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.books import targets
 from oms_desktop.storage import Database
 
 KINDS = {"item": "item for SKU", "customer": "customer for channel",
@@ -72,3 +73,36 @@ def resolve(known: dict[MappingKey, str], plugin: AccountingTarget,
         return None, (f"Not mapped on {plugin.name}: {what} (e.g. oms-desktop books map "
                       f"{plugin.name} {kind} {key} ID)")
     return Mapped({k: known[k] for k in needed}), None
+
+
+@dataclass(frozen=True)
+class MissingMapping:
+    kind: str
+    key: str
+    postings: int  # how many postings wait for it
+    example: str  # one of their document numbers
+
+    @property
+    def label(self) -> str:
+        return f"{KINDS[self.kind]} {self.key}"
+
+
+def unmapped(db: Database, target: str) -> list[MissingMapping]:
+    """What the target's unsent postings (pending, blocked, failed) need and lack, before
+    anything is sent: the mapping screen's list."""
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        plugin = targets.build(target, targets.target_settings(s, target))
+        known = load(s, target)
+        waiting = s.scalars(sa.select(BookPosting.document).where(
+            BookPosting.target == target, BookPosting.status.in_(
+                (PostingStatus.pending, PostingStatus.blocked, PostingStatus.failed)))).all()
+    found: dict[MappingKey, list[str]] = {}
+    for document in waiting:
+        doc = Document.from_json(document)
+        for k in plugin.needs(doc):
+            if k not in known:
+                found.setdefault(k, []).append(doc.number)
+    plugin.close()
+    return [MissingMapping(kind, key, len(numbers), numbers[0])
+            for (kind, key), numbers in sorted(found.items())]

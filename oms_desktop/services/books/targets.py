@@ -48,6 +48,11 @@ def configured(session: Session) -> list[str]:
     return list(settings.get(session, TARGETS_KEY, []) or [])
 
 
+def set_up_targets(db: Database) -> list[str]:
+    with db.uow(readonly=True) as uow:
+        return configured(uow.session)
+
+
 def target_settings(session: Session, name: str) -> dict[str, Any]:
     if name not in configured(session):
         raise NotFound(f"No books target {name!r} is set up (set up: "
