@@ -48,7 +48,7 @@ class Document:
     `shipping` added; tax is per line; `tax_country` picks the tax code."""
 
     kind: str  # "sale" | "refund"
-    number: str  # our document number (≤21 characters)
+    number: str  # our document number: order number and shipment or refund id
     reference: str  # the order's number
     day: date
     channel: str

@@ -16,6 +16,7 @@ from oms_desktop.plugins.settings import SettingField
 
 ENTITY = {"sale": "SalesReceipt", "refund": "RefundReceipt"}
 MINOR_VERSION = 75  # 1–74 were retired on 1 Aug 2025
+DOC_NUMBER_MAX = 21
 
 
 class QuickBooksTarget(AccountingTarget):
@@ -66,7 +67,8 @@ class QuickBooksTarget(AccountingTarget):
             lines.append({"DetailType": "DiscountLineDetail", "Amount": money(doc.discount),
                           "DiscountLineDetail": {"PercentBased": False, "DiscountAccountRef":
                                                  {"value": mapped.account("discount")}}})
-        return {"DocNumber": doc.number[:21], "TxnDate": doc.day.isoformat(),
+        # DocNumber holds 21 characters: its end (the shipment or refund) tells them apart
+        return {"DocNumber": doc.number[-DOC_NUMBER_MAX:], "TxnDate": doc.day.isoformat(),
                 "CustomerRef": {"value": mapped.customer(doc.channel)},
                 "CurrencyRef": {"value": doc.currency},
                 "DepositToAccountRef": {"value": mapped.account("deposit")},

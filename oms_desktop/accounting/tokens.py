@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 
 from oms_desktop.accounting.base import BooksApi
+from oms_desktop.plugins import redaction
 from oms_desktop.plugins.oauth import ExpiringTokenAuth, Token, post_for_token
 
 
@@ -16,6 +17,7 @@ def refresh_auth(api: BooksApi, *, title: str, token_url: str) -> ExpiringTokenA
         body = post_for_token(token_url, title=title,
                               data={"grant_type": "refresh_token", "refresh_token": sent},
                               auth=(api.secret("client_id"), api.secret("client_secret")))
+        redaction.remember(body["access_token"], body.get("refresh_token"))
         if body.get("refresh_token") and body["refresh_token"] != sent:
             api.store_secret("refresh_token", body["refresh_token"])
         return Token(body["access_token"], float(body.get("expires_in") or 1800))

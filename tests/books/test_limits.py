@@ -67,3 +67,30 @@ def test_a_rotated_refresh_token_is_kept_in_the_keyring_and_used_next_time(db, b
     shipped(db, {"SKU-2": 1})
     assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
     assert len(qbo.all_docs()) == 2
+
+
+def test_refused_credentials_stop_the_run_in_one_line_and_leave_the_posting_to_send(
+        db, db_url, books, qbo, monkeypatch, cli_admin, capsys):
+    from oms_desktop.cli import main
+
+    set_up_quickbooks(db, qbo)
+    shipped(db, {"SKU-1": 1})
+    monkeypatch.setenv(targets.secret_ref("quickbooks", "client_secret").env_name,
+                       "not-the-client-secret-42")
+
+    assert main(["books", "post", "quickbooks", "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "QuickBooks Online refused to give us an access token" in err
+    assert "not-the-client-secret-42" not in err
+    (waiting,) = postings(db)
+    assert waiting.status.value == "pending" and "access token" in waiting.last_error
+    assert qbo.writes() == []
+
+
+def test_a_long_order_number_keeps_its_distinguishing_end_in_quickbooks(db, books, qbo):
+    set_up_quickbooks(db, qbo)
+    shipped(db, {"SKU-1": 1}, number="114-3941689-8772232")  # an Amazon order number
+
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
+    (receipt,) = qbo.all_docs()
+    assert len(receipt["DocNumber"]) == 21 and receipt["DocNumber"].endswith("-S1")

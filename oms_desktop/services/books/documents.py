@@ -45,7 +45,7 @@ def sale(session: Session, shipment: Shipment) -> Document:
                              (ol.tax * share).quantize(CENT)))
         discount += ol.discount * share
     first = first_shipment_id(session, order.id) in (None, shipment.id)
-    return Document("sale", f"{order.number}-S{shipment.id}"[:21], order.number,
+    return Document("sale", f"{order.number}-S{shipment.id}", order.number,
                     shipment_day(session, shipment), order.channel.code, order.currency,
                     tax_country(order), tuple(lines),
                     shipping=order.shipping_total if first else Decimal(0),
@@ -66,7 +66,7 @@ def refund(session: Session, row: Refund) -> Document:
     lines = _spread_tax(goods, row.tax_amount)
     rest = row.amount - sum((l.amount for l in lines), Decimal(0)) - row.tax_amount \
         - row.shipping_amount
-    return Document("refund", f"{order.number}-R{row.id}"[:21], order.number,
+    return Document("refund", f"{order.number}-R{row.id}", order.number,
                     row.created_at.date(), order.channel.code, row.currency,
                     tax_country(order), tuple(lines),
                     shipping=(row.shipping_amount + max(rest, Decimal(0))).quantize(CENT),

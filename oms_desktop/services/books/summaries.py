@@ -56,7 +56,7 @@ def _summary(day: date, channel: str, currency: str, country: str,
             got[1] += l.quantity
             got[2] += l.tax
     return Document(
-        "sale", f"D{day:%Y%m%d}-{channel}-{country}"[:21], f"{channel} {day} ({len(docs)})",
+        "sale", f"D{day:%Y%m%d}-{channel}-{country}", f"{channel} {day} ({len(docs)})",
         day, channel, currency, country,
         tuple(DocLine(sku, text, q, price, tax.quantize(CENT))
               for (sku, price), (text, q, tax) in sorted(lines.items())),
