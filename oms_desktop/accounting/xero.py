@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, Posted, Refused
 from oms_desktop.accounting.tokens import json_or_empty, money, refresh_auth
-from oms_desktop.plugins.errors import Transient
+from oms_desktop.plugins.errors import RateLimited, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
+MINUTE_S, DAY_WAIT_S = 60.0, 3600.0
 RESOURCE = {"sale": ("Invoices", "ACCREC", "Invoice"),
             "refund": ("CreditNotes", "ACCRECCREDIT", "CreditNote")}
 
@@ -38,12 +39,15 @@ class XeroTarget(AccountingTarget):
                      "Xero-tenant-id": self.settings["tenant_id"]},
             auth=refresh_auth(api, title=self.title, token_url=self.settings["token_url"]),
             sleep=api.sleep, attempts=4)
+        self.minute_spent = self.day_spent = False
 
     def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
         resource, kind, noun = RESOURCE[doc.kind]
+        self._mind_the_limits()
         response = self.http.request("PUT", resource, params={"summarizeErrors": "false"},
                                      headers={"Idempotency-Key": key},
                                      json={resource: [self.body(doc, mapped, kind, noun)]})
+        self._read_limits(response.headers)
         data = json_or_empty(response)
         made = (data.get(resource) or [None])[0]
         if response.status_code >= 400 or (made and made.get("HasErrors")):
@@ -52,6 +56,21 @@ class XeroTarget(AccountingTarget):
             raise Transient(f"Xero answered without the {noun}", answer=response.text[:500])
         return Posted(str(made[f"{noun}ID"]), made.get(f"{noun}Number"),
                       Decimal(str(made["Total"])))
+
+    def _read_limits(self, headers) -> None:
+        """What is left of this minute's and this day's calls, as Xero tells after each."""
+        self.minute_spent = headers.get("X-MinLimit-Remaining") == "0"
+        self.day_spent = headers.get("X-DayLimit-Remaining") == "0"
+
+    def _mind_the_limits(self) -> None:
+        """Spend no call on a certain 429: a spent minute is waited out, a spent day is left
+        for a later run."""
+        if self.day_spent:
+            raise RateLimited("Xero's calls for today are spent; the rest waits",
+                              retry_after=DAY_WAIT_S)
+        if self.minute_spent:
+            self.http.wait(MINUTE_S)
+            self.minute_spent = False
 
     def body(self, doc: Document, mapped: Mapped, kind: str, noun: str) -> dict:
         tax = mapped.tax(doc.tax_country)

@@ -42,14 +42,30 @@ def test_xeros_day_limit_leaves_the_rest_for_a_later_run(db, books):
 
         result = posting.post_pending(db, actor=SYSTEM, target="xero")
 
+        # the second answer said none are left: the third is not sent to be refused
         assert (result.posted, result.waiting, result.failed) == (2, 1, 0)
-        waiting = [p for p in postings(db) if p.status.value == "pending"]
-        assert len(waiting) == 1 and "rate limiting" in waiting[0].last_error
-        assert waiting[0].next_attempt_at > utcnow() + timedelta(hours=11)
+        assert xero.refused == []
+        (waiting,) = [p for p in postings(db) if p.status.value == "pending"]
+        assert "calls for today are spent" in waiting.last_error
+        assert waiting.next_attempt_at > utcnow() + timedelta(minutes=50)
         # the next run has nothing due: it does not call Xero at all
         calls = len(xero.requests)
         assert posting.post_pending(db, actor=SYSTEM, target="xero").posted == 0
         assert len(xero.requests) == calls
+
+
+def test_a_429_for_the_day_waits_as_long_as_xero_says(db, books):
+    with XeroEmulator(per_day=5) as xero:
+        set_up_xero(db, xero)
+        shipped(db, {"SKU-2": 1})
+        xero.day_count = 5  # another program spent today's calls
+
+        result = posting.post_pending(db, actor=SYSTEM, target="xero")
+
+        assert result.waiting == 1 and xero.refused == ["day"]
+        (waiting,) = postings(db)
+        assert "rate limiting" in waiting.last_error
+        assert waiting.next_attempt_at > utcnow() + timedelta(hours=11)  # Retry-After: 12 h
 
 
 def test_a_rotated_refresh_token_is_kept_in_the_keyring_and_used_next_time(db, books, qbo):
@@ -94,3 +110,29 @@ def test_a_long_order_number_keeps_its_distinguishing_end_in_quickbooks(db, book
     assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
     (receipt,) = qbo.all_docs()
     assert len(receipt["DocNumber"]) == 21 and receipt["DocNumber"].endswith("-S1")
+
+
+def test_xeros_minute_limit_is_waited_out_before_a_429_is_spent(db, books):
+    class Clock:
+        now = 1000.0
+
+        def __call__(self):
+            return self.now
+
+        def sleep(self, seconds):
+            self.now += seconds
+
+    clock = Clock()
+    with XeroEmulator(per_minute=2) as xero:
+        xero.clock = clock
+        set_up_xero(db, xero)
+        for _ in range(3):
+            shipped(db, {"SKU-1": 1})
+        with db.uow(readonly=True) as uow:
+            config = targets.target_settings(uow.session, "xero")
+        plugin = targets.build("xero", config, sleep=clock.sleep)
+
+        result = posting.post_pending(db, actor=SYSTEM, target="xero", plugin=plugin)
+
+        assert result.posted == 3 and len(xero.all_docs()) == 3
+        assert plugin.http.waits == [60.0] and xero.refused == []

@@ -52,6 +52,8 @@ class XeroEmulator(Emulator):
         self.per_minute, self.per_day = per_minute, per_day
         self._minute: list[float] = []
         self.day_count = 0
+        self.clock = time.monotonic
+        self.refused: list[str] = []  # the X-Rate-Limit-Problem of every 429
 
     def handle(self, method, path, query, body, headers):
         limits = self._limits()
@@ -83,7 +85,13 @@ class XeroEmulator(Emulator):
         return status, payload, remaining
 
     def _limits(self):
-        now = time.monotonic()
+        answer = self._over_a_limit()
+        if answer is not None:
+            self.refused.append(answer[2]["X-Rate-Limit-Problem"])
+        return answer
+
+    def _over_a_limit(self):
+        now = self.clock()
         with self.lock:
             self._minute = [t for t in self._minute if now - t < 60.0]
             if self.day_count >= self.per_day:

@@ -24,10 +24,10 @@ MODES = ("per_order", "daily_summary")
 
 def on_shipment_left(session: Session, event: Event) -> None:
     """Handler of ShipmentShipped and ShipmentPickedUp: the goods are sold."""
-    if settings.get(session, MODE_KEY, "per_order") == "daily_summary":
+    if not configured(session) or settings.get(session, MODE_KEY, "per_order") == "daily_summary":
         return
     shipment = session.get(Shipment, event.shipment_id)
-    if shipment is not None and configured(session):
+    if shipment is not None:
         enqueue(session, f"sale:shipment:{shipment.id}", documents.sale(session, shipment),
                 channel_id=shipment.order.channel_id, order_id=shipment.order_id)
 
