@@ -32,6 +32,7 @@ class Emulator:
         self.access_tokens: set[str] = set()
         self.answered: dict[str, tuple[int, dict]] = {}  # idempotency key -> first answer
         self.latency = 0.0  # seconds each API answer takes (a remote's answer time)
+        self.callers_expected = 0  # hold API answers until this many tokens were handed out
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -81,6 +82,7 @@ class Emulator:
         if url.path == self.token_path:
             status, payload, extra = self._token(raw.decode(), headers)
         else:
+            self._wait_for_callers()
             time.sleep(self.latency)
             try:
                 body = json.loads(raw) if raw and "json" in headers.get("content-type", "") \
@@ -92,6 +94,12 @@ class Emulator:
 
     def handle(self, method, path, query, body, headers):
         raise NotImplementedError
+
+    def _wait_for_callers(self, timeout: float = 30.0) -> None:
+        """Several clients are let in together, so they really do compete."""
+        end = time.monotonic() + timeout
+        while len(self.access_tokens) < self.callers_expected and time.monotonic() < end:
+            time.sleep(0.01)
 
     @staticmethod
     def _send(h, status: int, payload, headers: dict | None = None) -> None:

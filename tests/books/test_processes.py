@@ -41,7 +41,8 @@ def _numbers(emulator) -> list[str]:
 def test_two_processes_posting_the_same_outbox_make_each_document_once(
         db, db_url, books, cli_admin, qbo, xero, target):
     emulator = _set_up(db, target, qbo, xero)
-    emulator.latency = 0.2  # both processes are busy at once (and under 10 calls a second)
+    emulator.latency = 0.2  # each process makes under 5 calls a second (QuickBooks: 10)
+    emulator.callers_expected = 2  # no answers until both processes have their token
     for i in range(6):
         shipped(db, {"SKU-1": 1 + i % 2, "SKU-2": 1})
 
