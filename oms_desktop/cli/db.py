@@ -25,7 +25,7 @@ def register(commands, common) -> None:
 
 
 def _upgrade(args) -> int:
-    database = open_db(args, upgrade=False)
+    database = open_db(args, upgrade=False, create=True)
     ran = migrate.upgrade(database)
     result = {"database": database.display_url, "upgraded": ran,
               "revision": sorted(migrate.current(database))}

@@ -27,6 +27,7 @@ from oms_desktop.model.replenishment import (
 from oms_desktop.model.returns import (
     RETURN_FLOW, Refund, RefundStatus, Return, ReturnLine, ReturnStatus, ReturnUnit,
 )
+from oms_desktop.model.search import OrderWord
 from oms_desktop.model.settings import Setting
 from oms_desktop.model.shipment import (
     SHIPMENT_FLOW, SHIPPED_STATES, Package, Shipment, ShipmentLine, ShipmentStatus,

@@ -54,7 +54,8 @@ def _tables(area: Area, *names: str) -> dict[str, Area]:
 
 
 AREA_OF_TABLE: dict[str, Area] = {
-    **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "customers"),
+    **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "order_words",
+              "customers"),
     **_tables(Area.shipments, "shipments", "shipment_lines", "packages", "shipping_labels",
               "label_purchases", "tracking_events", "manifests"),
     **_tables(Area.printing, "print_jobs"),

@@ -15,6 +15,7 @@ from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
     HoldReason, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
 )
+from oms_desktop.model.search import OrderWord, index_rows
 from oms_desktop.services import events, messagebus
 
 UNKNOWN_SKU = "Unknown SKU"
@@ -30,12 +31,16 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
         return 0
     products = product_ids(session, {l.sku for d in dtos for l in d.lines_to_ship if l.sku})
     customers = _customer_ids(session, dtos)
-    ids = insert_with_ids(session, ORDERS,
-                          [order_row(channel.id, d, customers.get(d.email)) for d in dtos])
+    orders = [order_row(channel.id, d, customers.get(d.email)) for d in dtos]
+    ids = insert_with_ids(session, ORDERS, orders)
     now = utcnow()
-    session.execute(sa.insert(OrderLine.__table__), [
-        line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
-        for i, l in enumerate(d.lines_to_ship, start=1)])
+    lines = [line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
+             for i, l in enumerate(d.lines_to_ship, start=1)]
+    session.execute(sa.insert(OrderLine.__table__), lines)
+    # the search index: these bulk INSERTs pass the ORM's listeners by
+    words = index_rows([dict(o, id=i) for o, i in zip(orders, ids)], lines)
+    if words:
+        session.execute(sa.insert(OrderWord.__table__), words)
     tags = [dict(order_id=oid, tag=t) for oid, d in zip(ids, dtos) for t in channel_tags(d)]
     if tags:
         session.execute(sa.insert(OrderTag.__table__), tags)
@@ -107,6 +112,18 @@ def among(session: Session, column, values) -> sa.ColumnElement:
         from sqlalchemy.dialects.postgresql import ARRAY
         return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def channel_orders(session: Session, query: sa.Select, channel_id: int,
+                   external_ids: list[str]) -> list[sa.Row]:
+    """The rows of `query` (over orders) for this channel's orders among `external_ids`.
+    Looked up by the external id's own index and narrowed to the channel here: with the
+    channel in the WHERE, PostgreSQL's cached plan for a table without statistics yet (a
+    first import) reads every order of the channel and compares each with the whole list,
+    so a 300,000-order report took quadratic time."""
+    rows = session.execute(query.add_columns(Order.channel_id)
+                           .where(among(session, Order.external_id, external_ids)))
+    return [row[:-1] for row in rows if row[-1] == channel_id]
 
 
 def customer_name(dto: OrderDTO) -> str:

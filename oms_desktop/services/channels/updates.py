@@ -24,7 +24,7 @@ from oms_desktop.model import (
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.channels import channel_fulfilled, marketplace_orders
 from oms_desktop.services.channels.new_orders import (
-    address, among, channel_tags, create_orders, header, product_ids,
+    address, among, channel_orders, channel_tags, create_orders, header, product_ids,
 )
 from oms_desktop.services.channels.push import pushed_fulfilments
 from oms_desktop.services.inventory import stock_ops
@@ -86,10 +86,9 @@ def _known_orders(session: Session, channel_id: int, ids: list[str]) -> dict:
     """external id -> (order id, state row or None) for the orders we already have."""
     if not ids:
         return {}
-    rows = session.execute(
-        sa.select(Order.external_id, Order.id, ChannelOrderState)
-        .outerjoin(ChannelOrderState, sa.and_(ChannelOrderState.order_id == Order.id))
-        .where(Order.channel_id == channel_id, among(session, Order.external_id, ids)))
+    rows = channel_orders(
+        session, sa.select(Order.external_id, Order.id, ChannelOrderState)
+        .outerjoin(ChannelOrderState, ChannelOrderState.order_id == Order.id), channel_id, ids)
     return {ext: (oid, state) for ext, oid, state in rows}
 
 

@@ -54,6 +54,7 @@ TABLES: dict[str, TableAccess] = {
     "order_lines": TableAccess(write=P, sites=_via("orders", "order_id")),
     "order_holds": TableAccess(write=P),
     "order_tags": TableAccess(write=P),
+    "order_words": TableAccess(write=P, sites=_via("orders", "order_id")),  # search index
     "customers": TableAccess(write=S),
     # catalogue and places
     "products": TableAccess(write=S, update_needs=(("price", M),)),

@@ -60,7 +60,7 @@ class DashboardScreen(QWidget):
                                  use_charts=use_charts)
         self.packers = RowTableModel(PACKER_COLUMNS, self)
         self.packers_view = make_table(self.packers, "Throughput per packer", stretch="Packer")
-        self.packers_view.setMinimumWidth(300)
+        self.packers_view.setMinimumWidth(240)
         self.as_of = QLabel("", objectName="Muted", accessibleName="Figures as of")
         self.refresh_button = QPushButton("&Refresh (F5)", accessibleName="Refresh dashboard")
         self._build()
@@ -76,9 +76,9 @@ class DashboardScreen(QWidget):
         head.addStretch(1)
         head.addWidget(self.as_of)
         head.addWidget(self.refresh_button)
-        cards = QHBoxLayout()
-        for card in self.cards.values():
-            cards.addWidget(card)
+        cards = QGridLayout()  # three a row: whole captions on a 1024 px screen
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, i // 3, i % 3)
         grid = QGridLayout()
         grid.addWidget(self.by_status, 0, 0)
         grid.addWidget(self.per_hour, 0, 1)
