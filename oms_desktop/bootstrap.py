@@ -30,11 +30,12 @@ HANDLERS: dict[type[ev.Event], list[str]] = {
     ev.StockChanged: [RULES, "automation.replenishment.on_stock_changed",
                       "orders.backorders.on_stock_changed"],
     ev.ShipmentPacked: [RULES],
-    ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped"],
+    ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped",
+                         "books.outbox.on_shipment_left"],
     ev.ShipmentReadyForPickup: [EMAIL, "channels.pickups.on_ready_for_pickup"],
-    ev.ShipmentPickedUp: ["channels.pickups.on_picked_up"],
+    ev.ShipmentPickedUp: ["channels.pickups.on_picked_up", "books.outbox.on_shipment_left"],
     ev.ReturnReceived: [EMAIL],
-    ev.RefundIssued: [EMAIL],
+    ev.RefundIssued: [EMAIL, "books.outbox.on_refund_issued"],
 }
 
 

@@ -2,6 +2,7 @@
 
 from oms_desktop.model.automation import AutomationRule, RuleRun, RuleTrigger
 from oms_desktop.model.base import Base, Money, UtcDateTime, utcnow
+from oms_desktop.model.books import BookMapping, BookPosting, PostingStatus
 from oms_desktop.model.catalog import BarcodeKind, KitComponent, Product, ProductBarcode
 from oms_desktop.model.channels import (
     ChannelOrderState, ChannelOutbox, ChannelSkuLevel, InventorySyncLog,

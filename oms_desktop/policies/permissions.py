@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, Role] = {
     "channels.manage": Role.manager,
     "channels.sync": Role.supervisor,
     "settings.edit": Role.manager,
+    "books.post": Role.manager,  # set up targets, map, post and retry postings to the books
     "users.manage": Role.admin,
 }
 

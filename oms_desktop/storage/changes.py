@@ -46,6 +46,7 @@ class Area(enum.StrEnum):
     notifications = "notifications"
     settings = "settings"
     users = "users"
+    books = "books"
 
 
 def _tables(area: Area, *names: str) -> dict[str, Area]:
@@ -73,6 +74,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.notifications, "notification_templates", "notification_outbox"),
     **_tables(Area.settings, "settings"),
     **_tables(Area.users, "users", "user_sites"),
+    **_tables(Area.books, "book_postings", "book_mappings"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)

@@ -111,6 +111,9 @@ TABLES: dict[str, TableAccess] = {
     "automation_rule_runs": TableAccess(write=P),
     "notification_templates": TableAccess(write=M),
     "notification_outbox": TableAccess(write=P),
+    # the books: postings enqueued by whoever ships or refunds, mappings kept by a manager
+    "book_postings": TableAccess(write=P),
+    "book_mappings": TableAccess(write=M),
 }
 
 

@@ -46,6 +46,7 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("Inventory", _S + "inventory:InventoryScreen", Role.packer, "Ctrl+7"),
     ScreenEntry("Channels", _S + "channels:ChannelsScreen", Role.manager, "Ctrl+8"),
     ScreenEntry("Rules", _S + "rules:RulesScreen", Role.manager, "Ctrl+9"),
+    ScreenEntry("Books", _S + "books:BooksScreen", Role.manager, "Ctrl+Shift+B"),
     ScreenEntry("Settings", _S + "settings:SettingsScreen", Role.supervisor, "Ctrl+,"),
 ]
 ORDER_DETAIL = ScreenEntry("Order", _S + "order_detail:OrderDetailScreen", Role.packer, "")
