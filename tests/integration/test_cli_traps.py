@@ -80,6 +80,19 @@ def test_a_file_without_the_schema_is_refused_and_left_as_it_was(tmp_path):
     assert tables == {"notes"} and path.read_bytes() == before
 
 
+def test_db_current_reports_an_empty_database_without_changing_it(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    sqlite3.connect(path).close()
+
+    result = cli("db", "current", "--json", "--db", f"sqlite:///{path}")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["revision"] == [] and report["up_to_date"] is False
+    assert cli("db", "current", "--db", f"sqlite:///{tmp_path / 'nope.db'}").returncode == 1
+    assert not (tmp_path / "nope.db").exists()
+
+
 def test_db_upgrade_creates_the_database_and_its_folder(tmp_path):
     path = tmp_path / "new" / "oms.sqlite3"
 
