@@ -223,3 +223,22 @@ def test_the_window_on_a_display_nobody_serves_says_so(demo):
     assert result.returncode == 1
     assert "the display :93 does not answer" in one_line(result)
     assert not Path("/tmp/.X11-unix/X93").exists()  # the premise: nothing listens there
+
+
+# -- the last line of defence ------------------------------------------------------------------
+BUG = ("import sys\nfrom oms_desktop.services.orders import views\n"
+       "def broken(*a, **k):\n    raise KeyError('inbox')\n"
+       "views.list_orders = broken  # a defect in a service, as issue 13 item 14 was\n"
+       "from oms_desktop.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+
+
+def test_a_defect_is_one_line_with_how_to_see_the_traceback(demo):
+    result = cli("orders", "list", "--db", demo, program=[sys.executable, "-c", BUG])
+
+    assert result.returncode == 70
+    line = one_line(result)
+    assert "unexpected error (KeyError: 'inbox')" in line and "OMS_DEBUG=1" in line
+
+    debug = cli("orders", "list", "--db", demo, env={"OMS_DEBUG": "1"},
+                program=[sys.executable, "-c", BUG])
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "KeyError" in debug.stderr
