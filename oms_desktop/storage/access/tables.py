@@ -110,6 +110,15 @@ TABLES: dict[str, TableAccess] = {
     "automation_rule_runs": TableAccess(write=P),
     "notification_templates": TableAccess(write=M),
     "notification_outbox": TableAccess(write=P),
+    # business customers: terms and prices set by a manager; invoices issued on shipping
+    "b2b_accounts": TableAccess(write=M),
+    "trading_partners": TableAccess(write=M),
+    "customer_prices": TableAccess(write=M),
+    "purchase_order_lines": TableAccess(write=P),
+    "invoices": TableAccess(write=P, update_needs=(("paid_total", S), ("discount_taken", S))),
+    "invoice_lines": TableAccess(write=P),
+    "invoice_payments": TableAccess(write=S, append_only=True),
+    "edi_documents": TableAccess(write=P),
 }
 
 
