@@ -13,6 +13,7 @@ from oms_desktop.plugins import redaction
 from oms_desktop.services import events as ev
 from oms_desktop.services import messagebus
 from oms_desktop.services.automation import notifications, replenishment, rules
+from oms_desktop.services.b2b import invoices
 from oms_desktop.services.channels import push
 from oms_desktop.services.orders import backorders
 
@@ -25,7 +26,8 @@ HANDLERS: dict[type[ev.Event], list[messagebus.Handler]] = {
     ev.StockChanged: [rules.on_event, replenishment.on_stock_changed,
                       backorders.on_stock_changed],
     ev.ShipmentPacked: [rules.on_event],
-    ev.ShipmentShipped: [rules.on_event, notifications.on_event, push.on_shipment_shipped],
+    ev.ShipmentShipped: [rules.on_event, notifications.on_event, push.on_shipment_shipped,
+                          invoices.on_shipment_shipped],
     ev.ShipmentReadyForPickup: [notifications.on_event],
     ev.ShipmentPickedUp: [],
     ev.ReturnReceived: [notifications.on_event],

@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, Role] = {
     "channels.sync": Role.supervisor,
     "settings.edit": Role.manager,
     "users.manage": Role.admin,
+    "b2b.manage": Role.manager,  # business accounts, terms, prices, trading partners
+    "b2b.orders": Role.supervisor,  # purchase orders by hand, file or EDI
+    "b2b.payments": Role.supervisor,  # recording what a customer paid
 }
 
 
