@@ -122,7 +122,7 @@ def _table(c: Canvas, data: InvoiceData, width: float, y: float) -> float:
         c.drawRightString(cols[4], y, amount)
     c.line(MARGIN, y - 7, width - MARGIN, y - 7)
     c.setFont(document_fonts()[1], 13)
-    c.drawRightString(cols[3], y - 26, "Total")
+    c.drawRightString(cols[3] - 8 * mm, y - 26, "Total")
     c.drawRightString(cols[4], y - 26, data.total)
     return y - 26
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pypdfium2
 import pytest
+import zxingcpp
 
 from oms_desktop.documents import invoice as invoice_pdf
 from oms_desktop.errors import PermissionDenied
@@ -126,7 +127,9 @@ def test_an_850_is_acknowledged_shipped_with_an_asn_invoiced_and_paid_late(
     text = document[0].get_textpage().get_text_range()
     for expected in ("INV-000001", "2/10 net 30", "118.50", "PO-4711", CHAIN):
         assert expected in text
-    document[0].render(scale=1.5).to_pil().save(screenshot_dir / "b2b-invoice.png")
+    image = document[0].render(scale=3).to_pil()
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == ["INV-000001"]
+    image.reduce(2).save(screenshot_dir / "b2b-invoice.png")
 
     # Forty-five days on, nothing paid: overdue, 15 days late in the aging report.
     late = inv.issued_on + timedelta(days=45)

@@ -187,7 +187,7 @@ def _new_order(session: Session, customer: Customer, po: PoIn, judged) -> Order:
     requested = min((p.requested_on for o, p in judged if o and p.requested_on),
                     default=po.requested_on)
     return Order(
-        number=f"PO-{po.number}", channel_id=_channel(session).id,
+        number=po.number, channel_id=_channel(session).id,
         external_id=_external_id(customer, po.number), customer=customer,
         customer_po=po.number, financial_status=FinancialStatus.pending,
         subtotal=total, total=total, email=customer.email,
