@@ -104,7 +104,8 @@ def _n1(kind: str, a: Address) -> list[str]:
     return out
 
 
-def ack_855(po_number: str, po_date: date | None, lines: list[AckLine]) -> list[str]:
+def ack_855(po_number: str, po_date: date, lines: list[AckLine]) -> list[str]:
+    """BAK04 is mandatory: the PO's date (the day received when the PO has none)."""
     changed = any(line.status != "accepted" for line in lines)
     body = [segment("BAK", "00", "AC" if changed else "AD", text(po_number, 22), _d(po_date))]
     for line in lines:

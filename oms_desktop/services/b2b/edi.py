@@ -108,7 +108,7 @@ def _queue_855(session: Session, partner: TradingPartner, orders, results) -> No
             lines.append(outbound.AckLine(item, status, r.quantity - r.backordered
                                           if r.status != "rejected" else 0, r.backordered,
                                           po_line.requested_on))
-        bodies.append(outbound.ack_855(o.number, o.ordered_on, lines))
+        bodies.append(outbound.ack_855(o.number, o.ordered_on or utcnow().date(), lines))
     queue(session, partner, "855", bodies, order_id=results[0].order_id)
 
 
