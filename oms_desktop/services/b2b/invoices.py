@@ -172,8 +172,8 @@ def record_payment(db: Database, *, actor: Actor, invoice: str, amount: Decimal 
                                                 inv.discount_until, day) if first else 0
         settles = inv.balance - discount
         if paid > inv.balance or (paid > settles and paid != inv.balance):
-            raise ValidationError(f"invoice {inv.number}: {paid} is more than the "
-                                  f"{settles} still owed")
+            raise ValidationError(f"invoice {inv.number}: {paid:.2f} is more than the "
+                                  f"{settles:.2f} still owed")
         if paid != settles:
             discount = Decimal(0)
         inv.payments.append(Payment(amount=paid, discount=discount, received_on=day,
