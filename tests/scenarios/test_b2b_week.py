@@ -129,7 +129,7 @@ def test_an_850_is_acknowledged_shipped_with_an_asn_invoiced_and_paid_late(
         assert expected in text
     image = document[0].render(scale=3).to_pil()
     assert [b.text for b in zxingcpp.read_barcodes(image)] == ["INV-000001"]
-    image.reduce(2).save(screenshot_dir / "b2b-invoice.png")
+    image.reduce(2).save(screenshot_dir / "b2b_invoice.png")
 
     # Forty-five days on, nothing paid: overdue, 15 days late in the aging report.
     late = inv.issued_on + timedelta(days=45)
