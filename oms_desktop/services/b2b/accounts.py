@@ -129,16 +129,24 @@ def _money(value) -> Decimal:
     return price
 
 
-def price_for(session: Session, customer: Customer, product: Product, quantity: int,
-              on: date) -> tuple[Decimal, str]:
-    """What this customer pays for `quantity` of `product` on a day, and why."""
+def price_book(session: Session, customer: Customer,
+               skus: set[str]) -> dict[str, list[trade_terms.PriceRow]]:
+    """The customer's and its group's price rows for these SKUs, in one query."""
     account = session.get(B2BAccount, customer.id)
     group = account.price_group if account else None
     who = CustomerPrice.customer_id == customer.id
     if group:
         who = sa.or_(who, CustomerPrice.price_group == group)
-    rows = session.scalars(sa.select(CustomerPrice).where(CustomerPrice.sku == product.sku, who))
-    return trade_terms.choose_price(
-        [trade_terms.PriceRow(r.unit_price, r.min_qty, r.valid_from, r.valid_to,
-                              r.customer_id is not None) for r in rows],
-        quantity, on, product.price or Decimal(0))
+    book: dict[str, list[trade_terms.PriceRow]] = {sku: [] for sku in skus}
+    for r in session.scalars(sa.select(CustomerPrice).where(
+            CustomerPrice.sku.in_(sorted(skus)), who)):
+        book[r.sku].append(trade_terms.PriceRow(r.unit_price, r.min_qty, r.valid_from,
+                                                r.valid_to, r.customer_id is not None))
+    return book
+
+
+def price_for(session: Session, customer: Customer, product: Product, quantity: int,
+              on: date) -> tuple[Decimal, str]:
+    """What this customer pays for `quantity` of `product` on a day, and why."""
+    rows = price_book(session, customer, {product.sku})[product.sku]
+    return trade_terms.choose_price(rows, quantity, on, product.price or Decimal(0))

@@ -19,13 +19,13 @@ from oms_desktop.connectors.report_reading import ReportUnreadable, records
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
     AckStatus, Channel, Customer, FinancialStatus, Location, Order, OrderLine, Product,
-    PurchaseOrderLine, StockLevel, utcnow,
+    ProductBarcode, PurchaseOrderLine, StockLevel, utcnow,
 )
+from oms_desktop.policies import trade_terms
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
-from oms_desktop.services.b2b.accounts import account_of, customer_by_ref, price_for
+from oms_desktop.services.b2b.accounts import account_of, customer_by_ref, price_book
 from oms_desktop.services.events import OrderImported
-from oms_desktop.services.lookup import product_by_code
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders.pipeline import verify_in_session
 from oms_desktop.storage import Database
@@ -103,6 +103,7 @@ def place_in_session(session: Session, actor: Actor, customer: Customer, po: PoI
     judged = _judge_lines(session, customer, po, day, strict=strict)
     if not any(o is not None for o, _ in judged):
         raise ValidationError(f"purchase order {po.number}: none of its items is ours")
+    result_lines = _line_results(judged)
     order = _new_order(session, customer, po, judged)
     session.add(order)
     session.flush()
@@ -115,7 +116,8 @@ def place_in_session(session: Session, actor: Actor, customer: Customer, po: PoI
     verify_in_session(session, actor, [order.id], again=False)
     session.flush()
     session.refresh(order)
-    return _result(order, po, judged)
+    return PoResult(order.id, order.number, po.number, order.status.value, order.total,
+                    tuple(h.reason.value for h in order.active_holds), result_lines)
 
 
 def _refuse_duplicate(session: Session, customer: Customer, number: str) -> None:
@@ -133,11 +135,13 @@ def _external_id(customer: Customer, number: str) -> str:
 def _judge_lines(session: Session, customer: Customer, po: PoIn, day: date, *,
                  strict: bool) -> list[tuple[OrderLine | None, PurchaseOrderLine]]:
     available = _available(session)
+    products = _products(session, po.lines)
+    book = price_book(session, customer, {p.sku for p in products.values()})
     out = []
     for n, line in enumerate(po.lines, 1):
         if line.quantity <= 0:
             raise ValidationError(f"PO line {line.po_line or n}: quantity must be positive")
-        product = _product(session, line, strict)
+        product = _product(products, line, strict)
         po_line = PurchaseOrderLine(
             po_line=line.po_line or str(n), buyer_part=line.buyer_part, vendor_part=line.code,
             uom=line.uom, quantity=line.quantity, price_asked=line.price_asked,
@@ -146,7 +150,8 @@ def _judge_lines(session: Session, customer: Customer, po: PoIn, day: date, *,
             po_line.ack = AckStatus.rejected
             out.append((None, po_line))
             continue
-        price, _ = price_for(session, customer, product, line.quantity, day)
+        price, _ = trade_terms.choose_price(book[product.sku], line.quantity, day,
+                                            product.price or Decimal(0))
         have = max(available[product.id], 0)
         available[product.id] = have - line.quantity
         po_line.backordered = max(line.quantity - have, 0)
@@ -158,13 +163,21 @@ def _judge_lines(session: Session, customer: Customer, po: PoIn, day: date, *,
     return out
 
 
-def _product(session: Session, line: LineIn, strict: bool) -> Product | None:
+def _products(session: Session, lines) -> dict[str, Product]:
+    """Every product the lines name, by SKU or barcode, in two queries."""
+    codes = sorted({c for l in lines for c in (l.code, l.buyer_part) if c})
+    found = {p.sku: p for p in session.scalars(sa.select(Product).where(Product.sku.in_(codes)))}
+    for code, product in session.execute(
+            sa.select(ProductBarcode.code, Product).join(Product)
+            .where(ProductBarcode.code.in_(codes))):
+        found.setdefault(code, product)
+    return found
+
+
+def _product(products: dict[str, Product], line: LineIn, strict: bool) -> Product | None:
     for code in (line.code, line.buyer_part):
-        if code:
-            try:
-                return product_by_code(session, code)
-            except NotFound:
-                continue
+        if code and code in products:
+            return products[code]
     if strict:
         raise NotFound(f"No product with SKU or barcode {line.code or line.buyer_part!r}")
     return None
@@ -217,13 +230,11 @@ def _channel(session: Session) -> Channel:
     return channel
 
 
-def _result(order: Order, po: PoIn, judged) -> PoResult:
-    lines = tuple(LineResult(p.po_line, o.sku if o else None, p.quantity,
-                             o.unit_price if o else Decimal(0), p.ack.value, p.backordered,
-                             _why(p, o), bool(o and p.price_asked not in (None, o.unit_price)))
-                  for o, p in judged)
-    return PoResult(order.id, order.number, po.number, order.status.value, order.total,
-                    tuple(h.reason.value for h in order.active_holds), lines)
+def _line_results(judged) -> tuple[LineResult, ...]:
+    return tuple(LineResult(p.po_line, o.sku if o else None, p.quantity,
+                            o.unit_price if o else Decimal(0), p.ack.value, p.backordered,
+                            _why(p, o), bool(o and p.price_asked not in (None, o.unit_price)))
+                 for o, p in judged)
 
 
 def _why(p: PurchaseOrderLine, o: OrderLine | None) -> str:
