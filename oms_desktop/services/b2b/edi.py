@@ -24,6 +24,7 @@ from oms_desktop.services import settings
 from oms_desktop.services.b2b import purchase_orders as pos
 from oms_desktop.services.shipping.carriers import take_number
 from oms_desktop.storage import Database
+from oms_desktop.storage.crashpoints import crash_point
 from oms_desktop.values import Actor
 
 ISA_SEQUENCE = "edi_interchange"
@@ -146,6 +147,7 @@ def _receive_file(db: Database, actor: Actor, path: Path) -> Received:
         target = _move(path, "rejected")
         target.with_name(target.name + ".error.txt").write_text(message + "\n")
         return Received(path.name, False, message)
+    crash_point("edi.received")  # committed, not yet moved: read again, taken once
     _move(path, "done")
     return result
 
@@ -174,6 +176,7 @@ def send(db: Database, *, actor: Actor, folder: Path) -> list[str]:
         part = folder / f".{name}.part"
         part.write_text(content, encoding="ascii")
         os.replace(part, folder / name)
+        crash_point("edi.written")  # written, not yet marked: written again, same name
         with db.uow() as uow:
             uow.session.execute(sa.update(EdiDocument).where(EdiDocument.id == doc_id)
                                 .values(sent_at=datetime.now(timezone.utc)))
