@@ -2,6 +2,7 @@
 the drop folder, the 855 written out, and what fails says so in one line."""
 
 import json
+from decimal import Decimal
 
 from oms_desktop.cli import main
 from tests.b2b.world import po_850
@@ -50,6 +51,16 @@ def test_a_chain_is_set_up_and_its_850_answered_from_the_command_line(db, cli_ad
                          "--line", "SKU-1:2", "--db", url)
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "PO-4711 of Corner Stores Inc was already received as order PO-4711" in err
+    code, out, _ = run(capsys, "b2b", "po", "add", "Corner Stores Inc", "--po", "PO-5",
+                       "--line", "SKU-1:10", "--line", "4006381333931:2", "--ship-name",
+                       "Corner Store 9", "--ship-line1", "9 Oak Street", "--ship-city", "Joliet",
+                       "--ship-region", "IL", "--ship-postal-code", "60431", "--db", url,
+                       "--json")
+    [po] = json.loads(out)
+    # ten mugs reach the chains' break (9.00), the two scanned by barcode do not (list 12.50)
+    assert code == 0 and (po["status"], Decimal(po["total"])) == ("verified", Decimal(115))
+    assert [(l["sku"], l["quantity"], Decimal(l["unit_price"])) for l in po["lines"]] == [
+        ("SKU-1", 10, Decimal(9)), ("SKU-1", 2, Decimal("12.5"))]
     code, _, err = run(capsys, "b2b", "invoice", "pay", "INV-000404", "10", "--db", url)
     assert code == 1 and "No invoice 'INV-000404'" in err and "Traceback" not in err
     code, out, _ = run(capsys, "b2b", "aging", "--db", url)

@@ -96,3 +96,27 @@ def test_terms_and_prices_are_a_managers_and_nonsense_is_refused(world):
     with pytest.raises(ValidationError, match="not both"):
         accounts.add_price(world, actor=MANAGER, sku="SKU-1", unit_price="1",
                            customer=CHAIN, group="chains")
+
+
+def test_a_spreadsheet_po_is_read_with_its_saved_mapping(world, tmp_path):
+    from openpyxl import Workbook
+
+    from oms_desktop.services.b2b import purchase_orders
+
+    purchase_orders.save_mapping(world, actor=SUPERVISOR, name="xl", columns={
+        "po_number": "Order", "sku": "Article", "quantity": "Units", "price": "Agreed",
+        "city": "Town", "line1": "Address", "region": "State", "postal_code": "Zip"})
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Order", "Article", "Units", "Agreed", "Address", "Town", "State", "Zip"])
+    sheet.append(["X-1", "SKU-1", 3, 10, "1 Main St", "Peoria", "IL", "61602"])
+    sheet.append(["X-2", "036000291452", 2, 3.5, "2 Main St", "Peoria", "IL", "61602"])
+    book.save(tmp_path / "po.xlsx")
+    made = purchase_orders.import_file(world, actor=SUPERVISOR, customer=CHAIN,
+                                       path=tmp_path / "po.xlsx", mapping="xl")
+    assert [(p.po_number, p.status, p.total, p.lines[0].status) for p in made] == [
+        ("X-1", "verified", Decimal("30.00"), "accepted"),
+        ("X-2", "verified", Decimal("7.00"), "accepted")]
+    with pytest.raises(ValidationError, match="lacks quantity"):
+        purchase_orders.save_mapping(world, actor=SUPERVISOR, name="bad",
+                                     columns={"po_number": "A", "sku": "B"})
