@@ -83,6 +83,7 @@ class PurchaseOrderLine(Base):
     quantity: Mapped[int]  # as ordered
     price_asked: Mapped[Decimal | None]
     requested_on: Mapped[date | None]
+    po_date: Mapped[date | None]  # BEG05, echoed in the 856's PRF and the 810's BIG
     ack: Mapped[AckStatus] = mapped_column(default=AckStatus.accepted)
     backordered: Mapped[int] = mapped_column(default=0)
 

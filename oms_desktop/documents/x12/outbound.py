@@ -4,7 +4,7 @@ and the 810 invoice, from plain data the services collect."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from oms_desktop.documents.x12.envelope import segment, text
@@ -54,7 +54,7 @@ class ShipNotice:
     shipment_ref: str
     po_number: str
     po_date: date | None
-    shipped_on: date
+    shipped_at: datetime
     carrier: str | None
     tracking_number: str | None
     weight_lb: Decimal | None
@@ -78,7 +78,7 @@ class InvoiceDoc:
     total: Decimal
 
 
-def _d(day: date | None) -> str | None:
+def _d(day: date | datetime | None) -> str | None:
     return day.strftime("%Y%m%d") if day else None
 
 
@@ -125,7 +125,8 @@ def ack_855(po_number: str, po_date: date, lines: list[AckLine]) -> list[str]:
 
 def asn_856(n: ShipNotice) -> list[str]:
     """Shipment ▸ order ▸ pack (SSCC-18 in MAN*GM) ▸ item, each HL naming its parent."""
-    body = [segment("BSN", "00", text(n.shipment_ref, 30), _d(n.shipped_on), "1200", "0001")]
+    body = [segment("BSN", "00", text(n.shipment_ref, 30), _d(n.shipped_at),
+                    n.shipped_at.strftime("%H%M"), "0001")]
     body.append(segment("HL", 1, "", "S"))
     if n.weight_lb:
         body.append(segment("TD1", "CTN25", len(n.packs), "", "", "", "G",
@@ -136,7 +137,7 @@ def asn_856(n: ShipNotice) -> list[str]:
                             scac or text(n.carrier, 17).upper(), "M"))
     if n.tracking_number:
         body.append(segment("REF", "CN", text(n.tracking_number, 30)))
-    body.append(segment("DTM", "011", _d(n.shipped_on)))
+    body.append(segment("DTM", "011", _d(n.shipped_at)))
     body += _n1("ST", n.ship_to) + _n1("SF", n.ship_from)
     body += [segment("HL", 2, 1, "O"), segment("PRF", text(n.po_number, 22), "", "", _d(n.po_date))]
     hl = 2

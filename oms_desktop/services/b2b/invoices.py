@@ -123,6 +123,10 @@ def _item(po, line) -> outbound.Item:
                          p.buyer_part if p else None, line.order_line.sku)
 
 
+def _po_date(po: dict) -> date | None:
+    return next((p.po_date for p in po.values() if p.po_date), None)
+
+
 def _queue_asn(session: Session, partner: TradingPartner, shipment: Shipment) -> None:
     order, po = shipment.order, edi.po_lines(session, shipment.order)
     by_sku = {l.order_line.sku: l for l in shipment.lines}
@@ -131,8 +135,8 @@ def _queue_asn(session: Session, partner: TradingPartner, shipment: Shipment) ->
         if sku in by_sku)) for p in shipment.packages)
     grams = sum(p.weight_g or 0 for p in shipment.packages)
     notice = outbound.ShipNotice(
-        shipment.label, order.customer_po or order.number, order.placed_at.date(),
-        (shipment.shipped_at or utcnow()).date(), shipment.provider or shipment.carrier,
+        shipment.label, order.customer_po or order.number, _po_date(po),
+        shipment.shipped_at or utcnow(), shipment.provider or shipment.carrier,
         shipment.tracking_number,
         (Decimal(grams) / Decimal("453.59237")) if grams else None,
         _address(order), _ship_from(session, shipment), packs)
@@ -146,7 +150,7 @@ def _queue_810(session: Session, partner: TradingPartner, shipment: Shipment,
     terms = trade_terms.parse_terms(invoice.terms)
     doc = outbound.InvoiceDoc(
         invoice.number, invoice.issued_on, order.customer_po or order.number,
-        order.placed_at.date(), (shipment.shipped_at or utcnow()).date(), _address(order),
+        _po_date(po), (shipment.shipped_at or utcnow()).date(), _address(order),
         terms.net_days, terms.discount_percent, terms.discount_days,
         tuple(_item(po, l) for l in shipment.lines), invoice.total)
     edi.queue(session, partner, "810", [outbound.invoice_810(doc)], order_id=order.id,

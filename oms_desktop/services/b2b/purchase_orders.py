@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -145,7 +145,7 @@ def _judge_lines(session: Session, customer: Customer, po: PoIn, day: date, *,
         po_line = PurchaseOrderLine(
             po_line=line.po_line or str(n), buyer_part=line.buyer_part, vendor_part=line.code,
             uom=line.uom, quantity=line.quantity, price_asked=line.price_asked,
-            requested_on=line.requested_on or po.requested_on)
+            requested_on=line.requested_on or po.requested_on, po_date=po.ordered_on)
         if product is None:
             po_line.ack = AckStatus.rejected
             out.append((None, po_line))
@@ -208,13 +208,7 @@ def _new_order(session: Session, customer: Customer, po: PoIn, judged) -> Order:
         ship_company=customer.company, ship_line1=to.get("line1"), ship_line2=to.get("line2"),
         ship_city=to.get("city"), ship_region=to.get("region"),
         ship_postal_code=to.get("postal_code"), ship_country=to.get("country") or "US",
-        deliver_by=requested, ship_by=requested, notes=_store(to), lines=lines,
-        placed_at=_placed(po.ordered_on))
-
-
-def _placed(day: date | None) -> datetime:
-    """The buyer's PO date (BEG05) as the moment placed; today's when the PO has none."""
-    return datetime.combine(day, time(), timezone.utc) if day else utcnow()
+        deliver_by=requested, ship_by=requested, notes=_store(to), lines=lines)
 
 
 def _store(to: dict) -> str | None:

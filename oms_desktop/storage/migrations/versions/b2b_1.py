@@ -91,6 +91,7 @@ def upgrade() -> None:
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('price_asked', oms_desktop.model.base.Money(precision=18, scale=4), nullable=True),
     sa.Column('requested_on', sa.Date(), nullable=True),
+    sa.Column('po_date', sa.Date(), nullable=True),
     sa.Column('ack', sa.Enum('accepted', 'changed', 'backordered', 'rejected', name='ackstatus', native_enum=False, length=32), nullable=False),
     sa.Column('backordered', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_purchase_order_lines_order_line_id_order_lines')),
