@@ -14,7 +14,7 @@ from oms_desktop.errors import PermissionDenied
 from oms_desktop.policies.barcodes import gs1_check_digit
 from oms_desktop.services.b2b import edi, invoices, purchase_orders
 from oms_desktop.services.floor import packing, picking
-from oms_desktop.services.orders import allocation, pipeline
+from oms_desktop.services.orders import allocation, backorders, pipeline
 from oms_desktop.services.orders import views as orders
 from oms_desktop.services.shipping import labels
 from tests.b2b.world import (
@@ -142,6 +142,27 @@ def test_an_850_is_acknowledged_shipped_with_an_asn_invoiced_and_paid_late(
                                    received_on=late, reference="CHQ 5521")
     assert (paid.state, paid.discount_taken, paid.balance) == ("paid", 0, 0)
     assert invoices.aging(db, today=late) == []
+    assert orders.get_order(db, po.order_id).financial_status == "pending", \
+        "two spoons are still to come: the order stays open against the credit limit"
+
+    # The supplier's spoons arrive: the backorder is allocated, packed, shipped with its own
+    # 856, and invoiced on its own; paid within ten days, with the discount.
+    backorders.receive(db, actor=PACKER, sku="SKU-2", location="WH1-A-02", quantity=2,
+                       reference="SUPPLIER-88")
+    rest = next(s.id for s in orders.get_order(db, po.order_id).shipments
+                if s.status == "assigned")
+    packing.open_shipment(db, actor=PACKER, value=f"SHP-{rest}")
+    packing.scan_item(db, actor=PACKER, shipment_id=rest, value="SKU-2", quantity=2)
+    packing.complete(db, actor=PACKER, shipment_id=rest, weight_g=90)
+    labels.mark_shipped(db, actor=PACKER, shipment_id=rest)
+    second = invoices.list_invoices(db, order_id=po.order_id)[-1]
+    assert (second.number, second.total) == ("INV-000002", Decimal("7.00"))
+    (tmp_path / "out").rename(tmp_path / "week-1")
+    segs = _sent(db, tmp_path, "856")
+    assert [s[3] for s in segs if s[0] == "HL"] == ["S", "O", "P", "I"]
+    invoices.record_payment(db, actor=SUPERVISOR, invoice=second.number, amount="6.86",
+                            received_on=second.discount_until)
+    assert orders.get_order(db, po.order_id).financial_status == "paid"
 
 
 def test_an_order_over_the_credit_limit_waits_for_a_manager(db, tmp_path):
