@@ -230,8 +230,7 @@ def _invoice_list(args) -> int:
 def _invoice_pdf(args) -> int:
     db = open_db(args)
     view = invoices.get_invoice(db, args.number)
-    seller = (settings.read(db, "company.name", "") or "",)
-    args.out.write_bytes(invoice_pdf.render(invoice_pdf.collect(view, seller=seller),
+    args.out.write_bytes(invoice_pdf.render(invoice_pdf.collect(view),
                                             page=args.paper))
     emit(args, {"invoice": view.number, "file": str(args.out)},
          rows=[[view.number, args.out]], headers=["invoice", "file"])

@@ -37,8 +37,9 @@ def _money(value: Decimal, currency: str) -> str:
     return f"{currency} {value.quantize(Decimal('0.01')):,}"
 
 
-def collect(inv, *, seller: tuple[str, ...]) -> InvoiceData:
-    """From an InvoiceView and the seller's name and address lines."""
+def collect(inv, *, seller: tuple[str, ...] | None = None) -> InvoiceData:
+    """From an InvoiceView; the seller's lines are the view's unless given."""
+    seller = seller or inv.seller
     cur = inv.currency
     facts = (("Invoice", inv.number), ("Date", _day(inv.issued_on)),
              ("Your PO", inv.po_number or "-"), ("Our order", inv.order_number),

@@ -4,7 +4,10 @@ the drop folder, the 855 written out, and what fails says so in one line."""
 import json
 from decimal import Decimal
 
+import pypdfium2
+
 from oms_desktop.cli import main
+from tests.b2b.acts import packed_b2b_shipments, ship
 from tests.b2b.world import po_850
 from tests.factories import small_world
 from tests.floor_fixtures import stock_up
@@ -65,3 +68,17 @@ def test_a_chain_is_set_up_and_its_850_answered_from_the_command_line(db, cli_ad
     assert code == 1 and "No invoice 'INV-000404'" in err and "Traceback" not in err
     code, out, _ = run(capsys, "b2b", "aging", "--db", url)
     assert code == 0 and out.startswith("customer")
+
+    # a shipment goes out: its invoice is listed, written as PDF, aged, paid
+    [sid] = packed_b2b_shipments(db, 1)
+    ship(db, {"shipments": [sid]}, 0)
+    code, out, _ = run(capsys, "b2b", "invoice", "list", "--state", "open", "--db", url)
+    assert code == 0 and "INV-000001" in out and "Corner Stores Inc" in out
+    pdf = tmp_path / "inv.pdf"
+    assert run(capsys, "b2b", "invoice", "pdf", "INV-000001", str(pdf), "--db", url)[0] == 0
+    text = pypdfium2.PdfDocument(pdf.read_bytes())[0].get_textpage().get_text_range()
+    assert "INV-000001" in text and "net 30" in text
+    code, out, _ = run(capsys, "b2b", "aging", "--date", "2099-01-01", "--db", url, "--json")
+    assert [Decimal(r["buckets"]["90+"]) for r in json.loads(out)] == [Decimal("12.5")]
+    code, out, _ = run(capsys, "b2b", "invoice", "pay", "INV-000001", "12.50", "--db", url)
+    assert code == 0 and "paid" in out

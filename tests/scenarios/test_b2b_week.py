@@ -122,7 +122,8 @@ def test_an_850_is_acknowledged_shipped_with_an_asn_invoiced_and_paid_late(
                                                        ["2", "3", "EA", "3.5"]]
 
     # The PDF invoice reads back with its number, terms and total.
-    pdf = invoice_pdf.render(invoice_pdf.collect(inv, seller=("Acme Outdoor Wholesale",)))
+    assert inv.seller[:1] == ("Acme Outdoor Wholesale",)
+    pdf = invoice_pdf.render(invoice_pdf.collect(inv))
     document = pypdfium2.PdfDocument(pdf)
     text = document[0].get_textpage().get_text_range()
     for expected in ("INV-000001", "2/10 net 30", "118.50", "PO-4711", CHAIN):

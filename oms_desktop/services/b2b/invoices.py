@@ -59,6 +59,7 @@ class InvoiceView:
     balance: Decimal
     paid_on: date | None
     bill_to: tuple[str, ...]
+    seller: tuple[str, ...]  # our name and the shipping site's address
     lines: tuple[InvoiceLineView, ...]
 
 
@@ -241,8 +242,14 @@ def _view(session: Session, inv: Invoice, today: date) -> InvoiceView:
         inv.number, c.company or c.name, order.number, order.customer_po, state(inv, today),
         inv.terms, inv.issued_on, inv.due_on, inv.discount_until, inv.discount_percent,
         inv.currency, inv.total, inv.paid_total, inv.discount_taken, inv.balance, inv.paid_on,
-        bill_to, tuple(InvoiceLineView(l.sku, l.name, l.quantity, l.unit_price, l.amount)
+        bill_to, _seller(session, inv), tuple(InvoiceLineView(l.sku, l.name, l.quantity, l.unit_price, l.amount)
                        for l in inv.lines))
+
+
+def _seller(session: Session, inv: Invoice) -> tuple[str, ...]:
+    a = _ship_from(session, session.get(Shipment, inv.shipment_id))
+    place = " ".join(x for x in (a.city, a.region, a.postal_code) if x)
+    return tuple(x for x in (a.name, a.line1, place, a.country) if x)
 
 
 def get_invoice(db: Database, number: str, *, today: date | None = None) -> InvoiceView:
