@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "oms_desktop.cli.notifications",
     "oms_desktop.cli.channels",
     "oms_desktop.cli.users",
+    "oms_desktop.cli.setup",
 ]
 
 
