@@ -6,6 +6,7 @@ exits 1 with one line on stderr naming the file."""
 
 from __future__ import annotations
 
+from oms_desktop.cli import catalogue
 from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import emit, fail
 from oms_desktop.services import setup_status
@@ -20,6 +21,7 @@ FILE_COMMANDS = {
 
 
 def register(commands, common) -> None:
+    catalogue.register(commands, common)  # `catalogue …` belongs to the same first day
     sub = commands.add_parser("setup", help="set up a new business").add_subparsers(
         dest="setup_command", metavar="ACTION", required=True)
     sub.add_parser("status", parents=[common], help="what is set up and what is not yet") \
