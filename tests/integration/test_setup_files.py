@@ -72,7 +72,7 @@ def test_a_new_business_sets_up_from_the_command_line(db_url, cli_admin, tmp_pat
     assert run("setup", "company", "Cork & Clay Ltd", "--brand", "Cork")[0] == 0
     bins = write_csv(tmp_path / "bins.csv", ["Warehouse", "Aisle", "Bin code", "Walk"], BINS[:3])
     code, out, err = run("setup", "bins", "--csv", str(bins))
-    assert (code, err) == (0, "") and "3 locations saved" in out
+    assert (code, err) == (0, "") and "3 rows: 3 saved" in out
     catalogue = write_csv(tmp_path / "cat.csv", ["Code", "Title", "EAN"],
                           [["MUG", "Mug", "4006381333931"], ["CUP", "Cup", "123"],
                            ["BAD", "Bad", "4006381333932"]])

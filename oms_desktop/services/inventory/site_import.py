@@ -55,7 +55,7 @@ def import_bins(db: Database, *, actor: Actor, path: Path | str,
     table = read_table(path)
     columns = resolve_columns(table.header, mapping, BIN_ALIASES, ("site",))
     return _each_row(db, table, columns, lambda s, row: _bin_row(s, row), dry_run,
-                     path, rejected_path, "locations saved")
+                     path, rejected_path, "saved")
 
 
 def import_stock(db: Database, *, actor: Actor, path: Path | str,
