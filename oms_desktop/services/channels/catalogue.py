@@ -22,7 +22,9 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services.channels.new_orders import link_new_products
 from oms_desktop.services.channels.setup import build_connector, get_channel
 from oms_desktop.services.inventory.catalog import ProductFacts, upsert_product
+from oms_desktop.services.inventory.catalog_import import CLAIM
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import claim
 
 STREAM = "catalogue"
 OVERLAP = timedelta(minutes=5)
@@ -110,6 +112,7 @@ def _commit(db: Database, channel_id: int, page: ProductPage, actor: Actor,
     reasons = [f.reason for f in page.failures]
     with db.uow() as uow:
         s = uow.session
+        claim(s, CLAIM)
         for dto in page.products:
             try:
                 with s.begin_nested():

@@ -20,8 +20,10 @@ from oms_desktop.services.inventory.table_files import (
     Rejects, Table, decimal, number, read_table, resolve_columns, split_list,
 )
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import claim
 
 MAPPINGS_KEY = "catalogue.mappings"
+CLAIM = "catalogue"  # held by whatever writes products in bulk (imports, store syncs)
 ALIASES: dict[str, tuple[str, ...]] = {
     "sku": ("item code", "variant sku", "article", "product code"),
     "name": ("title", "product name", "item name"),
@@ -70,6 +72,7 @@ def import_catalogue(db: Database, *, actor: Actor, path: Path | str,
     rejects, counts = Rejects(table.header), {"created": 0, "updated": 0, "unchanged": 0}
     facts = _facts(table, columns, units, rejects)
     with db.uow() as uow:
+        claim(uow.session, CLAIM)  # two stations importing at once: one after the other
         for number_, row, fact in sorted(facts, key=lambda f: f[2].components is not None):
             try:
                 counts[upsert_product(uow.session, fact)] += 1

@@ -20,6 +20,7 @@ from oms_desktop.services.inventory.table_files import (
     Rejects, Table, decimal, read_table, resolve_columns,
 )
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import claim
 
 BIN_ALIASES = {"site": ("warehouse", "site code"), "zone": ("zone code", "aisle"),
                "bin": ("bin code", "location"),
@@ -73,16 +74,21 @@ def import_stock(db: Database, *, actor: Actor, path: Path | str,
     def one(session: Session, row: dict[str, str], number_: int) -> None:
         _stock_row(session, actor, row, request_id=f"opening:{key}:{number_}")
 
-    with db.uow(readonly=True) as uow:
-        _refuse_twice(uow.session, key, Path(path).name)
+    def first(session: Session) -> None:  # the same file at two stations: one receives it
+        claim(session, f"opening-stock:{key}")
+        _refuse_twice(session, key, Path(path).name)
+
     return _each_row(db, table, columns, one, dry_run, path, rejected_path, "received",
-                     numbered=True)
+                     numbered=True, first=first)
 
 
 def _each_row(db, table: Table, columns, apply, dry_run, path, rejected_path, what,
-              numbered: bool = False) -> RowsResult:
+              numbered: bool = False, first=None) -> RowsResult:
     rejects, saved = Rejects(table.header), 0
     with db.uow() as uow:
+        claim(uow.session, "setup-locations")
+        if first is not None:
+            first(uow.session)
         for number_, raw in enumerate(table.rows, start=2):
             row = {f: (raw.get(c) or "").strip() for f, c in columns.items()}
             try:
