@@ -12,10 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from oms_desktop.errors import OmsError, ValidationError
+from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, Setting
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.inventory.catalog import ProductFacts, upsert_product
+from oms_desktop.services.inventory.catalog import ProductFacts
+from oms_desktop.services.inventory.catalog_batch import CatalogueBatch
 from oms_desktop.services.inventory.table_files import (
     Rejects, Table, decimal, number, read_table, resolve_columns, split_list,
 )
@@ -69,16 +70,17 @@ def import_catalogue(db: Database, *, actor: Actor, path: Path | str,
     require(actor, "settings.edit")
     table = read_table(path)
     units, columns = _units(mapping), _columns(table, mapping)
-    rejects, counts = Rejects(table.header), {"created": 0, "updated": 0, "unchanged": 0}
+    rejects = Rejects(table.header)
     facts = _facts(table, columns, units, rejects)
     with db.uow() as uow:
         claim(uow.session, CLAIM)  # two stations importing at once: one after the other
+        batch = CatalogueBatch(uow.session, (f for _, _, f in facts))
         for number_, row, fact in sorted(facts, key=lambda f: f[2].components is not None):
             try:
-                counts[upsert_product(uow.session, fact)] += 1
-            except OmsError as exc:
+                batch.judge(fact)
+            except ValidationError as exc:
                 rejects.add(number_, row, str(exc))
-            uow.session.flush()
+        counts = batch.write()
         if not dry_run:
             uow.commit()
     return _result(table, counts, rejects, dry_run, path, rejected_path)
