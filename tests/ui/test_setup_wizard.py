@@ -124,3 +124,38 @@ def test_the_checklist_button_opens_the_wizard(qtbot, ctx):
     screen.setup.button.click()
     assert screen.wizard is not None and screen.wizard.isVisible()
     screen.wizard.close()
+
+
+def test_printers_are_edited_in_settings_and_a_test_label_reaches_the_printer(
+        qtbot, ctx, tmp_path, monkeypatch, screenshot_dir):
+    from oms_desktop.devices.printing import load_station
+    from oms_desktop.services.printer_setup import TEST_CODE
+    from oms_desktop.ui.widgets.printer_profiles import PrinterProfilesPanel
+    from tests.carriers.zpl_printer import ZplPrinter
+    from tests.carriers.zpl_reader import barcodes
+
+    monkeypatch.setenv("OMS_PRINTERS_FILE", str(tmp_path / "printers.json"))
+    panel = PrinterProfilesPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(900, 760)
+    panel.show()
+    with ZplPrinter() as printer:
+        form = panel.label_form
+        qtbot.keyClicks(form.name, "Zebra at pack 1")
+        qtbot.keyClicks(form.host, "127.0.0.1")
+        port = printer.port
+        form.port.setValue(port)
+        panel.test_label.click()
+        qtbot.waitUntil(lambda: panel.outcome.text().startswith("Test label sent"), timeout=10000)
+        [label] = printer.wait_for(1)
+    assert any(TEST_CODE in code for code in barcodes(label)), label
+    panel.save.click()
+    assert panel.outcome.text() == "Saved for this station."
+    assert load_station().label.port == port
+    # A thermal printer does not take a pick list: said in one line, nothing sent.
+    panel.document_form.name.setText("Same zebra")
+    panel.document_form.host.setText("127.0.0.1")
+    panel.test_pick.click()
+    qtbot.waitUntil(lambda: "pick lists go to a document printer" in panel.outcome.text(),
+                    timeout=10000)
+    panel.grab().save(str(screenshot_dir / "settings-printers.png"))
