@@ -139,6 +139,32 @@ class OrderDTO(_Frozen):
         return hashlib.sha256(body.encode()).hexdigest()
 
 
+class ProductDTO(_Frozen):
+    """One sellable item (a Shopify variant, a WooCommerce product or variation) as the store
+    describes it: weight in grams, sizes in mm when the store keeps them (Shopify does not)."""
+    sku: str = Field(min_length=1, max_length=64)
+    name: Text
+    external_id: str = Field(max_length=128)
+    barcodes: tuple[str, ...] = ()
+    price: Decimal | None = Field(default=None, ge=0, le=MAX_PRICE)
+    weight_g: int | None = Field(default=None, ge=0, le=10_000_000)
+    length_mm: int | None = Field(default=None, ge=0, le=100_000)
+    width_mm: int | None = Field(default=None, ge=0, le=100_000)
+    height_mm: int | None = Field(default=None, ge=0, le=100_000)
+    category: str | None = Field(default=None, max_length=64)
+    active: bool = True
+    updated_at: AwareDatetime | None = None
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """Products changed since the last catalogue sync, a page at a time; items the store
+    describes too badly to take are kept with their reason (`Failure`)."""
+    products: list[ProductDTO]
+    failures: list["Failure"] = field(default_factory=list)
+    high_water: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Failure:
     """A payload that could not be validated, kept whole with the reason."""

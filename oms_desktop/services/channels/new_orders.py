@@ -1,7 +1,8 @@
 """Creating a page of new channel orders with bulk INSERTs (customers, orders, lines, audit
 events, sync states): the ORM unit of work is too slow for tens of thousands of orders.
-The few orders that need a state change at birth (cancelled on the channel, unknown SKU →
-hold) are then loaded and changed through the state machine."""
+The few orders that need a state change at birth (cancelled on the channel, a line without
+a SKU → hold) are then loaded and changed through the state machine. A SKU the program does
+not know becomes a product flagged for review (unknown_products.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from oms_desktop.model import (
 )
 from oms_desktop.model.search import OrderWord, index_rows
 from oms_desktop.services import events, messagebus
+from oms_desktop.services.channels.unknown_products import products_from_lines
 
 UNKNOWN_SKU = "Unknown SKU"
 TAG_MAX = 64  # order_tags.tag
@@ -30,6 +32,7 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
     if not dtos:
         return 0
     products = product_ids(session, {l.sku for d in dtos for l in d.lines_to_ship if l.sku})
+    products.update(products_from_lines(session, channel, dtos, products))
     customers = _customer_ids(session, dtos)
     orders = [order_row(channel.id, d, customers.get(d.email)) for d in dtos]
     ids = insert_with_ids(session, ORDERS, orders)

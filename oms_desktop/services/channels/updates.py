@@ -27,6 +27,7 @@ from oms_desktop.services.channels.new_orders import (
     address, among, channel_orders, channel_tags, create_orders, header, product_ids,
 )
 from oms_desktop.services.channels.push import pushed_fulfilments
+from oms_desktop.services.channels.unknown_products import products_from_lines
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.storage.concurrency import locking
 
@@ -221,6 +222,7 @@ def _apply_edit(session: Session, order: Order, dto: OrderDTO, changes: list[str
         setattr(order, key, value)
     if "lines" in changes:
         products = product_ids(session, {l.sku for l in dto.lines_to_ship if l.sku})
+        products.update(products_from_lines(session, order.channel, [dto], products))
         order.lines = [OrderLine(line_no=i, product_id=products.get(l.sku), sku=l.sku,
                                  name=l.name, quantity=l.to_ship, unit_price=l.unit_price,
                                  tax=l.tax, discount=l.discount, external_id=l.external_id)

@@ -21,6 +21,7 @@ from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
+from oms_desktop.ui.widgets.printer_profiles import PrinterProfilesPanel
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
@@ -42,6 +43,7 @@ class SettingsScreen(QWidget):
         self.tabs = QTabWidget(accessibleName="Settings sections")
         self.tabs.addTab(self._scroll(self._station_page()), "This station")
         self.tabs.addTab(self._scroll(self._company_page()), "Company")
+        self.tabs.addTab(self._scroll(PrinterProfilesPanel(ctx)), "Printers")
         self.boxes = BoxesPanel(ctx)
         self.tabs.addTab(self.boxes, "Boxes")
         if allowed(ctx.actor, "users.manage"):
