@@ -107,3 +107,18 @@ def web_order_id(db) -> int:
     from oms_desktop.model import Order
     with db.uow(readonly=True) as uow:
         return uow.session.query(Order.id).one()[0]
+
+
+def test_the_map_is_in_settings_too_and_only_a_manager_may_change_it(qtbot, world):
+    from oms_desktop.ui.screens.settings import SettingsScreen
+
+    for actor, editable in ((MANAGER, True), (Actor("pat", Role.packer), False)):
+        ctx = make_context(world, actor)
+        screen = SettingsScreen(ctx)
+        qtbot.addWidget(screen)
+        panel = screen.shipping_methods
+        assert screen.tabs.tabText(screen.tabs.indexOf(panel)) == "Shipping methods"
+        qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=5000)
+        assert panel.table.item(0, 0).text() == "Flat rate"
+        assert panel.method.isEnabled() is editable
+        ctx.ops.wait()

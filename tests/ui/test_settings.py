@@ -69,7 +69,7 @@ def test_a_packer_cannot_edit_company_settings_nor_manage_users(qtbot, make_wind
     screen = open_settings(window)
     assert not screen.company_save.isEnabled()
     assert [screen.tabs.tabText(i) for i in range(screen.tabs.count())] == [
-        "This station", "Company", "Boxes"]  # the boxes to see, not to change
+        "This station", "Company", "Boxes", "Shipping methods"]  # to see, not to change
     with pytest.raises(PermissionDenied):
         shared.write(demo_db, actor=window.ctx.actor, key="company.name", value="Mine")
 

@@ -21,6 +21,7 @@ from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
+from oms_desktop.ui.widgets.shipping_methods_panel import ShippingMethodsPanel
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
@@ -44,6 +45,8 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self._scroll(self._company_page()), "Company")
         self.boxes = BoxesPanel(ctx)
         self.tabs.addTab(self.boxes, "Boxes")
+        self.shipping_methods = ShippingMethodsPanel(ctx)
+        self.tabs.addTab(self.shipping_methods, "Shipping methods")
         if allowed(ctx.actor, "users.manage"):
             from oms_desktop.ui.widgets.users_panel import UsersPanel
 
