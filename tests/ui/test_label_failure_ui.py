@@ -95,6 +95,7 @@ def test_a_failed_label_stays_red_until_f8_and_the_parcel_waits_in_shipping(qtbo
     desk.needs_label.table.setFocus()
     qtbot.keyClick(desk.needs_label.table, Qt.Key_Return)
     qtbot.waitUntil(lambda: desk.tabs.tabText(tab) == "Needs a label (0)", timeout=5000)
+    qtbot.waitUntil(lambda: desk.table.item(0, 4).text() == "Economy", timeout=5000)
     desk.grab().save(str(screenshot_dir / "shipping-needs-label.png"))
     desk_ctx.ops.wait()
     assert needs_label.needs_label(world) == (0, [])
