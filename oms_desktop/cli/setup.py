@@ -39,7 +39,8 @@ def register(commands, common) -> None:
         p.add_argument("--rejected", metavar="FILE",
                        help="where refused rows go (default: FILE.rejected.csv)")
         if name == "catalogue":
-            p.add_argument("--save-map", metavar="NAME", help="keep --map under this name")
+            p.add_argument("--save-map", metavar="NAME",
+                           help="keep --map under this name (not on a dry run)")
         p.set_defaults(handler=_import, what=name)
 
 
@@ -65,7 +66,7 @@ def _import(args) -> int:
            "stock": site_import.import_stock}[args.what]
     result = run(db, actor=actor, path=args.csv, mapping=mapping, dry_run=args.dry_run,
                  rejected_path=args.rejected)
-    if getattr(args, "save_map", None) and mapping:
+    if getattr(args, "save_map", None) and mapping and not args.dry_run:
         catalog_import.save_mapping(db, actor=actor, name=args.save_map, mapping=mapping)
     emit(args, result, rows=[[result.summary]], headers=[args.what])
     if result.rejected:

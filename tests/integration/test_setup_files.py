@@ -77,13 +77,22 @@ def test_a_new_business_sets_up_from_the_command_line(db_url, cli_admin, tmp_pat
                           [["MUG", "Mug", "4006381333931"], ["CUP", "Cup", "123"],
                            ["BAD", "Bad", "4006381333932"]])
     code, out, err = run("setup", "catalogue", "--csv", str(catalogue), "--map",
-                         "sku=Code,name=Title,barcode=EAN", "--save-map", "shop", "--dry-run")
+                         "sku=Code,name=Title,barcode=EAN", "--dry-run")
     assert code == 1 and "dry run" in out and "2 new" in out
     assert err.count("\n") == 1 and "1 rows rejected" in err and "cat.rejected.csv" in err
     assert "Traceback" not in err
-    code, out, err = run("setup", "catalogue", "--csv", str(catalogue), "--map", "shop",
+    run("setup", "catalogue", "--csv", str(catalogue), "--map",
+        "sku=Code,name=Title,barcode=EAN", "--save-map", "shop", "--dry-run")
+    code, _, err = run("setup", "catalogue", "--csv", str(catalogue), "--map", "shop")
+    assert (code, err.strip()) == (1, "oms-desktop: error: No saved mapping 'shop'"), \
+        "a dry run saves nothing, not even the mapping"
+    code, out, err = run("setup", "catalogue", "--csv", str(catalogue), "--map",
+                         "sku=Code,name=Title,barcode=EAN", "--save-map", "shop",
                          "--rejected", str(tmp_path / "bad.csv"))
     assert code == 1 and "2 new" in out and set(read_rejected_any(tmp_path / "bad.csv")) == {"BAD"}
+    code, out, _ = run("setup", "catalogue", "--csv", str(catalogue), "--map", "shop",
+                       "--dry-run", "--rejected", str(tmp_path / "bad2.csv"))
+    assert "2 unchanged" in out, "the saved mapping is used again by its name"
     code, out, err = run("setup", "stock", "--csv", str(write_csv(
         tmp_path / "stock.csv", ["sku", "location", "quantity"], [["MUG", "A-01", "4"]])))
     assert code == 0 and "1 received" in out

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import OmsError, ValidationError
-from oms_desktop.model import Actor, Location, LocationKind, Product, ProductBarcode, StockMove
+from oms_desktop.model import Actor, Location, LocationKind, StockMove
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.inventory.catalog import add_location
-from oms_desktop.services.inventory.stock import receive_in
+from oms_desktop.services.inventory.opening_stock import OpeningStock
 from oms_desktop.services.inventory.table_files import (
-    Rejects, Table, decimal, read_table, resolve_columns,
+    Rejects, Table, read_table, resolve_columns,
 )
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import claim
@@ -70,42 +70,52 @@ def import_stock(db: Database, *, actor: Actor, path: Path | str,
     columns = resolve_columns(table.header, mapping, STOCK_ALIASES,
                               ("sku", "location", "quantity"))
     key = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    rejects = Rejects(table.header)
+    with db.uow() as uow:
+        claim(uow.session, "setup-locations")
+        claim(uow.session, f"opening-stock:{key}")  # the same file at two stations: once
+        _refuse_twice(uow.session, key, Path(path).name)
+        rows = [(n, {f: (raw.get(c) or "").strip() for f, c in columns.items()}, raw)
+                for n, raw in enumerate(table.rows, start=2)]
+        batch = OpeningStock(uow.session, [row for _, row, _ in rows])
+        for number_, row, raw in rows:
+            try:
+                batch.judge(number_, row)
+            except ValidationError as exc:
+                rejects.add(number_, raw, str(exc))
+        saved = batch.receive(actor=actor, reference=OPENING, key=key)
+        if not dry_run:
+            uow.commit()
+    return RowsResult(len(table.rows), saved, len(rejects.rows), dry_run,
+                      _write_rejects(rejects, path, rejected_path), "received")
 
-    def one(session: Session, row: dict[str, str], number_: int) -> None:
-        _stock_row(session, actor, row, request_id=f"opening:{key}:{number_}")
 
-    def first(session: Session) -> None:  # the same file at two stations: one receives it
-        claim(session, f"opening-stock:{key}")
-        _refuse_twice(session, key, Path(path).name)
-
-    return _each_row(db, table, columns, one, dry_run, path, rejected_path, "received",
-                     numbered=True, first=first)
-
-
-def _each_row(db, table: Table, columns, apply, dry_run, path, rejected_path, what,
-              numbered: bool = False, first=None) -> RowsResult:
+def _each_row(db, table: Table, columns, apply, dry_run, path, rejected_path,
+              what) -> RowsResult:
     rejects, saved = Rejects(table.header), 0
     with db.uow() as uow:
         claim(uow.session, "setup-locations")
-        if first is not None:
-            first(uow.session)
         for number_, raw in enumerate(table.rows, start=2):
             row = {f: (raw.get(c) or "").strip() for f, c in columns.items()}
             try:
                 with uow.session.begin_nested():
-                    apply(uow.session, row, number_) if numbered else apply(uow.session, row)
+                    apply(uow.session, row)
                 saved += 1
             except OmsError as exc:
                 rejects.add(number_, raw, str(exc))
         if not dry_run:
             uow.commit()
-    written = None
-    if rejects.rows:
-        target = Path(rejected_path) if rejected_path else \
-            Path(path).with_name(f"{Path(path).stem}.rejected.csv")
-        rejects.write(target)
-        written = str(target)
-    return RowsResult(len(table.rows), saved, len(rejects.rows), dry_run, written, what)
+    return RowsResult(len(table.rows), saved, len(rejects.rows), dry_run,
+                      _write_rejects(rejects, path, rejected_path), what)
+
+
+def _write_rejects(rejects: Rejects, path, rejected_path) -> str | None:
+    if not rejects.rows:
+        return None
+    target = Path(rejected_path) if rejected_path else \
+        Path(path).with_name(f"{Path(path).stem}.rejected.csv")
+    rejects.write(target)
+    return str(target)
 
 
 # -- bins --------------------------------------------------------------------------------------
@@ -154,32 +164,7 @@ def _sequence(text: str) -> int | None:
     return int(text)
 
 
-# -- opening stock -----------------------------------------------------------------------------
-def _stock_row(session: Session, actor: Actor, row: dict[str, str], *, request_id: str) -> None:
-    product = _product(session, row.get("sku", ""))
-    here = session.scalar(sa.select(Location).where(Location.code == row.get("location", "")))
-    if here is None:
-        raise ValidationError(f"No location {row.get('location')!r}")
-    if not here.holds_stock:
-        raise ValidationError(f"{here.code} is a {here.kind.value}, which holds no stock")
-    quantity = row.get("quantity", "")
-    if not quantity.isdigit() or int(quantity) == 0:
-        raise ValidationError(f"Quantity {quantity!r} must be a whole number above zero")
-    receive_in(session, actor=actor, product=product, target=here, quantity=int(quantity),
-               reference=OPENING, request_id=request_id,
-               unit_cost=decimal(row.get("unit_cost", ""), "Unit cost"))
-
-
-def _product(session: Session, code: str) -> Product:
-    if not code:
-        raise ValidationError("No SKU")
-    product = session.scalar(sa.select(Product).where(Product.sku == code)) or session.scalar(
-        sa.select(Product).join(ProductBarcode).where(ProductBarcode.code == code))
-    if product is None:
-        raise ValidationError(f"No product with SKU or barcode {code!r}")
-    return product
-
-
+# -- opening stock ---------------------------------------------------------------------------
 def _refuse_twice(session: Session, key: str, name: str) -> None:
     seen = session.execute(sa.select(StockMove.at, StockMove.actor_name)
                            .where(StockMove.request_id.like(f"opening:{key}:%")).limit(1)).first()
