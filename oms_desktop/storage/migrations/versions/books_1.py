@@ -2,7 +2,7 @@
 of SKUs, channels, countries and accounts to the targets' ids
 
 Revision ID: books_1
-Revises: carriers2_1
+Revises: managers_1
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import oms_desktop.model.base
 
 revision = "books_1"
-down_revision = "carriers2_1"
+down_revision = "managers_1"
 branch_labels = None
 depends_on = None
 
