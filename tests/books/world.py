@@ -163,3 +163,18 @@ def refunded_unit(db: Database, order_id: int, sku: str) -> str:
     finish_intake(db, actor=SYSTEM, rma=rma)
     issue_refund(db, actor=SYSTEM, rma=rma)
     return rma
+
+
+SAP_MAP = {"customer": {"WEB": "C-WEB", "MKT": "C-MKT"},
+           "tax": {"US": "X10", "DE": "X19", "EXEMPT": "EX"},
+           "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
+           "account": {"shipping": "SHIP", "discount": "DISC"}}
+
+
+def set_up_sap(db: Database, sap, monkeypatch, *, skip: tuple = ()) -> None:
+    from tests.books import sap_emulator
+    for field, value in (("username", sap_emulator.USER), ("password", sap_emulator.PASSWORD)):
+        monkeypatch.setenv(targets.secret_ref("sapb1", field).env_name, value)
+    targets.set_up(db, actor=SYSTEM, name="sapb1", values={
+        "base_url": sap.url + "/b1s/v1", "company_db": sap_emulator.COMPANY})
+    _map(db, "sapb1", SAP_MAP, skip)
