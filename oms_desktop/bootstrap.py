@@ -31,9 +31,9 @@ HANDLERS: dict[type[ev.Event], list[str]] = {
                       "orders.backorders.on_stock_changed"],
     ev.ShipmentPacked: [RULES],
     ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped",
-                         "books.outbox.on_shipment_left"],
-    ev.ShipmentReadyForPickup: [EMAIL],
-    ev.ShipmentPickedUp: ["books.outbox.on_shipment_left"],
+                         "books.outbox.on_shipment_left", "b2b.invoices.on_shipment_shipped"],
+    ev.ShipmentReadyForPickup: [EMAIL, "channels.pickups.on_ready_for_pickup"],
+    ev.ShipmentPickedUp: ["channels.pickups.on_picked_up", "books.outbox.on_shipment_left"],
     ev.ReturnReceived: [EMAIL],
     ev.RefundIssued: [EMAIL, "books.outbox.on_refund_issued"],
 }

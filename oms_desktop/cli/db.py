@@ -45,7 +45,7 @@ def _downgrade(args) -> int:
 
 
 def _current(args) -> int:
-    database = open_db(args, upgrade=False)
+    database = open_db(args, upgrade=False, require_schema=False)
     now, heads = migrate.current(database), migrate.heads(database)
     result = {"database": database.display_url, "revision": sorted(now),
               "head": sorted(heads), "up_to_date": now == heads}

@@ -61,12 +61,14 @@ def emit(args, value: Any, *, rows: Iterable[Sequence[Any]] | None = None,
         emit_table(rows, headers)
 
 
-def open_db(args, *, upgrade: bool = True, create: bool = False):
-    """The database of --db; one that does not exist is refused unless the command creates it
-    (`db upgrade`, `demo`)."""
+def open_db(args, *, upgrade: bool = True, create: bool = False,
+            require_schema: bool | None = None):
+    """The database of --db; one that does not exist, or has no schema, is refused unless the
+    command creates it (`db upgrade`, `demo`)."""
     from oms_desktop.storage import open_database
 
-    return open_database(args.db, upgrade=upgrade, create=create)
+    return open_database(args.db, upgrade=upgrade, create=create,
+                         require_schema=require_schema)
 
 
 def positive_int(text: str) -> int:

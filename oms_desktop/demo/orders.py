@@ -215,16 +215,20 @@ class OrderMaker:
         packed = state in ("packed", "shipped", "delivered", "ready_for_pickup", "picked_up")
         # Handed over with the manual carrier's own numbers; a packed one still needs its label.
         handed = state in ("shipped", "delivered") and not pickup
+        cost = None
         if state in ("shipped", "delivered", "packed") and order["carrier"]:
-            # draw what the carrier's own number used to, so the rest of the demo stays as it was
+            # the draws the carrier's own number and cost used to take, so that the rest of
+            # the demo stays as it was; only a parcel handed over has a number and a cost
             digits(rng, next(t for c, _s, t in pool.CARRIERS[order["ship_country"]]
                              if c == order["carrier"]))
+            drawn_cost = rng.randrange(450, 1900)
+            cost = drawn_cost if handed else None
         tracking = demo_shipping.tracking_number(next(self.tracking)) if handed else None
         return dict(id=sid, order_id=order["id"], location_id=site, status=state,
                     carrier="manual" if handed else None,
                     service=demo_shipping.service_for(order["service"]) if handed else None,
                     tracking_number=tracking,
-                    shipping_cost=rng.randrange(450, 1900) if tracking else None,
+                    shipping_cost=cost,
                     pickup_code=f"{rng.randrange(10**6):06d}" if pickup else None,
                     collected_by=order["ship_name"] if state == "picked_up" else None,
                     created_at=placed + timedelta(minutes=45),

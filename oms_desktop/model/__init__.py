@@ -1,6 +1,10 @@
 """The local model: SQLAlchemy 2 typed declarative entities and their state machines."""
 
 from oms_desktop.model.automation import AutomationRule, RuleRun, RuleTrigger
+from oms_desktop.model.b2b import (
+    AckStatus, B2BAccount, CustomerPrice, EdiDirection, EdiDocument, Invoice, InvoiceLine,
+    InvoiceStatus, Payment, PurchaseOrderLine, TradingPartner,
+)
 from oms_desktop.model.base import Base, Money, UtcDateTime, utcnow
 from oms_desktop.model.books import BookMapping, BookPosting, PostingStatus
 from oms_desktop.model.catalog import BarcodeKind, KitComponent, Product, ProductBarcode

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, Role] = {
     "settings.edit": Role.manager,
     "books.post": Role.manager,  # set up targets, map, post and retry postings to the books
     "users.manage": Role.admin,
+    "b2b.manage": Role.manager,  # business accounts, terms, prices, trading partners
+    "b2b.orders": Role.supervisor,  # purchase orders by hand, file or EDI
+    "b2b.payments": Role.supervisor,  # recording what a customer paid
 }
 
 

@@ -80,8 +80,6 @@ class Database:
                     raise DatabaseUnavailable(
                         f"No database at {path}: check --db (or $OMS_DATABASE_URL), or create "
                         "one with `oms-desktop db upgrade` or `oms-desktop demo`")
-                else:
-                    _require_schema(path)
             self.engine = sa.create_engine(url, echo=echo)
             _sqlite_setup(self.engine)
             track_writes(self.engine)
@@ -105,6 +103,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file, if this is one (not in memory)."""
+        name = make_url(self.url).database if self.is_sqlite else None
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).expanduser()
 
     @property
     def display_url(self) -> str:
@@ -143,7 +149,7 @@ class Database:
         self.engine.dispose()
 
 
-def _require_schema(path: Path) -> None:
+def require_sqlite_schema(path: Path) -> None:
     """Refuse a SQLite file that is not an oms-desktop database, read-only and before the
     engine's first connection (which would switch it to WAL): a file given by mistake is left
     exactly as it was."""

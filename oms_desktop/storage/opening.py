@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from oms_desktop.errors import DatabaseUnavailable
-from oms_desktop.storage.database import Database, resolve_url
+from oms_desktop.storage.database import Database, require_sqlite_schema, resolve_url
 
 VERSIONS = Path(__file__).with_name("migrations") / "versions"
 
@@ -61,13 +61,17 @@ def is_current(db: Database) -> bool:
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True, echo: bool = False,
-                  create: bool = True) -> Database:
+                  create: bool = True, require_schema: bool | None = None) -> Database:
     """Open the database the user chose and bring its schema up to date. With create=False
-    (every command but `db upgrade` and `demo`) a database that does not exist, or holds no
-    oms-desktop schema, is refused instead of being made."""
+    (every command but `db upgrade` and `demo`) a database that does not exist is refused
+    instead of being made, and so is one without the oms-desktop schema (unless
+    require_schema=False: `db current` reports an empty one)."""
     db = Database(resolve_url(url), echo=echo, create=create)
+    required = not create if require_schema is None else require_schema
+    if required and db.sqlite_file is not None:
+        require_sqlite_schema(db.sqlite_file)  # read-only, before our connection changes it
     db.check()
-    if not create and not recorded_heads(db):
+    if required and not recorded_heads(db):
         db.dispose()
         raise DatabaseUnavailable(
             f"{db.display_url} is not an oms-desktop database (it has no schema): check --db, "

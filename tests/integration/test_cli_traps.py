@@ -80,6 +80,19 @@ def test_a_file_without_the_schema_is_refused_and_left_as_it_was(tmp_path):
     assert tables == {"notes"} and path.read_bytes() == before
 
 
+def test_db_current_reports_an_empty_database_without_changing_it(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    sqlite3.connect(path).close()
+
+    result = cli("db", "current", "--json", "--db", f"sqlite:///{path}")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["revision"] == [] and report["up_to_date"] is False
+    assert cli("db", "current", "--db", f"sqlite:///{tmp_path / 'nope.db'}").returncode == 1
+    assert not (tmp_path / "nope.db").exists()
+
+
 def test_db_upgrade_creates_the_database_and_its_folder(tmp_path):
     path = tmp_path / "new" / "oms.sqlite3"
 
@@ -210,3 +223,22 @@ def test_the_window_on_a_display_nobody_serves_says_so(demo):
     assert result.returncode == 1
     assert "the display :93 does not answer" in one_line(result)
     assert not Path("/tmp/.X11-unix/X93").exists()  # the premise: nothing listens there
+
+
+# -- the last line of defence ------------------------------------------------------------------
+BUG = ("import sys\nfrom oms_desktop.services.orders import views\n"
+       "def broken(*a, **k):\n    raise KeyError('inbox')\n"
+       "views.list_orders = broken  # a defect in a service, as issue 13 item 14 was\n"
+       "from oms_desktop.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+
+
+def test_a_defect_is_one_line_with_how_to_see_the_traceback(demo):
+    result = cli("orders", "list", "--db", demo, program=[sys.executable, "-c", BUG])
+
+    assert result.returncode == 70
+    line = one_line(result)
+    assert "unexpected error (KeyError: 'inbox')" in line and "OMS_DEBUG=1" in line
+
+    debug = cli("orders", "list", "--db", demo, env={"OMS_DEBUG": "1"},
+                program=[sys.executable, "-c", BUG])
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "KeyError" in debug.stderr

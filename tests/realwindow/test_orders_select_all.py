@@ -43,6 +43,7 @@ def test_select_all_confirms_the_count_and_verifies_every_new_order(manager, des
     title = f"Verify all {len(new):,} matching orders"
     manager.press("ctrl+a", "ctrl+shift+v")
     dialog = wait_until(lambda: find_window(manager, title), timeout=15)
+    time.sleep(0.5)  # for the picture only: the dialog painted
     manager.screenshot(desk.folder / "confirm-verify-all.png")
     assert dialog, f"no dialog titled {title!r}\n{manager.output()}"
     manager.xdotool("windowfocus", "--sync", dialog)

@@ -95,6 +95,7 @@ def test_a_failed_label_stays_red_until_f8_and_the_parcel_waits_in_shipping(qtbo
     desk.needs_label.table.setFocus()
     qtbot.keyClick(desk.needs_label.table, Qt.Key_Return)
     qtbot.waitUntil(lambda: desk.tabs.tabText(tab) == "Needs a label (0)", timeout=5000)
+    qtbot.waitUntil(lambda: desk.table.item(0, 4).text() == "Economy", timeout=5000)
     desk.grab().save(str(screenshot_dir / "shipping-needs-label.png"))
     desk_ctx.ops.wait()
     assert needs_label.needs_label(world) == (0, [])
@@ -107,3 +108,18 @@ def web_order_id(db) -> int:
     from oms_desktop.model import Order
     with db.uow(readonly=True) as uow:
         return uow.session.query(Order.id).one()[0]
+
+
+def test_the_map_is_in_settings_too_and_only_a_manager_may_change_it(qtbot, world):
+    from oms_desktop.ui.screens.settings import SettingsScreen
+
+    for actor, editable in ((MANAGER, True), (Actor("pat", Role.packer), False)):
+        ctx = make_context(world, actor)
+        screen = SettingsScreen(ctx)
+        qtbot.addWidget(screen)
+        panel = screen.shipping_methods
+        assert screen.tabs.tabText(screen.tabs.indexOf(panel)) == "Shipping methods"
+        qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=5000)
+        assert panel.table.item(0, 0).text() == "Flat rate"
+        assert panel.method.isEnabled() is editable
+        ctx.ops.wait()

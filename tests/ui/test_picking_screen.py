@@ -113,5 +113,6 @@ def test_the_pick_list_is_previewed_and_printed_to_the_pickers_own_folder(
     path = tmp_path / "pia's documents" / f"{label}.pdf"
     assert screen.banner.text() == f"Pick list {label} saved to {path}"
     pdf = path.read_bytes()
-    assert label in pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert label in text and "1 order · 1 line · 1 unit" in text
     assert label in decode_pages(pdf)[0]  # the list's own barcode, read by a real decoder

@@ -67,18 +67,21 @@ def run_on_matching(db: Database, selection: Matching, work: Work, *,
 
 
 def order_numbers(db: Database, order_ids: list[int]) -> dict[int, str]:
-    if not order_ids:
-        return {}
+    numbers: dict[int, str] = {}
     with db.uow(readonly=True) as uow:
-        return dict(uow.session.execute(sa.select(Order.id, Order.number)
-                                        .where(Order.id.in_(order_ids))).all())
+        for start in range(0, len(order_ids), ID_PAGE):
+            numbers.update(uow.session.execute(sa.select(Order.id, Order.number).where(
+                Order.id.in_(order_ids[start:start + ID_PAGE]))).all())
+    return numbers
 
 
 def still_matching(db: Database, flt: QueueFilter, order_ids: list[int]) -> set[int]:
     """Which of these orders the filter shows."""
-    if not order_ids:
-        return set()
+    found: set[int] = set()
     with db.uow(readonly=True) as uow:
         s = uow.session
-        return set(s.scalars(sa.select(Order.id).where(*queue.matching(s, flt),
-                                                       Order.id.in_(order_ids))))
+        for start in range(0, len(order_ids), ID_PAGE):
+            chunk = order_ids[start:start + ID_PAGE]
+            found.update(s.scalars(sa.select(Order.id).where(*queue.matching(s, flt),
+                                                             Order.id.in_(chunk))))
+    return found

@@ -114,6 +114,15 @@ TABLES: dict[str, TableAccess] = {
     # the books: postings enqueued by whoever ships or refunds, mappings kept by a manager
     "book_postings": TableAccess(write=P),
     "book_mappings": TableAccess(write=M),
+    # business customers: terms and prices set by a manager; invoices issued on shipping
+    "b2b_accounts": TableAccess(write=M),
+    "trading_partners": TableAccess(write=M),
+    "customer_prices": TableAccess(write=M),
+    "purchase_order_lines": TableAccess(write=P),
+    "invoices": TableAccess(write=P, update_needs=(("paid_total", S), ("discount_taken", S))),
+    "invoice_lines": TableAccess(write=P),
+    "invoice_payments": TableAccess(write=S, append_only=True),
+    "edi_documents": TableAccess(write=P),
 }
 
 

@@ -81,6 +81,7 @@ class ChannelsScreen(QWidget):
         self.model = RowTableModel(CHANNEL_COLUMNS, self)
         self.table = make_table(self.model, "Channels", stretch="Name")
         self.kind_box = QComboBox(accessibleName="Connector type for a new channel")
+        self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.new_button = QPushButton("&New channel", accessibleName="New channel")
         self.test_button = QPushButton("&Test connection", accessibleName="Test connection")
         self.sync_button = QPushButton("&Sync now (F5)", accessibleName="Sync now")

@@ -118,6 +118,7 @@ class ShippingScreen(QWidget):
         self.tabs.addTab(self._queue_panel(), "Print queue")
         self.needs_label = NeedsLabelPanel(self.ctx)
         self.needs_label.counted.connect(self._count_needs_label)
+        self.needs_label.labelled.connect(lambda _sid: self.refresh())
         self.tabs.addTab(self.needs_label, "Needs a label")
         self.methods = ShippingMethodsPanel(self.ctx)
         self.tabs.addTab(self.methods, "Shipping methods")

@@ -22,6 +22,7 @@ HEADERS = ["Shipment", "Order", "Method", "Carrier", "Service", "Last error"]
 
 class NeedsLabelPanel(QWidget):
     counted = Signal(int)  # how many shipments need a label, for the tab's title
+    labelled = Signal(int)  # a shipment got its label here
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -81,6 +82,7 @@ class NeedsLabelPanel(QWidget):
         self.answer.setStyleSheet("color: #15803d; font-weight: bold;")
         self.answer.setText(f"SHP-{made.shipment_id}: {made.carrier} {made.service} "
                             f"{made.tracking_number}; print it from the list above (F4)")
+        self.labelled.emit(made.shipment_id)
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:

@@ -40,6 +40,7 @@ class ShippingMethodsPanel(QWidget):
         self.method.setPlaceholderText('e.g. Standard Shipping; "*" for every other method')
         self.carrier = enlarge(QComboBox(accessibleName="Carrier"), 12)
         self.carrier.addItems(methods.installed_carriers())
+        self.carrier.setCurrentText("manual")  # installed with the program; the others need accounts
         self.service = enlarge(QLineEdit(accessibleName="Service"), 12)
         self.service.setPlaceholderText("empty: the cheapest service that fits")
         self.answer = enlarge(QLabel("", wordWrap=True), 12)
