@@ -108,7 +108,8 @@ class Emulator:
         h.send_header("Content-Type", (headers or {}).pop("Content-Type", "application/json"))
         h.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
-            h.send_header(k, v)
+            for one in v if isinstance(v, list) else [v]:
+                h.send_header(k, one)
         h.end_headers()
         h.wfile.write(data)
 

@@ -91,3 +91,20 @@ def test_a_click_and_collect_order_is_posted_on_the_day_it_was_handed_over(db, b
     assert collected.day == date.today() and collected.amount == Decimal("44.00")
     report = reconcile.reconcile(db, target="xero", first=date.today(), last=date.today())
     assert report.balanced and report.rows[0].shipped == Decimal("44.00")
+
+
+def test_the_shipping_charge_goes_with_the_shipment_that_left_first_and_only_with_it(
+        db, books, qbo):
+    from datetime import date
+
+    from oms_desktop.services.books import reconcile
+    set_up_quickbooks(db, qbo)
+    shipped(db, {"SKU-1": 1, "SKU-2": 2}, shipping="8.00", split=True)
+
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 2
+    by_number = {p.number: p.amount for p in postings(db)}
+    # shipment 1 (the mug) was made first but left second: no shipping on it
+    assert by_number == {"#1001-S2": Decimal("30.00"), "#1001-S1": Decimal("44.00")}
+    report = reconcile.reconcile(db, target="quickbooks", first=date.today(),
+                                 last=date.today())
+    assert report.balanced and report.rows[0].shipped == Decimal("74.00")

@@ -3,26 +3,13 @@ answered: every document is made once at the target, whoever sends it and howeve
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 
 import pytest
 
+from tests.books.processes_helpers import start_post
 from tests.books.world import postings, set_up_quickbooks, set_up_xero, shipped
-
-
-def start_post(url: str, target: str, *, crash_at: str | None = None,
-               lease: float = 300) -> subprocess.Popen:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    env.pop("OMS_CRASH_AT", None)
-    if crash_at:
-        env["OMS_CRASH_AT"] = crash_at
-    return subprocess.Popen([sys.executable, "-m", "oms_desktop", "books", "post", target,
-                             "--db", url, "--lease-seconds", str(lease)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _set_up(db, target, qbo, xero):

@@ -72,7 +72,8 @@ def _map(db, target, table, skip) -> None:
 
 def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", currency: str = "USD",
             country: str = "US", shipping: str = "8.00", discount: str = "0.00",
-            tax_rate: str = "0.10", number: str | None = None, pickup: bool = False) -> int:
+            tax_rate: str = "0.10", number: str | None = None, pickup: bool = False,
+            split: bool = False) -> int:
     """An order placed, verified and shipped through the shipping service (which publishes
     ShipmentShipped); returns the order's id."""
     with db.uow() as uow:
@@ -98,21 +99,33 @@ def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", curren
         s.add(order)
         s.flush()
         order.verify(by=SYSTEM)
-        _ship(s, order, pickup=pickup)
+        if split:  # two shipments: the one made first leaves second
+            first = _shipment(s, order, order.lines[:1])
+            _ship(s, order, lines=order.lines[1:], complete=False)
+            _ship(s, order, shipment=first)
+        else:
+            _ship(s, order, pickup=pickup)
         uow.commit()
         return order.id
 
 
-def _ship(s, order: Order, *, pickup: bool = False) -> None:
-    bin_ = location_by_code(s, "WH1-A-01")
-    supplier = virtual_location(s, LocationKind.supplier)
+def _shipment(s, order: Order, lines) -> Shipment:
     shipment = Shipment(order=order)
-    for line in order.lines:
+    for line in lines:
         shipment.lines.append(ShipmentLine(order_line=line, product_id=line.product_id,
                                            quantity=line.quantity))
     s.add(shipment)
     s.flush()
-    order.start_fulfilment(by=SYSTEM)
+    return shipment
+
+
+def _ship(s, order: Order, *, pickup: bool = False, lines=None, complete: bool = True,
+          shipment: Shipment | None = None) -> None:
+    bin_ = location_by_code(s, "WH1-A-01")
+    supplier = virtual_location(s, LocationKind.supplier)
+    shipment = shipment or _shipment(s, order, lines or order.lines)
+    if order.status.value == "verified":
+        order.start_fulfilment(by=SYSTEM)
     shipment.assign(bin_.parent.parent, by=SYSTEM)
     for sl in shipment.lines:
         stock_ops.move(s, product_id=sl.product_id, source=supplier, target=bin_,
@@ -129,7 +142,8 @@ def _ship(s, order: Order, *, pickup: bool = False) -> None:
         return
     shipment.tracking_number = "1Z999AA10123456784"
     ship(s, shipment, by=SYSTEM)
-    order.complete(by=SYSTEM)
+    if complete:
+        order.complete(by=SYSTEM)
 
 
 def postings(db: Database, target: str | None = None) -> list[status.PostingView]:
@@ -149,3 +163,18 @@ def refunded_unit(db: Database, order_id: int, sku: str) -> str:
     finish_intake(db, actor=SYSTEM, rma=rma)
     issue_refund(db, actor=SYSTEM, rma=rma)
     return rma
+
+
+SAP_MAP = {"customer": {"WEB": "C-WEB", "MKT": "C-MKT"},
+           "tax": {"US": "X10", "DE": "X19", "EXEMPT": "EX"},
+           "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
+           "account": {"shipping": "SHIP", "discount": "DISC"}}
+
+
+def set_up_sap(db: Database, sap, monkeypatch, *, skip: tuple = ()) -> None:
+    from tests.books import sap_emulator
+    for field, value in (("username", sap_emulator.USER), ("password", sap_emulator.PASSWORD)):
+        monkeypatch.setenv(targets.secret_ref("sapb1", field).env_name, value)
+    targets.set_up(db, actor=SYSTEM, name="sapb1", values={
+        "base_url": sap.url + "/b1s/v1", "company_db": sap_emulator.COMPANY})
+    _map(db, "sapb1", SAP_MAP, skip)

@@ -30,9 +30,11 @@ def _handed_over(shipment_id):
 
 
 def first_shipment_id(session: Session, order_id: int) -> int | None:
-    """The order's first shipment that left (it carries the order's shipping charge)."""
-    return session.scalar(sa.select(sa.func.min(Shipment.id)).where(
-        Shipment.order_id == order_id, Shipment.status.in_(SHIPPED_STATES)))
+    """The order's shipment that left first (it carries the order's shipping charge): by
+    when it left, not by when it was made, so the answer never changes once given."""
+    return session.scalar(sa.select(Shipment.id).where(
+        Shipment.order_id == order_id, Shipment.status.in_(SHIPPED_STATES))
+        .order_by(Shipment.shipped_at.is_(None), Shipment.shipped_at, Shipment.id).limit(1))
 
 
 def sale(session: Session, shipment: Shipment) -> Document:

@@ -161,14 +161,16 @@ def _later(db: Database, posting_id: int, worker: str, exc: Exception) -> None:
 
 
 def retry(db: Database, *, actor: Actor, target: str, ids: list[int] | None = None) -> int:
-    """Send failed and blocked postings (all, or these) again at the next run."""
+    """Send failed and blocked postings (all, or these) again at the next run, with a fresh
+    count of attempts (a mapping was fixed: the old failures say nothing of the next)."""
     require(actor, "books.post")
     with db.uow() as uow:
         query = sa.update(BookPosting).where(
             BookPosting.target == target, BookPosting.status.in_((_P.failed, _P.blocked)))
         if ids:
             query = query.where(BookPosting.id.in_(ids))
-        count = uow.session.execute(query.values(status=_P.pending, next_attempt_at=None)
+        count = uow.session.execute(query.values(status=_P.pending, next_attempt_at=None,
+                                                 attempts=0)
                                     .execution_options(synchronize_session=False)).rowcount
         uow.commit()
     return count

@@ -30,6 +30,10 @@ class ReconRow:
     posted_refunds: Decimal = ZERO
 
     @property
+    def matches(self) -> bool:
+        return self.shipped == self.posted_sales and self.refunded == self.posted_refunds
+
+    @property
     def difference(self) -> Decimal:
         return (self.shipped - self.posted_sales) - (self.refunded - self.posted_refunds)
 
@@ -42,8 +46,7 @@ class Reconciliation:
 
     @property
     def balanced(self) -> bool:
-        return not self.differences and all(
-            r.shipped == r.posted_sales and r.refunded == r.posted_refunds for r in self.rows)
+        return not self.differences and all(r.matches for r in self.rows)
 
 
 def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconciliation:
@@ -76,7 +79,7 @@ def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconcil
         report.differences += [
             f"{r.day} {r.channel} {r.currency}: shipped {r.shipped}, posted {r.posted_sales}; "
             f"refunded {r.refunded}, posted {r.posted_refunds}"
-            for r in report.rows if r.difference or r.shipped != r.posted_sales]
+            for r in report.rows if not r.matches]
         return report
 
 
