@@ -9,34 +9,57 @@ transaction, in the order listed."""
 
 from __future__ import annotations
 
+import importlib
+
 from oms_desktop.plugins import redaction
 from oms_desktop.services import events as ev
 from oms_desktop.services import messagebus
-from oms_desktop.services.automation import notifications, replenishment, rules
-from oms_desktop.services.b2b import invoices
-from oms_desktop.services.channels import push
-from oms_desktop.services.orders import backorders
 
-HANDLERS: dict[type[ev.Event], list[messagebus.Handler]] = {
-    ev.OrderImported: [rules.on_event, notifications.on_event],
-    ev.OrderChanged: [rules.on_event],
+# Handlers are named "area.module.function" under oms_desktop.services and imported at the
+# first event that needs them: a command that only reads never loads the e-mail templates,
+# the rules engine or the connectors.
+RULES = "automation.rules.on_event"
+EMAIL = "automation.notifications.on_event"
+
+HANDLERS: dict[type[ev.Event], list[str]] = {
+    ev.OrderImported: [RULES, EMAIL],
+    ev.OrderChanged: [RULES],
     ev.OrderVerified: [],
     ev.OrderCancelled: [],
     ev.OrderAllocated: [],
-    ev.StockChanged: [rules.on_event, replenishment.on_stock_changed,
-                      backorders.on_stock_changed],
-    ev.ShipmentPacked: [rules.on_event],
-    ev.ShipmentShipped: [rules.on_event, notifications.on_event, push.on_shipment_shipped,
-                          invoices.on_shipment_shipped],
-    ev.ShipmentReadyForPickup: [notifications.on_event],
-    ev.ShipmentPickedUp: [],
-    ev.ReturnReceived: [notifications.on_event],
-    ev.RefundIssued: [notifications.on_event],
+    ev.StockChanged: [RULES, "automation.replenishment.on_stock_changed",
+                      "orders.backorders.on_stock_changed"],
+    ev.ShipmentPacked: [RULES],
+    ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped",
+                         "books.outbox.on_shipment_left", "b2b.invoices.on_shipment_shipped"],
+    ev.ShipmentReadyForPickup: [EMAIL, "channels.pickups.on_ready_for_pickup"],
+    ev.ShipmentPickedUp: ["channels.pickups.on_picked_up", "books.outbox.on_shipment_left"],
+    ev.ReturnReceived: [EMAIL],
+    ev.RefundIssued: [EMAIL, "books.outbox.on_refund_issued"],
 }
+
+
+class Lazy:
+    """A handler named by its path, imported when first called."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._handler: messagebus.Handler | None = None
+
+    def __call__(self, session, event) -> None:
+        if self._handler is None:
+            module, _, name = f"oms_desktop.services.{self.path}".rpartition(".")
+            self._handler = getattr(importlib.import_module(module), name)
+        self._handler(session, event)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.path!r})"
 
 
 def start() -> None:
     """Install the event table and the redaction of secrets from log records (idempotent)."""
     redaction.redact_logs()
     if not messagebus.installed():
-        messagebus.install(HANDLERS)
+        handlers = {path: Lazy(path) for paths in HANDLERS.values() for path in paths}
+        messagebus.install({event: [handlers[p] for p in paths]
+                            for event, paths in HANDLERS.items()})

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from oms_desktop.model import Channel, Customer, Order, OrderLine, OrderStatus, OrderTag
+from oms_desktop.model.search import OrderWord, index_rows
 from oms_desktop.storage import Database
 
 NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
@@ -40,8 +41,10 @@ def seed_orders(db: Database, count: int, *, seed: int = 7, batch: int = 20_000,
             ids = range(first, min(first + batch, start_id + count))
             orders = [_order(i, rnd, channels, today, placed0) for i in ids]
             conn.execute(sa.insert(Order), orders)
-            if lines:
-                conn.execute(sa.insert(OrderLine), [_line(o) for o in orders])
+            order_lines = [_line(o) for o in orders] if lines else []
+            if order_lines:
+                conn.execute(sa.insert(OrderLine), order_lines)
+            conn.execute(sa.insert(OrderWord), index_rows(orders, order_lines))
             tags = [{"order_id": o["id"], "tag": "vip"} for o in orders if o["id"] % 50 == 0]
             if tags:
                 conn.execute(sa.insert(OrderTag), tags)

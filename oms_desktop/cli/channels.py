@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import getpass
-
 from oms_desktop.cli.identity import open_acting, open_reading
-from oms_desktop.cli.output import CliFailure, emit, fail, open_db
+from oms_desktop.cli.output import CliFailure, emit, fail, open_db, read_secret
 from oms_desktop.errors import ValidationError
 from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import push as channel_push
@@ -55,7 +53,7 @@ def _settings(pairs: list[str]) -> dict:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise ValidationError(f"--setting wants KEY=VALUE, not {pair!r}")
-        values[key] = getpass.getpass(f"{key}: ") if value == "-" else value
+        values[key] = read_secret(f"{key}: ") if value == "-" else value
     return values
 
 

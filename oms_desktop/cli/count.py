@@ -8,6 +8,7 @@ from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import emit
 from oms_desktop.errors import ValidationError
 from oms_desktop.services.inventory import counting
+from oms_desktop.services.lookup import row_id
 
 LINE_HEADERS = ["bin", "sku", "expected", "counted", "variance", "posted"]
 
@@ -33,10 +34,10 @@ def register(commands, common) -> None:
 
 
 def count_id(text: str) -> int:
-    digits = text.upper().removeprefix("COUNT-")
-    if not digits.isdigit():
+    number = row_id(text, "COUNT-")
+    if number is None:
         raise ValidationError(f"Not a count: {text!r} (COUNT-N or N)")
-    return int(digits)
+    return number
 
 
 def _show(args, view: counting.CountView) -> None:

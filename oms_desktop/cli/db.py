@@ -25,7 +25,7 @@ def register(commands, common) -> None:
 
 
 def _upgrade(args) -> int:
-    database = open_db(args, upgrade=False)
+    database = open_db(args, upgrade=False, create=True)
     ran = migrate.upgrade(database)
     result = {"database": database.display_url, "upgraded": ran,
               "revision": sorted(migrate.current(database))}
@@ -45,7 +45,7 @@ def _downgrade(args) -> int:
 
 
 def _current(args) -> int:
-    database = open_db(args, upgrade=False)
+    database = open_db(args, upgrade=False, require_schema=False)
     now, heads = migrate.current(database), migrate.heads(database)
     result = {"database": database.display_url, "revision": sorted(now),
               "head": sorted(heads), "up_to_date": now == heads}

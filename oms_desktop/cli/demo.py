@@ -17,7 +17,7 @@ def register(commands, common) -> None:
 
 
 def _demo(args) -> int:
-    database = open_db(args)
+    database = open_db(args, create=True)
     summary = demo.seed_demo(database, orders=args.orders, seed=args.seed)
     rows = [[state, n] for state, n in sorted(summary.states.items())]
     rows += [["(rows written)", sum(summary.rows.values())], ["(seconds)", summary.seconds]]

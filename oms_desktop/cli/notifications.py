@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oms_desktop.cli.identity import acting, open_acting
-from oms_desktop.cli.output import emit, open_db
+from oms_desktop.cli.output import emit, open_db, positive_int
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import NotificationKind
 from oms_desktop.services.automation import notifications
@@ -21,7 +21,7 @@ def register(commands, common) -> None:
         .set_defaults(handler=_send)
     p = sub.add_parser("list", parents=[common], help="the outbox, newest first")
     p.add_argument("--status", choices=["pending", "sent", "failed"])
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=positive_int, default=100)
     p.set_defaults(handler=_list)
     p = sub.add_parser("template", parents=[common],
                        help="show a template, or store an edited one (with all three parts)")

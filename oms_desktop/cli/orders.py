@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from oms_desktop.cli.identity import acting
-from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db
-from oms_desktop.services.orders import allocation, pipeline
+from oms_desktop.cli.output import CliFailure, emit, emit_json, fail, open_db, positive_int
 from oms_desktop.services.orders import views as orders
+
+# The pipeline verbs import their services (and cli.identity) when run: `orders list` and
+# `orders show` start without the routing, verification and rules policies.
 
 
 def register(commands, common) -> None:
@@ -16,7 +17,7 @@ def register(commands, common) -> None:
     p = sub.add_parser("list", parents=[common], help="list orders, newest first")
     p.add_argument("--status")
     p.add_argument("--channel", metavar="CODE")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50)
     p.set_defaults(handler=_list)
     p = sub.add_parser("show", parents=[common], help="one order with lines and timeline")
     p.add_argument("id", metavar="ID")
@@ -76,36 +77,54 @@ def _where(r) -> str:
 
 
 def _verify(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import pipeline
+
     db = open_db(args)
     return _emit_results(args, pipeline.verify_orders(db, actor=acting(args, db),
                                                       order_ids=_ids(args, db)).results)
 
 
 def _allocate(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import allocation
+
     db = open_db(args)
     return _emit_results(args, allocation.allocate_orders(db, actor=acting(args, db),
                                                           order_ids=_ids(args, db)).results)
 
 
 def _hold(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import pipeline
+
     db = open_db(args)
     return _emit_results(args, [pipeline.hold_order(db, actor=acting(args, db),
                                                     order_id=args.id, reason=args.reason)])
 
 
 def _release(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import pipeline
+
     db, reasons = open_db(args), set(args.reasons) if args.reasons else None
     return _emit_results(args, [pipeline.release_order(db, actor=acting(args, db),
                                                        order_id=args.id, reasons=reasons)])
 
 
 def _approve(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import pipeline
+
     db = open_db(args)
     return _emit_results(args, [pipeline.approve_order(db, actor=acting(args, db),
                                                        order_id=args.id)])
 
 
 def _cancel(args) -> int:
+    from oms_desktop.cli.identity import acting
+    from oms_desktop.services.orders import pipeline
+
     db = open_db(args)
     return _emit_results(args, [pipeline.cancel_order(db, actor=acting(args, db),
                                                       order_id=args.id, reason=args.reason)])

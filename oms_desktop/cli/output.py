@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import sys
@@ -60,7 +61,37 @@ def emit(args, value: Any, *, rows: Iterable[Sequence[Any]] | None = None,
         emit_table(rows, headers)
 
 
-def open_db(args, *, upgrade: bool = True):
+def open_db(args, *, upgrade: bool = True, create: bool = False,
+            require_schema: bool | None = None):
+    """The database of --db; one that does not exist, or has no schema, is refused unless the
+    command creates it (`db upgrade`, `demo`)."""
     from oms_desktop.storage import open_database
 
-    return open_database(args.db, upgrade=upgrade)
+    return open_database(args.db, upgrade=upgrade, create=create,
+                         require_schema=require_schema)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (`--limit 0`, `--limit -1` refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def read_secret(prompt: str) -> str:
+    """A secret typed at the terminal without echo, or read from standard input when it is a
+    pipe (`printf %s "$TOKEN" | oms-desktop channels add … --setting access_token=-`)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    value = line.rstrip("\r\n")
+    if not value:
+        raise CliFailure(fail(f"no value for {prompt.rstrip(': ')}: type it at a terminal, "
+                              "or give it on standard input", code=2))
+    return value

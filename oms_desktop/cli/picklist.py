@@ -4,12 +4,15 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from oms_desktop.cli.identity import open_acting
-from oms_desktop.cli.output import emit, emit_json, open_db
+from oms_desktop.cli.output import emit, emit_json, open_db, positive_int
+from oms_desktop.errors import NotFound
 from oms_desktop.services.floor import picking, short_picks
 from oms_desktop.services.floor.pick_documents import PAPERS, pick_list_pdf
+from oms_desktop.services.lookup import row_id
 
 
 
@@ -25,7 +28,7 @@ def register(commands, common) -> None:
                        help="the most urgent assigned shipments (priority, ship-by, age)")
     p.add_argument("--carrier", help="wave: only this carrier")
     p.add_argument("--zone", metavar="CODE", help="wave: only stock reserved in this zone")
-    p.add_argument("--limit", type=int, default=50, help="wave: at most N shipments (50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="wave: at most N shipments (50)")
     p.add_argument("--location", metavar="CODE", help="only shipments from this site")
     p.add_argument("--paper", choices=sorted(PAPERS), default="A4")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path)
@@ -37,7 +40,7 @@ def register(commands, common) -> None:
     p.set_defaults(handler=_exceptions)
     p = sub.add_parser("resolve", parents=[common],
                        help="re-allocate a short pick (reroute or backorder) or mark it found")
-    p.add_argument("id", metavar="ID", type=int)
+    p.add_argument("id", metavar="ID", type=row_id_arg)
     p.add_argument("--as", dest="resolution", choices=short_picks.RESOLUTIONS, required=True)
     p.set_defaults(handler=_resolve)
 
@@ -60,9 +63,18 @@ def _create(args) -> int:
     return 0
 
 
+def row_id_arg(text: str) -> int:
+    number = row_id(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+    return number
+
+
 def _show(args) -> int:
-    ref = str(args.id).upper().removeprefix("PL-")
-    view = picking.get_pick_list(open_db(args), int(ref) if ref.isdigit() else -1)
+    number = row_id(args.id, "PL-")
+    if number is None:
+        raise NotFound(f"No pick list {args.id}")
+    view = picking.get_pick_list(open_db(args), number)
     if args.json:
         emit_json(view)
         return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from oms_desktop.cli.identity import open_acting
-from oms_desktop.cli.output import emit, open_db
+from oms_desktop.cli.output import emit, open_db, positive_int
 from oms_desktop.errors import ValidationError
 from oms_desktop.services.automation import rules
 
@@ -20,7 +20,7 @@ def register(commands, common) -> None:
     p = sub.add_parser("dry-run", parents=[common],
                        help="which active orders a rule would change, and how (changes nothing)")
     p.add_argument("name")
-    p.add_argument("--limit", type=int, default=None, help="show at most N orders")
+    p.add_argument("--limit", type=positive_int, default=None, help="show at most N orders")
     p.set_defaults(handler=_dry_run)
     p = sub.add_parser("add", parents=[common], help="add a rule at the end")
     p.add_argument("name")

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence
 
 from oms_desktop.connectors.dto import (
-    FileIdentity, FulfilmentLine, OrderDTO, Page, PushResult, ReportRead, StockLevelDTO,
+    FileIdentity, FulfilmentLine, OrderDTO, Page, ProductPage, PushResult, ReportRead,
+    StockLevelDTO,
 )
 from oms_desktop.plugins.errors import Permanent, PluginError
 from oms_desktop.plugins.settings import SettingField
@@ -76,6 +77,11 @@ class Connector(ABC):
     @abstractmethod
     def push_inventory(self, levels: Sequence[StockLevelDTO]) -> list[PushResult]:
         ...
+
+    def fetch_products(self, since: datetime | None) -> Iterator[ProductPage]:
+        """The store's catalogue changed at or after `since` (all when None), oldest change
+        first, a page at a time. A channel that does not share its catalogue says so."""
+        raise Permanent(f"{self.title} does not share its catalogue with us")
 
     def push_cancellation(self, external_id: str, *, reason: str = "other") -> PushResult:
         raise Permanent(f"{self.title} does not take cancellations from us")

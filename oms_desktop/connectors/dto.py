@@ -82,7 +82,10 @@ class OrderDTO(_Frozen):
 
     `fulfilled_by_channel`: the channel ships it itself (Amazon FBA, a sale at a shop's
     till): it is never picked here, and it takes stock at `fulfilment_location` (one of our
-    location codes, None when we keep no stock there) once the channel says it is fulfilled."""
+    location codes, None when we keep no stock there) once the channel says it is fulfilled.
+
+    `pickup_location`: the customer collects the order at this location of ours (a store's
+    code; click and collect), instead of it being shipped."""
 
     external_id: str = Field(min_length=1, max_length=128)
     number: str = Field(min_length=1, max_length=64)
@@ -107,6 +110,7 @@ class OrderDTO(_Frozen):
     tags: tuple[Annotated[str, Field(max_length=64)], ...] = ()
     fulfilled_by_channel: bool = False
     fulfilment_location: str | None = None
+    pickup_location: str | None = None
 
     @field_validator("email")
     @classmethod
@@ -127,9 +131,38 @@ class OrderDTO(_Frozen):
         return tuple(l for l in self.lines if l.to_ship > 0)
 
     def fingerprint(self) -> str:
-        """Identical for two versions that differ only in updated_at."""
-        body = self.model_dump_json(exclude={"updated_at"})
+        """Identical for two versions that differ only in updated_at. A field added later is
+        left out while it has its default, so orders stored before it keep their
+        fingerprint (no needless update of every order after an upgrade)."""
+        body = self.model_dump_json(exclude={"updated_at"} | (
+            {"pickup_location"} if self.pickup_location is None else set()))
         return hashlib.sha256(body.encode()).hexdigest()
+
+
+class ProductDTO(_Frozen):
+    """One sellable item (a Shopify variant, a WooCommerce product or variation) as the store
+    describes it: weight in grams, sizes in mm when the store keeps them (Shopify does not)."""
+    sku: str = Field(min_length=1, max_length=64)
+    name: Text
+    external_id: str = Field(max_length=128)
+    barcodes: tuple[str, ...] = ()
+    price: Decimal | None = Field(default=None, ge=0, le=MAX_PRICE)
+    weight_g: int | None = Field(default=None, ge=0, le=10_000_000)
+    length_mm: int | None = Field(default=None, ge=0, le=100_000)
+    width_mm: int | None = Field(default=None, ge=0, le=100_000)
+    height_mm: int | None = Field(default=None, ge=0, le=100_000)
+    category: str | None = Field(default=None, max_length=64)
+    active: bool = True
+    updated_at: AwareDatetime | None = None
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """Products changed since the last catalogue sync, a page at a time; items the store
+    describes too badly to take are kept with their reason (`Failure`)."""
+    products: list[ProductDTO]
+    failures: list["Failure"] = field(default_factory=list)
+    high_water: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,14 +187,31 @@ UNREADABLE = "unreadable"  # the key of a stored payload that holds no order
 
 
 @dataclass(frozen=True)
+class ChannelReturnDTO:
+    """Units a customer brought back to the channel's own shop (a return at a store's till),
+    received there by the channel: they come back into stock at `location` (one of our
+    location codes), for sale again or held in quarantine (`disposition`). `order`: the
+    channel's id of the order returned (None for a return without a receipt)."""
+
+    external_id: str
+    order: str | None
+    location: str
+    lines: tuple[tuple[str, int], ...]
+    disposition: Literal["restock", "quarantine"] = "restock"
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a fetch. `high_water` is the greatest updated-at among its payloads:
-    once the page is committed, the sync cursor may move there."""
+    once the page is committed, the sync cursor may move there. `returns`: returns the
+    channel took back itself, among this page's changes."""
 
     orders: list[OrderDTO] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     high_water: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # external id -> raw payload
+    returns: list[ChannelReturnDTO] = field(default_factory=list)
 
     @property
     def fetched(self) -> int:

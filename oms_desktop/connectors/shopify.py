@@ -18,12 +18,13 @@ from typing import Any, Iterator, Sequence
 from oms_desktop.connectors import shopify_queries as Q
 from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO,
+    Failure, FulfilmentLine, OrderDTO, Page, ProductPage, PushResult, StockLevelDTO,
 )
 from oms_desktop.connectors.shopify_bulk import BulkBusy, bulk_pages
 from oms_desktop.connectors.shopify_cost import fit
 from oms_desktop.connectors.shopify_graphql import QueryTooCostly, ShopifyGraphQL, refusal
 from oms_desktop.connectors.shopify_orders import iso, page_of, parse_order, when
+from oms_desktop.connectors.shopify_products import product_pages
 from oms_desktop.plugins.errors import Permanent
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
@@ -240,6 +241,9 @@ class ShopifyConnector(Connector):
             extra = more["order"]["fulfillmentOrders"]["nodes"][0]["lineItems"]
             items["nodes"] = items["nodes"] + extra["nodes"]
             items["pageInfo"] = extra["pageInfo"]
+
+    def fetch_products(self, since: datetime | None) -> Iterator[ProductPage]:
+        return product_pages(self.gql, since, most=self.page_size)
 
     def fetch_inventory(self, skus: Sequence[str]) -> dict[str, int | None]:
         location = self._location()

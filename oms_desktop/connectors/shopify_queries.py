@@ -176,3 +176,34 @@ mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $staffNote: Str
   }
 }
 """
+
+VARIANT_FIELDS = """
+  id sku title barcode price
+  inventoryItem { requiresShipping measurement { weight { unit value } } }
+"""
+
+PRODUCTS = """
+query Products($first: Int!, $after: String, $query: String, $variants: Int!) {
+  products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title status productType updatedAt
+      variants(first: $variants) {
+        pageInfo { hasNextPage endCursor }
+        nodes {""" + VARIANT_FIELDS + """}
+      }
+    }
+  }
+}
+"""
+
+MORE_VARIANTS = """
+query MoreVariants($id: ID!, $after: String) {
+  product(id: $id) {
+    variants(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {""" + VARIANT_FIELDS + """}
+    }
+  }
+}
+"""

@@ -20,12 +20,13 @@ import httpx
 
 from oms_desktop.connectors.base import PATIENCE_S, Connector, ConnectorError
 from oms_desktop.connectors.dto import (
-    Failure, FulfilmentLine, OrderDTO, Page, PushResult, StockLevelDTO, describe_error,
-    high_water,
+    Failure, FulfilmentLine, OrderDTO, Page, ProductPage, PushResult, StockLevelDTO,
+    describe_error, high_water,
 )
 from oms_desktop.connectors.woocommerce_orders import (
     SHIPPED_META, gmt, parse_order, shipped_so_far,
 )
+from oms_desktop.connectors.woocommerce_products import product_pages
 from oms_desktop.plugins.errors import Permanent, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
@@ -126,6 +127,17 @@ class WooCommerceConnector(Connector):
                 mark, page_no = page.high_water, 1
             else:  # a whole page with one modified time: step through the tie
                 page_no += 1
+
+    def fetch_products(self, since: datetime | None) -> Iterator[ProductPage]:
+        return product_pages(self._get_paged, since, per_page=self.page_size)
+
+    def _get_paged(self, path: str, params: dict) -> tuple[Any, int]:
+        response = self.http.request("GET", path, params=params)
+        if response.status_code == 404:
+            raise Permanent(_message(response))
+        if response.status_code >= 400:
+            raise ConnectorError(f"WooCommerce refused GET {path}: {_message(response)}")
+        return response.json(), int(response.headers.get("X-WP-TotalPages", "1"))
 
     def _list(self, params: dict) -> tuple[list, list[Failure], int]:
         """One page of orders; when the store fails on the page (one order it cannot render

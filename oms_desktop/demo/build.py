@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
 from oms_desktop.demo import data as pool
+from oms_desktop.demo import shipping as demo_shipping
 from oms_desktop.demo.orders import DemoRandom, OrderMaker, digits
 from oms_desktop.policies.barcodes import with_check_digit
 
@@ -218,6 +219,11 @@ class DemoBuilder:
             yield rows
 
     # -- the stock books -------------------------------------------------------------------
+    def settings(self) -> list[dict]:
+        """The manual carrier, the shipping-method map and its tracking sequence's next value."""
+        taken = next(self.maker.tracking) if self.maker else 1
+        return demo_shipping.settings_rows(self.world.now, taken)
+
     def closing(self) -> tuple[list[dict], list[dict]]:
         """Receipts and adjustments that make every level's ledger add up, and the final
         on_hand/reserved of each level (as level_id, new_on_hand, new_reserved)."""

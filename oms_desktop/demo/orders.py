@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from itertools import count
 
 from oms_desktop.demo import data as pool
+from oms_desktop.demo import shipping as demo_shipping
 
 # status: (share of orders, youngest and oldest age in hours)
 MIX = {"new": (14, 0, 30), "verified": (14, 2, 72), "on_hold": (8, 2, 168),
@@ -34,6 +35,7 @@ class OrderMaker:
                                           "shipment_lines", "reservations", "stock_moves",
                                           "audit_events")}
         self.numbers = {"SHOP-US": count(1001), "WOO-EU": count(20001)}
+        self.tracking = count(1)  # the manual carrier's sequence
         self.stores = {cid: [s for s in sites if s in (world.loc["ST1"], world.loc["ST2"])]
                        for cid, _code, _cur, sites, _w in world.channels}
         self.sellable = [p for p in world.products if not p[4]]
@@ -211,15 +213,22 @@ class OrderMaker:
             state = rng.choice(SHIPPED if done else UNDERWAY)
         shipped_at = min(placed + timedelta(hours=rng.uniform(4, 40)), self.w.now)
         packed = state in ("packed", "shipped", "delivered", "ready_for_pickup", "picked_up")
-        tracking = None
+        # Handed over with the manual carrier's own numbers; a packed one still needs its label.
+        handed = state in ("shipped", "delivered") and not pickup
+        cost = None
         if state in ("shipped", "delivered", "packed") and order["carrier"]:
-            pattern = next(t for c, _s, t in pool.CARRIERS[order["ship_country"]]
-                           if c == order["carrier"])
-            tracking = digits(rng, pattern)
+            # the draws the carrier's own number and cost used to take, so that the rest of
+            # the demo stays as it was; only a parcel handed over has a number and a cost
+            digits(rng, next(t for c, _s, t in pool.CARRIERS[order["ship_country"]]
+                             if c == order["carrier"]))
+            drawn_cost = rng.randrange(450, 1900)
+            cost = drawn_cost if handed else None
+        tracking = demo_shipping.tracking_number(next(self.tracking)) if handed else None
         return dict(id=sid, order_id=order["id"], location_id=site, status=state,
-                    carrier=order["carrier"], service=order["service"],
+                    carrier="manual" if handed else None,
+                    service=demo_shipping.service_for(order["service"]) if handed else None,
                     tracking_number=tracking,
-                    shipping_cost=rng.randrange(450, 1900) if tracking else None,
+                    shipping_cost=cost,
                     pickup_code=f"{rng.randrange(10**6):06d}" if pickup else None,
                     collected_by=order["ship_name"] if state == "picked_up" else None,
                     created_at=placed + timedelta(minutes=45),

@@ -18,6 +18,7 @@ from oms_desktop.demo.build import DEMO_USERS, DemoBuilder
 from oms_desktop.demo.write import BulkWriter
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import SYSTEM, Actor, Base, Order
+from oms_desktop.model.search import index_rows
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.users.passwords import hash_secret
 from oms_desktop.storage import Database, open_database
@@ -27,8 +28,8 @@ DEFAULT_SEED = 1
 CHUNK_ORDERS = 10_000
 DEMO_PINS = {user: pin for user, _name, _role, pin in DEMO_USERS}
 # Written in bulk: their secondary indexes are built once after the load, not row by row.
-BULK_TABLES = ("customers", "orders", "order_lines", "order_holds", "order_tags", "shipments",
-               "shipment_lines", "reservations", "stock_moves", "audit_events")
+BULK_TABLES = ("customers", "orders", "order_lines", "order_words", "order_holds", "order_tags",
+               "shipments", "shipment_lines", "reservations", "stock_moves", "audit_events")
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,10 @@ def seed_demo(db: Database, *, orders: int = DEFAULT_ORDERS, seed: int = DEFAULT
         writer = BulkWriter(conn, deferred_indexes=BULK_TABLES)
         writer.write(builder.reference(hashes))
         for rows in builder.order_chunks(CHUNK_ORDERS):
+            rows["order_words"] = index_rows(rows["orders"], rows.get("order_lines", ()))
             writer.write(rows)
         moves, levels = builder.closing()
-        writer.write({"stock_moves": moves})
+        writer.write({"stock_moves": moves, "settings": builder.settings()})
         _set_levels(conn, levels)
         writer.finish()
     _analyze(db)

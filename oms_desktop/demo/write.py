@@ -15,9 +15,9 @@ from oms_desktop.model import Base, Money, UtcDateTime
 BATCH_ROWS = 10_000
 # Parents before children: the order the foreign keys need.
 TABLES = ["users", "locations", "channels", "channel_locations", "products", "product_barcodes",
-          "kit_components", "stock_levels", "customers", "orders", "order_lines", "order_holds",
+          "kit_components", "stock_levels", "customers", "orders", "order_lines", "order_words", "order_holds",
           "order_tags", "shipments", "shipment_lines", "reservations", "stock_moves",
-          "audit_events"]
+          "audit_events", "settings"]
 
 
 class BulkWriter:

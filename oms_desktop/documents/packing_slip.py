@@ -14,6 +14,7 @@ from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.picklist import PAGES
 from oms_desktop.errors import ValidationError
+from oms_desktop.policies.wording import plural
 
 DEFAULT_RETURNS = ("Not right? Return unused items within 30 days. Keep this slip, write the "
                    "reason on it, put it in the parcel and send it back, or bring it to any of "
@@ -68,7 +69,7 @@ def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
     c.drawString(MARGIN, top - 18, "Packing slip")
     c.setFont(document_fonts()[0], 10)
     c.drawString(MARGIN, top - 34, f"Order {data.order_number} · {data.shipment} · "
-                                   f"{data.packages} package(s)")
+                                   f"{plural(data.packages, 'package')}")
     c.drawString(MARGIN, top - 48, f"From {data.sender}")
     draw_code128(c, data.order_barcode, x=width - MARGIN - 55 * mm, y=top - 40,
                  module=0.4 * mm, height=12 * mm, max_width=55 * mm)

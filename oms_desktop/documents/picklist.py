@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.errors import ValidationError
+from oms_desktop.policies.wording import plural
 
 PAGES = {"A4": A4, "Letter": LETTER}
 MODULE = 0.33 * mm  # 2.6 dots at 203 dpi: scans from paper on any office or thermal printer
@@ -98,8 +99,9 @@ def _header(c: Canvas, data: PickListData, width: float, height: float, number: 
     c.setFont(document_fonts()[1], 18)
     c.drawString(MARGIN, top - 16, f"Pick list {data.label}")
     c.setFont(document_fonts()[0], 9)
-    c.drawString(MARGIN, top - 30, f"{data.kind} · {len(data.slots)} orders · "
-                                   f"{len(data.rows)} lines · {data.units} units")
+    c.drawString(MARGIN, top - 30, f"{data.kind} · {plural(len(data.slots), 'order')} · "
+                                   f"{plural(len(data.rows), 'line')} · "
+                                   f"{plural(data.units, 'unit')}")
     c.drawString(MARGIN, top - 42, f"{data.created_at:%Y-%m-%d %H:%M} UTC by {data.created_by}"
                                    f" · page {number}")
     draw_code128(c, data.label, x=width - MARGIN - 60 * mm, y=top - 36, module=0.4 * mm,

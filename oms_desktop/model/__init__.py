@@ -6,6 +6,7 @@ from oms_desktop.model.b2b import (
     InvoiceStatus, Payment, PurchaseOrderLine, TradingPartner,
 )
 from oms_desktop.model.base import Base, Money, UtcDateTime, utcnow
+from oms_desktop.model.books import BookMapping, BookPosting, PostingStatus
 from oms_desktop.model.catalog import BarcodeKind, KitComponent, Product, ProductBarcode
 from oms_desktop.model.channels import (
     ChannelOrderState, ChannelOutbox, ChannelSkuLevel, InventorySyncLog,
@@ -30,6 +31,7 @@ from oms_desktop.model.replenishment import (
 from oms_desktop.model.returns import (
     RETURN_FLOW, Refund, RefundStatus, Return, ReturnLine, ReturnStatus, ReturnUnit,
 )
+from oms_desktop.model.search import OrderWord
 from oms_desktop.model.settings import Setting
 from oms_desktop.model.shipment import (
     SHIPMENT_FLOW, SHIPPED_STATES, Package, Shipment, ShipmentLine, ShipmentStatus,

@@ -37,6 +37,10 @@ class Product(Base):
     image_path: Mapped[str | None] = mapped_column(sa.String(512))
     supplier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locations.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Made from an order line or a store's listing without the facts a parcel needs (weight,
+    # size): someone checks it (`catalogue review`) and clears the flag.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    review_note: Mapped[str | None] = mapped_column(sa.String(255))
 
     barcodes: Mapped[list["ProductBarcode"]] = relationship(
         back_populates="product", cascade="all, delete-orphan")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -68,6 +69,8 @@ class StockMove(Base):
     # The caller's key for one receipt, adjustment or move: sent again (a retry after a
     # timeout, a double click), it is refused instead of counted twice.
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # What one unit cost, on receipts that know it (opening stock, goods in from a supplier).
+    unit_cost: Mapped[Decimal | None]
 
 
 class ReservationStatus(enum.StrEnum):

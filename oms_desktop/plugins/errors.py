@@ -22,6 +22,10 @@ class MissingCredential(AuthFailed):
     """A secret the plugin needs is not stored; the message says how to supply it."""
 
 
+class NotConfigured(PluginError):
+    """A setting the plugin needs is missing: nothing is asked of the remote until it is set."""
+
+
 class RateLimited(PluginError):
     """Slow down: try again after `retry_after` seconds (None: the remote did not say)."""
 

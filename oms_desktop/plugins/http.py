@@ -30,6 +30,35 @@ def retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+class NotJson(Transient, ValueError):
+    """An answer that should be JSON and is not; still a ValueError for the plugins' helpers
+    that read an error body when there is one."""
+
+
+class Answer(httpx.Response):
+    """A remote's answer whose .json() raises Transient, naming the remote, when the body is
+    not JSON (a proxy's HTML error page, a truncated body) instead of a bare decoder error:
+    every plugin reads answers with .json(), so the check lives here, once."""
+
+    remote = "The remote system"
+
+    def json(self, **kwargs: Any) -> Any:
+        try:
+            return super().json(**kwargs)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+            kind = self.headers.get("content-type", "no content type").split(";")[0]
+            start = " ".join(self.text[:80].split()) if self.content else "an empty body"
+            raise NotJson(f"{self.remote} answered HTTP {self.status_code} with something that "
+                            f"is not JSON ({kind}: {start!r}); try again later",
+                            answer=self.text[:2000]) from exc
+
+
+def _checked(response: httpx.Response, title: str) -> httpx.Response:
+    response.__class__ = Answer  # same object and state, only .json() is checked
+    response.remote = title
+    return response
+
+
 class PluginHttp:
     """An httpx client plus the retry policy. `sleep` is injectable so tests see the waits.
 
@@ -75,7 +104,7 @@ class PluginHttp:
                 continue
             if response.status_code in (401, 403):
                 raise AuthFailed(_auth_message(self.title, response))
-            return response
+            return _checked(response, self.title)
 
     def call(self, method: str, path: str, body: dict | None = None, *,
              on_error: Callable[[dict, int], None]) -> dict:

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, Role] = {
     "channels.manage": Role.manager,
     "channels.sync": Role.supervisor,
     "settings.edit": Role.manager,
+    "books.post": Role.manager,  # set up targets, map, post and retry postings to the books
     "users.manage": Role.admin,
     "b2b.manage": Role.manager,  # business accounts, terms, prices, trading partners
     "b2b.orders": Role.supervisor,  # purchase orders by hand, file or EDI

@@ -73,10 +73,9 @@ def why_not(option: RateOption, req: Requirement, arrives: date | None) -> str |
         return f"carrier forced to {req.carrier}"
     if req.service and req.service.lower() not in option.service.lower():
         return f"service forced to {req.service}"
+    # A channel's own method name ("Flat rate", "Priority Mail") is no service level: the
+    # shipping-method map (services/shipping/methods.py) turns it into a carrier and service.
     level = _level_key(req.service_level) if req.service_level else None
-    if level and level not in SERVICE_LEVELS \
-            and req.service_level.lower() not in option.service.lower():
-        return f"not the requested service {req.service_level}"
     most = SERVICE_LEVELS.get(level) if level else None
     if most is not None and (option.estimated_days is None or option.estimated_days > most):
         return f"slower than {req.service_level} ({most} days)"

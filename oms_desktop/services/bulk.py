@@ -63,14 +63,26 @@ Work = Callable[[list[int]], Any]
 def run_bulk(order_ids: Sequence[int], work: Work, *, task: Progress | None = None,
              batch: int = BATCH, label: str = "") -> BulkResult:
     ids = list(dict.fromkeys(order_ids))
+    return run_bulk_pages([ids], work, total=len(ids), task=task, batch=batch, label=label)
+
+
+def run_bulk_pages(pages: Iterable[Sequence[int]], work: Work, *, total: int,
+                   task: Progress | None = None, batch: int = BATCH,
+                   label: str = "") -> BulkResult:
+    """Like run_bulk over ids that arrive page by page (read while the work goes on);
+    `total` is the expected number, for progress: the result counts what was found."""
     results: list[ItemResult] = []
-    for start in range(0, len(ids), batch):
-        if task is not None and task.cancelled:
-            return BulkResult(len(ids), tuple(results), cancelled=True)
-        results.extend(_run_batch(work, ids[start:start + batch]))
-        if task is not None:
-            task.report(len(results), len(ids), label)
-    return BulkResult(len(ids), tuple(results))
+    seen: set[int] = set()
+    for page in pages:
+        ids = [i for i in dict.fromkeys(page) if i not in seen]
+        seen.update(ids)
+        for start in range(0, len(ids), batch):
+            if task is not None and task.cancelled:
+                return BulkResult(max(total, len(results)), tuple(results), cancelled=True)
+            results.extend(_run_batch(work, ids[start:start + batch]))
+            if task is not None:
+                task.report(len(results), max(total, len(results)), label)
+    return BulkResult(len(results), tuple(results))
 
 
 def _run_batch(work: Work, ids: list[int]) -> list[ItemResult]:

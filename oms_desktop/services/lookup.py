@@ -17,6 +17,22 @@ VIRTUAL_CODES = {
 }
 
 
+MAX_ROW_ID = 2**63 - 1  # the largest id either database can hold (BIGINT, SQLite INTEGER)
+
+
+def row_id(text: str | int, prefix: str = "") -> int | None:
+    """The id a person typed or scanned ("785", or "SHP-785" with prefix "SHP-"), or None when
+    it is not one: not digits, or beyond any id a database can hold (a mistyped
+    99999999999999999999 is "not found", not an overflow)."""
+    text = str(text).strip()
+    if prefix and text.upper().startswith(prefix.upper()):
+        text = text[len(prefix):]
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None
+
+
 def product_by_sku(session: Session, sku: str) -> Product:
     product = session.scalar(sa.select(Product).where(Product.sku == sku))
     if product is None:
@@ -58,11 +74,9 @@ def order_by_ref(session: Session, ref: str | int, *, locked: bool = False) -> O
     """An order by id, by our barcode (ORD-<id>), or by its channel number; `locked` for a
     use case that changes it (the row stays locked until commit, read afresh)."""
     text = str(ref).strip()
-    order_id = None
-    if text.upper().startswith("ORD-") and text[4:].isdigit():
-        order_id = session.scalar(sa.select(Order.id).where(Order.id == int(text[4:])))
-    elif text.isdigit():
-        order_id = session.scalar(sa.select(Order.id).where(Order.id == int(text)))
+    order_id, number = None, row_id(text, "ORD-")
+    if number is not None:
+        order_id = session.scalar(sa.select(Order.id).where(Order.id == number))
     if order_id is None:
         order_id = session.scalar(sa.select(Order.id).where(Order.number == text).limit(1))
     if order_id is None:

@@ -46,6 +46,7 @@ class Area(enum.StrEnum):
     notifications = "notifications"
     settings = "settings"
     users = "users"
+    books = "books"
 
 
 def _tables(area: Area, *names: str) -> dict[str, Area]:
@@ -53,7 +54,8 @@ def _tables(area: Area, *names: str) -> dict[str, Area]:
 
 
 AREA_OF_TABLE: dict[str, Area] = {
-    **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "customers"),
+    **_tables(Area.orders, "orders", "order_lines", "order_holds", "order_tags", "order_words",
+              "customers"),
     **_tables(Area.shipments, "shipments", "shipment_lines", "packages", "shipping_labels",
               "label_purchases", "tracking_events", "manifests"),
     **_tables(Area.printing, "print_jobs"),
@@ -76,6 +78,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.orders, "b2b_accounts", "trading_partners", "customer_prices",
               "purchase_order_lines", "invoices", "invoice_lines", "invoice_payments",
               "edi_documents"),
+    **_tables(Area.books, "book_postings", "book_mappings"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)

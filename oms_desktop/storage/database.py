@@ -24,7 +24,6 @@ def default_sqlite_url() -> str:
     import platformdirs
 
     folder = Path(platformdirs.user_data_dir("oms-desktop", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'oms.sqlite3'}"
 
 
@@ -60,9 +59,11 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 class Database:
-    """One per process: the engine, and units of work on it."""
+    """One per process: the engine, and units of work on it. `create=False` refuses a SQLite
+    file that does not exist yet (a mistyped path must not leave folders and an empty
+    database behind); only `db upgrade`, `demo` and the window create one."""
 
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, create: bool = True):
         self.url = url
         try:
             parsed = make_url(url)
@@ -71,15 +72,27 @@ class Database:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
             db_file = parsed.database
-            if db_file and db_file != ":memory:":
-                Path(db_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            if db_file and db_file != ":memory:" and not db_file.startswith("file:"):
+                path = Path(db_file).expanduser()
+                if create:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif not path.is_file():
+                    raise DatabaseUnavailable(
+                        f"No database at {path}: check --db (or $OMS_DATABASE_URL), or create "
+                        "one with `oms-desktop db upgrade` or `oms-desktop demo`")
             self.engine = sa.create_engine(url, echo=echo)
             _sqlite_setup(self.engine)
             track_writes(self.engine)
             self._read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
         elif self.dialect == "postgresql":
-            self.engine = sa.create_engine(url, echo=echo, pool_pre_ping=True,
-                                           connect_args={"connect_timeout": 5})
+            try:
+                self.engine = sa.create_engine(url, echo=echo, pool_pre_ping=True,
+                                               connect_args={"connect_timeout": 5})
+            except ImportError as exc:  # the driver is an extra: oms-desktop[postgres]
+                raise DatabaseUnavailable(
+                    f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}), "
+                    "which is not installed: install oms-desktop[postgres] "
+                    "(pip install 'oms-desktop[postgres]')") from exc
             track_writes(self.engine)
             self._read_engine = self.engine
         else:
@@ -90,6 +103,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file, if this is one (not in memory)."""
+        name = make_url(self.url).database if self.is_sqlite else None
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        return Path(name).expanduser()
 
     @property
     def display_url(self) -> str:
@@ -126,3 +147,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def require_sqlite_schema(path: Path) -> None:
+    """Refuse a SQLite file that is not an oms-desktop database, read-only and before the
+    engine's first connection (which would switch it to WAL): a file given by mistake is left
+    exactly as it was."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = 'alembic_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnavailable(f"Cannot open database {path}: {exc}") from exc
+    if found is None:
+        raise DatabaseUnavailable(
+            f"{path} is not an oms-desktop database (it has no schema): check --db, or create "
+            "the schema with `oms-desktop db upgrade`")

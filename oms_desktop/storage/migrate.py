@@ -6,12 +6,18 @@ aside first anyway, with SQLite's backup API (a consistent copy, any path)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+# Alembic announces its plugins and every step at INFO ("setup plugin …", "Running upgrade …");
+# the window logs at INFO, so each start printed them. Set before Alembic is imported (it logs
+# while importing); its warnings still show.
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url

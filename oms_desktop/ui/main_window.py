@@ -27,8 +27,10 @@ from oms_desktop.ui.context import AppContext, ChangeHub
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.live import LiveChanges
 from oms_desktop.ui.ops import Ops
-from oms_desktop.ui.screens import ORDER_DETAIL, ScreenEntry, screens_for
+from oms_desktop.ui.screens import ORDER_DETAIL, ScreenEntry, landing_title, screens_for
 from oms_desktop.ui.screens.signin import SignInScreen
+from oms_desktop.ui.shortcuts import ScreenKeysFirst, remember_key
+from oms_desktop.ui.texts import menu_text, plain_text
 
 log = logging.getLogger(__name__)
 RETRY_MS = 5000
@@ -102,6 +104,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("OMS Desktop")
         self._build()
         self._build_menus()
+        self.screen_keys = ScreenKeysFirst(
+            [remember_key(a) for a in self.findChildren(QAction) if not a.shortcut().isEmpty()],
+            self.current_screen, self)
+        QApplication.instance().installEventFilter(self.screen_keys)
+        self.stack.currentChanged.connect(lambda _i: self.screen_keys.refresh())
+        self.pages_root.currentChanged.connect(lambda _i: self.screen_keys.refresh())
         self.live = LiveChanges(db, self.changes, self) if live else None
         self._listening_as = db.url
         if self.live is not None:
@@ -110,7 +118,6 @@ class MainWindow(QMainWindow):
         self.idle = IdleLock(self)
         self.idle.idle.connect(self.lock)
         QApplication.instance().installEventFilter(self.idle)
-        self.changes.changed.connect(self._on_changes)
         self._counts_timer = QTimer(self, interval=COUNTS_MS, timeout=self.refresh_counts)
         self._retry = QTimer(self, interval=RETRY_MS, timeout=self._retry_database)
         self.scan_filter = None
@@ -197,8 +204,12 @@ class MainWindow(QMainWindow):
             self._listening_as = self.db.url
             self.live.restart()  # another person's own login now
         if not same:
-            self.ctx = AppContext(db=self.db, actor=actor, ops=self.ops, changes=self.changes)
+            self._end_session()
+            self.ctx = AppContext(db=self.db, actor=actor, ops=self.ops,
+                                  changes=self._session_hub())
             self._rebuild_screens()
+            if self.entries:  # before the shell shows: its focus would pick the first row
+                self.sidebar.setCurrentRow(self._first_row())
         self.user_label.setText(f"{actor.name} ({actor.role.value}) @ {actor.station or '-'}")
         self.pages_root.setCurrentIndex(1)
         for action in self.go_menu.actions():
@@ -210,6 +221,24 @@ class MainWindow(QMainWindow):
         if self.sidebar.currentRow() < 0 and self.sidebar.count():
             self.sidebar.setCurrentRow(self._first_row())
         freeze_startup_heap()
+
+    def _session_hub(self) -> ChangeHub:
+        """The hub this sign-in's screens listen to: it relays the window's (live changes,
+        Refresh) and is cut off at the next sign-in, so screens of an earlier one, deleted,
+        are never called again."""
+        hub = ChangeHub(self)
+        self.changes.changed.connect(hub.changed)
+        hub.changed.connect(self._on_changes)
+        return hub
+
+    def _end_session(self) -> None:
+        if self.ctx is None:
+            return
+        hub = self.ctx.changes
+        self.changes.changed.disconnect(hub.changed)
+        self.ops.committed.disconnect(hub.announce_set)
+        hub.changed.disconnect()  # every screen's connection, lambdas included
+        hub.deleteLater()
 
     def _read_auto_lock(self) -> None:
         db = self.db
@@ -242,7 +271,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(entry.title)
             item.setData(Qt.AccessibleTextRole, entry.title)
             self.sidebar.addItem(item)
-            self._action(self.go_menu, entry.title, entry.shortcut,
+            self._action(self.go_menu, menu_text(entry.title), entry.shortcut,
                          lambda _=False, r=row: self.sidebar.setCurrentRow(r))
         self.go_menu.addSeparator()
         self._action(self.go_menu, "&Back", "Alt+Left", self.go_back)
@@ -251,7 +280,8 @@ class MainWindow(QMainWindow):
 
     def _first_row(self) -> int:
         titles = [e.title for e in self.entries]
-        return titles.index("Orders") if "Orders" in titles else 0
+        landing = landing_title(self.ctx.actor.role)
+        return titles.index(landing) if landing in titles else 0
 
     def _show_row(self, row: int) -> None:
         if 0 <= row < len(self.entries):
@@ -389,7 +419,7 @@ class MainWindow(QMainWindow):
         theme.apply(QApplication.instance(), dark=dark, large=large)
 
     def show_shortcuts(self) -> None:
-        rows = [f"{a.text().replace('&', '')}: {a.shortcut().toString()}"
+        rows = [f"{plain_text(a.text())}: {a.shortcut().toString()}"
                 for menu in self.menuBar().findChildren(type(self.go_menu))
                 for a in menu.actions() if not a.shortcut().isEmpty()]
         box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", "\n".join(rows),
@@ -401,6 +431,7 @@ class MainWindow(QMainWindow):
         if self.live is not None:
             self.live.stop()
         QApplication.instance().removeEventFilter(self.idle)
+        QApplication.instance().removeEventFilter(self.screen_keys)
         if self.scan_filter is not None:
             QApplication.instance().removeEventFilter(self.scan_filter)
         self.ops.wait(10_000)

@@ -1,6 +1,6 @@
 """Issue 14, "Channels and carriers as the real platforms behave": the carrier rows, driven
 through the program's own services (packing, rates, labels, close-out, pushes, tracking)
-against the strict emulators. They fail against the program as it is (xfail, strict)."""
+against the strict emulators."""
 
 import pytest
 import sqlalchemy as sa
@@ -105,8 +105,6 @@ def test_each_shippo_label_is_tracked_with_its_own_carrier(world, shippo):
     assert any(p.startswith("/tracks/ups/1Z") for p in asked)
 
 
-@pytest.mark.xfail(strict=True, reason="found with issue 14: WooCommerce's default shipping "
-                                       "method 'Flat Rate' taken for a service level")
 def test_an_order_shipped_by_flat_rate_gets_the_cheapest_label(world, woo):
     o = woo_order(world, woo, method="Flat Rate")  # the documented example's method
     sync.sync_orders(world, actor=SYSTEM, code="woo")

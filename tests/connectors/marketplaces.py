@@ -7,13 +7,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from oms_desktop.connectors.amazon import AmazonConnector
+from oms_desktop.connectors.bigcommerce import BigCommerceConnector
 from oms_desktop.connectors.etsy import EtsyConnector
 from oms_desktop.connectors.flipkart import FlipkartConnector
+from oms_desktop.connectors.magento import MagentoConnector
+from oms_desktop.connectors.square import SquareConnector
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.channels import setup as channels
 from tests.connectors import amazon_emulator as amz
+from tests.connectors import bigcommerce_emulator as bc
 from tests.connectors import etsy_emulator as etsy
 from tests.connectors import flipkart_emulator as fk
+from tests.connectors import magento_emulator as mg
+from tests.connectors import square_emulator as sqe
 from tests.connectors.amazon_store import usd
 
 
@@ -252,8 +258,249 @@ class FlipkartPlatform:
 PLATFORMS = {"amazon": AmazonPlatform, "etsy": EtsyPlatform, "flipkart": FlipkartPlatform}
 
 
-def add_channel(db, platform, *, code: str | None = None, **extra) -> str:
+def add_channel(db, platform, *, code: str | None = None, locations=("WH1",), **extra) -> str:
     code = code or platform.kind
     channels.save_channel(db, actor=SYSTEM, kind=platform.kind, name=code, code=code,
-                          values=platform.values(**extra), locations=["WH1"])
+                          values=platform.values(**extra), locations=list(locations))
     return code
+
+
+class BigCommercePlatform:
+    kind = "bigcommerce"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = bc.BigCommerceEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "store_hash": bc.STORE_HASH,
+                "access_token": bc.TOKEN, "page_size": 10, **extra}
+
+    def connector(self, **extra) -> BigCommerceConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return BigCommerceConnector(values, secrets, sleep=self.emu.clock.advance,
+                                    clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None, **kw) -> dict:
+        return self.emu.add_order(lines, updated=at, **kw)
+
+    def external_id(self, order: dict) -> str:
+        return str(order["id"])
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(p["sku"], p["quantity"]) for p in order["_products"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["status_id"] == 5
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [str(p["id"]) for p in order["_products"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.set_status(order, 5)
+
+    def malform(self, order: dict) -> None:
+        order["_products"][0]["price_ex_tax"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["_products"][0]["price_ex_tax"] = "12.5000"
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.list_sku(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.stock.get(sku, {}).get(1)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        return [(s["tracking_number"], str(i["order_product_id"]), i["quantity"])
+                for s in order["_shipments"] for i in s["items"]]
+
+
+PLATFORMS["bigcommerce"] = BigCommercePlatform
+
+
+class MagentoPlatform:
+    kind = "magento"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = mg.MagentoEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"base_url": self.emu.url, "access_token": mg.TOKEN, "page_size": 10, **extra}
+
+    def connector(self, **extra) -> MagentoConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return MagentoConnector(values, secrets, sleep=self.emu.clock.advance,
+                                clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None) -> dict:
+        return self.emu.add_order(lines, updated=at)
+
+    def external_id(self, order: dict) -> str:
+        return str(order["entity_id"])
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(i["sku"], i["qty_ordered"]) for i in order["items"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["state"] == "canceled"
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [str(i["item_id"]) for i in order["items"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        self.emu.cancel(order)
+
+    def malform(self, order: dict) -> None:
+        order["items"][0]["price"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["items"][0]["price"] = 12.5
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.list_sku(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        item = self.emu.source_items.get((sku, "default"))
+        return None if item is None else item["quantity"]
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        return [(t["track_number"], str(i["order_item_id"]), i["qty"])
+                for s in self.emu.shipments if s["order_id"] == order["entity_id"]
+                for t in s["tracks"] for i in s["items"]]
+
+
+PLATFORMS["magento"] = MagentoPlatform
+
+
+class SquarePlatform:
+    """Square's online orders to ship: the proofs every channel gives. (The till's own sales,
+    pickups and returns: tests/connectors/test_square.py and tests/scenarios.)"""
+
+    kind = "square"
+    storm_calls = 12
+
+    def __init__(self, **emulator):
+        self.emu = sqe.SquareEmulator(**emulator).start()
+
+    def stop(self) -> None:
+        self.emu.stop()
+
+    def values(self, **extra) -> dict:
+        return {"api_url": self.emu.url, "access_token": sqe.TOKEN,
+                "location_id": sqe.LOCATION, "store": "STORE1", "page_size": 10, **extra}
+
+    def connector(self, **extra) -> SquareConnector:
+        values = self.values(**extra)
+        secrets = {"access_token": values.pop("access_token")}
+        return SquareConnector(values, secrets, sleep=self.emu.clock.advance,
+                               clock=self.emu.clock.now)
+
+    def add_order(self, lines, *, at: datetime | None = None) -> dict:
+        return self.emu.add_order(lines, updated=at)
+
+    def external_id(self, order: dict) -> str:
+        return order["id"]
+
+    def orders(self) -> list[dict]:
+        return list(self.emu.orders.values())
+
+    def lines(self, order: dict) -> list[tuple[str, int]]:
+        return [(self.emu.variations[l["catalog_object_id"]], int(l["quantity"]))
+                for l in order["line_items"]]
+
+    def cancelled(self, order: dict) -> bool:
+        return order["state"] == "CANCELED"
+
+    def line_ids(self, order: dict) -> list[str]:
+        return [l["uid"] for l in order["line_items"]]
+
+    def edit(self, order: dict, lines) -> None:
+        self.emu.set_lines(order, lines)
+        self.emu.touch(order)
+
+    def cancel(self, order: dict) -> None:
+        order["state"] = "CANCELED"
+        self.emu.touch(order)
+
+    def malform(self, order: dict) -> None:
+        order["line_items"][0]["base_price_money"]["amount"] = "12,50"
+        self.emu.touch(order)
+
+    def heal(self, order: dict) -> None:
+        order["line_items"][0]["base_price_money"]["amount"] = 1250
+        self.emu.touch(order)
+
+    def wrong_secret(self) -> dict:
+        return {"access_token": "not-the-token"}
+
+    def storm(self, calls: int) -> None:
+        self.emu.storm = calls
+
+    def list_sku(self, sku: str, quantity: int) -> None:
+        self.emu.set_count(sku, quantity)
+
+    def listed(self, sku: str) -> int | None:
+        return self.emu.count(sku)
+
+    def tracking(self, order: dict, ours: str) -> str:
+        return ours
+
+    def shipped(self, order: dict) -> list[tuple[str, str, int]]:
+        found = []
+        for f in order["fulfillments"]:
+            if f["type"] != "SHIPMENT" or f["state"] != "COMPLETED":
+                continue
+            entries = [(e["line_item_uid"], int(e["quantity"])) for e in f["entries"]] \
+                if f.get("line_item_application") == "ENTRY_LIST" else \
+                [(l["uid"], int(l["quantity"])) for l in order["line_items"]]
+            found += [(f["shipment_details"]["tracking_number"], uid, q) for uid, q in entries]
+        return found
+
+
+PLATFORMS["square"] = SquarePlatform

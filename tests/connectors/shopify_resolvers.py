@@ -69,6 +69,31 @@ def _variants(emu, info, first=None, after=None, query=None):
     return connection(info, items, first, after, lambda v: ("", num(v["id"])))
 
 
+@on("QueryRoot", "products")
+def _products(emu, info, first=None, after=None, last=None, before=None, query=None,
+              sortKey=None, reverse=False):
+    items = list(emu.products.values())
+    for op, value in _FILTER.findall(query or ""):
+        items = [p for p in items if _compare(when(p["updatedAt"]), op, when(value))]
+    if sortKey == "UPDATED_AT":
+        key = lambda p: (p["updatedAt"], num(p["id"]))  # noqa: E731
+    else:
+        key = lambda p: ("", num(p["id"]))  # noqa: E731
+    items.sort(key=key)
+    return connection(info, items, first, after, key, last)
+
+
+@on("QueryRoot", "product")
+def _product(emu, info, id):
+    return emu.products.get(num(id)) if id.startswith("gid://shopify/Product/") else None
+
+
+@on("Product", "variants")
+def _product_variants(product, info, first=None, after=None, last=None, before=None):
+    return connection(info, product["_variants"], first, after, lambda v: ("", num(v["id"])),
+                      last)
+
+
 @on("Order", "lineItems")
 def _line_items(order, info, first=None, after=None):
     return connection(info, order["_lines"], first, after, lambda l: ("", num(l["id"])))

@@ -35,6 +35,7 @@ class Shop:
     def __init__(self, location_id: str):
         self.orders: dict[int, dict] = {}
         self.variants: dict[str, dict] = {}
+        self.products: dict[int, dict] = {}
         self.location_id = location_id
         self.fulfillments: list[dict] = []
         self.refunds: list[dict] = []
@@ -170,13 +171,45 @@ class Shop:
         return out
 
     # -- inventory ------------------------------------------------------------------------------
-    def add_variant(self, sku: str, available: int | None = 0) -> dict:
-        n = len(self.variants) + 1
-        v = {"id": gid("ProductVariant", n), "sku": sku, "title": sku,
-             "inventoryItem": {"id": gid("InventoryItem", n), "sku": sku, "tracked": True},
-             "_levels": {self.location_id: available}}
-        self.variants[sku] = v
-        return v
+    def add_variant(self, sku: str, available: int | None = 0, *, product: dict | None = None,
+                    barcode: str | None = None, weight: tuple[float, str] | None = None,
+                    price: str = "10.00", title: str | None = None) -> dict:
+        """A variant (of `product`, else of a product of its own); `weight` as (value, unit)
+        with unit GRAMS, KILOGRAMS, OUNCES or POUNDS."""
+        with self.lock:
+            n = len(self.variants) + 1
+            product = product or self.add_product(title or sku)
+            value, unit = weight or (0.0, "KILOGRAMS")
+            v = {"id": gid("ProductVariant", n), "sku": sku, "title": title or sku,
+                 "displayName": f"{product['title']} - {title or sku}", "barcode": barcode,
+                 "price": price, "updatedAt": product["updatedAt"], "product": product,
+                 "inventoryItem": {"id": gid("InventoryItem", n), "sku": sku, "tracked": True,
+                                   "requiresShipping": True, "measurement": {
+                                       "id": gid("InventoryItemMeasurement", n),
+                                       "weight": {"unit": unit, "value": float(value)}}},
+                 "_levels": {self.location_id: available}}
+            self.variants[sku] = v
+            product["_variants"].append(v)
+            self.touch_product(product)
+            return v
+
+    def add_product(self, title: str, *, product_type: str = "", status: str = "ACTIVE") -> dict:
+        with self.lock:
+            n = len(self.products) + 1
+            now = iso(datetime.now(timezone.utc))
+            product = {"id": gid("Product", n), "title": title, "status": status,
+                       "productType": product_type, "vendor": "Emulated", "createdAt": now,
+                       "updatedAt": now, "_variants": []}
+            self.products[n] = product
+            return product
+
+    def touch_product(self, product: dict, seconds: float = 1.0) -> None:
+        """A change to the product or one of its variants moves its updatedAt forward."""
+        last = when(product["updatedAt"])
+        product["updatedAt"] = iso(max(datetime.now(timezone.utc),
+                                       last + timedelta(seconds=seconds)))
+        for v in product["_variants"]:
+            v["updatedAt"] = product["updatedAt"]
 
     def available(self, sku: str) -> int | None:
         return self.variants[sku]["_levels"].get(self.location_id)

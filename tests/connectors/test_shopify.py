@@ -164,15 +164,19 @@ def test_a_malformed_payload_is_stored_and_the_rest_of_the_page_goes_on(world, s
     assert [e.external_id for e in sync.list_errors(world, code)] == [empty["id"]]
 
 
-def test_an_unknown_sku_keeps_the_order_on_hold_with_the_line_unlinked(world, shop,
-                                                                       memory_keyring):
+def test_an_unknown_sku_becomes_a_product_flagged_for_review_and_the_order_goes_on(
+        world, shop, memory_keyring):
+    from oms_desktop.services.channels import catalogue
+
     o = shop.add_order(lines=[("NOPE-9", 1, "5.00"), ("SKU-1", 1, "12.50")])
     sync.sync_orders(world, actor=SYSTEM, code=channel(world, shop))
     with world.uow(readonly=True) as uow:
         order = uow.session.scalar(sa.select(Order).where(Order.external_id == o["id"]))
-        assert order.status == OrderStatus.on_hold
-        assert [l.product_id is None for l in order.lines] == [True, False]
-        assert "NOPE-9" in order.active_holds[0].note
+        assert order.status != OrderStatus.on_hold and order.active_holds == []
+        assert all(l.product_id is not None for l in order.lines)
+    [review] = catalogue.to_review(world)
+    assert (review.sku, review.name, review.weight_g) == ("NOPE-9", "Item NOPE-9", 0)
+    assert review.note.startswith(f"Made from order {o['name']}")
 
 
 def test_an_edit_after_import_is_applied_to_an_order_not_yet_in_fulfilment(world, shop,
@@ -232,19 +236,19 @@ def test_the_overlap_window_catches_a_change_stamped_just_before_the_cursor(worl
     assert sync.sync_orders(world, actor=SYSTEM, code=code, full=True).created == 1
 
 
-def test_once_the_unknown_product_exists_the_next_sync_links_it_and_lifts_its_hold(
+def test_a_product_made_from_an_order_is_completed_by_the_stores_catalogue(
         world, shop, memory_keyring):
-    from oms_desktop.services.inventory import catalog
+    from oms_desktop.services.channels import catalogue
 
-    o = shop.add_order(lines=[("NEW-SKU", 1, "5.00")])
+    shop.add_order(lines=[("NEW-SKU", 1, "5.00")])
     code = channel(world, shop)
     sync.sync_orders(world, actor=SYSTEM, code=code)
-    catalog.create_product(world, actor=SYSTEM, sku="NEW-SKU", name="New thing")
-    sync.sync_orders(world, actor=SYSTEM, code=code)
-    with world.uow(readonly=True) as uow:
-        order = uow.session.scalar(sa.select(Order).where(Order.external_id == o["id"]))
-        assert order.lines[0].product_id is not None
-        assert order.active_holds == [] and order.status != OrderStatus.on_hold
+    assert [r.sku for r in catalogue.to_review(world)] == ["NEW-SKU"]
+    shop.add_variant("NEW-SKU", product=shop.add_product("New thing"),
+                     barcode="5901234123457", weight=(250, "GRAMS"))
+    result = sync.sync_orders(world, actor=SYSTEM, code=code)
+    assert (result.catalogue.status, result.catalogue.updated) == ("ok", 1), result.catalogue
+    assert catalogue.to_review(world) == [], "the store described it: nothing left to check"
 
 
 def test_a_page_larger_than_250_is_refused_like_the_real_api(shop):

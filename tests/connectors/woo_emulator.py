@@ -42,6 +42,8 @@ class WooEmulator:
     def __init__(self, *, behind_https: bool = False):
         self.orders: dict[int, dict] = {}
         self.products: dict[int, dict] = {}
+        self.variations: dict[int, list[dict]] = {}
+        self.units = {"woocommerce_weight_unit": "kg", "woocommerce_dimension_unit": "cm"}
         self.notes: dict[int, list] = {}
         self.refunds: dict[int, list] = {}
         self.behind_https = behind_https
@@ -101,11 +103,45 @@ class WooEmulator:
         now = max(datetime.now(timezone.utc).replace(microsecond=0), last + timedelta(seconds=seconds))
         order["date_modified"] = order["date_modified_gmt"] = wc_date(now)
 
-    def add_product(self, sku: str, stock: int | None = 0) -> dict:
-        pid = 90 + len(self.products) + 1
-        self.products[pid] = {"id": pid, "name": sku, "sku": sku, "manage_stock": True,
-                              "stock_quantity": stock, "stock_status": "instock"}
-        return self.products[pid]
+    def add_product(self, sku: str, stock: int | None = 0, *, name: str | None = None,
+                    weight: str = "", dimensions: tuple[str, str, str] = ("", "", ""),
+                    gtin: str = "", price: str = "10.00", kind: str = "simple",
+                    category: str | None = None) -> dict:
+        """A product as the REST API shows it: weight and sizes are strings in the store's
+        units (weight_unit, dimension_unit), the GTIN in global_unique_id (WooCommerce 9.2)."""
+        with self.lock:
+            pid = 90 + len(self.products) + 1
+            now = wc_date(datetime.now(timezone.utc))
+            self.products[pid] = {
+                "id": pid, "name": name or sku, "type": kind, "status": "publish", "sku": sku,
+                "price": price, "regular_price": price, "manage_stock": True,
+                "stock_quantity": stock, "stock_status": "instock", "weight": weight,
+                "dimensions": dict(zip(("length", "width", "height"), dimensions)),
+                "global_unique_id": gtin, "date_modified": now, "date_modified_gmt": now,
+                "categories": [{"id": 1, "name": category, "slug": category.lower()}]
+                if category else [], "variations": []}
+            self.variations[pid] = []
+            return self.products[pid]
+
+    def add_variation(self, parent: dict, sku: str, *, option: str, weight: str = "",
+                      gtin: str = "", price: str = "10.00") -> dict:
+        with self.lock:
+            vid = parent["id"] * 100 + len(self.variations[parent["id"]]) + 1
+            variation = {"id": vid, "sku": sku, "price": price, "weight": weight,
+                         "dimensions": {"length": "", "width": "", "height": ""},
+                         "global_unique_id": gtin, "status": "publish",
+                         "attributes": [{"id": 1, "name": "Size", "option": option}],
+                         "date_modified_gmt": parent["date_modified_gmt"]}
+            self.variations[parent["id"]].append(variation)
+            parent["type"] = "variable"
+            parent["variations"].append(vid)
+            self.touch_product(parent)
+            return variation
+
+    def touch_product(self, product: dict, seconds: float = 1.0) -> None:
+        last = datetime.fromisoformat(product["date_modified_gmt"]).replace(tzinfo=timezone.utc)
+        now = max(datetime.now(timezone.utc).replace(microsecond=0), last + timedelta(seconds=seconds))
+        product["date_modified"] = product["date_modified_gmt"] = wc_date(now)
 
     def malform(self, order: dict, **fields) -> None:
         order.update(fields)
@@ -197,12 +233,37 @@ class WooEmulator:
                 return self._refund(order, req.json())
             if parts[2] == "refunds" and m == "GET":
                 return Response(200, list(reversed(self.refunds.get(order["id"], []))))
-        if parts == ["products"] and m == "GET":
+        if parts == ["products"] and m == "GET" and "sku" in req.query:
             skus = set((req.query.get("sku") or "").split(","))
             return Response(200, [p for p in self.products.values() if p["sku"] in skus])
+        if parts == ["products"] and m == "GET":
+            return self._paged(req, list(self.products.values()))
+        if len(parts) == 3 and parts[0] == "products" and parts[2] == "variations" \
+                and parts[1].isdigit() and int(parts[1]) in self.products:
+            return self._paged(req, list(self.variations[int(parts[1])]))
+        if parts[:2] == ["settings", "products"] and len(parts) == 3 and m == "GET":
+            if parts[2] not in self.units:
+                return error(404, "rest_setting_setting_invalid", "Invalid setting.")
+            return Response(200, {"id": parts[2], "value": self.units[parts[2]]})
         if parts == ["products", "batch"] and m == "POST":
             return self._batch(req.json())
         return error(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+    def _paged(self, req: Request, items: list[dict]) -> Response:
+        """Products or variations: page/per_page (1–100), modified_after (exclusive),
+        orderby=modified or id."""
+        q = req.query
+        per_page, page = int(q.get("per_page", 10)), int(q.get("page", 1))
+        if not 1 <= per_page <= 100:
+            return error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+        if q.get("modified_after"):
+            items = [p for p in items if p["date_modified_gmt"] > q["modified_after"]]
+        if q.get("orderby") == "modified":
+            items.sort(key=lambda p: (p["date_modified_gmt"], p["id"]),
+                       reverse=q.get("order", "desc") == "desc")
+        total, pages = len(items), max(1, -(-len(items) // per_page))
+        return Response(200, items[(page - 1) * per_page: page * per_page],
+                        {"X-WP-Total": total, "X-WP-TotalPages": pages})
 
     def _list_orders(self, req: Request) -> Response:
         q = req.query

@@ -121,7 +121,7 @@ def test_several_packages_keep_their_own_contents(floor):
 def test_completing_with_units_left_is_refused(floor):
     _, sid = assigned_shipment(floor, {"SKU-1": 2}, bins={"SKU-1": "WH1-A-01"})
     _scan(floor, sid, MUG)
-    with pytest.raises(ValidationError, match="1 units still to scan: expected 1 x SKU-1"):
+    with pytest.raises(ValidationError, match="1 unit still to scan: expected 1 x SKU-1"):
         packing.complete(floor, actor=PACKER, shipment_id=sid)
 
 

@@ -1,4 +1,4 @@
-"""Amazon, Etsy and Flipkart syncs killed with SIGKILL at random points while the marketplace
+"""Marketplace and shop syncs (Amazon, Etsy, Flipkart, BigCommerce…) killed with SIGKILL at random points while the marketplace
 keeps changing, then run to the end: every order is there exactly once, in its latest version.
 The processes share a file keyring, as a workstation's syncs share the OS keyring (Etsy
 replaces its refresh token on every use)."""
@@ -27,7 +27,9 @@ from tests.integration.test_sync_killed import imported, wait_until
 T0 = datetime(2026, 10, 1, tzinfo=timezone.utc)
 SEED = int(os.environ.get("OMS_KILL_SEED", time.time()))
 FAST = {"getOrders": (100.0, 100), "getOrderItems": (100.0, 100)}  # limits are not the subject
-LATENCY = {"amazon": 0.02, "etsy": 0.15, "flipkart": 0.08}
+LATENCY = {"amazon": 0.02, "etsy": 0.15, "flipkart": 0.08, "bigcommerce": 0.02, "magento": 0.03,
+           "square": 0.03}
+UNLIMITED = {"amazon": {"rates": FAST}, "bigcommerce": {"quota": 100_000}}
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def test_a_marketplace_sync_killed_then_resumed_has_no_duplicates_and_no_gaps(
     print(f"OMS_KILL_SEED={SEED}")
     db = Database(db_url)
     small_world(db)
-    platform = PLATFORMS[kind](**({"rates": FAST} if kind == "amazon" else {}))
+    platform = PLATFORMS[kind](**UNLIMITED.get(kind, {}))
     platform.emu.latency = LATENCY[kind]
     try:
         for i in range(240):

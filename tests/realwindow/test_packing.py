@@ -99,6 +99,11 @@ def test_f4_completes_a_shipment_whose_every_item_is_scanned(at_pack_station, de
                                  "AND status = 'packed'", shipment) == [("packed",)]
     slip = desk.folder / "home" / "Documents" / "OMS station" / f"packing-slip-SHP-{shipment}.pdf"
     assert wait_until(slip.exists), f"no packing slip at {slip}"
+    # the demo ships: the label is bought from the installed carrier the method map names
+    assert desk.records.wait_for("SELECT carrier FROM shipping_labels WHERE shipment_id = ?",
+                                 shipment) == [("manual",)]
+    label = slip.with_name(f"label-SHP-{shipment}.pdf")
+    assert wait_until(label.exists), f"no label at {label}"
     floor.station.screenshot(desk.folder / "completed.png")
 
 

@@ -63,13 +63,9 @@ def test_shift_f_keys_choose_what_happens_to_the_unit(bench, desk, rma):
     assert receive(bench, desk, rma, "F2", "shift+F4") == ("open_box", "scrap")
 
 
-@pytest.mark.xfail(strict=True, reason="F1 is both Help > Keyboard shortcuts and the intake's "
-                   "'resellable': Qt reports an ambiguous shortcut and runs neither")
 def test_f1_grades_a_unit_resellable(bench, desk, rma):
     assert receive(bench, desk, rma, "F3", "F1") == ("resellable", "restock")
 
 
-@pytest.mark.xfail(strict=True, reason="F5 is both View > Refresh and the intake's "
-                   "'wrong item': Qt reports an ambiguous shortcut and runs neither")
 def test_f5_grades_a_unit_wrong_item(bench, desk, rma):
     assert receive(bench, desk, rma, "F5") == ("wrong_item", "quarantine")

@@ -13,8 +13,10 @@ PINS = {"admin": "1111", "manager": "2222", "supervisor": "3333", "packer": "444
 
 
 @pytest.fixture
-def station_settings(tmp_path, qapp):
-    """QSettings() in a folder of this test's own (never the developer's real settings)."""
+def station_settings(tmp_path, qapp, monkeypatch):
+    """QSettings() in a folder of this test's own (never the developer's real settings), and
+    documents saved to a folder of its own."""
+    monkeypatch.setenv("OMS_DOCUMENTS_DIR", str(tmp_path / "documents"))
     QApplication.setOrganizationName("oms-desktop-test")
     QApplication.setApplicationName("oms-desktop-test")
     QSettings.setPath(QSettings.NativeFormat, QSettings.UserScope, str(tmp_path / "qsettings"))

@@ -72,7 +72,7 @@ def test_a_manager_adds_a_shopify_channel_tests_it_and_syncs(qtbot, screen, shop
 
     qtbot.keyClick(screen.table, Qt.Key_F5)
     qtbot.waitUntil(lambda: "created 30" in screen.status.text(), timeout=30_000)
-    assert "failed 1" in screen.status.text() and "stock: 1 SKU(s) pushed" in screen.status.text()
+    assert "failed 1" in screen.status.text() and "stock: 1 SKU pushed" in screen.status.text()
     assert shopify.available("SKU-1") == 0
     qtbot.waitUntil(lambda: screen.errors.model.rowCount() == 1, timeout=10_000)
     screen.tabs.setCurrentWidget(screen.errors)

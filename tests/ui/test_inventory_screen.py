@@ -218,6 +218,8 @@ def test_a_supervisor_accepts_a_replenishment_transfer_from_the_suggestions_tab(
     tab.table.selectRow(0)
     announced.clear()  # checking wrote suggestions (stock) too
     qtbot.keyClick(tab.table, Qt.Key_F6)
+    # the check's own commit may still be announced after the clear: wait for the answer
+    qtbot.waitUntil(lambda: "accepted" in tab.feedback.text(), timeout=15000)
     qtbot.waitUntil(lambda: any("stock" in areas for areas in announced), timeout=15000)
     assert "accepted: 6 × SKU-1 to STORE1" in tab.feedback.text()
     assert _on_hand(stocked, "SKU-1", "WH1-A-01") == 4

@@ -1,4 +1,4 @@
-"""Amazon, Etsy and Flipkart on the channels screen: each is offered with its own settings
+"""Amazon, Etsy, Flipkart, BigCommerce, Magento and the Square till on the channels screen: each is offered with its own settings
 form, saved from the keyboard (secrets to the keyring) and its connection tested against its
 emulator; rendered for a look."""
 
@@ -18,7 +18,10 @@ from tests.ui.test_channels_screen import MANAGER, themed, type_into  # noqa: F4
 
 EXPECTED = {"amazon": "Amazon seller on www.amazon.com (US, USD)",
             "etsy": "Etsy shop EmulatedCrafts (USD)",
-            "flipkart": "Flipkart seller at LOCa1b2c3d4e5f6 (0 shipments to pack)"}
+            "flipkart": "Flipkart seller at LOCa1b2c3d4e5f6 (0 shipments to pack)",
+            "bigcommerce": "BigCommerce store Emulated Outfitters (USD)",
+            "magento": "Magento store with 0 orders",
+            "square": "Square location Downtown store (USD)"}
 
 
 @pytest.fixture(params=sorted(PLATFORMS))

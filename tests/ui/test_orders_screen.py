@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import csv
 
 import pytest
@@ -196,10 +199,11 @@ def test_a_pick_list_for_the_selected_orders_comes_out_as_a_pdf(qtbot, make_wind
             Shipment.status == ShipmentStatus.assigned).order_by(Shipment.id).limit(2)).all()
     assert order_ids
     screen = open_orders(qtbot, make_window("supervisor"))
-    screen.table.selectAll()
-    screen.selected_ids = lambda: list(order_ids)  # the two orders, wherever they are listed
+    screen.selection.select_ids(order_ids)  # the two orders, wherever they are listed
     screen.print_pick_list()
     qtbot.waitUntil(lambda: hasattr(screen, "last_pick_list"), timeout=10000)
+    # in the person's documents folder, never the temporary folder all users share
+    assert screen.last_pick_list.parent == Path(os.environ["OMS_DOCUMENTS_DIR"])
     pdf = screen.last_pick_list.read_bytes()
     assert pdf.startswith(b"%PDF") and "ready" in screen.selection_label.text()
     import pypdfium2

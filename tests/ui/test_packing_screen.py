@@ -63,7 +63,7 @@ def test_a_whole_order_packed_by_scanner_bursts(qtbot, station):
     with qtbot.waitSignal(screen.feedback_shown):
         qtbot.keyClick(screen, Qt.Key_F4)
     assert time.perf_counter() - started < 1.0  # ready for the next order within a second
-    assert screen.banner.text().startswith(f"SHP-{sid} packed (2 package(s))")
+    assert screen.banner.text().startswith(f"SHP-{sid} packed (2 packages)")
     assert screen.view is None and screen.checklist.rowCount() == 0
     [shipment] = orders.get_order(db, order_id).shipments
     assert shipment.status == "packed"

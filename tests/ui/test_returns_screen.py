@@ -53,18 +53,18 @@ def test_a_return_is_received_graded_and_refunded_from_the_keyboard(qtbot, bench
     intake = screen.intake
 
     scan(qtbot, screen, rma.rma_number)
-    assert "scan the 2 unit(s)" in intake.banner.text()
+    assert "scan the 2 units" in intake.banner.text()
 
     intake.location.setText("WH1-A-02")
     qtbot.keyClick(intake, Qt.Key_F1)  # resellable → restock
     assert (intake.condition.currentText(), intake.disposition.currentText()) == (
-        "resellable", "restock")
+        "Resellable", "Restock")
     scan(qtbot, screen, "4006381333931")
     assert intake.banner.text().startswith("SKU-1: resellable, restock")
 
     intake.location.setText("WH1")
     qtbot.keyClick(intake, Qt.Key_F3)  # damaged → quarantine
-    assert intake.disposition.currentText() == "quarantine"
+    assert intake.disposition.currentText() == "Quarantine"
     scan(qtbot, screen, "036000291452")
 
     before = intake.summary.text()
@@ -72,14 +72,35 @@ def test_a_return_is_received_graded_and_refunded_from_the_keyboard(qtbot, bench
     qtbot.waitUntil(lambda: intake.summary.text() != before, timeout=5000)
     assert "Refund due: 52.50" in intake.summary.text()
 
+    # Ctrl+R asks first, with the amount; Esc keeps the money, Enter refunds.
+    box = ask_refund(qtbot, intake)
+    assert box.text() == f"Refund 52.50 USD on {rma.rma_number}?"
+    assert "Web shop cannot take refunds from here" in box.informativeText()
+    qtbot.keyClick(box, Qt.Key_Escape)
+    qtbot.wait(200)
+    assert orders.get_order(ctx.db, order_id).financial_status == "paid"
     before = intake.banner.text()
-    qtbot.keyClick(intake, Qt.Key_R, Qt.ControlModifier)
+    qtbot.keyClick(ask_refund(qtbot, intake), Qt.Key_Return)
     qtbot.waitUntil(lambda: intake.banner.text() != before, timeout=5000)
-    assert intake.banner.text() == f"Refunded 52.50 USD on {rma.rma_number}"
+    # The web shop is a channel without a connector: paid back in its own admin.
+    assert intake.banner.text() == (f"52.50 USD on {rma.rma_number} recorded as paid outside:"
+                                    " pay it back in the channel's own admin or at the till")
+    assert "#b45309" in intake.banner.styleSheet() and "Refunded" not in intake.banner.text()
     assert orders.get_order(ctx.db, order_id).financial_status == "partially_refunded"
     levels = {(r.sku, r.location): r.available for r in stock.levels(ctx.db)}
     assert levels[("SKU-1", "WH1-A-02")] == 1
     screen.grab().save(str(tmp_path / "returns.png"))
+
+
+def ask_refund(qtbot, intake):
+    """Ctrl+R, and the confirmation it opens."""
+    intake.confirm_box = None
+    intake.window().activateWindow()  # back from an earlier box, as a window manager does
+    qtbot.waitUntil(intake.window().isActiveWindow, timeout=3000)
+    qtbot.keyClick(intake, Qt.Key_R, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: intake.confirm_box is not None and intake.confirm_box.isVisible(),
+                    timeout=5000)
+    return intake.confirm_box
 
 
 def test_a_wrong_item_is_shown_in_red_and_recorded_as_unexpected(qtbot, bench):
@@ -131,11 +152,14 @@ def test_a_parcel_without_rma_gets_one_on_the_spot_with_a_supervisors_pin(qtbot,
                     and screen.intake.dialog.isVisible(), timeout=5000)
     dialog = screen.intake.dialog
     assert "has no return authorisation" in screen.intake.banner.text()
+    assert dialog.width() >= 720 and dialog.height() >= 420  # its fields in sight
+    assert "Changed mind" in [dialog.table.cellWidget(0, 2).itemText(i)
+                              for i in range(dialog.table.cellWidget(0, 2).count())]
 
     # Two spoons back, too small; the supervisor signs with her PIN.
     spoon_row = [dialog.source.index(l) for l in dialog.source if l.sku == "SKU-2"][0]
     dialog.table.cellWidget(spoon_row, 1).setValue(2)
-    dialog.table.cellWidget(spoon_row, 2).setCurrentText("too_small")
+    dialog.table.cellWidget(spoon_row, 2).setCurrentText("Too small")
     qtbot.keyClicks(dialog.supervisor, "sue")
     qtbot.keyClicks(dialog.pin, "4321")
     qtbot.keyClick(dialog.pin, Qt.Key_Return)
@@ -189,7 +213,7 @@ def test_a_refund_over_the_limit_is_issued_once_a_manager_approves_at_the_bench(
     def approve(name, pin):
         before = intake.banner.text()
         if getattr(intake, "approval", None) is None or not intake.approval.isVisible():
-            qtbot.keyClick(intake, Qt.Key_R, Qt.ControlModifier)
+            qtbot.keyClick(ask_refund(qtbot, intake), Qt.Key_Return)
             qtbot.waitUntil(lambda: getattr(intake, "approval", None) is not None
                             and intake.approval.isVisible(), timeout=5000)
         dialog = intake.approval
@@ -203,5 +227,5 @@ def test_a_refund_over_the_limit_is_issued_once_a_manager_approves_at_the_bench(
     qtbot.waitUntil(lambda: intake.approval.isVisible(), timeout=5000)
     assert orders.get_order(ctx.db, order_id).financial_status == "paid"
     approve("morgan", "2222")
-    qtbot.waitUntil(lambda: intake.banner.text().startswith("Refunded"), timeout=5000)
+    qtbot.waitUntil(lambda: "recorded as paid outside" in intake.banner.text(), timeout=5000)
     assert orders.get_order(ctx.db, order_id).financial_status == "partially_refunded"

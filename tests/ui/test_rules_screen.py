@@ -52,11 +52,11 @@ def test_a_manager_writes_a_rule_in_the_forms_and_previews_it(qtbot, shop):
     qtbot.keyClicks(screen.name, "Germany ships DHL")
     screen.conditions.add_button.click()
     condition = screen.conditions.rows[0]
-    condition.field.setCurrentText("country")
-    condition.op.setCurrentText("in")
+    condition.field.setCurrentText("Country")
+    condition.op.setCurrentText("In")
     qtbot.keyClicks(condition.value, "DE, AT")
     action = screen.actions.rows[0]
-    action.type.setCurrentText("set_shipping")
+    action.type.setCurrentText("Set shipping")
     qtbot.keyClicks(action.params["carrier"], "dhl")
     qtbot.keyClicks(action.params["service"], "paket")
     qtbot.keyClick(screen.name, Qt.Key_S, Qt.ControlModifier)
@@ -91,7 +91,7 @@ def test_an_invalid_rule_is_refused_with_the_reason_shown(qtbot, shop):
     qtbot.keyClicks(screen.name, "Big orders")
     screen.conditions.add_button.click()
     condition = screen.conditions.rows[0]
-    condition.field.setCurrentText("total")
+    condition.field.setCurrentText("Total")
     condition.op.setCurrentText(">=")
     qtbot.keyClicks(condition.value, "lots")
     screen.save()

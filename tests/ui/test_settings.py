@@ -13,7 +13,7 @@ def open_settings(window):
 
 
 def test_station_settings_are_kept_where_the_scanner_reads_them(qtbot, make_window):
-    screen = open_settings(make_window("packer"))
+    screen = open_settings(make_window("supervisor"))
     screen.station.setText("PACK-7")
     screen.gap.setValue(45)
     screen.prefix.setText("]C1")
@@ -30,7 +30,7 @@ def test_station_settings_are_kept_where_the_scanner_reads_them(qtbot, make_wind
 
 
 def test_dark_theme_and_large_type_apply_at_once(qtbot, make_window, qapp):
-    screen = open_settings(make_window("packer"))
+    screen = open_settings(make_window("supervisor"))
     size = qapp.font().pointSize()
     screen.dark.setChecked(True)
     screen.large.setChecked(True)
@@ -64,12 +64,13 @@ def test_a_manager_saves_the_company_address_for_every_station(qtbot, make_windo
                                                               "Denver"]
 
 
-def test_a_packer_cannot_edit_company_settings_nor_manage_users(qtbot, make_window, demo_db):
-    window = make_window("packer")
+def test_a_supervisor_cannot_edit_company_settings_nor_manage_users(qtbot, make_window,
+                                                                   demo_db):
+    window = make_window("supervisor")
     screen = open_settings(window)
     assert not screen.company_save.isEnabled()
     assert [screen.tabs.tabText(i) for i in range(screen.tabs.count())] == [
-        "This station", "Company", "Boxes"]  # the boxes to see, not to change
+        "This station", "Company", "Printers", "Boxes", "Shipping methods"]  # to see, not to change
     with pytest.raises(PermissionDenied):
         shared.write(demo_db, actor=window.ctx.actor, key="company.name", value="Mine")
 
@@ -106,9 +107,9 @@ def _signs_in(db, username: str, pin: str) -> bool:
         return False
 
 
-def test_a_packer_cannot_turn_off_the_auto_lock_nor_point_the_station_elsewhere(
+def test_a_supervisor_cannot_turn_off_the_auto_lock_nor_point_the_station_elsewhere(
         qtbot, make_window, demo_db):
-    window = make_window("packer")
+    window = make_window("supervisor")
     screen = open_settings(window)
     qtbot.waitUntil(lambda: screen._idle_read is not None, timeout=5000)
     assert not screen.idle.isEnabled() and screen.db_url.isReadOnly()

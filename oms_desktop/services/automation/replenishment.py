@@ -20,7 +20,8 @@ from oms_desktop.model import (
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.events import StockChanged
 from oms_desktop.services.inventory import stock_ops
-from oms_desktop.services.lookup import location_by_code, product_by_code, virtual_location
+from oms_desktop.services.lookup import (location_by_code, product_by_code, row_id,
+                                         virtual_location)
 from oms_desktop.services.messagebus import publish
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import lock
@@ -197,8 +198,8 @@ def suggestions(db: Database, *, status: str = "open",
 def _suggestion(session: Session, ref: str | int) -> ReplenishmentSuggestion:
     """The suggestion a decision is about, locked until commit (its verbs refuse the
     second station, naming the first)."""
-    text = str(ref).upper().removeprefix("RPL-")
-    found = lock(session, ReplenishmentSuggestion, int(text)) if text.isdigit() else None
+    number = row_id(ref, "RPL-")
+    found = None if number is None else lock(session, ReplenishmentSuggestion, number)
     if found is None:
         raise NotFound(f"No replenishment suggestion {ref!r}")
     return found

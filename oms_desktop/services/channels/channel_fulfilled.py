@@ -22,15 +22,18 @@ SHORTFALL = "channel-shipped"  # the reason code of the adjustment before a shor
 
 
 def unknown_locations(session: Session, dtos: list[OrderDTO]) -> list[Failure]:
-    """Orders naming a location we do not have: kept aside, the rest of the page goes on."""
-    codes = {d.fulfilment_location for d in dtos if d.fulfilment_location}
+    """Orders naming a location we do not have (where the channel ships from, where the
+    customer collects): kept aside, the rest of the page goes on."""
+    codes = {c for d in dtos for c in (d.fulfilment_location, d.pickup_location) if c}
     if not codes:
         return []
     have = set(session.scalars(sa.select(Location.code).where(Location.code.in_(codes))))
-    return [Failure(d.model_dump(mode="json"), f"No location {d.fulfilment_location!r} for the "
-                    "stock this channel ships itself: create it or change the channel's "
-                    "settings, then retry", d.external_id, d.updated_at)
-            for d in dtos if d.fulfilment_location and d.fulfilment_location not in have]
+    return [Failure(d.model_dump(mode="json"), f"No location {code!r} for {what}: create it "
+                    "or change the channel's settings, then retry", d.external_id, d.updated_at)
+            for d in dtos for code, what in ((d.fulfilment_location, "the stock this channel "
+                                              "ships itself"),
+                                             (d.pickup_location, "the customer to collect at"))
+            if code and code not in have]
 
 
 def settle_new(session: Session, channel: Channel, dtos: list[OrderDTO], actor: Actor) -> None:

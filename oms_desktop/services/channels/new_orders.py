@@ -1,7 +1,8 @@
 """Creating a page of new channel orders with bulk INSERTs (customers, orders, lines, audit
 events, sync states): the ORM unit of work is too slow for tens of thousands of orders.
-The few orders that need a state change at birth (cancelled on the channel, unknown SKU →
-hold) are then loaded and changed through the state machine."""
+The few orders that need a state change at birth (cancelled on the channel, a line without
+a SKU → hold) are then loaded and changed through the state machine. A SKU the program does
+not know becomes a product flagged for review (unknown_products.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from oms_desktop.connectors.dto import OrderDTO
 from oms_desktop.model import (
     Actor, AuditEvent, Channel, ChannelOrderState, Customer, FinancialStatus, FulfilmentStatus,
-    HoldReason, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
+    HoldReason, Location, Order, OrderLine, OrderStatus, OrderTag, Product, utcnow,
 )
+from oms_desktop.model.search import OrderWord, index_rows
 from oms_desktop.services import events, messagebus
+from oms_desktop.services.channels.unknown_products import products_from_lines
 
 UNKNOWN_SKU = "Unknown SKU"
 TAG_MAX = 64  # order_tags.tag
@@ -29,13 +32,18 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
     if not dtos:
         return 0
     products = product_ids(session, {l.sku for d in dtos for l in d.lines_to_ship if l.sku})
+    products.update(products_from_lines(session, channel, dtos, products))
     customers = _customer_ids(session, dtos)
-    ids = insert_with_ids(session, ORDERS,
-                          [order_row(channel.id, d, customers.get(d.email)) for d in dtos])
+    orders = [order_row(channel.id, d, customers.get(d.email)) for d in dtos]
+    ids = insert_with_ids(session, ORDERS, orders)
     now = utcnow()
-    session.execute(sa.insert(OrderLine.__table__), [
-        line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
-        for i, l in enumerate(d.lines_to_ship, start=1)])
+    lines = [line_row(oid, i, l, products) for oid, d in zip(ids, dtos)
+             for i, l in enumerate(d.lines_to_ship, start=1)]
+    session.execute(sa.insert(OrderLine.__table__), lines)
+    # the search index: these bulk INSERTs pass the ORM's listeners by
+    words = index_rows([dict(o, id=i) for o, i in zip(orders, ids)], lines)
+    if words:
+        session.execute(sa.insert(OrderWord.__table__), words)
     tags = [dict(order_id=oid, tag=t) for oid, d in zip(ids, dtos) for t in channel_tags(d)]
     if tags:
         session.execute(sa.insert(OrderTag.__table__), tags)
@@ -49,6 +57,7 @@ def create_orders(session: Session, channel: Channel, dtos: list[OrderDTO],
     loaded = session.scalars(sa.select(Order).where(Order.id.in_(ids)).options(
         joinedload(Order.customer), selectinload(Order.channel))).all() \
         if messagebus.has_handlers(events.OrderImported) else ()
+    _collected_at(session, ids, dtos)
     for oid, dto in zip(ids, dtos):
         _after_create(session, oid, dto, products, actor)
     del loaded
@@ -107,6 +116,31 @@ def among(session: Session, column, values) -> sa.ColumnElement:
         from sqlalchemy.dialects.postgresql import ARRAY
         return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def channel_orders(session: Session, query: sa.Select, channel_id: int,
+                   external_ids: list[str]) -> list[sa.Row]:
+    """The rows of `query` (over orders) for this channel's orders among `external_ids`.
+    Looked up by the external id's own index and narrowed to the channel here: with the
+    channel in the WHERE, PostgreSQL's cached plan for a table without statistics yet (a
+    first import) reads every order of the channel and compares each with the whole list,
+    so a 300,000-order report took quadratic time."""
+    rows = session.execute(query.add_columns(Order.channel_id)
+                           .where(among(session, Order.external_id, external_ids)))
+    return [row[:-1] for row in rows if row[-1] == channel_id]
+
+
+def _collected_at(session: Session, ids: list[int], dtos: list[OrderDTO]) -> None:
+    """Click and collect: the store where the customer picks the order up."""
+    codes = {d.pickup_location for d in dtos if d.pickup_location}
+    if not codes:
+        return
+    where = dict(session.execute(sa.select(Location.code, Location.id)
+                                 .where(Location.code.in_(codes))).all())
+    for oid, dto in zip(ids, dtos):
+        if dto.pickup_location:
+            session.execute(sa.update(Order).where(Order.id == oid)
+                            .values(pickup_location_id=where[dto.pickup_location]))
 
 
 def customer_name(dto: OrderDTO) -> str:

@@ -65,7 +65,7 @@ def pushed_fulfilments(session: Session, order_id: int) -> dict[str, int]:
     """Units of each channel line the channel has taken as fulfilled from our pushes."""
     done: dict[str, int] = {}
     for payload in session.scalars(sa.select(ChannelOutbox.payload).where(
-            ChannelOutbox.order_id == order_id, ChannelOutbox.kind == "fulfilment",
+            ChannelOutbox.order_id == order_id, ChannelOutbox.kind.in_(("fulfilment", "pickup")),
             ChannelOutbox.status == "done")):
         for external_id, quantity in payload.get("lines") or ():
             done[str(external_id)] = done.get(str(external_id), 0) + int(quantity)
@@ -90,6 +90,15 @@ def enqueue_refund(session: Session, order: Order, *, key: str,
         "external_id": order.external_id, "amount": amount, "reason": reason,
         "lines": [[external[i], q] for i, q in lines if external.get(i)],
         "idempotency_key": uuid.uuid4().hex})
+
+
+def enqueue_pickup_step(session: Session, shipment: Shipment, *, step: str) -> bool:
+    """"ready" or "handed_over" of a pickup order, for a channel that shows pickups; handing
+    over fulfils the shipment's lines there (counted like a fulfilment pushed)."""
+    lines = [[l.order_line.external_id, l.quantity] for l in shipment.lines
+             if l.order_line.external_id] if step == "handed_over" else []
+    return _enqueue(session, shipment.order, "pickup", f"pickup:{shipment.id}:{step}",
+                    {"external_id": shipment.order.external_id, "step": step, "lines": lines})
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,8 @@ def _send(connector: Connector, item: _Pending) -> tuple[str, str | None]:
                                       tracking_url=p.get("tracking_url"))
         elif item.kind == "cancellation":
             connector.push_cancellation(p["external_id"], reason=p.get("reason") or "other")
+        elif item.kind == "pickup":
+            connector.push_pickup(p["external_id"], step=p["step"])
         elif item.kind == "refund":
             connector.push_refund(p["external_id"], lines=lines, amount=p.get("amount"),
                                   reason=p.get("reason"),

@@ -18,7 +18,7 @@ from oms_desktop.connectors.base import ReportFiles
 from oms_desktop.connectors.dto import Failure, FileIdentity, OrderDTO, Page
 from oms_desktop.model import Actor, Order, ReportFile, utcnow
 from oms_desktop.plugins.errors import PluginError
-from oms_desktop.services.channels.new_orders import among
+from oms_desktop.services.channels.new_orders import channel_orders
 from oms_desktop.services.channels.updates import Counts, store_failure
 
 BATCH = 1000
@@ -107,9 +107,8 @@ def screen_buyers(session: Session, channel_id: int, page: Page) -> Page:
     """The page without the orders whose id is already taken by another buyer; those become
     failures with the reason."""
     ids = [o.external_id for o in page.orders]
-    known = {ext: _buyer(email, name) for ext, email, name in session.execute(
-        sa.select(Order.external_id, Order.email, Order.ship_name).where(
-            Order.channel_id == channel_id, among(session, Order.external_id, ids)))} \
+    known = {ext: _buyer(email, name) for ext, email, name in channel_orders(
+        session, sa.select(Order.external_id, Order.email, Order.ship_name), channel_id, ids)} \
         if ids else {}
     kept, conflicts = [], []
     for dto in page.orders:

@@ -15,6 +15,7 @@ from oms_desktop.connectors.base import Connector
 from oms_desktop.connectors.registry import connector_class, load
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Actor, Channel, Location, SyncCursor, SyncError, SyncRun
+from oms_desktop.plugins.errors import NotConfigured
 from oms_desktop.plugins.settings import SettingField, check_settings
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings as shared
@@ -152,11 +153,26 @@ def list_channels(db: Database) -> list[ChannelInfo]:
 def build_connector(channel: ChannelInfo | Channel) -> Connector:
     """The connector for a channel, with its secrets from the keyring (or environment)."""
     cls = connector_class(channel.kind)
+    _refuse_unset(channel, cls.SETTINGS)
     secrets = credentials.secrets_for(channel.code, cls.SETTINGS)
     connector = cls(dict(channel.settings or {}), secrets)
     code = channel.code
     connector.secret_saver = lambda field, value: credentials.keep_secret(code, field, value)
     return connector
+
+
+def _refuse_unset(channel: ChannelInfo | Channel, schema) -> None:
+    """A channel saved without a required setting (a demo channel, an older version's row) is
+    refused with what to set, before its connector can fail on it half-way."""
+    values = channel.settings or {}
+    missing = [f for f in schema if f.required and not f.secret and f.default in (None, "")
+               and values.get(f.name) in (None, "")]
+    if missing:
+        names = ", ".join(f"{f.label!r} ({f.name})" for f in missing)
+        raise NotConfigured(
+            f"Channel {channel.code} is not set up: {names} missing; set it in Settings > "
+            f"Channels or with: oms-desktop channels add {channel.kind} --name "
+            f"{channel.name!r} --code {channel.code} --setting {missing[0].name}=…")
 
 
 def test_channel(db: Database, *, actor: Actor, code: str) -> str:

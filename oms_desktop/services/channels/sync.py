@@ -27,6 +27,8 @@ from oms_desktop.model import Actor, Channel, SyncCursor, SyncError, SyncRun, ut
 from oms_desktop.plugins.errors import PluginError
 from oms_desktop.plugins.redaction import redact
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.channels import channel_returns
+from oms_desktop.services.channels.catalogue import CatalogueResult, pull_catalogue
 from oms_desktop.services.channels.lock import channel_worker
 from oms_desktop.services.channels.new_orders import link_new_products
 from oms_desktop.services.channels.report_files import pull_files
@@ -54,6 +56,7 @@ class SyncResult:
     flagged: int
     duration_s: float
     error: str | None = None
+    catalogue: CatalogueResult | None = None  # what the store's catalogue brought first
 
     @property
     def ok(self) -> bool:
@@ -75,7 +78,7 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
     with channel_worker(db, info.id):
         run_id, since = run_db(lambda: _start(db, info.id, full, actor))
         started = time.perf_counter()
-        counts, error = Counts(), None
+        counts, error, catalogue = Counts(), None, None
         try:
             connector = connector or build_connector(info)
             if isinstance(connector, ReportFiles):
@@ -83,6 +86,8 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
                            counts=counts, progress=progress, run_db=run_db,
                            commit_page=commit_page, full=full)
             else:
+                catalogue = pull_catalogue(db, info.id, info.code, connector, actor=actor,
+                                           full=full, run_db=run_db)
                 _pull(db, info.id, connector, since, run_id, actor.via(f"sync:{code}"), counts,
                       progress, run_db)
         except PluginError as exc:
@@ -97,7 +102,7 @@ def sync_orders(db: Database, *, actor: Actor, code: str, full: bool = False,
         run_db(lambda: _finish(db, run_id, counts, status, error))
         return SyncResult(info.code, run_id, status, counts.fetched, counts.created,
                           counts.updated, counts.unchanged, counts.failed, counts.flagged,
-                          round(time.perf_counter() - started, 3), error)
+                          round(time.perf_counter() - started, 3), error, catalogue)
 
 
 def _start(db: Database, channel_id: int, full: bool,
@@ -244,6 +249,10 @@ def retry_errors(db: Database, *, actor: Actor, code: str,
     connector = connector or build_connector(info)
     page = Page()
     for err in list_errors(db, code):
+        returned = channel_returns.from_payload(json.loads(err.raw_payload))
+        if returned is not None:
+            page.returns.append(returned)
+            continue
         try:
             page.orders.append(_again(connector, err))
         except Exception as exc:  # noqa: BLE001 - the reason is stored for a person

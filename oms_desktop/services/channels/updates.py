@@ -22,11 +22,12 @@ from oms_desktop.model import (
     ShipmentStatus, SyncError, utcnow,
 )
 from oms_desktop.services import events, messagebus
-from oms_desktop.services.channels import channel_fulfilled, marketplace_orders
+from oms_desktop.services.channels import channel_fulfilled, channel_returns, marketplace_orders
 from oms_desktop.services.channels.new_orders import (
-    address, among, channel_tags, create_orders, header, product_ids,
+    address, among, channel_orders, channel_tags, create_orders, header, product_ids,
 )
 from oms_desktop.services.channels.push import pushed_fulfilments
+from oms_desktop.services.channels.unknown_products import products_from_lines
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.storage.concurrency import locking
 
@@ -67,7 +68,10 @@ def apply_page(session: Session, channel: Channel, page: Page, *, actor: Actor,
         if dto.external_id in known:
             _update(session, channel, dto, known[dto.external_id], actor, counts)
     _create_all(session, channel, _first_versions(fresh), actor, counts)
-    _resolve_errors(session, channel.id, [o.external_id for o in dtos])
+    kept = channel_returns.take_in(session, channel, page.returns, actor)
+    aside += kept
+    _resolve_errors(session, channel.id, [o.external_id for o in dtos] + [
+        r.external_id for r in page.returns if r.external_id not in {f.external_id for f in kept}])
     for failure in [*page.failures, *aside]:
         store_failure(session, channel.id, failure, run_id=run_id)
         counts.failed += 1
@@ -86,10 +90,9 @@ def _known_orders(session: Session, channel_id: int, ids: list[str]) -> dict:
     """external id -> (order id, state row or None) for the orders we already have."""
     if not ids:
         return {}
-    rows = session.execute(
-        sa.select(Order.external_id, Order.id, ChannelOrderState)
-        .outerjoin(ChannelOrderState, sa.and_(ChannelOrderState.order_id == Order.id))
-        .where(Order.channel_id == channel_id, among(session, Order.external_id, ids)))
+    rows = channel_orders(
+        session, sa.select(Order.external_id, Order.id, ChannelOrderState)
+        .outerjoin(ChannelOrderState, ChannelOrderState.order_id == Order.id), channel_id, ids)
     return {ext: (oid, state) for ext, oid, state in rows}
 
 
@@ -219,6 +222,7 @@ def _apply_edit(session: Session, order: Order, dto: OrderDTO, changes: list[str
         setattr(order, key, value)
     if "lines" in changes:
         products = product_ids(session, {l.sku for l in dto.lines_to_ship if l.sku})
+        products.update(products_from_lines(session, order.channel, [dto], products))
         order.lines = [OrderLine(line_no=i, product_id=products.get(l.sku), sku=l.sku,
                                  name=l.name, quantity=l.to_ship, unit_price=l.unit_price,
                                  tax=l.tax, discount=l.discount, external_id=l.external_id)

@@ -15,8 +15,11 @@ from oms_desktop.model import Actor, Shipment
 from oms_desktop.services import settings
 from oms_desktop.services.floor import packing
 from oms_desktop.services.shipping import labels as shipping
-from oms_desktop.services.shipping import printing
+from oms_desktop.services.shipping import needs_label, printing
 from oms_desktop.storage import Database
+
+
+LABEL = "Shipping label"  # Printed.document of a label that could not be made
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,9 @@ def print_shipping_label(db: Database, *, actor: Actor, shipment_id: int,
             label = shipping.current_label(db, shipment_id)
         except OmsError:
             label = shipping.create_label(db, actor=actor, shipment_id=shipment_id, fmt=fmt)
-    except OmsError as exc:
-        return Printed("Shipping label", "", False, f"No shipping label: {exc}")
+    except OmsError as exc:  # the shipment stays packed, listed under "Needs a label"
+        needs_label.record_failure(db, actor=actor, shipment_id=shipment_id, error=str(exc))
+        return Printed(LABEL, "", False, f"No shipping label for SHP-{shipment_id}: {exc}")
     return _deliver(db, actor, name=f"label-SHP-{shipment_id}.{label.format}",
                     title=f"Label {label.carrier} {label.tracking_number}",
                     content=label.content, fmt=label.format, printer=printer, folder=folder)

@@ -20,6 +20,7 @@ from oms_desktop.model import (
 from oms_desktop.policies import pack_scan
 from oms_desktop.policies.pack_scan import Need
 from oms_desktop.policies.permissions import require
+from oms_desktop.policies.wording import plural
 from oms_desktop.policies.scan import Scan, ScanKind, parse_scan
 from oms_desktop.services import events, messagebus, settings
 from oms_desktop.services.floor.pack_views import (  # noqa: F401 - the views are part of this API
@@ -315,7 +316,7 @@ def complete(db: Database, *, actor: Actor, shipment_id: int, weight_g: int | No
         shipment, needs = _load(s, shipment_id)
         left = sum(n.left for n in needs)
         if left:
-            raise ValidationError(f"{left} units still to scan: {pack_scan.expected(needs)}")
+            raise ValidationError(f"{plural(left, 'unit')} still to scan: {pack_scan.expected(needs)}")
         close_package(s, _ensure_package(shipment), weight_g=weight_g, box_code=box_code)
         shipment.packages[:] = [p for p in shipment.packages if p.contents]
         shipment.pack(by=actor)

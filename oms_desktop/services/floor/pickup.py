@@ -13,13 +13,17 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    Actor, Location, LocationKind, Order, ScanResult, Shipment, ShipmentStatus,
+    Actor, Location, LocationKind, Order, Reservation, ReservationStatus, ScanResult, Shipment,
+    ShipmentStatus,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.policies.scan import ScanKind, parse_scan
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.floor.picking import record_scan
-from oms_desktop.services.lookup import location_by_code, locked_shipment, order_by_ref
+from oms_desktop.services.inventory import stock_ops
+from oms_desktop.services.lookup import (
+    location_by_code, locked_shipment, order_by_ref, virtual_location,
+)
 from oms_desktop.storage import Database
 
 _CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
@@ -123,11 +127,29 @@ def hand_over(db: Database, *, actor: Actor, store: str, value: str,
         s = uow.session
         shipment = find_ready(s, store, value)
         shipment.hand_over(by=actor, collected_by=collected_by.strip())
+        moved = _give_out(s, shipment, actor)
         record_scan(s, actor, context="pickup", value=value, kind="pickup",
                     result=ScanResult.ok, message=f"Handed to {collected_by.strip()}",
                     order_id=shipment.order_id, shipment_id=shipment.id)
         messagebus.publish(s, events.ShipmentPickedUp(
             actor=actor, order_id=shipment.order_id, shipment_id=shipment.id,
             collected_by=collected_by.strip()))
+        if moved:
+            messagebus.publish(s, events.StockChanged(actor=actor, order_id=shipment.order_id,
+                                                      product_ids=moved))
         uow.commit()
         return _view(shipment)
+
+
+def _give_out(session: Session, shipment: Shipment, actor: Actor) -> tuple[int, ...]:
+    """The collected units leave the store's stock for the customer: the shipment's
+    reservations are consumed, as a shipped parcel's are."""
+    customer = virtual_location(session, LocationKind.customer)
+    reservations = session.scalars(sa.select(Reservation).where(
+        Reservation.shipment_line_id.in_([l.id for l in shipment.lines]),
+        Reservation.status == ReservationStatus.active)
+        .order_by(Reservation.stock_level_id, Reservation.id)).all() if shipment.lines else []
+    for reservation in reservations:
+        stock_ops.consume(session, reservation, target=customer, by=actor,
+                          reference=shipment.pickup_code)
+    return tuple(sorted({r.product_id for r in reservations}))

@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import ValidationError
-from oms_desktop.model import Actor, KitComponent, Location, LocationKind, Product
+from oms_desktop.model import (
+    Actor, KitComponent, Location, LocationKind, Product, ProductBarcode,
+)
+from oms_desktop.policies.barcodes import classify_barcode
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.lookup import location_by_code, product_by_sku
 from oms_desktop.storage import Database
@@ -89,3 +92,84 @@ def create_product(db: Database, *, actor: Actor, sku: str, name: str,
         product = add_product(uow.session, sku=sku, name=name, barcodes=barcodes, **fields)
         uow.commit()
         return product.id
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What a file or a store says about one product; None (or no barcodes) leaves what we
+    hold as it is, so a file with fewer columns never blanks a field."""
+    sku: str
+    name: str | None = None
+    barcodes: tuple[str, ...] = ()
+    price: Decimal | None = None
+    weight_g: int | None = None
+    length_mm: int | None = None
+    width_mm: int | None = None
+    height_mm: int | None = None
+    category: str | None = None
+    description: str | None = None
+    components: dict[str, int] | None = None
+
+    def fields(self) -> dict:
+        names = ("name", "price", "weight_g", "length_mm", "width_mm", "height_mm", "category",
+                 "description")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def upsert_product(session: Session, facts: ProductFacts) -> str:
+    """Create the product or bring it up to date: 'created', 'updated' or 'unchanged'.
+    Everything is checked before anything changes, so a refused product (ValidationError)
+    leaves the session as it was."""
+    product = session.scalar(sa.select(Product).where(Product.sku == facts.sku))
+    new_codes = _check(session, facts, product)
+    if product is None:
+        if not facts.name:
+            raise ValidationError(f"New product {facts.sku} needs a name")
+        add_product(session, sku=facts.sku, barcodes=tuple(new_codes),
+                    components=facts.components, **facts.fields())
+        return "created"
+    changed = {k: v for k, v in facts.fields().items() if getattr(product, k) != v}
+    for name, value in changed.items():
+        setattr(product, name, value)
+    for code in new_codes:
+        product.add_barcode(code)
+    kit_changed = facts.components is not None and facts.components != _components(product)
+    if kit_changed:
+        _set_components(session, product, facts.components)
+    return "updated" if changed or new_codes or kit_changed else "unchanged"
+
+
+def _check(session: Session, facts: ProductFacts, product: Product | None) -> list[str]:
+    """The barcodes still to attach; refuses bad or taken barcodes and unknown components."""
+    if not facts.sku or len(facts.sku) > 64:
+        raise ValidationError("A SKU must be 1 to 64 characters")
+    new_codes = []
+    for code in dict.fromkeys(facts.barcodes):
+        classify_barcode(code)
+        owner = session.scalar(sa.select(Product.sku).join(ProductBarcode)
+                               .where(ProductBarcode.code == code))
+        if owner is not None and owner != facts.sku:
+            raise ValidationError(f"Barcode {code} belongs to {owner} already")
+        if owner is None:
+            new_codes.append(code)
+    for sku, qty in (facts.components or {}).items():
+        if sku == facts.sku:
+            raise ValidationError(f"Kit {sku} cannot contain itself")
+        if qty < 1:
+            raise ValidationError(f"Kit component {sku} needs a quantity of 1 or more")
+        if session.scalar(sa.select(Product.id).where(Product.sku == sku)) is None:
+            raise ValidationError(f"Kit component {sku} is not in the catalogue")
+    return new_codes
+
+
+def _components(product: Product) -> dict[str, int]:
+    return {c.component.sku: c.quantity for c in product.components}
+
+
+def _set_components(session: Session, product: Product, components: dict[str, int]) -> None:
+    product.components.clear()
+    session.flush()
+    for sku, qty in components.items():
+        product.components.append(KitComponent(component=product_by_sku(session, sku),
+                                               quantity=qty))
+    product.is_kit = bool(components)

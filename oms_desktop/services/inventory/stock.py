@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -59,12 +60,14 @@ def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: in
 
 
 def receive_in(session, *, actor: Actor, product: Product, target: Location, quantity: int,
-               reference: str | None = None, request_id: str | None = None) -> None:
+               reference: str | None = None, request_id: str | None = None,
+               unit_cost: Decimal | None = None) -> None:
     """Receipt inside the caller's transaction, announced to the subscribers."""
     source = virtual_location(session, LocationKind.supplier)
-    stock_ops.move(session, product_id=product.id, source=source, target=target,
-                   quantity=quantity, reason=MoveReason.receipt, by=actor, reference=reference,
-                   request_id=request_id)
+    record = stock_ops.move(session, product_id=product.id, source=source, target=target,
+                            quantity=quantity, reason=MoveReason.receipt, by=actor,
+                            reference=reference, request_id=request_id)
+    record.unit_cost = unit_cost
     _announce(session, actor, product.id)
 
 

@@ -20,7 +20,8 @@ from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
     Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
 )
-from oms_desktop.model.text import fold, fold_text
+from oms_desktop.model import search
+from oms_desktop.model.text import fold
 from oms_desktop.storage import Database
 
 SORT_KEYS = ("ship_by", "placed_at", "number", "total", "status", "customer")
@@ -28,6 +29,7 @@ SHIP_BY = ("overdue", "today", "week")
 STATUSES = tuple(s.value for s in OrderStatus)
 NULLABLE = frozenset({"ship_by", "customer"})
 EXPORT_PAGE = 1000
+SEARCH_IDS_MAX = 20_000  # a search matching more stays a subquery
 O = Order.__table__.c
 
 
@@ -84,10 +86,16 @@ def fetch_page(db: Database, flt: QueueFilter, *, sort: str = "ship_by",
 def count(db: Database, flt: QueueFilter) -> int:
     _check(flt, "ship_by", 1)
     with db.uow(readonly=True) as uow:
-        where = _conditions(uow.session, flt)
-        if flt.statuses:
-            where.append(O.status.in_(flt.statuses))
-        return uow.session.scalar(sa.select(sa.func.count()).select_from(Order).where(*where))
+        return uow.session.scalar(sa.select(sa.func.count()).select_from(Order)
+                                  .where(*matching(uow.session, flt)))
+
+
+def matching(session: Session, flt: QueueFilter) -> list:
+    """The WHERE conditions of every order the filter shows."""
+    where = _conditions(session, flt)
+    if flt.statuses:
+        where.append(O.status.in_(flt.statuses))
+    return where
 
 
 def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = "ship_by",
@@ -241,7 +249,7 @@ def _conditions(session: Session, flt: QueueFilter) -> list:
     if flt.carrier:
         where.append(O.carrier == flt.carrier)
     if flt.search and flt.search.strip():
-        where.append(_search(session.bind.dialect.name, flt.search.strip()))
+        where.append(_search(session, flt.search.strip()))
     return where
 
 
@@ -259,21 +267,36 @@ def _due(window: str, today: date):
     return O.ship_by.between(today, today + timedelta(days=6))
 
 
-def _search(dialect: str, text: str):
-    """Order number or customer name starting with the text (any case), or exactly an
-    external id, e-mail, SKU or tracking number: each branch is served by its own index."""
-    escaped = fold_text(dialect, text).replace("\\", "\\\\").replace("%", "\\%")
-    prefix = sa.bindparam("prefix", escaped.replace("_", "\\_") + "%", literal_execute=True)
+def _search(session: Session, text: str):
+    """Orders with every word of the text starting a word of theirs (number, customer,
+    e-mail, address, SKU: model.search), or exactly an external id, e-mail, SKU or tracking
+    number. The matching ids are read first, each branch from its own index, and the page
+    or count then reads those orders only; a search matching more than SEARCH_IDS_MAX
+    orders ("com") stays a subquery."""
+    conn = session.connection()
+    found = _search_ids(text, search.rarest_first(conn, search.query_words(text)))
+    ids = list(conn.execute(found.limit(SEARCH_IDS_MAX + 1)).scalars())
+    if len(ids) > SEARCH_IDS_MAX:
+        return O.id.in_(found)
+    if not ids:
+        return sa.false()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+        return O.id == sa.any_(sa.bindparam(None, sorted(ids), type_=ARRAY(sa.Integer)))
+    return O.id.in_(sa.bindparam(None, sorted(ids), expanding=True, literal_execute=True))
+
+
+def _search_ids(text: str, words: list[str]):
     exact = {text, text.upper(), text.lower()}
-    ids = sa.union(
-        sa.select(O.id).where(fold(O.number).like(prefix, escape="\\")),
-        sa.select(O.id).where(fold(O.ship_name).like(prefix, escape="\\")),
+    branches = [
         sa.select(O.id).where(O.external_id == text),
         sa.select(O.id).where(O.email.in_(exact)),
         sa.select(OrderLine.order_id).where(OrderLine.sku.in_(exact)),
         sa.select(Shipment.order_id).where(Shipment.tracking_number.in_(exact)),
-    )
-    return O.id.in_(ids)
+    ]
+    if words:
+        branches.append(search.matching_all(words))
+    return sa.union(*branches)
 
 
 # -- what a row shows ---------------------------------------------------------------------

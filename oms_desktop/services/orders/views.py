@@ -130,6 +130,8 @@ def list_orders(db: Database, *, status: str | None = None, channel: str | None 
                 limit: int = 100) -> list[OrderSummary]:
     if status is not None and status not in OrderStatus.__members__:
         raise ValidationError(f"Unknown status {status!r}: one of {', '.join(OrderStatus)}")
+    if limit < 1:
+        raise ValidationError(f"The limit must be 1 or more, not {limit}")
     with db.uow(readonly=True) as uow:
         query = (sa.select(Order, Channel.code).join(Channel)
                  .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit))
@@ -264,14 +266,16 @@ def sync_summary(db: Database) -> str:
     """One line for the status bar: the last channel sync and the errors still open."""
     with db.uow(readonly=True) as uow:
         s = uow.session
-        run = s.execute(sa.select(SyncRun, Channel.code).join(Channel, Channel.id == SyncRun.channel_id)
+        # plain columns, not the SyncRun: the entity is detached once this block ends
+        run = s.execute(sa.select(Channel.code, SyncRun.status, SyncRun.started_at)
+                        .join(Channel, Channel.id == SyncRun.channel_id)
                         .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1)).first()
         errors = s.scalar(sa.select(sa.func.count(SyncError.id))
                           .where(SyncError.resolved_at.is_(None)))
     if run is None:
         return "Sync: no channel synced yet"
-    last, code = run
-    text = f"Sync: {code} {last.status} {last.started_at:%H:%M}"
+    code, status, started_at = run
+    text = f"Sync: {code} {status} {started_at:%H:%M}"
     return text + (f", {errors} errors open" if errors else "")
 
 

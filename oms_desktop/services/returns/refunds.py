@@ -8,6 +8,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from oms_desktop.connectors.base import Connector
+from oms_desktop.connectors.registry import load as load_connectors
 from oms_desktop.errors import ApprovalNeeded, ValidationError
 from oms_desktop.model import (
     Actor, FinancialStatus, Order, OrderLine, Refund, RefundStatus, Return, ReturnLine,
@@ -39,6 +41,41 @@ class RefundView:
     restocking_fee: Decimal
     amount: Decimal
     explanation: list[str]
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What a refund would give back, shown for confirmation before it is issued."""
+    rma_number: str
+    order_number: str
+    channel: str
+    currency: str
+    money: RefundBreakdown
+    credit: bool  # store credit, not money back
+    at_channel: bool  # the channel's connector pays it back; else it is paid outside
+
+    @property
+    def amount(self) -> str:
+        return f"{self.money.total} {self.currency}"
+
+
+def quote(db: Database, rma: str) -> RefundQuote:
+    """The refund `issue_refund` would make now, and where it would be paid."""
+    with db.uow(readonly=True) as uow:
+        ret = load_rma(uow.session, rma)
+        if ret.status != ReturnStatus.inspected:
+            raise ValidationError(f"{ret.rma_number} is {ret.status.value}: finish the intake"
+                                  " before refunding")
+        order, credit = ret.order, ret.resolution == "credit"
+        return RefundQuote(ret.rma_number, order.number, order.channel.name, order.currency,
+                           _breakdown(uow.session, ret), credit,
+                           not credit and takes_refunds(order.channel.kind))
+
+
+def takes_refunds(channel_kind: str) -> bool:
+    """Whether the channel's connector pays refunds back on the channel itself."""
+    cls = load_connectors().classes.get(channel_kind)
+    return cls is not None and cls.push_refund is not Connector.push_refund
 
 
 def preview(db: Database, rma: str) -> RefundBreakdown:
@@ -132,14 +169,16 @@ def _record(session: Session, ret: Return, b: RefundBreakdown, actor: Actor,
             outside: bool) -> Refund:
     credit = ret.resolution == "credit"
     status = RefundStatus.issued_outside if outside or credit else RefundStatus.approved
-    if status == RefundStatus.approved:
+    if status == RefundStatus.approved and takes_refunds(ret.order.channel.kind):
         pushed = channel_push.enqueue_refund(
             session, ret.order, key=ret.rma_number, amount=str(b.total),
             reason=", ".join(sorted({l.reason_code for l in ret.lines if not l.unexpected})),
             lines=[(l.order_line_id, l.received_qty) for l in ret.lines
                    if not l.unexpected and l.received_qty])
-        if not pushed:  # a channel without a connector: paid back in its own admin
+        if not pushed:
             status = RefundStatus.issued_outside
+    elif status == RefundStatus.approved:  # a channel that takes no refunds from us: paid
+        status = RefundStatus.issued_outside  # back in its own admin
     return Refund(order_id=ret.order_id, return_id=ret.id, status=status,
                   currency=ret.order.currency, items_amount=b.items, tax_amount=b.tax,
                   shipping_amount=b.shipping, restocking_fee=b.fee, amount=b.total,

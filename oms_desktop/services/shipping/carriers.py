@@ -17,7 +17,7 @@ from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import Location, Package, Product, Setting, Shipment, ShippingLabel, utcnow
 from oms_desktop.policies.barcodes import sscc
 from oms_desktop.services import settings
-from oms_desktop.services.lookup import locked_shipment
+from oms_desktop.services.lookup import locked_shipment, row_id
 from oms_desktop.services.shipping.parcels import parcel
 from oms_desktop.storage import Database
 
@@ -142,8 +142,7 @@ def shipment_by_ref(session: Session, shipment_id: int | str, *,
     """A shipment by id or by its barcode SHP-<id>; `locked` (with its order) for a use case
     that changes it."""
     text = str(shipment_id).strip().upper()
-    number = int(text[4:]) if text.startswith("SHP-") and text[4:].isdigit() else \
-        int(text) if text.isdigit() else None
+    number = row_id(text, "SHP-")
     shipment = None if number is None else locked_shipment(session, number) if locked else \
         session.get(Shipment, number)
     if shipment is None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from oms_desktop.carriers import registry
 from oms_desktop.carriers.base import Rate, ShipmentDTO
 from oms_desktop.errors import InvalidTransition, OmsError, ValidationError
 from oms_desktop.model import (
@@ -25,7 +26,7 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services import events, messagebus
 from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import virtual_location
-from oms_desktop.services.shipping import printing, purchases
+from oms_desktop.services.shipping import methods, printing, purchases
 from oms_desktop.services.shipping.carriers import (
     active_label, assign_ssccs, enabled_carriers, ensure_packages, make_carrier, ship_day,
     shipment_by_ref, shipment_dto,
@@ -82,16 +83,30 @@ def _prepare(db: Database, shipment_id, carrier: str | None, service: str | None
         ensure_packages(s, shipment)
         s.flush()
         assign_ssccs(s, shipment)
-        order = shipment.order
-        forced_carrier = carrier or order.carrier
+        forced_carrier, forced_service, level = _forced(s, shipment.order, carrier, service)
         requirement = rate_shop.Requirement(
-            ship_day=ship_day(s, forced_carrier or "default"), deliver_by=order.deliver_by,
-            ship_by=order.ship_by, service_level=order.requested_service,
-            carrier=forced_carrier, service=service or order.service)
+            ship_day=ship_day(s, forced_carrier or "default"),
+            deliver_by=shipment.order.deliver_by, ship_by=shipment.order.ship_by,
+            service_level=level, carrier=forced_carrier, service=forced_service)
         carriers = [forced_carrier] if forced_carrier else enabled_carriers(s)
         prepared = _Prepared(shipment_dto(s, shipment), requirement, carriers)
         uow.commit()
         return prepared
+
+
+def _forced(session: Session, order, carrier: str | None, service: str | None):
+    """(carrier, service, service level) a label is bought with. The person's --carrier and
+    --service first; then a rule's choice (an installed carrier, or a service alone); then the
+    shipping-method map (the channel's method name, else the default); else rate shopping
+    over the enabled carriers within the requested service level."""
+    ruled = order.carrier in registry.load().classes or (order.carrier is None and order.service)
+    if not carrier and ruled:
+        carrier, service = order.carrier, service or order.service
+    mapped = None if carrier else methods.lookup(
+        session, order.requested_service or order.service)
+    if mapped is not None:  # the manager's choice for this method stands for its level
+        return mapped.carrier, service or mapped.service, None
+    return carrier, service, None if service else order.requested_service
 
 
 def _collect_rates(db: Database, prepared: _Prepared) -> tuple[list[Rate], dict[str, str]]:

@@ -42,7 +42,10 @@ def close_package(session: Session, package: Package, *, weight_g: int | None,
     goods = contents_weight(items(session, package.contents))
     weight = weight_g if weight_g is not None else \
         (goods + (box.tare_g if box else 0) if goods else package.weight_g)
-    if box is not None and weight and weight > box.max_weight_g:
+    if not weight:  # a parcel of 0 g is refused by the carrier, or priced wrong
+        raise ValidationError(f"Package {package.number} has no weight: its products have "
+                              "none on file, so weigh it and enter the weight")
+    if box is not None and weight > box.max_weight_g:
         raise ValidationError(f"Package {package.number} weighs {weight} g: box {box.code} "
                               f"takes at most {box.max_weight_g} g")
     package.weight_g = weight

@@ -54,6 +54,7 @@ TABLES: dict[str, TableAccess] = {
     "order_lines": TableAccess(write=P, sites=_via("orders", "order_id")),
     "order_holds": TableAccess(write=P),
     "order_tags": TableAccess(write=P),
+    "order_words": TableAccess(write=P, sites=_via("orders", "order_id")),  # search index
     "customers": TableAccess(write=S),
     # catalogue and places
     "products": TableAccess(write=S, update_needs=(("price", M),)),
@@ -110,6 +111,9 @@ TABLES: dict[str, TableAccess] = {
     "automation_rule_runs": TableAccess(write=P),
     "notification_templates": TableAccess(write=M),
     "notification_outbox": TableAccess(write=P),
+    # the books: postings enqueued by whoever ships or refunds, mappings kept by a manager
+    "book_postings": TableAccess(write=P),
+    "book_mappings": TableAccess(write=M),
     # business customers: terms and prices set by a manager; invoices issued on shipping
     "b2b_accounts": TableAccess(write=M),
     "trading_partners": TableAccess(write=M),

@@ -46,9 +46,18 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("Inventory", _S + "inventory:InventoryScreen", Role.packer, "Ctrl+7"),
     ScreenEntry("Channels", _S + "channels:ChannelsScreen", Role.manager, "Ctrl+8"),
     ScreenEntry("Rules", _S + "rules:RulesScreen", Role.manager, "Ctrl+9"),
-    ScreenEntry("Settings", _S + "settings:SettingsScreen", Role.packer, "Ctrl+,"),
+    ScreenEntry("Books", _S + "books:BooksScreen", Role.manager, "Ctrl+Shift+B"),
+    ScreenEntry("Settings", _S + "settings:SettingsScreen", Role.supervisor, "Ctrl+,"),
 ]
 ORDER_DETAIL = ScreenEntry("Order", _S + "order_detail:OrderDetailScreen", Role.packer, "")
+
+
+# where each role lands after signing in: packers at the pack station, the rest on the queue
+LANDING = {Role.packer: "Packing"}
+
+
+def landing_title(role: Role) -> str:
+    return LANDING.get(role, "Orders")
 
 
 def screens_for(role: Role) -> list[ScreenEntry]:

@@ -20,6 +20,7 @@ from oms_desktop.services.channels import inventory_push, sync
 from oms_desktop.services.channels import push as channel_push
 from oms_desktop.services.channels import setup as channels
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import plural
 from oms_desktop.ui.widgets.schema_form import SchemaForm
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
 from oms_desktop.ui.widgets.sync_panels import DriftPanel, ErrorsPanel, RunsPanel
@@ -59,7 +60,7 @@ def _push_stock(ctx: AppContext, code: str) -> str:
         s = inventory_push.push_inventory(ctx.db, actor=ctx.actor, code=code)
     except OmsError as exc:
         return f"; stock not pushed: {exc}"
-    return f"; stock: {s.pushed} SKU(s) pushed" if s.pushed else ""
+    return f"; stock: {plural(s.pushed, 'SKU')} pushed" if s.pushed else ""
 
 
 class ChannelsScreen(QWidget):
@@ -80,6 +81,7 @@ class ChannelsScreen(QWidget):
         self.model = RowTableModel(CHANNEL_COLUMNS, self)
         self.table = make_table(self.model, "Channels", stretch="Name")
         self.kind_box = QComboBox(accessibleName="Connector type for a new channel")
+        self.kind_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.new_button = QPushButton("&New channel", accessibleName="New channel")
         self.test_button = QPushButton("&Test connection", accessibleName="Test connection")
         self.sync_button = QPushButton("&Sync now (F5)", accessibleName="Sync now")
@@ -278,7 +280,7 @@ class ChannelsScreen(QWidget):
                 f"{run.updated}, unchanged {run.unchanged}, failed {run.failed}"
                 f" in {run.duration_s:.1f} s")
         if pushed and pushed.sent:
-            text += f"; {pushed.sent} fulfilment(s) pushed"
+            text += f"; {plural(pushed.sent, 'fulfilment')} pushed"
         self.status.setText(text + (f" — {run.error}" if run.error else "") + stock)
 
     def _sync_failed(self, code: str, exc: BaseException) -> None:
@@ -300,7 +302,7 @@ class ChannelsScreen(QWidget):
         ctx, code = self._ctx, self.current.code
         ctx.ops.run(lambda: inventory_push.check_drift(ctx.db, actor=ctx.actor, code=code),
                     network=True, success=lambda rows: self._after(
-                        f"{sum(1 for r in rows if r.drift)} SKU(s) differ on {code}."))
+                        f"{plural(sum(1 for r in rows if r.drift), 'SKU')} differ on {code}."))
 
     def push_stock(self) -> None:
         if self.current is None:

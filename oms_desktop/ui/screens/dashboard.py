@@ -14,12 +14,14 @@ from oms_desktop.services.orders import dashboard as service
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.theme import status_label
 from oms_desktop.ui.widgets.chart_bars import BarChart
+from oms_desktop.ui.widgets.setup_checklist import SetupChecklist
 from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
 REFRESH_MS = 30_000
 CHANGE_DELAY_MS = 500
-AREAS = {"orders", "shipments", "returns", "stock"}
+AREAS = {"orders", "shipments", "returns", "stock", "settings", "catalog", "locations",
+         "channels", "users"}
 PACKER_COLUMNS = [
     Column("Packer", lambda p: p.name), Column("Packed", lambda p: p.packed, True),
     Column("Shipped", lambda p: p.shipped, True),
@@ -60,9 +62,13 @@ class DashboardScreen(QWidget):
                                  use_charts=use_charts)
         self.packers = RowTableModel(PACKER_COLUMNS, self)
         self.packers_view = make_table(self.packers, "Throughput per packer", stretch="Packer")
-        self.packers_view.setMinimumWidth(300)
+        self.packers_view.setMinimumWidth(240)
         self.as_of = QLabel("", objectName="Muted", accessibleName="Figures as of")
         self.refresh_button = QPushButton("&Refresh (F5)", accessibleName="Refresh dashboard")
+        self.setup = SetupChecklist(ctx, self)
+        self.setup.setVisible(False)
+        self.setup.open_wizard.connect(self.open_wizard)
+        self.wizard = None
         self._build()
         self._timers()
         ctx.changes.changed.connect(self._on_changes)
@@ -76,9 +82,9 @@ class DashboardScreen(QWidget):
         head.addStretch(1)
         head.addWidget(self.as_of)
         head.addWidget(self.refresh_button)
-        cards = QHBoxLayout()
-        for card in self.cards.values():
-            cards.addWidget(card)
+        cards = QGridLayout()  # three a row: whole captions on a 1024 px screen
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, i // 3, i % 3)
         grid = QGridLayout()
         grid.addWidget(self.by_status, 0, 0)
         grid.addWidget(self.per_hour, 0, 1)
@@ -91,6 +97,7 @@ class DashboardScreen(QWidget):
         grid.setColumnStretch(2, 0)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.setup)
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
 
@@ -109,6 +116,16 @@ class DashboardScreen(QWidget):
         db, actor = self._ctx.db, self._ctx.actor
         run_for(self, self._ctx, lambda: service.dashboard(db, actor=actor),
                 success=self.show_data)
+        self.setup.reload()
+
+    def open_wizard(self) -> None:
+        from oms_desktop.ui.wizard.setup_wizard import SetupWizard  # only when asked for
+
+        if self.wizard is None:
+            self.wizard = SetupWizard(self._ctx, self)
+            self.wizard.finished.connect(lambda _: self.reload())
+        self.wizard.restart()
+        self.wizard.show()
 
     def show_data(self, data: service.Dashboard) -> None:
         self.data = data

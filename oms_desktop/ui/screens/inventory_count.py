@@ -16,6 +16,7 @@ from oms_desktop.errors import ValidationError
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.inventory import counting
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import plural
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_dialogs import CountBinsDialog
 from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, ScanQueue, large, report, run_for
@@ -215,7 +216,7 @@ class CountTab(QWidget):
 
     def _closed(self, view: counting.CountView) -> None:
         posted = [ln for ln in view.lines if ln.posted]
-        self.feedback.ok(f"{view.label} {view.status}: {len(posted)} adjustment(s) posted")
+        self.feedback.ok(f"{view.label} {view.status}: {plural(len(posted), 'adjustment')} posted")
         self.reload()
 
     def _refused(self, exc: Exception) -> None:

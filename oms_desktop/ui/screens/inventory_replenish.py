@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from oms_desktop.services.automation import replenishment
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import plural
 from oms_desktop.ui.widgets.stock_scan import Feedback, report, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
 
@@ -81,7 +82,7 @@ class ReplenishTab(QWidget):
                 success=self._checked, failure=lambda e: report(self.feedback, e))
 
     def _checked(self, rows) -> None:
-        self.feedback.ok(f"{len(rows)} open suggestion(s)")
+        self.feedback.ok(f"{plural(len(rows), 'open suggestion')}")
         self.status.setCurrentIndex(0)
         self.rows.set_rows(rows)
 

@@ -15,6 +15,7 @@ from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.orders import views as order_service
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
+from oms_desktop.ui.texts import human
 from oms_desktop.ui.theme import STATUS_COLOURS, status_colours, status_label
 from oms_desktop.ui.widgets.order_bulk import ACTIONS, BulkAction
 
@@ -242,7 +243,7 @@ def _shipment_row(sh: order_service.ShipmentView) -> list[str]:
 
 
 def _hold_rows(d: order_service.OrderDetail) -> list[list[str]]:
-    rows = [[h.reason.replace("_", " "),
+    rows = [[human(h.reason),
              f"released by {h.released_by}" if h.released_at else "active", h.placed_by,
              f"{h.placed_at:%d %b %H:%M}", h.note or ""] for h in d.holds]
     if d.fraud_score is not None:
@@ -254,7 +255,7 @@ def _hold_rows(d: order_service.OrderDetail) -> list[list[str]]:
 def _event_row(e: order_service.EventView) -> list[str]:
     where = " · ".join(x for x in (e.station, e.source) if x) or "–"
     change = f"{e.from_state} → {e.to_state}" if e.to_state else _detail_text(e.detail)
-    what = e.action.replace("_", " ") + ("" if e.entity == "order" else f" ({e.entity})")
+    what = human(e.action) + ("" if e.entity == "order" else f" ({human(e.entity).lower()})")
     return [f"{e.at:%d %b %H:%M:%S}", e.actor, where, what, change]
 
 

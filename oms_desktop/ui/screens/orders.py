@@ -4,9 +4,8 @@ the count of matching orders, bulk actions on the selection, export to CSV."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
@@ -15,12 +14,17 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.floor.pick_documents import pick_list_for
-from oms_desktop.services.orders import queue
+from oms_desktop.services.orders import queue, selection
 from oms_desktop.services.orders import views as order_service
 from oms_desktop.services.users import accounts as users
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.documents import save_document
 from oms_desktop.ui.widgets.filter_bar import FilterBar, filter_to_dict, focus_search
-from oms_desktop.ui.widgets.order_bulk import BulkAction, BulkProgress, actions_for, confirm
+from oms_desktop.ui.widgets.flow_layout import FlowLayout
+from oms_desktop.ui.widgets.order_bulk import (
+    BulkAction, BulkProgress, actions_for, confirm, confirm_matching,
+)
+from oms_desktop.ui.widgets.order_selection import OrderSelection, OrderTableView
 from oms_desktop.ui.widgets.order_table_model import COLUMNS, FIELDS, OrderTableModel, sortable
 
 VIEWS_KEY = "orders.views"
@@ -39,7 +43,10 @@ class OrdersScreen(QWidget):
         self.views: dict[str, dict] = {}
         self.sites: list[str] = []
         self.bulk_buttons: dict[str, QPushButton] = {}
+        self.total: int | None = None
         self._build()
+        self.selection = OrderSelection(self.table, self.model, self)
+        self.selection.changed.connect(self._selection_changed)
         self._build_actions()
         self.model.rows_arrived.connect(self._show_loaded)
         self.model.failed.connect(lambda exc: self.ctx.ops._default_failure(exc))
@@ -66,10 +73,8 @@ class OrdersScreen(QWidget):
             head.addWidget(w)
         self.filters = FilterBar()
         self.table = self._table()
-        self.bulk_row = QHBoxLayout()
+        self.bulk_row = FlowLayout(align_right=True)  # wraps at 1024 px, never cuts labels
         self.selection_label = QLabel("No orders selected", objectName="Muted")
-        self.bulk_row.addWidget(self.selection_label)
-        self.bulk_row.addStretch(1)
         self.progress = BulkProgress(self.ctx)
         self.progress.finished.connect(lambda _r: self.refresh())
         column = QVBoxLayout(self)
@@ -77,11 +82,12 @@ class OrdersScreen(QWidget):
         column.addLayout(head)
         column.addWidget(self.filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.selection_label)
         column.addLayout(self.bulk_row)
         column.addWidget(self.progress)
 
     def _table(self) -> QTableView:
-        table = QTableView(accessibleName="Orders queue")
+        table = OrderTableView(accessibleName="Orders queue")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
         table.setSelectionMode(QAbstractItemView.ExtendedSelection)
@@ -102,7 +108,6 @@ class OrdersScreen(QWidget):
         for i, field in enumerate(FIELDS):
             table.setColumnWidth(i, WIDTHS.get(field, 100))
         table.doubleClicked.connect(lambda index: self._open(index.row()))
-        table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         return table
 
     def _build_actions(self) -> None:
@@ -110,6 +115,7 @@ class OrdersScreen(QWidget):
         self._shortcut("Open order", "Return", lambda: self._open(self.table.currentIndex().row()))
         self._shortcut("Export view to CSV…", "Ctrl+E", self.export_csv)
         self._shortcut("Save view…", "Ctrl+S", self.save_view)
+        self._shortcut("Select all orders matching the filter", "Ctrl+A", self.select_all)
         if allowed(self.ctx.actor, "floor.pick"):
             self.pick_button = QPushButton("Pick list", accessibleName="Print pick list")
             self.pick_button.setToolTip("Print a pick list for the selected orders (Ctrl+P)")
@@ -125,7 +131,8 @@ class OrdersScreen(QWidget):
             button.setEnabled(False)
             self.bulk_row.addWidget(button)
             self.bulk_buttons[action.key] = button
-            self._shortcut(action.label, action.shortcut, lambda a=action: self.run_action(a))
+            self._shortcut(action.label, action.shortcut,
+                           lambda _=False, a=action: self.run_action(a))
 
     def _shortcut(self, text: str, keys: str, slot) -> QAction:
         action = QAction(text, self, shortcut=QKeySequence(keys),
@@ -154,10 +161,22 @@ class OrdersScreen(QWidget):
                          success=self._show_views)
 
     def apply_filter(self, flt: queue.QueueFilter) -> None:
-        """New rows first; the count (a longer scan) starts when they have arrived."""
+        """New rows first; the count (a longer scan) starts when they have arrived. The
+        selection keeps the orders the new filter still shows."""
         self._after_rows = [self._count] + getattr(self, "_after_rows", [])
         self.count_label.setText("counting…")
+        self.total = None
+        kept, db = self.selection.sorted_ids(), self.ctx.db
+        self.selection.clear()
         self.model.query(flt)
+        if kept:
+            self.ctx.ops.run(lambda: (flt, selection.still_matching(db, flt, kept)),
+                             success=self._keep_selected)
+
+    def _keep_selected(self, answer) -> None:
+        flt, ids = answer
+        if flt == self.model.flt:
+            self.selection.keep_only(ids)
 
     def refresh(self) -> None:
         self.model.refresh()
@@ -174,6 +193,7 @@ class OrdersScreen(QWidget):
         if flt == self.model.flt:
             self.total = n
             self.count_label.setText(f"{n:,} orders")
+            self._selection_changed()
 
     def _show_loaded(self, loaded: int) -> None:
         self.table.setToolTip(f"{loaded:,} loaded; scroll for more")
@@ -205,14 +225,24 @@ class OrdersScreen(QWidget):
 
     # -- selection, opening, scans -------------------------------------------------------------
     def selected_ids(self) -> list[int]:
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.id_at(r) for r in rows]
+        """The orders picked one by one (not "all matching"), wherever their rows are."""
+        return self.selection.sorted_ids()
+
+    def select_all(self) -> None:
+        """Ctrl+A: every order matching the filter, loaded or not."""
+        self.selection.select_all_matching()
 
     def _selection_changed(self) -> None:
-        n = len(self.table.selectionModel().selectedRows())
-        self.selection_label.setText(f"{n:,} selected" if n else "No orders selected")
+        if self.selection.all_matching:
+            n = self.total
+            text = ("All orders matching this filter (counting…)" if n is None else
+                    f"All {n:,} orders matching this filter")
+        else:
+            n = len(self.selection.ids)
+            text = f"{n:,} selected" if n else "No orders selected"
+        self.selection_label.setText(text)
         for button in self.bulk_buttons.values():
-            button.setEnabled(n > 0 and not self.progress.running)
+            button.setEnabled(bool(n) and not self.progress.running)
 
     def select_rows(self, rows: range) -> None:
         selection = self.table.selectionModel()
@@ -231,29 +261,46 @@ class OrdersScreen(QWidget):
 
     # -- actions --------------------------------------------------------------------------------
     def run_action(self, action: BulkAction) -> None:
-        ids = self.selected_ids()
-        if not ids or self.progress.running:
+        if self.selection.empty or self.progress.running:
             return
         answers = action.ask(self, self.ctx) if action.ask else {}
-        if answers is None or not confirm(self, action, len(ids)):
+        if answers is None:
             return
-        numbers = {r.id: r.number for r in self.model.rows if r.id in set(ids)}
-        self.progress.start(action, ids, answers, numbers)
-        self._selection_changed()
+        if self.selection.all_matching:
+            flt, db = self.model.flt, self.ctx.db
+            self.ctx.ops.run(lambda: selection.count_matching(db, flt),
+                             success=lambda m: self._run_on_matching(action, m, answers))
+            return
+        ids = self.selected_ids()
+        if confirm(self, action, len(ids)):
+            self.progress.start(action, ids, answers)
+            self._selection_changed()
+
+    def _run_on_matching(self, action: BulkAction, matching: selection.Matching,
+                         answers: dict) -> None:
+        if matching.flt != self.model.flt or not self.selection.all_matching:
+            return  # the filter or the selection changed while counting
+        if matching.count and confirm_matching(self, action, matching.count):
+            self.progress.start_matching(action, matching, answers)
+            self.selection.clear()
 
     def print_pick_list(self) -> None:
         """Create the pick list and open its PDF in the system viewer to print."""
         ids, db, actor = self.selected_ids(), self.ctx.db, self.ctx.actor
-        if ids:
+        if self.selection.all_matching:
+            flt = self.model.flt
+            ids_of = lambda: [i for page in selection.matching_pages(  # noqa: E731
+                db, selection.count_matching(db, flt)) for i in page]
+        else:
+            ids_of = lambda: ids  # noqa: E731
+        if ids or self.selection.all_matching:
             self.selection_label.setText("Making the pick list…")
-            self.ctx.ops.run(lambda: pick_list_for(db, actor=actor, order_ids=ids),
+            self.ctx.ops.run(lambda: pick_list_for(db, actor=actor, order_ids=ids_of()),
                              success=self._pick_list_ready)
 
     def _pick_list_ready(self, answer: tuple[str, bytes]) -> None:
         label, pdf = answer
-        folder = Path(QStandardPaths.writableLocation(QStandardPaths.TempLocation))
-        path = folder / f"{label}.pdf"
-        path.write_bytes(pdf)
+        path = save_document(f"{label}.pdf", pdf)  # the person's own folder, not /tmp
         self.last_pick_list = path
         self.selection_label.setText(f"{label} ready: {path}")
         if not os.environ.get("QT_QPA_PLATFORM") == "offscreen":

@@ -1,6 +1,6 @@
 """The pack station: scan an order, shipment, tote or pick-list slot, then every item.
 Keyboard only: F2 quantity, F3 new package, F4 complete, F6 weight, Ctrl+Z undo, Esc put
-the shipment aside. A refused scan turns the banner red with a sound and what was expected."""
+the shipment aside, F8 acknowledge a label that could not be made (shown in red until then). A refused scan turns the banner red with a sound and what was expected."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
-    QWidget,
+    QApplication, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from oms_desktop.devices.sound import Sounds
@@ -20,6 +20,8 @@ from oms_desktop.services.floor import pack_documents, packing
 from oms_desktop.services.floor.packing import OPENING_KINDS, PackFeedback, PackView
 from oms_desktop.services.shipping import boxes
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import plural
+from oms_desktop.ui.documents import documents_folder
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.theme import enlarge
 from oms_desktop.ui.widgets.banner import Banner
@@ -28,15 +30,11 @@ from oms_desktop.ui.widgets.floor import ScanAnswers
 
 PROMPT = "Scan an order, shipment, tote or pick list slot"
 NO_BOX = "No box (own packaging)"
+ALARM_STYLE = "background: #b91c1c; color: #ffffff; padding: 10px; border-radius: 6px;"
 
 
 def station_folder() -> Path:
-    saved = QSettings().value("floor/document_folder", "")
-    if saved:
-        return Path(str(saved))
-    import platformdirs
-
-    return Path(platformdirs.user_documents_dir()) / "OMS station"
+    return documents_folder()
 
 
 class PackingScreen(ScanAnswers, QWidget):
@@ -73,7 +71,13 @@ class PackingScreen(ScanAnswers, QWidget):
         self.manual.setAccessibleName("Type a barcode")
         self.manual.returnPressed.connect(self._typed)
         enlarge(self.manual, 13)
-        for w in (self.title, self.prompt, self.banner, self.order_label, self.detail_label):
+        self.label_alarm = enlarge(QLabel(""), 15, True)  # a failed label, until F8
+        self.label_alarm.setAccessibleName("Label problem")
+        self.label_alarm.setWordWrap(True)
+        self.label_alarm.setStyleSheet(ALARM_STYLE)
+        self.label_alarm.hide()
+        for w in (self.title, self.prompt, self.banner, self.label_alarm, self.order_label,
+                  self.detail_label):
             layout.addWidget(w)
         layout.addWidget(self.checklist, 1)
         layout.addLayout(self._controls())
@@ -84,8 +88,10 @@ class PackingScreen(ScanAnswers, QWidget):
         self.quantity_box = self._spin("Quantity for the next scan (F2)", 1, 9999, 1)
         self.weight_box = self._spin("Package weight in grams (F6)", 0, 1_000_000, 0)
         self.weight_box.setSuffix(" g")
+        self.weight_box.setSpecialValueText("not weighed")  # 0 is no weight, never "0 g"
         self.box_choice = QComboBox()
         self.box_choice.setAccessibleName("Box")
+        self.box_choice.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # the whole name
         self.undo_button = self._button("Undo (Ctrl+Z)", self.undo)
         self.package_button = self._button("New package (F3)", self.new_package)
         self.complete_button = self._button("Complete (F4)", self.complete)
@@ -95,9 +101,12 @@ class PackingScreen(ScanAnswers, QWidget):
                                                           self.box_choice))):
             grid.addWidget(enlarge(QLabel(text), 12), 0, col)
             grid.addWidget(enlarge(widget, 14), 1, col)
-        for col, button in enumerate((self.undo_button, self.package_button,
-                                      self.complete_button, self.aside_button), start=3):
-            grid.addWidget(enlarge(button, 14, True), 1, col)
+        buttons = QHBoxLayout()  # a row of their own: whole labels even at 1024 px
+        for button in (self.undo_button, self.package_button, self.complete_button,
+                       self.aside_button):
+            buttons.addWidget(enlarge(button, 14, True))
+        grid.addLayout(buttons, 2, 0, 1, 4)
+        grid.setColumnStretch(3, 1)
         self.quantity_box.valueChanged.connect(self._quantity_changed)
         return grid
 
@@ -118,7 +127,8 @@ class PackingScreen(ScanAnswers, QWidget):
     def _shortcuts(self) -> None:
         for key, slot in (("F2", self.quantity_box.setFocus), ("F3", self.new_package),
                           ("F4", self.complete), ("F6", self.weight_box.setFocus),
-                          ("Ctrl+Z", self.undo), ("Esc", self.put_aside)):
+                          ("Ctrl+Z", self.undo), ("Esc", self.put_aside),
+                          ("F8", self.acknowledge_label)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -154,7 +164,7 @@ class PackingScreen(ScanAnswers, QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         if parsed.kind == ScanKind.quantity:
             self.quantity_box.setValue(parsed.number or 1)
-            self._answer("good", f"Next scan counts {self.quantity_box.value()} units")
+            self._answer("good", f"Next scan counts {plural(self.quantity_box.value(), 'unit')}")
         elif self.view is None or parsed.kind in OPENING_KINDS:
             self._run(lambda: packing.open_shipment(db, actor=actor, value=text), self._opened)
         else:
@@ -170,7 +180,7 @@ class PackingScreen(ScanAnswers, QWidget):
 
     def _opened(self, view: PackView) -> None:
         self.show_view(view)
-        self._answer("good", f"{view.order_number}: scan {view.units_left} units")
+        self._answer("good", f"{view.order_number}: scan {plural(view.units_left, 'unit')}")
 
     def _scanned(self, feedback: PackFeedback) -> None:
         if feedback.ok:
@@ -272,7 +282,7 @@ class PackingScreen(ScanAnswers, QWidget):
     def _completed(self, view: PackView) -> None:
         self.weight_box.setValue(0)
         self.show_view(None)
-        self._answer("good", f"{view.label} packed ({len(view.packages)} package(s)). "
+        self._answer("good", f"{view.label} packed ({plural(len(view.packages), 'package')}). "
                              f"Ready for the next order.")
         self._print(view.shipment_id)
 
@@ -296,6 +306,8 @@ class PackingScreen(ScanAnswers, QWidget):
     def _printed(self, printed) -> None:
         if printed is None:
             return
+        if printed.document == pack_documents.LABEL and not printed.ok:
+            return self._label_failed(printed.message)
         self.documents_label_text = printed.message
         self.detail_label.setText(printed.message)
         if printed.ok and printed.where.endswith(".pdf") and _may_open_files():
@@ -304,6 +316,20 @@ class PackingScreen(ScanAnswers, QWidget):
     def _print_failed(self, exc: BaseException) -> None:
         self.detail_label.setText(f"Printing failed: {message_for(exc)}")
         self.sounds.play("bad")
+
+
+    def _label_failed(self, message: str) -> None:
+        """Shown in red until the packer acknowledges it (F8); later answers do not hide it.
+        The shipment stays packed and waits under Shipping > Needs a label."""
+        self.label_alarm.setText(f"{message}\nThe parcel stays packed and is listed under "
+                                 "Shipping > Needs a label. Put it on the label shelf and "
+                                 "press F8 to acknowledge.")
+        self.label_alarm.show()
+        self.sounds.play("bad")
+
+    def acknowledge_label(self) -> None:
+        self.label_alarm.hide()
+        self.label_alarm.setText("")
 
 
 def _may_open_files() -> bool:

@@ -13,16 +13,19 @@ from PySide6.QtWidgets import (
 
 from oms_desktop.devices.sound import Sounds
 from oms_desktop.policies.scan import ScanKind, parse_scan
-from oms_desktop.services.floor import picking, short_picks
+from oms_desktop.services.floor import pick_documents, picking, short_picks
 from oms_desktop.services.floor.picking import PickFeedback, PickListView
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.documents import documents_folder
+from oms_desktop.ui.texts import plural
 from oms_desktop.ui.theme import enlarge
 from oms_desktop.ui.widgets.banner import Banner
 from oms_desktop.ui.widgets.floor import ScanAnswers, floor_table
 
 SHORT_REASONS = ("bin empty", "damaged", "wrong item in bin", "cannot reach")
 COLUMNS = ("#", "Bin", "SKU", "Description", "Qty", "Picked", "Slots")
-STATUS_COLOURS = {"picked": QColor("#bbf7d0"), "short": QColor("#fecaca")}
+STATUS_COLOURS = {"picked": QColor("#bbf7d0"), "short": QColor("#fde68a")}
+SHORT_COLOUR = "#b45309"  # amber: finished, but not everything was found
 
 
 class PickingScreen(ScanAnswers, QWidget):
@@ -34,6 +37,7 @@ class PickingScreen(ScanAnswers, QWidget):
         self.sounds = Sounds()
         self.view: PickListView | None = None
         self.quantity = 1
+        self.buttons: dict[str, QPushButton] = {}
         self._build()
         self._shortcuts()
         self.show_view(None)
@@ -41,7 +45,7 @@ class PickingScreen(ScanAnswers, QWidget):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(enlarge(QLabel("Picking"), 20, True))
+        layout.addLayout(self._title_row())
         self.banner = Banner()
         layout.addWidget(self.banner)
         self.stop = enlarge(QLabel(""), 30, True)
@@ -54,6 +58,19 @@ class PickingScreen(ScanAnswers, QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(self._controls())
         layout.addLayout(self._exception_panel())
+
+    def _title_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(enlarge(QLabel("Picking"), 20, True))
+        row.addStretch(1)
+        for text, slot in (("Preview (Ctrl+Shift+P)", self.preview),
+                           ("Print (Ctrl+P)", self.print_list)):
+            button = enlarge(QPushButton(text), 12, True)
+            button.setAccessibleName(text.split(" (")[0] + " pick list")
+            button.clicked.connect(slot)
+            self.buttons[text.split(" (")[0]] = button
+            row.addWidget(button)
+        return row
 
     def _controls(self) -> QGridLayout:
         grid = QGridLayout()
@@ -75,14 +92,13 @@ class PickingScreen(ScanAnswers, QWidget):
         self.reason.setAccessibleName("Short pick reason")
         buttons = [("Create list (F7)", self.create_for_orders), ("Wave (F9)", self.create_wave),
                    ("Short pick (F8)", self.short_pick), ("Undo (Ctrl+Z)", self.undo)]
-        self.buttons = {}
-        for col, (text, slot) in enumerate(buttons):
+        for col, (text, slot) in enumerate(buttons):  # under the fields: room for the keys
             button = QPushButton(text)
             button.setAccessibleName(text.split(" (")[0])
             button.setMinimumHeight(44)
             button.clicked.connect(slot)
             self.buttons[text.split(" (")[0]] = button
-            grid.addWidget(enlarge(button, 13, True), 1, col + 4)
+            grid.addWidget(enlarge(button, 13, True), 2, col)
         for col, (label, widget) in enumerate((("Orders", self.orders_edit),
                                                ("Carrier", self.carrier_edit),
                                                ("Wave size", self.wave_size),
@@ -133,7 +149,8 @@ class PickingScreen(ScanAnswers, QWidget):
 
     def _shortcuts(self) -> None:
         for key, slot in (("F7", self.create_for_orders), ("F8", self.short_pick),
-                          ("F9", self.create_wave), ("Ctrl+Z", self.undo)):
+                          ("F9", self.create_wave), ("Ctrl+Z", self.undo),
+                          ("Ctrl+P", self.print_list), ("Ctrl+Shift+P", self.preview)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -144,7 +161,7 @@ class PickingScreen(ScanAnswers, QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         if parsed.kind == ScanKind.quantity:
             self.quantity = parsed.number or 1
-            self._answer("good", f"Next item scan counts {self.quantity} units")
+            self._answer("good", f"Next item scan counts {plural(self.quantity, 'unit')}")
         elif parsed.kind == ScanKind.pick_list and (self.view is None
                                                     or self.view.id != parsed.number):
             self._run(lambda: picking.scan(db, actor=actor, pick_list_id=parsed.number,
@@ -162,7 +179,8 @@ class PickingScreen(ScanAnswers, QWidget):
 
     def _feedback(self, feedback: PickFeedback) -> None:
         self.show_view(feedback.view)
-        self._answer("good" if feedback.ok else "bad", feedback.message)
+        state = "warn" if feedback.result == "short" else "good" if feedback.ok else "bad"
+        self._answer(state, feedback.message)
 
     # -- actions ---------------------------------------------------------------------------
     def create_for_orders(self) -> None:
@@ -184,8 +202,9 @@ class PickingScreen(ScanAnswers, QWidget):
     def _created(self, view: PickListView) -> None:
         self.orders_edit.clear()
         self.show_view(view)
-        self._answer("good", f"{view.label}: {len(view.slots)} orders, {len(view.lines)} "
-                             f"lines. Go to bin {view.current.bin}" if view.current else "")
+        self._answer("good", f"{view.label}: {plural(len(view.slots), 'order')}, "
+                             f"{plural(len(view.lines), 'line')}. Go to bin {view.current.bin}"
+                     if view.current else "")
 
     def short_pick(self) -> None:
         if self.view is None:
@@ -202,25 +221,64 @@ class PickingScreen(ScanAnswers, QWidget):
         db, actor, pl = self.ctx.db, self.ctx.actor, self.view.id
         self._run(lambda: picking.undo_last(db, actor=actor, pick_list_id=pl))
 
+    # -- printing --------------------------------------------------------------------------
+    def print_list(self) -> None:
+        """Ctrl+P: on the station's document printer, else saved to the documents folder."""
+        if self.view is None:
+            return
+        db, actor, pl, folder = self.ctx.db, self.ctx.actor, self.view.id, documents_folder()
+        self.ctx.ops.run(lambda: pick_documents.print_pick_list(
+            db, actor=actor, pick_list_id=pl, folder=folder), success=self._printed,
+            failure=self._failed)
+
+    def _printed(self, printed) -> None:
+        self.last_printed = printed
+        self._answer("good" if printed.ok else "bad", printed.message)
+
+    def preview(self) -> None:
+        if self.view is None:
+            return
+        db, pl = self.ctx.db, self.view.id
+        self.ctx.ops.run(lambda: pick_documents.pick_list_pdf(picking.get_pick_list(db, pl)),
+                         success=self._show_preview, failure=self._failed)
+
+    def _show_preview(self, pdf: bytes) -> None:
+        from oms_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
+
+        self.preview_dialog = PdfPreviewDialog(f"Pick list {self.view.label}", pdf,
+                                               self.print_list, self)
+        self.preview_dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.preview_dialog.open()
+
     # -- showing ---------------------------------------------------------------------------
     def show_view(self, view: PickListView | None) -> None:
         self.view = view
         for name in ("Short pick", "Undo"):
             self.buttons[name].setEnabled(view is not None and view.current is not None)
+        for name in ("Print", "Preview"):
+            self.buttons[name].setEnabled(view is not None)
         self._fill(view.lines if view else ())
         if view is None:
             self.stop.setText("Scan a pick list")
             self.what.setText("or type order numbers below and press F7")
             self.progress.setText("")
+            self.stop.setStyleSheet("")
             return
-        done = sum(l.picked + l.short for l in view.lines)
+        picked = sum(l.picked for l in view.lines)
+        short = sum(l.short for l in view.lines)
         total = sum(l.quantity for l in view.lines)
-        self.progress.setText(f"{view.label} · {view.kind} · {len(view.slots)} orders · "
-                              f"{done}/{total} units")
-        self._show_stop(view)
+        self.progress.setText(f"{view.label} · {view.kind} · {plural(len(view.slots), 'order')}"
+                              f" · {picked} of {plural(total, 'unit')} picked"
+                              + (f", {short} short" if short else ""))
+        self._show_stop(view, short)
 
-    def _show_stop(self, view: PickListView) -> None:
+    def _show_stop(self, view: PickListView, short: int) -> None:
         line = view.current
+        self.stop.setStyleSheet(f"color: {SHORT_COLOUR};" if line is None and short else "")
+        if line is None and short:
+            self.stop.setText(f"{view.label} finished short: {plural(short, 'unit')} missing")
+            self.what.setText("Take the cart to packing; a supervisor resolves the short picks")
+            return
         if line is None:
             self.stop.setText(f"{view.label} done")
             self.what.setText("Take the cart to packing")

@@ -18,12 +18,14 @@ from oms_desktop.services.returns import rmas as returns
 from oms_desktop.services.returns.rmas import NoReturnAuthorisation
 from oms_desktop.services.users.approval import approval
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import choose, chosen, fill_choices, human, plural
 from oms_desktop.ui.widgets.approval_dialog import ask_approval
+from oms_desktop.ui.widgets.refund_confirm import confirm_refund, refund_message
 
 # condition -> the disposition a grader picks most often for it
 DEFAULT_DISPOSITION = {"resellable": "restock", "open_box": "restock", "damaged": "quarantine",
                        "defective": "return_to_vendor", "wrong_item": "quarantine"}
-GOOD, BAD, IDLE = "#15803d", "#b91c1c", "#334155"
+GOOD, BAD, WARN, IDLE = "#15803d", "#b91c1c", "#b45309", "#334155"
 
 
 class ReturnsScreen(QWidget):
@@ -63,8 +65,8 @@ class IntakePanel(QWidget):
         self.lines = self._lines_table()
         self.condition = self._choice("Condition", returns.CONDITIONS)
         self.disposition = self._choice("Disposition", returns.DISPOSITIONS)
-        self.condition.currentTextChanged.connect(
-            lambda c: self.disposition.setCurrentText(DEFAULT_DISPOSITION[c]))
+        self.condition.currentIndexChanged.connect(lambda _i: choose(
+            self.disposition, DEFAULT_DISPOSITION[chosen(self.condition)]))
         self.location = QLineEdit()
         self.location.setAccessibleName("Receiving location")
         self.location.setPlaceholderText("site or bin code (default: where it shipped from)")
@@ -103,7 +105,7 @@ class IntakePanel(QWidget):
 
     def _choice(self, name: str, values) -> QComboBox:
         box = QComboBox()
-        box.addItems(list(values))
+        fill_choices(box, values)
         box.setAccessibleName(name)
         box.setStyleSheet("font-size: 15pt;")
         return box
@@ -165,11 +167,11 @@ class IntakePanel(QWidget):
         self.rma = rma
         self._render(rma)
         expected = sum(l.quantity for l in rma.lines if not l.unexpected)
-        self._show_message(f"{rma.rma_number}: scan the {expected} unit(s) coming back", GOOD)
+        self._show_message(f"{rma.rma_number}: scan the {plural(expected, 'unit')} coming back", GOOD)
 
     def _receive(self, code: str) -> None:
         rma, db, actor = self.rma.rma_number, self.ctx.db, self.ctx.actor
-        condition, disposition = self.condition.currentText(), self.disposition.currentText()
+        condition, disposition = chosen(self.condition), chosen(self.disposition)
         location = self.location.text().strip() or None
         seen = sum(line.received for line in self.rma.lines)  # what this bench shows
         self.ctx.ops.run(
@@ -201,16 +203,27 @@ class IntakePanel(QWidget):
         self._render(rma)
         missing = sum(l.missing for l in rma.lines)
         self._show_message(f"{rma.rma_number} inspected" +
-                           (f": {missing} unit(s) missing" if missing else ""),
+                           (f": {plural(missing, 'unit')} missing" if missing else ""),
                            BAD if missing else GOOD)
         self.summary.setText(f"Refund due: {money.total} (items {money.items}, tax {money.tax},"
                              f" shipping {money.shipping}, restocking fee {money.fee})")
 
     def refund(self) -> None:
+        """Ctrl+R: the amount and where it is paid, to confirm; then the refund."""
         if self.rma is None or not self.refund_button.isVisible():
             return
+        rma, db = self.rma.rma_number, self.ctx.db
+        self.ctx.ops.run(lambda: refunds.quote(db, rma), success=self._confirm_refund,
+                         failure=self._failed)
+
+    def _confirm_refund(self, quote: refunds.RefundQuote) -> None:
+        self.confirm_box = confirm_refund(self, quote, self._issue_refund)
+
+    def _issue_refund(self) -> None:
+        if self.rma is None:
+            return
         rma, db, actor = self.rma.rma_number, self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(lambda: refunds.issue_refund(db, actor=actor, rma=rma, outside=True),
+        self.ctx.ops.run(lambda: refunds.issue_refund(db, actor=actor, rma=rma),
                          success=self._refunded, failure=self._failed)
 
     def _refund_approved(self, username: str, secret: str) -> None:
@@ -221,13 +234,12 @@ class IntakePanel(QWidget):
 
         def work():
             with approval(db, username=username, secret=secret, station=actor.station) as ok:
-                return refunds.issue_refund(ok.db, actor=actor, rma=rma, outside=True,
+                return refunds.issue_refund(ok.db, actor=actor, rma=rma,
                                             approved_by=ok.actor)
         self.ctx.ops.run(work, success=self._refunded, failure=self._failed)
 
     def _refunded(self, refund: refunds.RefundView) -> None:
-        self._show_message(f"Refunded {refund.amount} {refund.currency} on {refund.rma_number}",
-                           GOOD)
+        self._show_message(refund_message(refund), GOOD if refund.status == "approved" else WARN)
         self.rma = None
 
     def _failed(self, exc: BaseException) -> None:
@@ -261,13 +273,13 @@ class IntakePanel(QWidget):
     # -- drawing ----------------------------------------------------------------------------
     def _render(self, rma: returns.RmaView) -> None:
         self.header.setText(f"{rma.rma_number} · order {rma.order_number} · "
-                            f"{rma.customer or ''} · {rma.status.replace('_', ' ')}")
+                            f"{rma.customer or ''} · {human(rma.status)}")
         self.lines.setRowCount(len(rma.lines))
         for row, line in enumerate(rma.lines):
-            graded = ", ".join(f"{c} → {d}".replace("_", " ") for c, d in line.units)
+            graded = ", ".join(f"{human(c)} → {human(d).lower()}" for c, d in line.units)
             cells = [line.sku, "-" if line.unexpected else str(line.quantity),
                      str(line.received),
-                     "UNEXPECTED" if line.unexpected else line.reason.replace("_", " "),
+                     "UNEXPECTED" if line.unexpected else human(line.reason),
                      graded, str(line.missing) if line.missing else ""]
             for col, text in enumerate(cells):
                 self.lines.setItem(row, col, QTableWidgetItem(text))

@@ -5,14 +5,18 @@ logins, their password: the RMA is then written through the supervisor's own log
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
-    QTableWidget, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit,
+    QSpinBox, QTableWidget, QVBoxLayout,
 )
 
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.returns import rmas as returns
 from oms_desktop.services.users.approval import approval
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import chosen as reason_of
+from oms_desktop.ui.texts import fill_choices
+
+MIN_WIDTH, MIN_HEIGHT = 720, 420
 
 
 class CreateRmaDialog(QDialog):
@@ -30,10 +34,13 @@ class CreateRmaDialog(QDialog):
             qty.setAccessibleName(f"Units of {line.sku}")
             self.table.setCellWidget(row, 1, qty)
             reason = QComboBox()
-            reason.addItems(reasons)
+            fill_choices(reason, reasons)
             reason.setAccessibleName(f"Reason for {line.sku}")
             self.table.setCellWidget(row, 2, reason)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)  # every field in sight when it opens
         self.supervisor = QLineEdit()
         self.supervisor.setAccessibleName("Approving supervisor")
         self.pin = QLineEdit(echoMode=QLineEdit.Password)
@@ -57,7 +64,7 @@ class CreateRmaDialog(QDialog):
             qty = self.table.cellWidget(row, 1).value()
             if qty:
                 chosen.append(returns.RequestedLine(line.sku, qty,
-                                                    self.table.cellWidget(row, 2).currentText()))
+                                                    reason_of(self.table.cellWidget(row, 2))))
         return chosen
 
     def creation(self):

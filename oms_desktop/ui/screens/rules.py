@@ -15,6 +15,7 @@ from oms_desktop.model import RuleTrigger
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.automation import rules
 from oms_desktop.ui.context import AppContext
+from oms_desktop.ui.texts import choose, chosen, fill_choices, human
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.rule_rows import ActionRow, ConditionRow, RowList
 from oms_desktop.ui.widgets.stock_scan import Feedback, run_for
@@ -65,7 +66,7 @@ class RulesScreen(QWidget):
         self.list = RuleList(self._save_order)
         self.name = QLineEdit(accessibleName="Rule name")
         self.trigger = QComboBox(accessibleName="Trigger")
-        self.trigger.addItems([t.value for t in RuleTrigger])
+        fill_choices(self.trigger, [t.value for t in RuleTrigger])
         self.conditions = RowList(ConditionRow, "Add condition")
         self.actions = RowList(ActionRow, "Add action")
         self.new_button = QPushButton("&New rule (Ctrl+N)", accessibleName="New rule")
@@ -159,7 +160,7 @@ class RulesScreen(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for view in views:
-            item = QListWidgetItem(f"{view.position}. {view.name}  ·  {view.trigger}")
+            item = QListWidgetItem(f"{view.position}. {view.name}  ·  {human(view.trigger)}")
             item.setData(Qt.UserRole, view.name)
             item.setData(Qt.UserRole + 1, view)
             flags = item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsDragEnabled
@@ -180,7 +181,7 @@ class RulesScreen(QWidget):
         self.editing = view.name
         self.name.setText(view.name)
         self.name.setReadOnly(True)
-        self.trigger.setCurrentText(view.trigger)
+        choose(self.trigger, view.trigger)
         self.conditions.set_data(view.conditions)
         self.actions.set_data(view.actions)
         self.preview.set_rows([])
@@ -203,7 +204,7 @@ class RulesScreen(QWidget):
         if not self.can_edit:
             return
         db, actor = self._ctx.db, self._ctx.actor
-        name, trigger = self.name.text().strip(), self.trigger.currentText()
+        name, trigger = self.name.text().strip(), chosen(self.trigger)
         conditions, actions = self.conditions.data(), self.actions.data()
         fields = dict(actor=actor, name=name, trigger=trigger, conditions=conditions,
                       actions=actions)

@@ -21,6 +21,8 @@ from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
+from oms_desktop.ui.widgets.printer_profiles import PrinterProfilesPanel
+from oms_desktop.ui.widgets.shipping_methods_panel import ShippingMethodsPanel
 
 COMPANY_TEXT = {"company.name": "Company name", "company.phone": "Phone",
                 "company.email": "Email"}
@@ -42,8 +44,11 @@ class SettingsScreen(QWidget):
         self.tabs = QTabWidget(accessibleName="Settings sections")
         self.tabs.addTab(self._scroll(self._station_page()), "This station")
         self.tabs.addTab(self._scroll(self._company_page()), "Company")
+        self.tabs.addTab(self._scroll(PrinterProfilesPanel(ctx)), "Printers")
         self.boxes = BoxesPanel(ctx)
         self.tabs.addTab(self.boxes, "Boxes")
+        self.shipping_methods = ShippingMethodsPanel(ctx)
+        self.tabs.addTab(self.shipping_methods, "Shipping methods")
         if allowed(ctx.actor, "users.manage"):
             from oms_desktop.ui.widgets.users_panel import UsersPanel
 

@@ -1,6 +1,7 @@
 """The shipping desk: today's shipments by carrier and state, their rates, labels bought,
 printed, reprinted or voided, the end-of-day close-out per carrier, tracking exceptions and
-the print queue with its printers. Keyboard: F2 rates, F3 buy + print, F4 reprint, F6 void,
+the print queue with its printers, the shipments that need a label and the shipping-method
+map. Keyboard: F2 rates, F3 buy + print, F4 reprint, F6 void,
 F8 close out, F9 poll tracking, F10 retry the selected print job."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import message_for
 from oms_desktop.ui.theme import enlarge
 from oms_desktop.ui.widgets.banner import Banner
+from oms_desktop.ui.widgets.needs_label_panel import NeedsLabelPanel
+from oms_desktop.ui.widgets.shipping_methods_panel import ShippingMethodsPanel
 
 SHIPMENT_COLUMNS = ("Shipment", "Order", "Ship to", "Carrier", "Service", "State",
                     "Tracking", "Tracking status", "Ship day", "Cost")
@@ -94,6 +97,7 @@ class ShippingScreen(QWidget):
         self.title = _big(QLabel("Shipping"), 20, True)
         self.summary = _big(QLabel(""), 13)
         self.summary.setAccessibleName("Shipments per carrier")
+        self.summary.setWordWrap(True)  # many carriers wrap, never push the screen wider
         top.addWidget(self.title)
         top.addSpacing(20)
         top.addWidget(self.summary, 1)
@@ -112,6 +116,12 @@ class ShippingScreen(QWidget):
         self.tabs.addTab(self.rates, "Rates")
         self.tabs.addTab(self.exceptions, "Tracking exceptions")
         self.tabs.addTab(self._queue_panel(), "Print queue")
+        self.needs_label = NeedsLabelPanel(self.ctx)
+        self.needs_label.counted.connect(self._count_needs_label)
+        self.needs_label.labelled.connect(lambda _sid: self.refresh())
+        self.tabs.addTab(self.needs_label, "Needs a label")
+        self.methods = ShippingMethodsPanel(self.ctx)
+        self.tabs.addTab(self.methods, "Shipping methods")
         layout.addWidget(self.tabs, 2)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
@@ -124,9 +134,12 @@ class ShippingScreen(QWidget):
         combo = _big(QComboBox(), 12)
         combo.addItems(items)
         combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # the whole name, always
         return combo
 
-    def _actions(self) -> QHBoxLayout:
+    def _actions(self) -> QVBoxLayout:
+        """Two rows, so that every key shows whole on a 1024 px screen: the selected
+        shipment's label, then the carrier's day."""
         bar = QHBoxLayout()
         self.format = self._combo(["pdf", "zpl"], "Label format")
         label = self.station.label
@@ -139,11 +152,16 @@ class ShippingScreen(QWidget):
                                  ("Void (F6)", "Void label", self.void)):
             bar.addWidget(self._button(text, name, slot))
         bar.addStretch(1)
+        day = QHBoxLayout()
         self.carrier = self._combo([], "Carrier to close out")
-        bar.addWidget(self.carrier)
-        bar.addWidget(self._button("Close out (F8)", "Close out carrier", self.close_out))
-        bar.addWidget(self._button("Poll tracking (F9)", "Poll tracking", self.poll_tracking))
-        return bar
+        day.addWidget(self.carrier)
+        day.addWidget(self._button("Close out (F8)", "Close out carrier", self.close_out))
+        day.addWidget(self._button("Poll tracking (F9)", "Poll tracking", self.poll_tracking))
+        day.addStretch(1)
+        rows = QVBoxLayout()
+        rows.addLayout(bar)
+        rows.addLayout(day)
+        return rows
 
     def _queue_panel(self) -> QWidget:
         panel = QWidget()
@@ -164,9 +182,19 @@ class ShippingScreen(QWidget):
     def _changed(self, areas) -> None:
         if areas & {"shipments", "orders", "printing"}:
             self.refresh()
+        if "settings" in areas:
+            self.methods.reload()
+            self.needs_label.reload()
+
+    def _count_needs_label(self, n: int) -> None:
+        index = self.tabs.indexOf(self.needs_label)
+        self.tabs.setTabText(index, f"Needs a label ({n})")
+        self.tabs.tabBar().setTabTextColor(index, QColor("#b91c1c" if n else "#1f2937"))
 
     def refresh(self) -> None:
         db = self.ctx.db
+        if hasattr(self, "needs_label"):
+            self.needs_label.reload()
         self.ctx.ops.run(lambda: (manifests.board(db), tracking.exceptions(db),
                                   printing.jobs(db, limit=50)), success=self._show)
 

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 from oms_desktop.model import CustomerKind, HoldReason, OrderStatus
 from oms_desktop.services.orders import queue
 from oms_desktop.services.orders.views import FilterChoices
+from oms_desktop.ui.texts import human
 
 SEARCH_DELAY_MS = 250
+PER_ROW = 4  # filters a row: their texts whole at 1024 px
 OPEN = tuple(s.value for s in (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold,
                                OrderStatus.in_fulfilment))
 STATUS_CHOICES = [("Open orders", OPEN), ("All orders", ())] + [
@@ -38,7 +40,7 @@ class FilterBar(QWidget):
                                 "tracking…  (Ctrl+F)")
         self.status = _combo("Status filter", STATUS_CHOICES)
         self.hold = _combo("Hold reason filter", [("Any hold reason", None)] + [
-            (r.value.replace("_", " "), r.value) for r in HoldReason])
+            (human(r.value), r.value) for r in HoldReason])
         self.ship_by = _combo("Ship-by filter", SHIP_BY_CHOICES)
         self.channel = _combo("Channel filter", [("All channels", None)])
         self.location = _combo("Location filter", [("All locations", None)])
@@ -62,11 +64,11 @@ class FilterBar(QWidget):
     def _layout(self) -> None:
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.search, 0, 0, 1, 8)
-        for col, box in enumerate(self.combos):
-            grid.addWidget(box, 1, col)
-        grid.setColumnStretch(8, 1)
-        grid.addWidget(QLabel(""), 1, 8)
+        grid.addWidget(self.search, 0, 0, 1, PER_ROW)
+        for i, box in enumerate(self.combos):  # two rows: each shows its whole choice
+            grid.addWidget(box, 1 + i // PER_ROW, i % PER_ROW)
+        grid.setColumnStretch(PER_ROW, 1)
+        grid.addWidget(QLabel(""), 1, PER_ROW)
 
     def set_choices(self, choices: FilterChoices) -> None:
         for box, values in ((self.channel, choices.channels), (self.location, choices.sites),

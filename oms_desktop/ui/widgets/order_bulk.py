@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from oms_desktop.errors import ValidationError
 from oms_desktop.policies.permissions import allowed
 from oms_desktop.services.bulk import BulkResult, Work, per_order, run_bulk
+from oms_desktop.services.orders.selection import Matching, order_numbers, run_on_matching
 from oms_desktop.ui.context import AppContext
 
 Ask = Callable[[QWidget, AppContext], dict | None]
@@ -156,18 +157,33 @@ class BulkProgress(QWidget):
     def running(self) -> bool:
         return self.handle is not None
 
-    def start(self, action: BulkAction, ids: list[int], answers: dict,
-              numbers: dict[int, str]) -> None:
+    def start(self, action: BulkAction, ids: list[int], answers: dict) -> None:
+        """The action on these orders (ids, wherever their rows are now)."""
+        self._start(action, len(ids), answers,
+                    lambda work, task: run_bulk(ids, work, task=task, label=action.label))
+
+    def start_matching(self, action: BulkAction, matching: Matching, answers: dict) -> None:
+        """The action on every order the filter matched when counted, paged by id."""
+        db = self.ctx.db
+        self._start(action, matching.count, answers,
+                    lambda work, task: run_on_matching(db, matching, work, task=task,
+                                                       label=action.label))
+
+    def _start(self, action: BulkAction, total: int, answers: dict, run) -> None:
         if self.running:
             raise ValidationError("A bulk action is still running; stop it or wait")
-        work, self.numbers = action.build(self.ctx, answers), numbers
-        self.text.setText(f"{action.label.rstrip('…')}: {len(ids):,} orders")
-        self.bar.setRange(0, len(ids))
+        work, db = action.build(self.ctx, answers), self.ctx.db
+        self.text.setText(f"{action.label.rstrip('…')}: {total:,} orders")
+        self.bar.setRange(0, max(total, 1))
         self.bar.setValue(0)
         self._set_running(True)
-        self.handle = self.ctx.ops.run(
-            lambda task: run_bulk(ids, work, task=task, label=action.label),
-            with_task=True, progress=self._progress, success=self._done, failure=self._failed)
+
+        def job(task):
+            result = run(work, task)
+            return result, order_numbers(db, [r.order_id for r in result.failures])
+        self.handle = self.ctx.ops.run(job, with_task=True, progress=self._progress,
+                                       success=lambda out: self._done(*out),
+                                       failure=self._failed)
 
     def cancel(self) -> None:
         if self.handle is not None:
@@ -178,8 +194,8 @@ class BulkProgress(QWidget):
         self.bar.setMaximum(total)
         self.bar.setValue(done)
 
-    def _done(self, result: BulkResult) -> None:
-        self.handle = None
+    def _done(self, result: BulkResult, numbers: dict[int, str]) -> None:
+        self.handle, self.numbers = None, numbers
         self._set_running(True, finished=True)
         self.text.setText(result.summary())
         if result.failures:
@@ -220,3 +236,15 @@ def confirm(parent: QWidget, action: BulkAction, count: int) -> bool:
         return True
     answer = QMessageBox.question(parent, action.label, f"Cancel {count:,} orders?")
     return answer == QMessageBox.Yes
+
+
+def confirm_matching(parent: QWidget, action: BulkAction, count: int) -> bool:
+    """Every action on a whole filter is confirmed with its count (Enter says yes, but for
+    cancelling, where Enter says no)."""
+    verb = action.label.rstrip("…")
+    box = QMessageBox(QMessageBox.Question, f"{verb} all {count:,} matching orders",
+                      f"{verb} all {count:,} orders matching this filter?",
+                      QMessageBox.Yes | QMessageBox.No, parent)
+    box.setDefaultButton(QMessageBox.No if action.key == "cancel" else QMessageBox.Yes)
+    box.setAccessibleName(f"Confirm {verb.lower()} all matching orders")
+    return box.exec() == QMessageBox.Yes

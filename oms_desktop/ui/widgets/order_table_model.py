@@ -41,6 +41,7 @@ class OrderTableModel(QAbstractTableModel):
     back to is read again from its keyset boundary, which is remembered per page."""
 
     rows_arrived = Signal(int)  # rows loaded so far
+    rows_replaced = Signal()  # a page read again may hold other orders at the same rows
     failed = Signal(object)
 
     def __init__(self, ctx: AppContext, parent=None):
@@ -164,6 +165,9 @@ class OrderTableModel(QAbstractTableModel):
         self._pending.discard(page)
         first = page * PAGE
         size = min(PAGE, len(self._ids) - first)
+        if len(result.rows) < size:  # orders left the filter: the rows below all move up
+            self.query(self.flt)
+            return
         rows = result.rows[:size]
         self._keep(page, rows)
         for i, r in enumerate(rows):
@@ -171,6 +175,7 @@ class OrderTableModel(QAbstractTableModel):
         if size > 0:
             self.dataChanged.emit(self.index(first, 0),
                                   self.index(first + size - 1, len(COLUMNS) - 1))
+            self.rows_replaced.emit()
 
     def refresh(self) -> None:
         """Re-read, in place, the pages used last (scroll position and selection stay);
@@ -199,6 +204,10 @@ class OrderTableModel(QAbstractTableModel):
 
     def id_at(self, index: int) -> int:
         return self._ids[index]
+
+    def loaded_ids(self) -> array:
+        """The ids of every loaded row, in row order."""
+        return self._ids
 
     @property
     def rows(self) -> list[queue.QueueRow]:

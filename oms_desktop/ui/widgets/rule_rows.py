@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from oms_desktop.policies.rules import ACTION_PARAMS, FIELD_OPS
+from oms_desktop.ui.texts import choose, chosen, fill_choices
 
 LIST_OPS = {"in", "not_in", "any_in", "all_in", "none_in"}
 VALUE_HINTS = {
@@ -42,39 +43,39 @@ class ConditionRow(QWidget):
     def __init__(self, data: dict | None = None, parent=None):
         super().__init__(parent)
         self.field = QComboBox(accessibleName="Condition field")
-        self.field.addItems(list(FIELD_OPS))
+        fill_choices(self.field, FIELD_OPS)
         self.op = QComboBox(accessibleName="Condition operator")
         self.value = QLineEdit(accessibleName="Condition value")
         self.remove = QPushButton("Remove", accessibleName="Remove condition")
         _row(self, self.field, self.op, self.value, self.remove, stretch=self.value)
-        self.field.currentTextChanged.connect(self._field_changed)
-        self.op.currentTextChanged.connect(self._op_changed)
+        self.field.currentIndexChanged.connect(lambda _i: self._field_changed(chosen(self.field)))
+        self.op.currentIndexChanged.connect(lambda _i: self._op_changed(chosen(self.op)))
         self.value.textEdited.connect(lambda _t: self.changed.emit())
         self.remove.clicked.connect(lambda: self.removed.emit(self))
-        self._field_changed(self.field.currentText())
+        self._field_changed(chosen(self.field))
         if data:
             self.set_data(data)
 
     def _field_changed(self, name: str) -> None:
         self.op.blockSignals(True)
         self.op.clear()
-        self.op.addItems(list(FIELD_OPS[name]))
+        fill_choices(self.op, FIELD_OPS[name])
         self.op.blockSignals(False)
         self.value.setPlaceholderText(VALUE_HINTS.get(name, "value"))
-        self._op_changed(self.op.currentText())
+        self._op_changed(chosen(self.op))
 
     def _op_changed(self, op: str) -> None:
         self.value.setEnabled(op != "is_empty")
         self.changed.emit()
 
     def set_data(self, data: dict) -> None:
-        self.field.setCurrentText(data.get("field", ""))
-        self.op.setCurrentText(data.get("op", ""))
+        choose(self.field, data.get("field", ""))
+        choose(self.op, data.get("op", ""))
         self.value.setText(_text(data.get("value")))
 
     def data(self) -> dict:
-        op = self.op.currentText()
-        return {"field": self.field.currentText(), "op": op,
+        op = chosen(self.op)
+        return {"field": chosen(self.field), "op": op,
                 "value": _operand(op, self.value.text())}
 
 
@@ -85,7 +86,7 @@ class ActionRow(QWidget):
     def __init__(self, data: dict | None = None, parent=None):
         super().__init__(parent)
         self.type = QComboBox(accessibleName="Action")
-        self.type.addItems(list(ACTION_PARAMS))
+        fill_choices(self.type, ACTION_PARAMS)
         self.params: dict[str, QLineEdit] = {}
         self._params_box = QHBoxLayout()
         self._params_box.setContentsMargins(0, 0, 0, 0)
@@ -93,9 +94,9 @@ class ActionRow(QWidget):
         holder.setLayout(self._params_box)
         self.remove = QPushButton("Remove", accessibleName="Remove action")
         _row(self, self.type, holder, self.remove, stretch=holder)
-        self.type.currentTextChanged.connect(self._type_changed)
+        self.type.currentIndexChanged.connect(lambda _i: self._type_changed(chosen(self.type)))
         self.remove.clicked.connect(lambda: self.removed.emit(self))
-        self._type_changed(self.type.currentText())
+        self._type_changed(chosen(self.type))
         if data:
             self.set_data(data)
 
@@ -111,12 +112,12 @@ class ActionRow(QWidget):
         self.changed.emit()
 
     def set_data(self, data: dict) -> None:
-        self.type.setCurrentText(data.get("type", ""))
+        choose(self.type, data.get("type", ""))
         for name, edit in self.params.items():
             edit.setText(_text(data.get(name)))
 
     def data(self) -> dict:
-        out = {"type": self.type.currentText()}
+        out = {"type": chosen(self.type)}
         for name, edit in self.params.items():
             if edit.text().strip():
                 out[name] = edit.text().strip()

@@ -4,7 +4,7 @@ where people have their own database logins, also their login's password."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QAbstractItemView, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -60,9 +60,9 @@ class UsersPanel(QWidget):
                          ("Database password", self.password)):
             form.addRow(label, w)
         self._show_logins(False)
-        buttons = QHBoxLayout()
-        for b in (add, change, toggle, reset, unlock, self.set_password_button):
-            buttons.addWidget(b)
+        buttons = QGridLayout()  # two rows of three: whole labels at 1024 px
+        for i, b in enumerate((add, change, toggle, reset, unlock, self.set_password_button)):
+            buttons.addWidget(b, i // 3, i % 3)
         column = QVBoxLayout(self)
         column.addWidget(self.table)
         column.addLayout(form)

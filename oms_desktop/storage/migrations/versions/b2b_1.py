@@ -2,7 +2,7 @@
 order line details, invoices with their lines and payments, and the EDI documents
 
 Revision ID: b2b_1
-Revises: carriers2_1
+Revises: books_1
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import oms_desktop.model.base
 
 revision = "b2b_1"
-down_revision = "carriers2_1"
+down_revision = "books_1"
 branch_labels = None
 depends_on = None
 

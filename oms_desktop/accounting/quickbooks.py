@@ -1,0 +1,94 @@
+"""QuickBooks Online Accounting API v3: sales receipts and refund receipts in the company
+(realm) of the settings, with `requestid` as the idempotency key (a repeat answers the first
+answer), `minorversion=75`, OAuth 2 refresh, 429 and the Fault error shape (apis-wave2 §3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from oms_desktop.accounting.base import (
+    AccountingTarget, Document, Mapped, Posted, Refused,
+)
+from oms_desktop.accounting.tokens import json_or_empty, money, refresh_auth
+from oms_desktop.plugins.errors import Transient
+from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
+
+ENTITY = {"sale": "SalesReceipt", "refund": "RefundReceipt"}
+MINOR_VERSION = 75  # 1–74 were retired on 1 Aug 2025
+DOC_NUMBER_MAX = 21
+
+
+class QuickBooksTarget(AccountingTarget):
+    name = "quickbooks"
+    title = "QuickBooks Online"
+    SECRETS = ("client_id", "client_secret", "refresh_token")
+    ACCOUNTS = ("deposit",)  # income accounts sit on QuickBooks' items
+    SETTINGS = (
+        SettingField("realm_id", "Company (realm) id"),
+        SettingField("base_url", "API address", "url",
+                     default="https://quickbooks.api.intuit.com"),
+        SettingField("token_url", "Token address", "url",
+                     default="https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+        SettingField("minorversion", "Minor version", "int", default=MINOR_VERSION),
+    )
+
+    def __init__(self, settings, api):
+        super().__init__(settings, api)
+        self.http = PluginHttp(
+            self.settings["base_url"], title=self.title,
+            headers={"Accept": "application/json"},
+            auth=refresh_auth(api, title=self.title, token_url=self.settings["token_url"]),
+            sleep=api.sleep, attempts=4)
+
+    def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
+        entity = ENTITY[doc.kind]
+        response = self.http.request(
+            "POST", f"/v3/company/{self.settings['realm_id']}/{entity.lower()}",
+            params={"minorversion": self.settings["minorversion"], "requestid": key},
+            json=self.body(doc, mapped))
+        data = json_or_empty(response)
+        if "Fault" in data or response.status_code >= 400:
+            raise _fault(data, response.status_code)
+        if entity not in data:
+            raise Transient(f"QuickBooks answered without the {entity}",
+                            answer=response.text[:500])
+        made = data[entity]
+        return Posted(str(made["Id"]), made.get("DocNumber"), Decimal(str(made["TotalAmt"])))
+
+    def body(self, doc: Document, mapped: Mapped) -> dict:
+        tax = mapped.tax(doc.tax_country)
+        lines = [_item_line(l.description, mapped.item(l.sku), l.quantity, l.unit_price, tax)
+                 for l in doc.lines]
+        if doc.shipping:
+            lines.append(_item_line("Shipping", mapped.account("shipping"), 1, doc.shipping,
+                                    tax))
+        if doc.discount:
+            lines.append({"DetailType": "DiscountLineDetail", "Amount": money(doc.discount),
+                          "DiscountLineDetail": {"PercentBased": False, "DiscountAccountRef":
+                                                 {"value": mapped.account("discount")}}})
+        # DocNumber holds 21 characters: its end (the shipment or refund) tells them apart
+        return {"DocNumber": doc.number[-DOC_NUMBER_MAX:], "TxnDate": doc.day.isoformat(),
+                "CustomerRef": {"value": mapped.customer(doc.channel)},
+                "CurrencyRef": {"value": doc.currency},
+                "DepositToAccountRef": {"value": mapped.account("deposit")},
+                "GlobalTaxCalculation": "TaxExcluded", "PrivateNote": f"Order {doc.reference}",
+                "TxnTaxDetail": {"TotalTax": money(doc.tax)}, "Line": lines}
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _item_line(text: str, item: str, quantity: int, price: Decimal, tax_code: str) -> dict:
+    return {"DetailType": "SalesItemLineDetail", "Description": text,
+            "Amount": money(price * quantity),
+            "SalesItemLineDetail": {"ItemRef": {"value": item}, "Qty": quantity,
+                                    "UnitPrice": money(price), "TaxCodeRef": {"value": tax_code}}}
+
+
+def _fault(data: dict, status: int) -> Exception:
+    """The Fault's errors in one line: `Message: Detail (code N)`."""
+    errors = (data.get("Fault") or {}).get("Error") or []
+    text = "; ".join(f"{e.get('Message')}: {e.get('Detail')} (code {e.get('code')})"
+                     for e in errors) or f"HTTP {status}"
+    return Refused(f"QuickBooks refused it: {text}")

@@ -1,0 +1,103 @@
+"""Xero Accounting API 2.0: sales as ACCREC invoices and refunds as ACCRECCREDIT credit
+notes, in the organisation named by `Xero-tenant-id`, with an `Idempotency-Key` (a repeat
+answers the first answer), OAuth 2 refresh and the minute and day limits (a 429 with
+Retry-After; the day limit's wait is long, so the posting waits for a later run)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, Posted, Refused
+from oms_desktop.accounting.tokens import json_or_empty, money, refresh_auth
+from oms_desktop.plugins.errors import RateLimited, Transient
+from oms_desktop.plugins.http import PluginHttp
+from oms_desktop.plugins.settings import SettingField
+
+MINUTE_S, DAY_WAIT_S = 60.0, 3600.0
+RESOURCE = {"sale": ("Invoices", "ACCREC", "Invoice"),
+            "refund": ("CreditNotes", "ACCRECCREDIT", "CreditNote")}
+
+
+class XeroTarget(AccountingTarget):
+    name = "xero"
+    title = "Xero"
+    SECRETS = ("client_id", "client_secret", "refresh_token")
+    ACCOUNTS = ("income",)
+    SETTINGS = (
+        SettingField("tenant_id", "Organisation (tenant) id"),
+        SettingField("base_url", "API address", "url",
+                     default="https://api.xero.com/api.xro/2.0"),
+        SettingField("token_url", "Token address", "url",
+                     default="https://identity.xero.com/connect/token"),
+    )
+
+    def __init__(self, settings, api):
+        super().__init__(settings, api)
+        self.http = PluginHttp(
+            self.settings["base_url"].rstrip("/") + "/", title=self.title,
+            headers={"Accept": "application/json",
+                     "Xero-tenant-id": self.settings["tenant_id"]},
+            auth=refresh_auth(api, title=self.title, token_url=self.settings["token_url"]),
+            sleep=api.sleep, attempts=4)
+        self.minute_spent = self.day_spent = False
+
+    def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
+        resource, kind, noun = RESOURCE[doc.kind]
+        self._mind_the_limits()
+        response = self.http.request("PUT", resource, params={"summarizeErrors": "false"},
+                                     headers={"Idempotency-Key": key},
+                                     json={resource: [self.body(doc, mapped, kind, noun)]})
+        self._read_limits(response.headers)
+        data = json_or_empty(response)
+        made = (data.get(resource) or [None])[0]
+        if response.status_code >= 400 or (made and made.get("HasErrors")):
+            raise _validation(data, made, response.status_code)
+        if not made:
+            raise Transient(f"Xero answered without the {noun}", answer=response.text[:500])
+        return Posted(str(made[f"{noun}ID"]), made.get(f"{noun}Number"),
+                      Decimal(str(made["Total"])))
+
+    def _read_limits(self, headers) -> None:
+        """What is left of this minute's and this day's calls, as Xero tells after each."""
+        self.minute_spent = headers.get("X-MinLimit-Remaining") == "0"
+        self.day_spent = headers.get("X-DayLimit-Remaining") == "0"
+
+    def _mind_the_limits(self) -> None:
+        """Spend no call on a certain 429: a spent minute is waited out, a spent day is left
+        for a later run."""
+        if self.day_spent:
+            raise RateLimited("Xero's calls for today are spent; the rest waits",
+                              retry_after=DAY_WAIT_S)
+        if self.minute_spent:
+            self.http.wait(MINUTE_S)
+            self.minute_spent = False
+
+    def body(self, doc: Document, mapped: Mapped, kind: str, noun: str) -> dict:
+        tax = mapped.tax(doc.tax_country)
+        lines = [{"Description": l.description, "Quantity": l.quantity,
+                  "UnitAmount": money(l.unit_price), "ItemCode": mapped.item(l.sku),
+                  "AccountCode": mapped.account("income"), "TaxType": tax,
+                  "TaxAmount": money(l.tax), "LineAmount": money(l.amount)}
+                 for l in doc.lines]
+        for role, text, amount in (("shipping", "Shipping", doc.shipping),
+                                   ("discount", "Discount", -doc.discount)):
+            if amount:
+                lines.append({"Description": text, "Quantity": 1, "UnitAmount": money(amount),
+                              "AccountCode": mapped.account(role), "TaxType": tax,
+                              "TaxAmount": 0.0, "LineAmount": money(amount)})
+        return {"Type": kind, "Contact": {"ContactID": mapped.customer(doc.channel)},
+                "Date": doc.day.isoformat(), "DueDate": doc.day.isoformat(),
+                f"{noun}Number": doc.number, "Reference": doc.reference,
+                "CurrencyCode": doc.currency, "LineAmountTypes": "Exclusive",
+                "Status": "AUTHORISED", "LineItems": lines}
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _validation(data: dict, made: dict | None, status: int) -> Exception:
+    found = [e["Message"] for e in (made or {}).get("ValidationErrors") or []]
+    for element in data.get("Elements") or []:
+        found += [e["Message"] for e in element.get("ValidationErrors") or []]
+    text = "; ".join(found) or data.get("Message") or f"HTTP {status}"
+    return Refused(f"Xero refused it: {text}")
