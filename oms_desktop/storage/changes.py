@@ -74,6 +74,10 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.notifications, "notification_templates", "notification_outbox"),
     **_tables(Area.settings, "settings"),
     **_tables(Area.users, "users", "user_sites"),
+    # business customers: their terms, POs, invoices and EDI belong with their orders
+    **_tables(Area.orders, "b2b_accounts", "trading_partners", "customer_prices",
+              "purchase_order_lines", "invoices", "invoice_lines", "invoice_payments",
+              "edi_documents"),
     **_tables(Area.books, "book_postings", "book_mappings"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})

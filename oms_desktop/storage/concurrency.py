@@ -192,10 +192,18 @@ GUARDS = {
                                       "same moment",
     "uq_stock_moves_request_id": "That request was recorded at another station at the same "
                                  "moment",
+    "uq_edi_documents_partner_id_direction_control_number": "That EDI interchange was taken "
+                                                            "at another station at the same "
+                                                            "moment",
+    "uq_invoices_shipment_id": "That shipment was invoiced at another station at the same "
+                               "moment",
 }
 SQLITE_COLUMNS = {
     "order_holds.order_id, order_holds.reason": "uq_order_holds_active_reason",
     "pick_list_slots.shipment_id": "uq_pick_list_slots_open_shipment",
     "packages.shipment_id, packages.number": "uq_packages_shipment_id_number",
     "stock_moves.request_id": "uq_stock_moves_request_id",
+    "edi_documents.partner_id, edi_documents.direction, edi_documents.control_number":
+        "uq_edi_documents_partner_id_direction_control_number",
+    "invoices.shipment_id": "uq_invoices_shipment_id",
 }

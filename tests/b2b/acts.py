@@ -43,3 +43,10 @@ def packed_b2b_shipments(db, count: int) -> list[int]:
 
 ADDRESS = {"name": "Corner Store 12", "line1": "12 High Street", "city": "Springfield",
            "region": "IL", "postal_code": "62701", "country": "US"}
+
+
+def receive_850(db, ctx, station):
+    from oms_desktop.services.b2b import edi
+
+    return edi.receive(db, actor=station_actor(station), content=ctx["content"],
+                       file_name=f"st{station}.x12").message

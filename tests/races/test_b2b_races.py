@@ -35,3 +35,18 @@ def test_the_same_payment_entered_at_two_stations_is_recorded_once(race):
                for o in outcomes if not o.ok), [o.message for o in outcomes]
     paid = invoices.get_invoice(race.db, inv.number)
     assert (paid.state, paid.paid_total) == ("paid", inv.total) and inv.total == Decimal("10")
+
+
+def test_the_same_850_taken_at_several_stations_at_once_makes_one_order(race):
+    from tests.b2b.acts import receive_850
+    from tests.b2b.world import po_850
+    from oms_desktop.services.orders import views as orders
+
+    wholesale_world(race.db)
+    outcomes = race.run(receive_850, {"content": po_850()})
+
+    assert not [o for o in outcomes if o.kind == "error"], [o.message for o in outcomes]
+    assert [o.value for o in outcomes].count("1 purchase order(s)") == 1
+    assert all(o.value == "already received" or "at another station" in o.message
+               for o in outcomes if o.value != "1 purchase order(s)")
+    assert [o.number for o in orders.list_orders(race.db)] == ["PO-4711"]

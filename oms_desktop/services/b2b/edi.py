@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.documents.x12 import envelope, outbound
 from oms_desktop.documents.x12.po850 import PurchaseOrder, read_850
-from oms_desktop.errors import OmsError, ValidationError
+from oms_desktop.errors import ConcurrentChange, OmsError, ValidationError
 from oms_desktop.model import (
     EdiDirection, EdiDocument, Order, OrderLine, PurchaseOrderLine, TradingPartner, utcnow,
 )
@@ -142,6 +142,10 @@ def _receive_file(db: Database, actor: Actor, path: Path) -> Received:
     try:
         content = path.read_bytes().decode("ascii")
         result = receive(db, actor=actor, content=content, file_name=path.name)
+    except FileNotFoundError:
+        return Received(path.name, True, "taken by another station")
+    except ConcurrentChange as exc:  # another station is taking it: it moves the file
+        return Received(path.name, True, str(exc))
     except (OmsError, UnicodeDecodeError) as exc:
         message = str(exc) if isinstance(exc, OmsError) else "not ASCII text"
         target = _move(path, "rejected")
@@ -156,7 +160,10 @@ def _move(path: Path, where: str) -> Path:
     target_dir = path.parent / where
     target_dir.mkdir(exist_ok=True)
     target = target_dir / path.name
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:  # another station reading the same folder moved it first
+        pass
     return target
 
 
