@@ -126,7 +126,12 @@ def _run(argv: list[str]) -> int:
     from oms_desktop import bootstrap  # after --version/--help: they need none of it
 
     bootstrap.start()
-    return args.handler(args) or 0
+    from oms_desktop.cli.output import close_opened
+
+    try:
+        return args.handler(args) or 0
+    finally:
+        close_opened()
 
 
 def _start_window(args) -> int:

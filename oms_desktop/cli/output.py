@@ -61,14 +61,25 @@ def emit(args, value: Any, *, rows: Iterable[Sequence[Any]] | None = None,
         emit_table(rows, headers)
 
 
+_opened: list = []  # the databases this command opened, closed when it ends
+
+
 def open_db(args, *, upgrade: bool = True, create: bool = False,
             require_schema: bool | None = None):
     """The database of --db; one that does not exist, or has no schema, is refused unless the
-    command creates it (`db upgrade`, `demo`)."""
+    command creates it (`db upgrade`, `demo`). Its connections are closed when the command
+    ends (`close_opened`): a program that runs commands in turn (the tests, a script calling
+    `main`) would otherwise keep a pool per command open on the server."""
     from oms_desktop.storage import open_database
 
-    return open_database(args.db, upgrade=upgrade, create=create,
-                         require_schema=require_schema)
+    db = open_database(args.db, upgrade=upgrade, create=create, require_schema=require_schema)
+    _opened.append(db)
+    return db
+
+
+def close_opened() -> None:
+    while _opened:
+        _opened.pop().dispose()
 
 
 def positive_int(text: str) -> int:
