@@ -10,7 +10,9 @@ from operator import itemgetter
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from oms_desktop.model import Base, Money, UtcDateTime
+from oms_desktop.model import Base, Money, UtcDateTime, load_all
+
+load_all()  # the writer inserts into tables by name
 
 BATCH_ROWS = 10_000
 # Parents before children: the order the foreign keys need.

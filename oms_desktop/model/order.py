@@ -246,3 +246,7 @@ class OrderTag(Base):
 
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), primary_key=True)
     tag: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+
+
+# The word index follows every order and line: its listeners come with the order area.
+import oms_desktop.model.search  # noqa: E402,F401

@@ -48,8 +48,10 @@ def test_tables_written_map_to_the_areas_screens_care_about():
 
 
 def test_every_table_of_the_model_belongs_to_an_area_or_is_ignored():
-    from oms_desktop.model import Base
+    from oms_desktop.model import Base, load_all
     from oms_desktop.storage.changes import AREA_OF_TABLE, IGNORED_TABLES
+
+    load_all()
 
     assert set(Base.metadata.tables) - set(AREA_OF_TABLE) - IGNORED_TABLES == set()
 

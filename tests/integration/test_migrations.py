@@ -1,8 +1,10 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from oms_desktop.model import Base
+from oms_desktop.model import Base, load_all
 from oms_desktop.storage import migrate
+
+load_all()  # the whole schema is compared
 
 
 def test_the_migrations_yield_exactly_the_models_schema(db):

@@ -21,10 +21,14 @@ from alembic.script import ScriptDirectory
 
 from oms_desktop.cli import main
 from oms_desktop.errors import OmsError
-from oms_desktop.model import AuditEvent, Base, Order, Refund, Setting, ShippingLabel, StockLevel
+from oms_desktop.model import (
+    AuditEvent, Base, Order, Refund, Setting, ShippingLabel, StockLevel, load_all,
+)
 from oms_desktop.storage import Database, migrate, open_database
 from tests.conftest import postgres_database
 from tests.integration.upgrade_data import seed
+
+load_all()  # the whole schema is compared
 
 
 def _earlier_revisions() -> list[str]:

@@ -1,10 +1,12 @@
 """The privileges are declared for every table: a model table added without a line in
 storage/access/tables.py fails here (its writes would otherwise be denied to everyone)."""
 
-from oms_desktop.model import Actor, Base, Role
+from oms_desktop.model import Actor, Base, load_all, Role
 from oms_desktop.policies.permissions import may_change_setting, setting_role
 from oms_desktop.storage.access.policies import needs_rls, policy_sql
 from oms_desktop.storage.access.tables import TABLES
+
+load_all()  # the whole schema is compared
 
 
 def test_every_model_table_has_declared_privileges_and_nothing_else_is_declared():

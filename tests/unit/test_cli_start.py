@@ -89,3 +89,48 @@ def test_every_event_handler_named_in_bootstrap_exists():
         for path in paths:
             module, _, name = f"oms_desktop.services.{path}".rpartition(".")
             assert callable(getattr(importlib.import_module(module), name)), path
+
+
+def test_a_small_query_declares_only_the_model_areas_it_reads(tmp_path):
+    url = f"sqlite:///{tmp_path / 'oms.sqlite3'}"
+    assert subprocess.run([sys.executable, "-m", "oms_desktop", "db", "upgrade", "--db", url],
+                          capture_output=True, timeout=120).returncode == 0
+
+    code, modules = loaded("orders", "list", "--limit", "5", "--db", url)
+
+    assert code == 0
+    for area in ("b2b", "books", "floor", "counting", "returns", "shipping", "automation"):
+        assert f"oms_desktop.model.{area}" not in modules, area
+
+
+WORDS_FOLLOW = """
+import sys
+import sqlalchemy as sa
+from oms_desktop.model import Channel, Order
+from oms_desktop.storage import Database
+db = Database(sys.argv[1])
+with db.uow() as uow:
+    channel = Channel(code="WEB", name="Web", kind="manual")
+    uow.session.add(channel)
+    uow.session.flush()
+    uow.session.add(Order(number="W-1", channel_id=channel.id, external_id="1",
+                          ship_name="Mathis Tremblay"))
+    uow.commit()
+with db.engine.connect() as conn:
+    words = conn.scalar(sa.text("select count(*) from order_words"))
+print(sorted(m for m in sys.modules if m.startswith("oms_desktop.model.")), words)
+"""
+
+
+def test_the_word_index_follows_orders_written_with_only_the_order_area_declared(
+        tmp_path, sqlite_template):
+    """The search listeners come with the order area: a process that declares nothing else
+    still indexes the orders it writes."""
+    path = tmp_path / "oms.sqlite3"
+    path.write_bytes(sqlite_template.read_bytes())
+    result = subprocess.run([sys.executable, "-c", WORDS_FOLLOW, f"sqlite:///{path}"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    areas, words = result.stdout.rsplit(" ", 1)
+    assert "oms_desktop.model.b2b" not in areas
+    assert int(words) > 0

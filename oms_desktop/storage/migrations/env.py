@@ -5,7 +5,9 @@ transaction), and checked before the commit instead."""
 
 from alembic import context
 
-from oms_desktop.model import Base
+from oms_desktop.model import Base, load_all
+
+load_all()  # the whole schema, for autogenerate and the schema checks
 
 config = context.config
 engine = config.attributes["engine"]
