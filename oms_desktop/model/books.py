@@ -28,14 +28,15 @@ class BookPosting(Base):
     __table_args__ = (
         sa.UniqueConstraint("target", "source_key"),
         sa.Index("ix_book_postings_target_status", "target", "status"),
+        sa.Index("ix_book_postings_kind_day", "kind", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target: Mapped[str] = mapped_column(sa.String(32))
-    kind: Mapped[str] = mapped_column(sa.String(16))  # sale | refund
+    kind: Mapped[str] = mapped_column(sa.String(32))  # sale | refund | stock | ...
     source_key: Mapped[str] = mapped_column(sa.String(128))  # "sale:shipment:12"
     idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"))
+    channel_id: Mapped[int | None] = mapped_column(sa.ForeignKey("channels.id"))  # None: stock, B2B
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     day: Mapped[date]
     currency: Mapped[str] = mapped_column(sa.String(3))
@@ -52,6 +53,8 @@ class BookPosting(Base):
     remote_total: Mapped[Decimal | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
+    # what the source looked like when queued (a digest): reconciliation finds it stale after
+    source_digest: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class BookMapping(Base):
