@@ -171,3 +171,12 @@ def cli_admin(db, monkeypatch) -> str:
     monkeypatch.setenv("OMS_USER", "cli-admin")
     monkeypatch.setenv("OMS_PIN", "2468")
     return "cli-admin"
+
+
+@pytest.fixture(autouse=True)
+def station_printers_file(tmp_path, monkeypatch) -> Path:
+    """Every test's printers.json is its own (OMS_PRINTERS_FILE): nothing reads or writes the
+    printer profiles of the person running the tests."""
+    path = tmp_path / "printers.json"
+    monkeypatch.setenv("OMS_PRINTERS_FILE", str(path))
+    return path

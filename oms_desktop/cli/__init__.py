@@ -39,7 +39,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "sync": ("oms_desktop.cli.channels", "sync orders now (`sync errors|retry NAME` too)"),
     "users": ("oms_desktop.cli.users", "people and their logins"),
     "settings": ("oms_desktop.cli.settings", "shared settings: list, get, set, unset"),
-    "setup": ("oms_desktop.cli.setup", "set up a new business: company, bins, catalogue, stock"),
+    "setup": ("oms_desktop.cli.setup", "set up a new business: company, bins, catalogue, stock, "
+              "carriers, e-mail, printers, users"),
     "catalogue": ("oms_desktop.cli.setup", "the catalogue from stores, and its review"),
     "b2b": ("oms_desktop.cli.b2b", "business customers: terms, POs, EDI, invoices"),
     "books": ("oms_desktop.cli.books", "postings to the books (QuickBooks, Xero), journal"),

@@ -1,12 +1,13 @@
 """`setup status`, `setup company NAME [--brand B …]`, and the set-up files:
 `setup catalogue --csv F [--map field=Column,… | --map NAME] [--save-map NAME]`,
-`setup bins --csv F`, `setup stock --csv F`, each with `--dry-run` and `--rejected F`.
+`setup bins --csv F`, `setup stock --csv F`, each with `--dry-run` and `--rejected F`;
+and the service steps (cli.setup_steps): `setup carrier|email|printer|user`.
 Rows that cannot be taken go to the rejected file with one reason each; the command then
 exits 1 with one line on stderr naming the file."""
 
 from __future__ import annotations
 
-from oms_desktop.cli import catalogue
+from oms_desktop.cli import catalogue, setup_steps
 from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import emit, fail
 from oms_desktop.services import setup_status
@@ -42,6 +43,7 @@ def register(commands, common) -> None:
             p.add_argument("--save-map", metavar="NAME",
                            help="keep --map under this name (not on a dry run)")
         p.set_defaults(handler=_import, what=name)
+    setup_steps.register(sub, common)  # carrier, email, printer, user
 
 
 def _status(args) -> int:

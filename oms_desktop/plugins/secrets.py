@@ -6,6 +6,7 @@ written to a file, the database or the logs.
                                        env OMS_SECRET_SHOP_ACCESS_TOKEN
     carrier easypost, its API key:     keyring user "carrier:easypost",
                                        env OMS_SECRET_CARRIER_EASYPOST_API_KEY
+    mail server login shop:            keyring user "smtp:shop", env OMS_SECRET_SMTP_SHOP
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def channel_secret(code: str, field: str) -> SecretRef:
 def carrier_secret(name: str) -> SecretRef:
     return SecretRef(f"carrier:{name}", _env("carrier", name, "api_key"),
                      f"the {name} API key")
+
+
+def smtp_secret(username: str) -> SecretRef:
+    """The mail server password of login USERNAME (keyring user "smtp:USERNAME")."""
+    return SecretRef(f"smtp:{username}", _env("smtp", username),
+                     f"the mail server password of {username}")
 
 
 def has_backend() -> bool:

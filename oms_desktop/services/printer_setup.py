@@ -31,6 +31,20 @@ def save_printers(*, label: dict | None, document: dict | None,
     return made
 
 
+def save_printer(*, role: str, values: dict | None, path: Path | None = None) -> StationPrinters:
+    """Keep one of this station's printers ("label" or "document"; None values: none), the
+    other as it is."""
+    if role not in ("label", "document"):
+        raise ValidationError(f"A station printer is the label or the document printer, not "
+                              f"{role!r}")
+    current = printing.load_station(path)
+    made = StationPrinters(_profile(values) if role == "label" else current.label,
+                           _profile(values) if role == "document" else current.document,
+                           current.others)
+    printing.save_station(made, path)
+    return made
+
+
 def _profile(values: dict | None) -> PrinterProfile | None:
     if not values:
         return None

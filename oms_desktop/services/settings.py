@@ -181,6 +181,8 @@ KNOWN: dict[str, Spec] = {
                                                         "sent again", 60, 1, 86_400),
     "gs1.company_prefix": Spec("text", "your GS1 company prefix (SSCC labels)"),
     "gs1.sscc_extension": Spec("int", "the SSCC extension digit", 0, 0, 9),
+    "setup.wizard_dismissed": Spec("bool", "the set-up wizard no longer opens by itself at "
+                                           "an admin's sign-in", False),
 }
 # Never settings: secrets go to the OS keyring.
 SECRETS = {"smtp.password": "keyring set oms-desktop smtp:USERNAME (USERNAME: smtp.username)"}

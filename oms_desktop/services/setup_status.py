@@ -14,12 +14,14 @@ from oms_desktop.model import (
     Actor, Channel, Location, LocationKind, Product, StockLevel, User,
 )
 from oms_desktop.model.location import SITE_KINDS
+from oms_desktop.values import Role
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.storage import Database
 
 COMPANY_KEY, BRANDS_KEY = "company.name", "company.brands"
 CARRIERS_KEY, BOXES_KEY = "shipping.carriers", "floor.boxes"
+WIZARD_DISMISSED = "setup.wizard_dismissed"
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,42 @@ def steps_in(s: Session) -> list[SetupStep]:
                   "Settings ▸ Carriers"),
         SetupStep("boxes", "Box catalogue", bool(settings.get(s, BOXES_KEY)),
                   "boxes add CODE L W H"),
+        SetupStep("printers", "Printers", _printers_set(),
+                  "set-up wizard, or: setup printer --label … --document …"),
+        SetupStep("email", "Customer e-mail", bool(settings.get(s, "smtp.host")
+                                                  and settings.get(s, "smtp.sender")),
+                  "set-up wizard, or: setup email --host … --sender …"),
         SetupStep("users", "Users and roles", count(sa.select(User.id)) > 1,
-                  "Settings ▸ Users, or: users add"),
+                  "Settings ▸ Users, or: setup user NAME --role ROLE"),
     ]
+
+
+def _printers_set() -> bool:
+    """This station's own label or document printer (printers.json): a station thing, so
+    each station's checklist says it for itself."""
+    from oms_desktop.services import printer_setup
+
+    try:
+        station = printer_setup.station_printers()
+    except (OSError, ValueError):
+        return False
+    return station.label is not None or station.document is not None
+
+
+def wizard_due(db: Database, actor: Actor) -> bool:
+    """Open the wizard by itself: for an admin, on a database with nothing set up yet (no
+    company, no products: not the demo), unless someone dismissed it (WIZARD_DISMISSED)."""
+    if actor.role != Role.admin:
+        return False
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        if settings.get(s, WIZARD_DISMISSED, False) or settings.get(s, COMPANY_KEY):
+            return False
+        return s.scalar(sa.select(Product.id).limit(1)) is None
+
+
+def dismiss_wizard(db: Database, *, actor: Actor, dismissed: bool = True) -> None:
+    settings.write(db, actor=actor, key=WIZARD_DISMISSED, value=dismissed)
 
 
 def missing_steps(db: Database) -> list[SetupStep]:

@@ -99,7 +99,7 @@ def test_a_new_business_sets_up_from_the_command_line(db_url, cli_admin, tmp_pat
     code, _, err = run("setup", "catalogue", "--csv", str(catalogue), "--map", "nosuch")
     assert code == 1 and err.strip() == "oms-desktop: error: No saved mapping 'nosuch'"
     left = {s.key for s in missing_steps(Database(db_url))}
-    assert left == {"channels", "carriers", "boxes", "users"}
+    assert left == {"channels", "carriers", "boxes", "printers", "email", "users"}
 
 
 def read_rejected_any(path):

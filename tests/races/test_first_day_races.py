@@ -42,3 +42,34 @@ def test_the_same_opening_stock_at_once_is_received_once(race, tmp_path):
                 and f"station{winners[0].station}" in o.message, show(outcomes)
     assert [r.on_hand for r in stock.levels(race.db, sku="MUG")] == [7]
     books_balance(race.db)
+
+
+def test_two_admins_saving_the_same_carrier_one_wins_and_keeps_its_key(race, tmp_path):
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    from oms_desktop.services.shipping import carrier_setup
+
+    path = str(tmp_path / "keyring.cfg")
+    outcomes = race.run(acts.save_carrier, {"keyring": path, "url": "http://127.0.0.1:9"})
+    no_defects(outcomes)
+    winners = [o for o in outcomes if o.ok]
+    assert len(winners) == 1 and winners[0].value == 1, show(outcomes)
+    winner = f"station{winners[0].station}"
+    for o in outcomes:
+        if o is not winners[0]:
+            assert o.error == "ConcurrentChange" and f"saved by {winner} at" in o.message, \
+                show(outcomes)
+    ring = PlaintextKeyring()
+    ring.file_path = path
+    before = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        saved = carrier_setup.carrier_setup(race.db, "easypost")
+    finally:
+        keyring.set_keyring(before)
+    assert (saved.version, saved.saved_by, saved.has_key) == (1, winner, True)
+    assert ring.get_password("oms-desktop", "carrier:easypost") == f"key-of-{winner}"
+    with race.db.uow(readonly=True) as uow:
+        from oms_desktop.services import settings
+        assert settings.get(uow.session, "shipping.carriers").count("easypost") == 1

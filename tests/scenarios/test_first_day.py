@@ -101,4 +101,5 @@ def test_a_new_business_sets_up_from_files_and_its_store_and_ships_its_first_ord
 
     # The books balance, and the dashboard's checklist shows only what is still to do.
     assert stock.reconcile(db) == []
-    assert {s.key for s in setup_status.missing_steps(db)} == {"carriers", "boxes", "users"}
+    assert {s.key for s in setup_status.missing_steps(db)} == {
+        "carriers", "boxes", "printers", "email", "users"}

@@ -45,7 +45,7 @@ def test_the_dashboard_lists_what_a_new_business_has_not_set_up(qtbot, ctx, scre
     screen = open_dashboard(qtbot, ctx)
     assert screen.setup.isVisible()
     assert screen.setup.missing() == ["company", "sites", "catalogue", "stock", "channels",
-                                      "carriers", "boxes", "users"]
+                                      "carriers", "boxes", "printers", "email", "users"]
     screen.grab().save(str(screenshot_dir / "dashboard-setup-checklist.png"))
 
 
@@ -99,7 +99,7 @@ def test_the_wizard_sets_up_company_bins_catalogue_stock_and_a_user(
     # The last page lists what is left.
     wizard.next()
     qtbot.waitUntil(lambda: done.checklist.steps is not None, timeout=15000)
-    assert done.checklist.missing() == ["channels", "carriers", "boxes"]
+    assert done.checklist.missing() == ["channels", "carriers", "boxes", "printers", "email"]
     rows = lambda: [w.text() for w in done.checklist.findChildren(QLabel) if w.isVisible()]  # noqa: E731
     qtbot.waitUntil(lambda: any(t.startswith("☐  Carriers") for t in rows()), timeout=5000)
     wizard.grab().save(str(screenshot_dir / "wizard-done.png"))

@@ -295,9 +295,19 @@ def smtp_config(session: Session) -> SmtpConfig:
 
 
 def smtp_password(username: str) -> str:
-    """The SMTP password from the OS keyring (never from the database, never logged)."""
+    """The SMTP password from the OS keyring, or on a server without one from the environment
+    (OMS_SECRET_SMTP_<USERNAME>); never from the database, never logged."""
+    import os
+
     import keyring
     from keyring.errors import KeyringError
+
+    from oms_desktop.plugins.secrets import smtp_secret
+
+    from_env = os.environ.get(smtp_secret(username).env_name)
+    if from_env:
+        remember(from_env)
+        return from_env
 
     try:
         password = keyring.get_password(KEYRING_SERVICE, f"smtp:{username}")
