@@ -220,7 +220,22 @@ class MainWindow(QMainWindow):
         self.ops.run(lambda: orders.sync_summary(self.db), success=self.sync_label.setText)
         if self.sidebar.currentRow() < 0 and self.sidebar.count():
             self.sidebar.setCurrentRow(self._first_row())
+        if not same:
+            self._offer_setup(actor)
         freeze_startup_heap()
+
+    def _offer_setup(self, actor: Actor) -> None:
+        """The set-up wizard by itself for an admin on a database with nothing set up yet
+        (setup_status.wizard_due), on the dashboard."""
+        from oms_desktop.services import setup_status
+
+        db = self.db
+        self.ops.run(lambda: setup_status.wizard_due(db, actor), success=self._open_setup)
+
+    def _open_setup(self, due: bool) -> None:
+        screen = self.show_screen("Dashboard") if due and self.ctx is not None else None
+        if screen is not None and hasattr(screen, "open_wizard"):
+            screen.open_wizard()
 
     def _session_hub(self) -> ChangeHub:
         """The hub this sign-in's screens listen to: it relays the window's (live changes,

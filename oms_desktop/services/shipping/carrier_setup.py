@@ -52,7 +52,7 @@ class RateLine:
     days: int | None
 
     def __str__(self) -> str:
-        days = f", {self.days} days" if self.days else ""
+        days = f", {self.days} day{'s' if self.days != 1 else ''}" if self.days else ""
         return f"{self.service}: {self.amount} {self.currency}{days}"
 
 

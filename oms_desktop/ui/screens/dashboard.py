@@ -67,7 +67,8 @@ class DashboardScreen(QWidget):
         self.refresh_button = QPushButton("&Refresh (F5)", accessibleName="Refresh dashboard")
         self.setup = SetupChecklist(ctx, self)
         self.setup.setVisible(False)
-        self.setup.open_wizard.connect(self.open_wizard)
+        self.setup.open_wizard.connect(lambda: self.open_wizard(self._first_to_do()))
+        self.setup.open_step.connect(self.open_wizard)
         self.wizard = None
         self._build()
         self._timers()
@@ -118,14 +119,18 @@ class DashboardScreen(QWidget):
                 success=self.show_data)
         self.setup.reload()
 
-    def open_wizard(self) -> None:
+    def open_wizard(self, step: str | None = None) -> None:
+        """The set-up wizard, on the page of checklist step `step` (the first page: None)."""
         from oms_desktop.ui.wizard.setup_wizard import SetupWizard  # only when asked for
 
         if self.wizard is None:
             self.wizard = SetupWizard(self._ctx, self)
             self.wizard.finished.connect(lambda _: self.reload())
-        self.wizard.restart()
-        self.wizard.show()
+        self.wizard.open_at(step)
+
+    def _first_to_do(self) -> str | None:
+        missing = self.setup.missing()
+        return missing[0] if missing else None
 
     def show_data(self, data: service.Dashboard) -> None:
         self.data = data

@@ -1,9 +1,10 @@
 """The dashboard's set-up checklist: each step not done yet, with how to do it, and a button
-to the set-up wizard. It hides itself once everything is set up."""
+to the set-up wizard. A step's row opens the wizard on that step's page (open_step). It hides
+itself once everything is set up."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from oms_desktop.services import setup_status
@@ -15,6 +16,7 @@ TODO = "color: #9a3412; font-size: 14pt; font-weight: 700;"
 
 class SetupChecklist(QFrame):
     open_wizard = Signal()
+    open_step = Signal(str)  # a step's key: the wizard opens on its page
 
     def __init__(self, ctx: AppContext, parent=None, *, with_button: bool = True):
         super().__init__(parent, objectName="Card")
@@ -48,8 +50,11 @@ class SetupChecklist(QFrame):
                 item.widget().deleteLater()
         missing = [s for s in steps if not s.done]
         for step in missing:
-            row = QLabel(f"☐  {step.title} — {step.how}", accessibleName=step.title)
-            row.setStyleSheet(TODO)
+            row = QPushButton(f"☐  {step.title} — {step.how}", accessibleName=step.title,
+                              flat=True, toolTip="Open the set-up wizard on this step")
+            row.setStyleSheet(TODO + " text-align: left;")
+            row.setCursor(Qt.PointingHandCursor)
+            row.clicked.connect(lambda _=False, key=step.key: self.open_step.emit(key))
             self.rows.addWidget(row)
         if not missing:
             self.rows.addWidget(QLabel("Everything is set up.", accessibleName="All set up"))

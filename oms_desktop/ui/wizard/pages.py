@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
 from oms_desktop.services import setup_status
 from oms_desktop.services.channels import catalogue
 from oms_desktop.services.channels import setup as channels
-from oms_desktop.services.inventory import catalog_import, site_import
+from oms_desktop.services.inventory import catalog_import
 from oms_desktop.services.inventory.table_files import parse_mapping
 from oms_desktop.services.users import accounts
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.widgets.setup_checklist import SetupChecklist
 from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.values import Role
 
@@ -192,28 +191,3 @@ class UsersPage(StepPage):
 
     def describe(self, user) -> str:
         return f"Added {user.username} ({user.role})"
-
-
-class DonePage(QWizardPage):
-    def __init__(self, ctx: AppContext):
-        super().__init__()
-        self.setTitle("What is still to set up")
-        self.setSubTitle("The dashboard keeps this list until every step is done.")
-        self.checklist = SetupChecklist(ctx, with_button=False)
-        QVBoxLayout(self).addWidget(self.checklist)
-
-    def initializePage(self) -> None:
-        self.checklist.reload()
-
-
-def file_pages(ctx: AppContext) -> list[QWizardPage]:
-    return [
-        FilePage(ctx, "Sites, zones and bins", "A file with columns site, zone, bin and walk "
-                 "sequence.", site_import.import_bins),
-        FilePage(ctx, "Catalogue from a file", "Products with SKU, name, barcode, weight, "
-                 "sizes and kit components (MUG:1|COASTER:2).", catalog_import.import_catalogue,
-                 mapping=True),
-        StorePage(ctx),
-        FilePage(ctx, "Opening stock", "A file with columns sku, location, quantity and unit "
-                 "cost.", site_import.import_stock),
-    ]
