@@ -29,9 +29,9 @@ def program_env(display: str, home: Path) -> dict[str, str]:
     return env
 
 
-def cli(env: dict[str, str], db_url: str, *args: str):
+def cli(env: dict[str, str], db_url: str, *args: str, program: list[str] = PROGRAM):
     """Run an `oms-desktop` subcommand on `db_url` and return its JSON output."""
-    done = subprocess.run([*PROGRAM, *args, "--db", db_url, "--json"], env=env,
+    done = subprocess.run([*program, *args, "--db", db_url, "--json"], env=env,
                           capture_output=True, text=True, timeout=120)
     if done.returncode:
         raise RuntimeError(f"oms-desktop {' '.join(args)} failed: {done.stderr.strip()}")
@@ -47,9 +47,9 @@ class Station:
 
     @classmethod
     def start(cls, db_url: str, *, env: dict[str, str], log_path: Path,
-              name: str = "PACK-1") -> Station:
+              name: str = "PACK-1", program: list[str] = PROGRAM) -> Station:
         with open(log_path, "wb") as log:
-            process = subprocess.Popen([*PROGRAM, "--db", db_url, "--station", name], env=env,
+            process = subprocess.Popen([*program, "--db", db_url, "--station", name], env=env,
                                        stdout=log, stderr=subprocess.STDOUT)
         station = cls(process, env, log_path)
         try:
