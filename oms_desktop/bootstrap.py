@@ -30,12 +30,14 @@ HANDLERS: dict[type[ev.Event], list[str]] = {
     ev.StockChanged: [RULES, "automation.replenishment.on_stock_changed",
                       "orders.backorders.on_stock_changed"],
     ev.ShipmentPacked: [RULES],
+    # the books after the invoice: a business customer's shipment is posted as its invoice
     ev.ShipmentShipped: [RULES, EMAIL, "channels.push.on_shipment_shipped",
-                         "books.outbox.on_shipment_left", "b2b.invoices.on_shipment_shipped"],
+                         "b2b.invoices.on_shipment_shipped", "books.outbox.on_shipment_left"],
     ev.ShipmentReadyForPickup: [EMAIL, "channels.pickups.on_ready_for_pickup"],
     ev.ShipmentPickedUp: ["channels.pickups.on_picked_up", "books.outbox.on_shipment_left"],
     ev.ReturnReceived: [EMAIL],
     ev.RefundIssued: [EMAIL, "books.outbox.on_refund_issued"],
+    ev.PaymentRecorded: ["books.trade.on_payment_recorded"],
 }
 
 

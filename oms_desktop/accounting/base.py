@@ -47,7 +47,7 @@ class Document:
     """A sale (shipped goods) or a refund, as the books see it. `discount` is subtracted,
     `shipping` added; tax is per line; `tax_country` picks the tax code."""
 
-    kind: str  # "sale" | "refund"
+    kind: str  # "sale" | "refund" | "invoice" (a business customer's, on its terms)
     number: str  # our document number: order number and shipment or refund id
     reference: str  # the order's number
     day: date
@@ -57,6 +57,13 @@ class Document:
     lines: tuple[DocLine, ...]
     shipping: Decimal = Decimal(0)
     discount: Decimal = Decimal(0)
+    customer: str | None = None  # a business customer's name (else the channel's customer)
+    due: date | None = None  # an invoice's due date
+    terms: str = ""  # an invoice's payment terms ("2/10 net 30")
+
+    @property
+    def customer_key(self) -> str:
+        return self.customer or self.channel
 
     @property
     def tax(self) -> Decimal:
@@ -73,7 +80,9 @@ class Document:
                 "tax_country": self.tax_country, "shipping": str(self.shipping),
                 "discount": str(self.discount),
                 "lines": [[l.sku, l.description, l.quantity, str(l.unit_price), str(l.tax)]
-                          for l in self.lines]}
+                          for l in self.lines],
+                **({"customer": self.customer, "due": self.due.isoformat(),
+                    "terms": self.terms} if self.customer else {})}
 
     @classmethod
     def from_json(cls, d: dict) -> "Document":
@@ -81,7 +90,8 @@ class Document:
                    d["channel"], d["currency"], d["tax_country"],
                    tuple(DocLine(s, n, int(q), Decimal(p), Decimal(t))
                          for s, n, q, p, t in d["lines"]),
-                   Decimal(d["shipping"]), Decimal(d["discount"]))
+                   Decimal(d["shipping"]), Decimal(d["discount"]), d.get("customer"),
+                   date.fromisoformat(d["due"]) if d.get("due") else None, d.get("terms", ""))
 
 
 MappingKey = tuple[str, str]  # (kind, key): ("item", "SKU-1"), ("tax", "DE"), …
@@ -104,6 +114,14 @@ class Mapped:
 
     def account(self, role: str) -> str:
         return self.values[("account", role)]
+
+    def vendor(self, key: str) -> str:
+        return self.values[("vendor", key)]
+
+    def posted(self, source_key: str) -> str:
+        """The target's id of the document another posting made (an invoice a payment
+        settles)."""
+        return self.values[("posted", source_key)]
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,9 @@ class AccountingTarget(abc.ABC):
     SETTINGS: ClassVar[tuple[SettingField, ...]] = ()
     SECRETS: ClassVar[tuple[str, ...]] = ()
     ACCOUNTS: ClassVar[tuple[str, ...]] = ("income",)  # account roles every document needs
+    KINDS: ClassVar[frozenset[str]] = frozenset({"sale", "refund"})  # what it takes
+    PAYMENT_ACCOUNT: ClassVar[str] = "deposit"  # where a business customer's payment goes
+    BILL_TAX: ClassVar[bool] = False  # bill lines carry a purchase tax code ("tax" PURCHASES)
 
     def __init__(self, settings: dict[str, Any] | None, api: BooksApi):
         self.settings = check_settings(self.SETTINGS, settings or {}, owner=self.name)
@@ -137,7 +158,9 @@ class AccountingTarget(abc.ABC):
 
     def needs(self, doc: Document) -> list[MappingKey]:
         """The mappings a document needs on this target, in the order a person fixes them."""
-        keys: list[MappingKey] = [("customer", doc.channel), ("tax", doc.tax_country)]
+        if not isinstance(doc, Document):  # a payment or a bill says what it needs
+            return doc.needs(self)
+        keys: list[MappingKey] = [("customer", doc.customer_key), ("tax", doc.tax_country)]
         keys += [("item", sku) for sku in dict.fromkeys(l.sku for l in doc.lines)]
         keys += [("account", role) for role in self.ACCOUNTS]
         if doc.shipping:

@@ -14,7 +14,8 @@ from oms_desktop.plugins.errors import Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
-ENTITY = {"sale": "SalesReceipt", "refund": "RefundReceipt"}
+ENTITY = {"sale": "SalesReceipt", "refund": "RefundReceipt", "invoice": "Invoice",
+          "payment": "Payment", "bill": "Bill"}
 MINOR_VERSION = 75  # 1–74 were retired on 1 Aug 2025
 DOC_NUMBER_MAX = 21
 
@@ -24,6 +25,7 @@ class QuickBooksTarget(AccountingTarget):
     title = "QuickBooks Online"
     SECRETS = ("client_id", "client_secret", "refresh_token")
     ACCOUNTS = ("deposit",)  # income accounts sit on QuickBooks' items
+    KINDS = frozenset(ENTITY)
     SETTINGS = (
         SettingField("realm_id", "Company (realm) id"),
         SettingField("base_url", "API address", "url",
@@ -41,12 +43,18 @@ class QuickBooksTarget(AccountingTarget):
             auth=refresh_auth(api, title=self.title, token_url=self.settings["token_url"]),
             sleep=api.sleep, attempts=4)
 
+    def needs(self, doc) -> list:
+        keys = super().needs(doc)
+        if doc.kind == "invoice":  # owed, not paid: nothing is deposited yet
+            keys.remove(("account", "deposit"))
+        return keys
+
     def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
         entity = ENTITY[doc.kind]
         response = self.http.request(
             "POST", f"/v3/company/{self.settings['realm_id']}/{entity.lower()}",
             params={"minorversion": self.settings["minorversion"], "requestid": key},
-            json=self.body(doc, mapped))
+            json=self._body(doc, mapped))
         data = json_or_empty(response)
         if "Fault" in data or response.status_code >= 400:
             raise _fault(data, response.status_code)
@@ -56,7 +64,25 @@ class QuickBooksTarget(AccountingTarget):
         made = data[entity]
         return Posted(str(made["Id"]), made.get("DocNumber"), Decimal(str(made["TotalAmt"])))
 
+    def _body(self, doc, mapped: Mapped) -> dict:
+        if doc.kind == "invoice":
+            return self.invoice_body(doc, mapped)
+        if doc.kind == "payment":
+            return _payment_body(doc, mapped)
+        if doc.kind == "bill":
+            return _bill_body(doc, mapped)
+        return self.body(doc, mapped)
+
+    def invoice_body(self, doc: Document, mapped: Mapped) -> dict:
+        """A business customer's invoice: owed by its due date, so no deposit account."""
+        return dict(self._sale(doc, mapped), DueDate=doc.due.isoformat(),
+                    CustomerMemo={"value": f"Terms: {doc.terms}"})
+
     def body(self, doc: Document, mapped: Mapped) -> dict:
+        return dict(self._sale(doc, mapped),
+                    DepositToAccountRef={"value": mapped.account("deposit")})
+
+    def _sale(self, doc: Document, mapped: Mapped) -> dict:
         tax = mapped.tax(doc.tax_country)
         lines = [_item_line(l.description, mapped.item(l.sku), l.quantity, l.unit_price, tax)
                  for l in doc.lines]
@@ -69,9 +95,8 @@ class QuickBooksTarget(AccountingTarget):
                                                  {"value": mapped.account("discount")}}})
         # DocNumber holds 21 characters: its end (the shipment or refund) tells them apart
         return {"DocNumber": doc.number[-DOC_NUMBER_MAX:], "TxnDate": doc.day.isoformat(),
-                "CustomerRef": {"value": mapped.customer(doc.channel)},
+                "CustomerRef": {"value": mapped.customer(doc.customer_key)},
                 "CurrencyRef": {"value": doc.currency},
-                "DepositToAccountRef": {"value": mapped.account("deposit")},
                 "GlobalTaxCalculation": "TaxExcluded", "PrivateNote": f"Order {doc.reference}",
                 "TxnTaxDetail": {"TotalTax": money(doc.tax)}, "Line": lines}
 
@@ -84,6 +109,29 @@ def _item_line(text: str, item: str, quantity: int, price: Decimal, tax_code: st
             "Amount": money(price * quantity),
             "SalesItemLineDetail": {"ItemRef": {"value": item}, "Qty": quantity,
                                     "UnitPrice": money(price), "TaxCodeRef": {"value": tax_code}}}
+
+
+def _payment_body(doc, mapped: Mapped) -> dict:
+    """A Payment applied to the invoice the invoice's posting made (LinkedTxn)."""
+    return {"CustomerRef": {"value": mapped.customer(doc.customer)},
+            "TotalAmt": money(doc.amount), "TxnDate": doc.day.isoformat(),
+            "CurrencyRef": {"value": doc.currency},
+            "PaymentRefNum": (doc.reference or doc.number)[:DOC_NUMBER_MAX],
+            "DepositToAccountRef": {"value": mapped.account("deposit")},
+            "PrivateNote": f"Invoice {doc.invoice} ({doc.number})",
+            "Line": [{"Amount": money(doc.amount), "LinkedTxn": [
+                {"TxnId": mapped.posted(f"invoice:{doc.invoice}"), "TxnType": "Invoice"}]}]}
+
+
+def _bill_body(doc, mapped: Mapped) -> dict:
+    """A Bill from a vendor, each line an expense to the account of its role."""
+    return {"VendorRef": {"value": mapped.vendor(doc.vendor)}, "TxnDate": doc.day.isoformat(),
+            "DueDate": doc.due.isoformat(), "CurrencyRef": {"value": doc.currency},
+            "DocNumber": doc.number[-DOC_NUMBER_MAX:], "PrivateNote": doc.reference,
+            "Line": [{"DetailType": "AccountBasedExpenseLineDetail", "Amount": money(l.amount),
+                      "Description": l.description, "AccountBasedExpenseLineDetail": {
+                          "AccountRef": {"value": mapped.account(l.account)}}}
+                     for l in doc.lines]}
 
 
 def _fault(data: dict, status: int) -> Exception:

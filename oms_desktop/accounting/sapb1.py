@@ -21,7 +21,7 @@ from oms_desktop.plugins.errors import AuthFailed, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
-ENTITY = {"sale": "Invoices", "refund": "CreditNotes"}
+ENTITY = {"sale": "Invoices", "refund": "CreditNotes", "invoice": "Invoices"}
 KEY_PREFIX = "OMS-"
 
 
@@ -30,6 +30,8 @@ class SapB1Target(AccountingTarget):
     title = "SAP Business One"
     SECRETS = ("username", "password")
     ACCOUNTS = ()  # revenue accounts come from B1's items and item groups
+    # incoming payments and purchase invoices are not in the documents we have (apis-wave2 §5a)
+    KINDS = frozenset(ENTITY)
     SETTINGS = (
         SettingField("base_url", "Service Layer address", "url"),
         SettingField("company_db", "Company database"),
@@ -73,8 +75,8 @@ class SapB1Target(AccountingTarget):
         if doc.discount:
             lines.append({"ItemCode": mapped.account("discount"), "Quantity": 1,
                           "Price": money(-doc.discount), "TaxCode": tax})
-        return {"CardCode": mapped.customer(doc.channel), "DocDate": doc.day.isoformat(),
-                "DocDueDate": doc.day.isoformat(), "DocCurrency": doc.currency,
+        return {"CardCode": mapped.customer(doc.customer_key), "DocDate": doc.day.isoformat(),
+                "DocDueDate": (doc.due or doc.day).isoformat(), "DocCurrency": doc.currency,
                 "NumAtCard": reference, "Comments": f"Order {doc.reference} ({doc.number})",
                 "DocumentLines": lines}
 

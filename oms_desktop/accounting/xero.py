@@ -9,13 +9,17 @@ from decimal import Decimal
 
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, Posted, Refused
 from oms_desktop.accounting.tokens import json_or_empty, money, refresh_auth
+from oms_desktop.accounting.trade import PURCHASE_TAX
 from oms_desktop.plugins.errors import RateLimited, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
 
 MINUTE_S, DAY_WAIT_S = 60.0, 3600.0
 RESOURCE = {"sale": ("Invoices", "ACCREC", "Invoice"),
-            "refund": ("CreditNotes", "ACCRECCREDIT", "CreditNote")}
+            "refund": ("CreditNotes", "ACCRECCREDIT", "CreditNote"),
+            "invoice": ("Invoices", "ACCREC", "Invoice"),
+            "payment": ("Payments", None, "Payment"),
+            "bill": ("Invoices", "ACCPAY", "Invoice")}
 
 
 class XeroTarget(AccountingTarget):
@@ -23,6 +27,9 @@ class XeroTarget(AccountingTarget):
     title = "Xero"
     SECRETS = ("client_id", "client_secret", "refresh_token")
     ACCOUNTS = ("income",)
+    KINDS = frozenset(RESOURCE)
+    PAYMENT_ACCOUNT = "bank"  # a payment needs the bank account it was paid into
+    BILL_TAX = True
     SETTINGS = (
         SettingField("tenant_id", "Organisation (tenant) id"),
         SettingField("base_url", "API address", "url",
@@ -46,7 +53,7 @@ class XeroTarget(AccountingTarget):
         self._mind_the_limits()
         response = self.http.request("PUT", resource, params={"summarizeErrors": "false"},
                                      headers={"Idempotency-Key": key},
-                                     json={resource: [self.body(doc, mapped, kind, noun)]})
+                                     json={resource: [self._body(doc, mapped, kind, noun)]})
         self._read_limits(response.headers)
         data = json_or_empty(response)
         made = (data.get(resource) or [None])[0]
@@ -55,7 +62,7 @@ class XeroTarget(AccountingTarget):
         if not made:
             raise Transient(f"Xero answered without the {noun}", answer=response.text[:500])
         return Posted(str(made[f"{noun}ID"]), made.get(f"{noun}Number"),
-                      Decimal(str(made["Total"])))
+                      Decimal(str(made["Amount" if noun == "Payment" else "Total"])))
 
     def _read_limits(self, headers) -> None:
         """What is left of this minute's and this day's calls, as Xero tells after each."""
@@ -72,6 +79,16 @@ class XeroTarget(AccountingTarget):
             self.http.wait(MINUTE_S)
             self.minute_spent = False
 
+    def _body(self, doc, mapped: Mapped, kind: str | None, noun: str) -> dict:
+        if doc.kind == "payment":
+            return _payment_body(doc, mapped)
+        if doc.kind == "bill":
+            return _bill_body(doc, mapped)
+        body = self.body(doc, mapped, kind, noun)
+        if doc.kind == "invoice":  # a business customer's: owed by its due date
+            body.update(DueDate=doc.due.isoformat(), Reference=f"{doc.reference} ({doc.terms})")
+        return body
+
     def body(self, doc: Document, mapped: Mapped, kind: str, noun: str) -> dict:
         tax = mapped.tax(doc.tax_country)
         lines = [{"Description": l.description, "Quantity": l.quantity,
@@ -85,7 +102,7 @@ class XeroTarget(AccountingTarget):
                 lines.append({"Description": text, "Quantity": 1, "UnitAmount": money(amount),
                               "AccountCode": mapped.account(role), "TaxType": tax,
                               "TaxAmount": 0.0, "LineAmount": money(amount)})
-        return {"Type": kind, "Contact": {"ContactID": mapped.customer(doc.channel)},
+        return {"Type": kind, "Contact": {"ContactID": mapped.customer(doc.customer_key)},
                 "Date": doc.day.isoformat(), "DueDate": doc.day.isoformat(),
                 f"{noun}Number": doc.number, "Reference": doc.reference,
                 "CurrencyCode": doc.currency, "LineAmountTypes": "Exclusive",
@@ -93,6 +110,25 @@ class XeroTarget(AccountingTarget):
 
     def close(self) -> None:
         self.http.close()
+
+
+def _payment_body(doc, mapped: Mapped) -> dict:
+    """A payment applied to the invoice the invoice's posting made, into the bank account."""
+    return {"Invoice": {"InvoiceID": mapped.posted(f"invoice:{doc.invoice}")},
+            "Account": {"Code": mapped.account("bank")}, "Date": doc.day.isoformat(),
+            "Amount": money(doc.amount), "Reference": doc.reference or doc.number}
+
+
+def _bill_body(doc, mapped: Mapped) -> dict:
+    """A bill (ACCPAY) from the vendor: each line an expense to the account of its role."""
+    tax = mapped.tax(PURCHASE_TAX)
+    return {"Type": "ACCPAY", "Contact": {"ContactID": mapped.vendor(doc.vendor)},
+            "Date": doc.day.isoformat(), "DueDate": doc.due.isoformat(),
+            "InvoiceNumber": doc.number, "Reference": doc.reference,
+            "CurrencyCode": doc.currency, "LineAmountTypes": "NoTax", "Status": "AUTHORISED",
+            "LineItems": [{"Description": l.description, "Quantity": 1,
+                           "UnitAmount": money(l.amount), "AccountCode": mapped.account(l.account),
+                           "TaxType": tax, "LineAmount": money(l.amount)} for l in doc.lines]}
 
 
 def _validation(data: dict, made: dict | None, status: int) -> Exception:

@@ -45,7 +45,8 @@ def register(commands, common) -> None:
                        "(no key: list the mappings)")
     p.add_argument("target", help="quickbooks, xero or journal")
     p.add_argument("kind", nargs="?", choices=list(mappings.KINDS))
-    p.add_argument("key", nargs="?", help="SKU, channel code, country, or account role")
+    p.add_argument("key", nargs="?", help="SKU, channel code or business customer, country, "
+                   "account role, or vendor (carrier:NAME, channel:CODE)")
     p.add_argument("value", nargs="?", help="the target's id or code")
     p.add_argument("--missing", action="store_true",
                    help="list what the unsent postings need and lack")

@@ -17,7 +17,7 @@ AREAS: dict[str, str] = {
         "AckStatus B2BAccount CustomerPrice EdiDirection EdiDocument Invoice InvoiceLine "
         "InvoiceStatus Payment PurchaseOrderLine TradingPartner"),
     "base": "Base Money UtcDateTime utcnow",
-    "books": "BookMapping BookPosting PostingStatus",
+    "books": "BookMapping BookPosting ChannelFee PostingStatus",
     "catalog": "BarcodeKind KitComponent Product ProductBarcode",
     "channels": "ChannelOrderState ChannelOutbox ChannelSkuLevel InventorySyncLog",
     "counting": "COUNT_FLOW CountBin CountLine CountStatus CycleCount",

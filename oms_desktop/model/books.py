@@ -55,6 +55,8 @@ class BookPosting(Base):
     posted_at: Mapped[datetime | None]
     # what the source looked like when queued (a digest): reconciliation finds it stale after
     source_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    # the source key of the posting that must be posted first (a payment's invoice)
+    waits_for: Mapped[str | None] = mapped_column(sa.String(128))
 
 
 class BookMapping(Base):
@@ -72,3 +74,22 @@ class BookMapping(Base):
     value: Mapped[str] = mapped_column(sa.String(128))
     updated_by: Mapped[str] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChannelFee(Base):
+    """A fee a channel or its payment provider charged us (a payout statement's line), kept
+    once per channel and statement reference and posted as a bill from the channel."""
+
+    __tablename__ = "channel_fees"
+    __table_args__ = (sa.UniqueConstraint("channel_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("channels.id"))
+    day: Mapped[date]
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    amount: Mapped[Decimal]
+    what: Mapped[str] = mapped_column(sa.String(128))  # "transaction fees", "referral fee"
+    reference: Mapped[str] = mapped_column(sa.String(64))  # the statement's own id
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(64))

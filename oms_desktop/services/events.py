@@ -82,3 +82,11 @@ class ReturnReceived(Event):
 class RefundIssued(Event):
     return_id: int
     refund_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRecorded(Event):
+    """A business customer paid (part of) an invoice."""
+
+    invoice_id: int
+    payment_id: int

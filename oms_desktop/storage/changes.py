@@ -78,7 +78,7 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.orders, "b2b_accounts", "trading_partners", "customer_prices",
               "purchase_order_lines", "invoices", "invoice_lines", "invoice_payments",
               "edi_documents"),
-    **_tables(Area.books, "book_postings", "book_mappings"),
+    **_tables(Area.books, "book_postings", "book_mappings", "channel_fees"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)

@@ -14,7 +14,8 @@ from decimal import Decimal
 from tests.books.emulator import Emulator
 
 REALM = "9130350000000001"
-ENTITIES = {"salesreceipt": "SalesReceipt", "refundreceipt": "RefundReceipt"}
+ENTITIES = {"salesreceipt": "SalesReceipt", "refundreceipt": "RefundReceipt",
+            "invoice": "Invoice", "payment": "Payment", "bill": "Bill"}
 NOW = "2026-12-05T10:00:00.000-08:00"
 
 
@@ -29,7 +30,10 @@ class QuickBooksEmulator(Emulator):
     def __init__(self, *, per_second: int = 10):
         super().__init__()
         self.items = {"1": "SKU-1", "2": "SKU-2", "3": "SKU-3", "90": "Shipping"}
-        self.customers = {"58": "Web customer", "59": "Marketplace customer"}
+        self.customers = {"58": "Web customer", "59": "Marketplace customer",
+                          "61": "Corner Stores Inc"}
+        self.vendors = {"70": "EasyPost", "71": "Marketplace"}
+        self.expense_accounts = {"60": "Postage and delivery", "62": "Merchant fees"}
         self.tax_codes = {"TAX", "NON", "7", "8"}
         self.accounts = {"35": "Undeposited Funds", "86": "Discounts given"}
         self.currencies = {"USD", "EUR", "GBP"}
@@ -82,7 +86,10 @@ class QuickBooksEmulator(Emulator):
             return len(self._stamps) > self.per_second
 
     def _create(self, entity: str, body: dict):
-        problem = self._check(body)
+        if entity in ("Payment", "Bill"):
+            return self._create_payment(body) if entity == "Payment" else \
+                self._create_bill(body)
+        problem = self._check(body, deposit=entity != "Invoice")
         if problem:
             return 400, fault(*problem), {}
         goods = Decimal(0)
@@ -94,16 +101,77 @@ class QuickBooksEmulator(Emulator):
                    MetaData={"CreateTime": NOW, "LastUpdatedTime": NOW})
         if entity == "SalesReceipt":
             doc["Balance"] = 0
+        if entity == "Invoice":
+            if not re.fullmatch(r"\d{4}-\d\d-\d\d", body.get("DueDate", "")):
+                return 400, fault("2020", "Required param missing", "DueDate"), {}
+            doc["Balance"] = doc["TotalAmt"]
         self.docs[entity][doc["Id"]] = doc
         return 200, {entity: doc, "time": NOW}, {}
 
-    def _check(self, body: dict) -> tuple[str, str, str] | None:
+    def _create_payment(self, body: dict):
+        """A Payment must name a customer and apply its amount to that customer's open
+        invoices (LinkedTxn), never more than their balance."""
+        customer = (body.get("CustomerRef") or {}).get("value")
+        if customer not in self.customers:
+            return 400, fault("2500", "Invalid Reference Id",
+                              f"Invalid Customer Id : {customer}"), {}
+        if "TotalAmt" not in body:
+            return 400, fault("2020", "Required param missing", "TotalAmt"), {}
+        if (body.get("DepositToAccountRef") or {}).get("value", "35") not in self.accounts:
+            return 400, fault("2500", "Invalid Reference Id",
+                              "Invalid Account Id : DepositToAccountRef"), {}
+        applied, targets = Decimal(0), []
+        for line in body.get("Line") or []:
+            for link in line.get("LinkedTxn") or []:
+                inv = self.docs["Invoice"].get(str(link.get("TxnId")))
+                if link.get("TxnType") != "Invoice" or inv is None:
+                    return 400, fault("610", "Object Not Found",
+                                      f"Invoice {link.get('TxnId')}"), {}
+                if inv["CustomerRef"]["value"] != customer:
+                    return 400, fault("6000", "A business validation error has occurred",
+                                      "The invoice belongs to another customer"), {}
+                amount = Decimal(str(line["Amount"]))
+                if amount > Decimal(str(inv["Balance"])):
+                    return 400, fault("6000", "A business validation error has occurred",
+                                      "The payment is more than the invoice's balance"), {}
+                targets.append((inv, amount))
+                applied += amount
+        total = Decimal(str(body["TotalAmt"]))
+        if applied > total:
+            return 400, fault("6000", "A business validation error has occurred",
+                              "Applied amounts exceed TotalAmt"), {}
+        for inv, amount in targets:
+            inv["Balance"] = float(Decimal(str(inv["Balance"])) - amount)
+        doc = dict(body, Id=str(self.next_id()), SyncToken="0",
+                   UnappliedAmt=float(total - applied), MetaData={"CreateTime": NOW})
+        self.docs["Payment"][doc["Id"]] = doc
+        return 200, {"Payment": doc, "time": NOW}, {}
+
+    def _create_bill(self, body: dict):
+        vendor = (body.get("VendorRef") or {}).get("value")
+        if vendor not in self.vendors:
+            return 400, fault("2500", "Invalid Reference Id", f"Invalid Vendor Id : {vendor}"), {}
+        if not body.get("Line"):
+            return 400, fault("2020", "Required param missing", "Line"), {}
+        for line in body["Line"]:
+            if line.get("DetailType") != "AccountBasedExpenseLineDetail":
+                return 400, fault("2010", "Unsupported DetailType", str(line.get("DetailType"))), {}
+            ref = line["AccountBasedExpenseLineDetail"].get("AccountRef", {}).get("value")
+            if ref not in self.expense_accounts:
+                return 400, fault("2500", "Invalid Reference Id", f"Invalid Account Id : {ref}"), {}
+        total = sum(Decimal(str(l["Amount"])) for l in body["Line"])
+        doc = dict(body, Id=str(self.next_id()), SyncToken="0", TotalAmt=float(total),
+                   Balance=float(total), MetaData={"CreateTime": NOW})
+        self.docs["Bill"][doc["Id"]] = doc
+        return 200, {"Bill": doc, "time": NOW}, {}
+
+    def _check(self, body: dict, *, deposit: bool = True) -> tuple[str, str, str] | None:
         customer = (body.get("CustomerRef") or {}).get("value")
         if customer not in self.customers:
             return "2500", "Invalid Reference Id", f"Invalid Customer Id : {customer}"
         if (body.get("CurrencyRef") or {}).get("value", "USD") not in self.currencies:
             return "6000", "A business validation error has occurred", "Unsupported currency"
-        if (body.get("DepositToAccountRef") or {}).get("value") not in self.accounts:
+        if deposit and (body.get("DepositToAccountRef") or {}).get("value") not in self.accounts:
             return "2500", "Invalid Reference Id", "Invalid Account Id : DepositToAccountRef"
         if not re.fullmatch(r"\d{4}-\d\d-\d\d", body.get("TxnDate", "")):
             return "2020", "Required param missing, need to supply the required value for " \
@@ -142,8 +210,7 @@ class QuickBooksEmulator(Emulator):
                          re.IGNORECASE)
         if not m:
             return 400, fault("4000", "Error parsing query", text), {}
-        entity = {"salesreceipt": "SalesReceipt", "refundreceipt": "RefundReceipt"}.get(
-            m.group(1).lower())
+        entity = ENTITIES.get(m.group(1).lower())
         if entity is None:
             return 400, fault("4001", "Invalid query", m.group(1)), {}
         found = [d for d in self.docs[entity].values()

@@ -27,7 +27,7 @@ class SapB1Emulator(Emulator):
 
     def __init__(self):
         super().__init__()
-        self.customers = {"C-WEB", "C-MKT"}
+        self.customers = {"C-WEB", "C-MKT", "C-CORNER"}
         self.items = {"SKU-1", "SKU-2", "SHIP", "DISC"}
         self.tax_rates = {"X10": Decimal("0.10"), "X19": Decimal("0.19"), "EX": Decimal(0)}
         self.sessions: set[str] = set()

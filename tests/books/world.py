@@ -22,13 +22,22 @@ from tests.books import emulator, qbo_emulator, xero_emulator
 from tests.factories import small_world
 
 PRICES = {"SKU-1": Decimal("40.00"), "SKU-2": Decimal("10.00")}
-QBO_MAP = {"customer": {"WEB": "58", "MKT": "59"}, "tax": {"US": "TAX", "DE": "7", "GB": "8"},
+CHAIN = "Corner Stores Inc"  # a business customer, on 2/10 net 30
+QBO_MAP = {"customer": {"WEB": "58", "MKT": "59", CHAIN: "61"},
+           "tax": {"US": "TAX", "DE": "7", "GB": "8"},
            "item": {"SKU-1": "1", "SKU-2": "2"},
-           "account": {"deposit": "35", "shipping": "90", "discount": "86"}}
+           "account": {"deposit": "35", "shipping": "90", "discount": "86", "postage": "60",
+                       "fees": "62"},
+           "vendor": {"carrier:manual": "70", "channel:MKT": "71"}}
 XERO_MAP = {"customer": {"WEB": str(xero_emulator.uuid.UUID(int=1)),
-                         "MKT": str(xero_emulator.uuid.UUID(int=2))},
-            "tax": {"US": "OUTPUT", "DE": "OUTPUT2", "GB": "EXEMPTOUTPUT"}, "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
-            "account": {"income": "200", "shipping": "260", "discount": "400"}}
+                         "MKT": str(xero_emulator.uuid.UUID(int=2)),
+                         CHAIN: str(xero_emulator.uuid.UUID(int=3))},
+            "tax": {"US": "OUTPUT", "DE": "OUTPUT2", "GB": "EXEMPTOUTPUT", "PURCHASES": "INPUT"},
+            "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
+            "account": {"income": "200", "shipping": "260", "discount": "400", "bank": "090",
+                        "postage": "429", "fees": "404"},
+            "vendor": {"carrier:manual": str(xero_emulator.uuid.UUID(int=4)),
+                       "channel:MKT": str(xero_emulator.uuid.UUID(int=5))}}
 
 
 def books_world(db: Database) -> None:
@@ -70,10 +79,17 @@ def _map(db, target, table, skip) -> None:
                                      value=value)
 
 
+def business_customer(db: Database, *, terms: str = "2/10 net 30") -> int:
+    """The chain's account: its invoices are owed on its terms."""
+    from oms_desktop.services.b2b import accounts
+    return accounts.set_account(db, actor=SYSTEM, customer=CHAIN, terms=terms,
+                                credit_limit=Decimal("100000")).customer_id
+
+
 def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", currency: str = "USD",
             country: str = "US", shipping: str = "8.00", discount: str = "0.00",
             tax_rate: str = "0.10", number: str | None = None, pickup: bool = False,
-            split: bool = False) -> int:
+            split: bool = False, customer_id: int | None = None) -> int:
     """An order placed, verified and shipped through the shipping service (which publishes
     ShipmentShipped); returns the order's id."""
     with db.uow() as uow:
@@ -83,7 +99,7 @@ def shipped(db: Database, lines: dict[str, int], *, channel: str = "WEB", curren
         order = Order(number=name, channel=s.scalar(sa.select(Channel).where(
             Channel.code == channel)), external_id=f"ext-{name}", currency=currency,
             shipping_total=Decimal(shipping), financial_status=FinancialStatus.paid,
-            ship_name="Zoë Müller", ship_country=country)
+            ship_name="Zoë Müller", ship_country=country, customer_id=customer_id)
         rate = Decimal(tax_rate)
         for no, (sku, qty) in enumerate(lines.items(), 1):
             product = s.scalar(sa.select(Product).where(Product.sku == sku))
@@ -165,7 +181,7 @@ def refunded_unit(db: Database, order_id: int, sku: str) -> str:
     return rma
 
 
-SAP_MAP = {"customer": {"WEB": "C-WEB", "MKT": "C-MKT"},
+SAP_MAP = {"customer": {"WEB": "C-WEB", "MKT": "C-MKT", CHAIN: "C-CORNER"},
            "tax": {"US": "X10", "DE": "X19", "EXEMPT": "EX"},
            "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
            "account": {"shipping": "SHIP", "discount": "DISC"}}

@@ -17,7 +17,8 @@ from decimal import Decimal
 from tests.books.emulator import Emulator
 
 TENANT = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-RESOURCES = {"Invoices": ("Invoice", "ACCREC"), "CreditNotes": ("CreditNote", "ACCRECCREDIT")}
+RESOURCES = {"Invoices": ("Invoice", "ACCREC ACCPAY"),
+             "CreditNotes": ("CreditNote", "ACCRECCREDIT"), "Payments": ("Payment", "")}
 CENT = Decimal("0.01")
 
 
@@ -43,10 +44,14 @@ class XeroEmulator(Emulator):
     def __init__(self, *, per_minute: int = 60, per_day: int = 5000):
         super().__init__()
         self.contacts = {str(uuid.UUID(int=1)): "Web shop customers",
-                         str(uuid.UUID(int=2)): "Marketplace customers"}
+                         str(uuid.UUID(int=2)): "Marketplace customers",
+                         str(uuid.UUID(int=3)): "Corner Stores Inc",
+                         str(uuid.UUID(int=4)): "EasyPost", str(uuid.UUID(int=5)): "Marketplace"}
         self.items = {"SKU-1", "SKU-2", "SKU-3"}
-        self.accounts = {"200": "Sales", "260": "Other revenue", "400": "Discounts"}
-        self.tax_types = {"OUTPUT", "OUTPUT2", "EXEMPTOUTPUT", "NONE"}
+        self.accounts = {"200": "Sales", "260": "Other revenue", "400": "Discounts",
+                         "429": "Postage", "404": "Bank fees"}
+        self.bank_accounts = {"090": "Business bank account"}
+        self.tax_types = {"OUTPUT", "OUTPUT2", "EXEMPTOUTPUT", "NONE", "INPUT"}
         self.currencies = {"USD", "EUR", "GBP"}
         self.docs: dict[str, dict[str, dict]] = {r: {} for r in RESOURCES}
         self.per_minute, self.per_day = per_minute, per_day
@@ -129,6 +134,8 @@ class XeroEmulator(Emulator):
             return 400, {"ErrorNumber": 14, "Type": "PostDataInvalidException",
                          "Message": f"The request body must have a {resource} array"}, {}
         made, failed = [], False
+        if resource == "Payments":
+            return self._payments(body, summarize)
         for element in body[resource]:
             errors = self._check(element, kind, noun)
             if errors:
@@ -145,8 +152,8 @@ class XeroEmulator(Emulator):
 
     def _check(self, e: dict, kind: str, noun: str) -> list[str]:
         errors = []
-        if e.get("Type") != kind:
-            errors.append(f"Type must be {kind}")
+        if e.get("Type") not in kind.split():
+            errors.append(f"Type must be {' or '.join(kind.split())}")
         if (e.get("Contact") or {}).get("ContactID") not in self.contacts:
             errors.append("The contact could not be found")
         if e.get("CurrencyCode", "USD") not in self.currencies:
@@ -187,10 +194,56 @@ class XeroEmulator(Emulator):
                             if due else {}),
                          "SubTotal": float(sub.quantize(CENT)), "TotalTax": float(tax),
                          "Total": float((sub + tax).quantize(CENT)), "HasErrors": False,
+                         "AmountDue": float((sub + tax).quantize(CENT)), "AmountPaid": 0.0,
                          "UpdatedDateUTC": ms_date(date.today().isoformat())})
         with self.lock:
             self.docs[resource][doc[f"{noun}ID"]] = doc
         return doc
+
+    def _payments(self, body: dict, summarize: bool):
+        """Each payment applied to an AUTHORISED invoice, from a bank account, never more
+        than the invoice's AmountDue; a paid invoice turns PAID."""
+        made, failed = [], False
+        for e in body["Payments"]:
+            errors = self._check_payment(e)
+            if errors:
+                failed = True
+                made.append(dict(e, HasErrors=True,
+                                 ValidationErrors=[{"Message": m} for m in errors]))
+                continue
+            inv = self.docs["Invoices"][e["Invoice"]["InvoiceID"]]
+            amount = Decimal(str(e["Amount"]))
+            due = (Decimal(str(inv["AmountDue"])) - amount).quantize(CENT)
+            inv.update(AmountDue=float(due), AmountPaid=float(
+                Decimal(str(inv["AmountPaid"])) + amount), Status="PAID" if not due else
+                inv["Status"])
+            doc = dict(e, PaymentID=str(uuid.uuid4()), Date=ms_date(written_date(e["Date"])),
+                       Status="AUTHORISED", PaymentType="ACCRECPAYMENT", HasErrors=False)
+            with self.lock:
+                self.docs["Payments"][doc["PaymentID"]] = doc
+            made.append(doc)
+        if failed and summarize:
+            return 400, {"ErrorNumber": 10, "Type": "ValidationException",
+                         "Message": "A validation exception occurred",
+                         "Elements": [e for e in made if e.get("HasErrors")]}, {}
+        return 200, self._envelope("Payments", made), {}
+
+    def _check_payment(self, e: dict) -> list[str]:
+        inv = self.docs["Invoices"].get((e.get("Invoice") or {}).get("InvoiceID"))
+        if inv is None:
+            return ["Invoice could not be found"]
+        errors = []
+        if inv["Status"] != "AUTHORISED":
+            errors.append(f"Payments can only be made against Authorised documents "
+                          f"(this one is {inv['Status']})")
+        if (e.get("Account") or {}).get("Code") not in self.bank_accounts:
+            errors.append("Account code must be a bank account or have payments enabled")
+        if not written_date(e.get("Date")):
+            errors.append("Date is required")
+        amount = Decimal(str(e.get("Amount", 0)))
+        if amount <= 0 or amount > Decimal(str(inv["AmountDue"])):
+            errors.append("Payment amount exceeds the amount outstanding on this document")
+        return errors
 
     def all_docs(self) -> list[dict]:
         return [d for docs in self.docs.values() for d in docs.values()]

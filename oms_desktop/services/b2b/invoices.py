@@ -21,9 +21,9 @@ from oms_desktop.model import (
 )
 from oms_desktop.policies import trade_terms
 from oms_desktop.policies.permissions import require
-from oms_desktop.services import settings
+from oms_desktop.services import messagebus, settings
 from oms_desktop.services.b2b import edi
-from oms_desktop.services.events import ShipmentShipped
+from oms_desktop.services.events import PaymentRecorded, ShipmentShipped
 from oms_desktop.services.shipping.carriers import assign_ssccs, ensure_packages, take_number
 from oms_desktop.storage import Database
 from oms_desktop.values import Actor
@@ -181,13 +181,17 @@ def record_payment(db: Database, *, actor: Actor, invoice: str, amount: Decimal 
                                   f"{settles:.2f} still owed")
         if paid != settles:
             discount = Decimal(0)
-        inv.payments.append(Payment(amount=paid, discount=discount, received_on=day,
-                                    reference=reference, recorded_by=actor.name))
+        payment = Payment(amount=paid, discount=discount, received_on=day,
+                          reference=reference, recorded_by=actor.name)
+        inv.payments.append(payment)
         inv.paid_total += paid
         inv.discount_taken += discount
         if inv.balance == 0:
             inv.status, inv.paid_on = InvoiceStatus.paid, day
             _settle_order(s, inv.order_id)
+        s.flush()
+        messagebus.publish(s, PaymentRecorded(actor=actor, order_id=inv.order_id,
+                                              invoice_id=inv.id, payment_id=payment.id))
         uow.commit()
         return _view(s, inv, day)
 

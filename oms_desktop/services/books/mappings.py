@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, MappingKey
+from oms_desktop.accounting.trade import load_document
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, BookMapping, BookPosting, PostingStatus
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.books import targets
 from oms_desktop.storage import Database
 
-KINDS = {"item": "item for SKU", "customer": "customer for channel",
-         "tax": "tax code for country", "account": "account for"}
+KINDS = {"item": "item for SKU", "customer": "customer for",
+         "tax": "tax code for country", "account": "account for", "vendor": "vendor for"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def unmapped(db: Database, target: str) -> list[MissingMapping]:
                 (PostingStatus.pending, PostingStatus.blocked, PostingStatus.failed)))).all()
     found: dict[MappingKey, list[str]] = {}
     for document in waiting:
-        doc = Document.from_json(document)
+        doc = load_document(document)
         for k in plugin.needs(doc):
             if k not in known:
                 found.setdefault(k, []).append(doc.number)

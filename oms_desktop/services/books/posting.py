@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
-from oms_desktop.accounting.base import AccountingTarget, Document, Posted, Refused
+from oms_desktop.accounting.base import AccountingTarget, Mapped, Posted, Refused
+from oms_desktop.accounting.trade import load_document
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor, BookPosting, PostingStatus, utcnow
 from oms_desktop.plugins.backoff import exponential
@@ -68,12 +70,14 @@ def post_pending(db: Database, *, actor: Actor, target: str, lease_s: float = LE
 def _one(db: Database, plugin: AccountingTarget, known, claimed: tuple[int, dict, str],
          me: str, result: PostResult) -> None:
     posting_id, document, key = claimed
-    doc = Document.from_json(document)
+    doc = load_document(document)
     mapped, missing = mappings.resolve(known, plugin, doc)
     if mapped is None:
         _finish(db, posting_id, me, status=_P.blocked, error=missing)
         result.blocked += 1
         return
+    if doc.kind == "payment":
+        mapped = _with_invoice(db, plugin.name, doc, mapped)
     try:
         posted = plugin.post(doc, mapped, key=key)
     except Refused as exc:
@@ -93,6 +97,24 @@ def _one(db: Database, plugin: AccountingTarget, known, claimed: tuple[int, dict
     result.posted += 1
 
 
+def _with_invoice(db: Database, target: str, doc, mapped: Mapped) -> Mapped:
+    """The payment's invoice as the target knows it (claimed only once it is posted)."""
+    key = f"invoice:{doc.invoice}"
+    with db.uow(readonly=True) as uow:
+        remote = uow.session.scalar(sa.select(BookPosting.remote_id).where(
+            BookPosting.target == target, BookPosting.source_key == key,
+            BookPosting.status == _P.posted))
+    return Mapped({**mapped.values, ("posted", key): remote})
+
+
+def _ready():
+    """Postings that wait for nothing, or for one the target has taken."""
+    first = sa.orm.aliased(BookPosting)
+    return sa.or_(BookPosting.waits_for.is_(None), sa.exists().where(
+        first.target == BookPosting.target, first.source_key == BookPosting.waits_for,
+        first.status == _P.posted))
+
+
 def _due(now: datetime):
     return sa.or_(
         sa.and_(BookPosting.status == _P.pending,
@@ -108,7 +130,8 @@ def claim(db: Database, *, target: str, worker: str,
         with db.uow() as uow:
             now = utcnow()
             candidate = uow.session.scalar(
-                sa.select(BookPosting.id).where(BookPosting.target == target, _due(now))
+                sa.select(BookPosting.id).where(BookPosting.target == target, _due(now),
+                                                _ready())
                 .order_by(BookPosting.id).limit(1))
             if candidate is None:
                 return None

@@ -114,6 +114,7 @@ TABLES: dict[str, TableAccess] = {
     # the books: postings enqueued by whoever ships or refunds, mappings kept by a manager
     "book_postings": TableAccess(write=P),
     "book_mappings": TableAccess(write=M),
+    "channel_fees": TableAccess(write=M),  # a channel's fees, entered by a manager
     # business customers: terms and prices set by a manager; invoices issued on shipping
     "b2b_accounts": TableAccess(write=M),
     "trading_partners": TableAccess(write=M),

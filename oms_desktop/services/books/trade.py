@@ -1,0 +1,158 @@
+"""Postings beyond the web shop's sales: a business customer's invoice (when its shipment
+ships, to its own customer mapping, with its terms and due date) and each payment against it
+(which waits until the invoice is posted, and is applied to it there); a bill from each
+carrier for a finished day's labels (voided ones are not billed); a bill from a channel for
+each fee it charged us, to the fee account."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from oms_desktop.accounting.base import DocLine, Document
+from oms_desktop.accounting.trade import BillDoc, BillLine, PaymentDoc
+from oms_desktop.errors import NotFound, ValidationError
+from oms_desktop.model import (
+    Actor, Channel, ChannelFee, Invoice, Order, Payment, ShippingLabel, utcnow,
+)
+from oms_desktop.policies.permissions import require
+from oms_desktop.services.books import documents, outbox
+from oms_desktop.services.books.targets import configured
+from oms_desktop.services.events import PaymentRecorded
+from oms_desktop.storage import Database
+
+WINDOW_DAYS = 40  # how far back a run looks for carrier days not yet billed
+
+
+# -- a business customer's invoice and its payments --------------------------------------------
+def invoice_key(number: str) -> str:
+    return f"invoice:{number}"
+
+
+def invoice_document(session: Session, inv: Invoice) -> Document:
+    order = session.get(Order, inv.order_id)
+    lines = tuple(DocLine(l.sku, l.name, l.quantity, l.unit_price) for l in inv.lines)
+    return Document("invoice", inv.number, order.customer_po or order.number, inv.issued_on,
+                    order.channel.code, inv.currency, documents.tax_country(order), lines,
+                    customer=customer_key(inv), due=inv.due_on, terms=inv.terms)
+
+
+def customer_key(inv: Invoice) -> str:
+    """A business customer's key in the mappings: its company name."""
+    return inv.customer.company or inv.customer.name
+
+
+def enqueue_invoice(session: Session, inv: Invoice) -> int:
+    order = session.get(Order, inv.order_id)
+    return outbox.enqueue(session, invoice_key(inv.number), invoice_document(session, inv),
+                          channel_id=order.channel_id, order_id=order.id)
+
+
+def payment_document(inv: Invoice, pay: Payment) -> PaymentDoc:
+    return PaymentDoc(f"{inv.number}-P{pay.id}", inv.number, pay.received_on,
+                      customer_key(inv), inv.currency, pay.amount, pay.reference or "")
+
+
+def on_payment_recorded(session: Session, event: PaymentRecorded) -> None:
+    if not configured(session):
+        return
+    inv, pay = session.get(Invoice, event.invoice_id), session.get(Payment, event.payment_id)
+    order = session.get(Order, inv.order_id)
+    outbox.enqueue(session, f"payment:{pay.id}", payment_document(inv, pay),
+                   channel_id=order.channel_id, order_id=order.id,
+                   waits_for=invoice_key(inv.number))
+
+
+# -- bills: a carrier's labels of a day, a channel's fees ----------------------------------
+def carrier_bills(session: Session, first: date, last: date) -> list[tuple[str, BillDoc]]:
+    """Per carrier, day and currency, the labels bought and not voided: one bill each."""
+    groups: dict[tuple, dict[str, list]] = defaultdict(dict)
+    for label in session.scalars(sa.select(ShippingLabel).where(
+            ShippingLabel.voided_at.is_(None), ShippingLabel.ship_day >= first,
+            ShippingLabel.ship_day <= last).order_by(ShippingLabel.id)):
+        lines = groups[(label.carrier, label.ship_day, label.currency)]
+        got = lines.setdefault(f"{label.provider or label.carrier} {label.service}",
+                               [0, Decimal(0)])
+        got[0] += 1
+        got[1] += label.cost
+    return [(f"bill:carrier:{carrier}:{day}:{currency}",
+             BillDoc(f"{carrier[:8].upper()}-{day:%y%m%d}-{currency}",
+                     f"{carrier} labels {day}", day, day, f"carrier:{carrier}", currency,
+                     tuple(BillLine(f"{what}: {n} label{'s' * (n != 1)}", "postage", cost)
+                           for what, (n, cost) in sorted(lines.items()))))
+            for (carrier, day, currency), lines in sorted(groups.items())]
+
+
+def queue_carrier_bills(db: Database, *, actor: Actor, through: date | None = None) -> int:
+    """Queue the bills of the finished days up to `through` (default: yesterday), so a day's
+    bill never changes once made; how many postings were added."""
+    require(actor, "books.post")
+    last = min(through or date.max, utcnow().date() - timedelta(days=1))
+    with db.uow() as uow:
+        s = uow.session
+        if not configured(s):
+            return 0
+        made = sum(outbox.enqueue(s, key, bill, channel_id=None, order_id=None)
+                   for key, bill in carrier_bills(s, last - timedelta(days=WINDOW_DAYS), last))
+        uow.commit()
+        return made
+
+
+@dataclass(frozen=True)
+class FeeView:
+    id: int
+    channel: str
+    day: date
+    currency: str
+    amount: Decimal
+    what: str
+    reference: str
+
+
+def fee_bill(fee: ChannelFee, channel: str) -> BillDoc:
+    return BillDoc(f"FEE-{fee.id}", f"{channel} {fee.reference}", fee.day, fee.day,
+                   f"channel:{channel}", fee.currency,
+                   (BillLine(fee.what, "fees", fee.amount),))
+
+
+def add_fee(db: Database, *, actor: Actor, channel: str, amount: str | Decimal, day: date,
+            reference: str, what: str = "channel fees", currency: str | None = None) -> FeeView:
+    """A fee the channel charged (a payout statement's line), kept once per channel and
+    reference and queued as a bill from the channel in the same transaction."""
+    require(actor, "books.post")
+    value = _amount(amount)
+    if not reference.strip():
+        raise ValidationError("A fee needs the statement's reference (to keep it once)")
+    with db.uow() as uow:
+        s = uow.session
+        ch = s.scalar(sa.select(Channel).where(Channel.code == channel))
+        if ch is None:
+            raise NotFound(f"No channel {channel!r}")
+        if s.scalar(sa.select(ChannelFee.id).where(ChannelFee.channel_id == ch.id,
+                                                   ChannelFee.reference == reference.strip())):
+            raise ValidationError(f"{channel} fee {reference.strip()} is already recorded")
+        fee = ChannelFee(channel_id=ch.id, day=day, currency=(currency or ch.currency).upper(),
+                         amount=value, what=what.strip() or "channel fees",
+                         reference=reference.strip(), created_by=actor.name)
+        s.add(fee)
+        s.flush()
+        outbox.enqueue(s, f"fee:{fee.id}", fee_bill(fee, ch.code), channel_id=ch.id,
+                       order_id=None)
+        uow.commit()
+        return FeeView(fee.id, ch.code, fee.day, fee.currency, fee.amount, fee.what,
+                       fee.reference)
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"{value!r} is not an amount") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{value!r} is not an amount of money above zero")
+    return amount

@@ -1,0 +1,96 @@
+"""A business customer's invoices and payments in the books: the invoice (not a sales
+receipt) to the customer's own mapping with its terms and due date, each payment applied to
+it at the target; a payment recorded before its invoice was taken waits for it; an invoice
+paid late is still posted once, and so is its payment."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from oms_desktop.model import SYSTEM
+from oms_desktop.services.b2b import invoices
+from oms_desktop.services.books import posting
+from tests.books.world import (
+    CHAIN, business_customer, postings, set_up_quickbooks, set_up_sap, set_up_xero, shipped,
+)
+
+
+def _invoice(db) -> invoices.InvoiceView:
+    chain = business_customer(db)
+    shipped(db, {"SKU-1": 3, "SKU-2": 2}, customer_id=chain)
+    [inv] = invoices.list_invoices(db)
+    return inv
+
+
+def test_an_invoice_and_its_late_payment_go_to_quickbooks_once_each(db, books, qbo):
+    set_up_quickbooks(db, qbo)
+    inv = _invoice(db)  # 3 x 40 + 2 x 10 = 140.00 on 2/10 net 30
+    late = inv.due_on + timedelta(days=12)
+    invoices.record_payment(db, actor=SYSTEM, invoice=inv.number, amount="140.00",
+                            received_on=late, reference="CHK-5521")
+
+    result = posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+
+    assert (result.posted, result.blocked, result.failed) == (2, 0, 0), result.errors
+    assert qbo.docs["SalesReceipt"] == {}  # a business customer's sale is its invoice
+    [made] = qbo.docs["Invoice"].values()
+    assert made["CustomerRef"] == {"value": "61"} and made["DocNumber"] == inv.number
+    assert made["DueDate"] == inv.due_on.isoformat() and made["TotalAmt"] == 140.0
+    assert made["CustomerMemo"] == {"value": "Terms: 2/10 net 30"}
+    [paid] = qbo.docs["Payment"].values()
+    assert paid["Line"][0]["LinkedTxn"] == [{"TxnId": made["Id"], "TxnType": "Invoice"}]
+    assert paid["TxnDate"] == late.isoformat() and paid["PaymentRefNum"] == "CHK-5521"
+    assert made["Balance"] == 0
+    # run again: nothing is sent twice
+    again = posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+    assert again.posted == 0 and len(qbo.writes()) == 2
+    assert [(p.kind, p.status.value) for p in postings(db)] == [
+        ("invoice", "posted"), ("payment", "posted")]
+
+
+def test_a_payment_recorded_before_its_invoice_was_taken_waits_for_it(db, books, xero):
+    set_up_xero(db, xero, skip=(("customer", CHAIN),))
+    inv = _invoice(db)
+    invoices.record_payment(db, actor=SYSTEM, invoice=inv.number, amount="60.00")
+
+    first = posting.post_pending(db, actor=SYSTEM, target="xero")
+
+    # the invoice lacks the customer's mapping; the payment is not even tried
+    assert (first.posted, first.blocked) == (0, 1)
+    waiting = {p.kind: p for p in postings(db, "xero")}
+    assert waiting["invoice"].status.value == "blocked"
+    assert f"customer for {CHAIN}" in waiting["invoice"].last_error
+    assert waiting["payment"].status.value == "pending" and waiting["payment"].attempts == 0
+    assert xero.writes() == []
+
+    from oms_desktop.services.books import mappings
+    mappings.set_mapping(db, actor=SYSTEM, target="xero", kind="customer", key=CHAIN,
+                         value=str(xero.contacts and list(xero.contacts)[2]))
+    posting.retry(db, actor=SYSTEM, target="xero")
+    second = posting.post_pending(db, actor=SYSTEM, target="xero")
+
+    assert second.posted == 2, second.errors
+    [made] = [d for d in xero.docs["Invoices"].values()]
+    assert made["Type"] == "ACCREC" and made["DueDateString"].startswith(inv.due_on.isoformat())
+    [paid] = xero.docs["Payments"].values()
+    assert paid["Invoice"] == {"InvoiceID": made["InvoiceID"]} and paid["Amount"] == 60.0
+    assert paid["Account"] == {"Code": "090"}
+    assert made["AmountDue"] == 80.0 and made["Status"] == "AUTHORISED"
+
+
+def test_sap_takes_the_invoice_with_its_due_date_and_is_not_sent_payments(
+        db, books, monkeypatch):
+    from tests.books.sap_emulator import SapB1Emulator
+    with SapB1Emulator() as sap:
+        set_up_sap(db, sap, monkeypatch)
+        inv = _invoice(db)
+        invoices.record_payment(db, actor=SYSTEM, invoice=inv.number, amount="140.00")
+
+        result = posting.post_pending(db, actor=SYSTEM, target="sapb1")
+
+        assert result.posted == 1, result.errors
+        [made] = sap.docs["Invoices"].values()
+        assert made["CardCode"] == "C-CORNER" and made["DocDueDate"] == inv.due_on.isoformat()
+        assert Decimal(str(made["DocTotal"])) > Decimal("140.00")  # B1 adds the tax code's
+        assert [p.kind for p in postings(db, "sapb1")] == ["invoice"]
