@@ -16,7 +16,7 @@ from oms_desktop.accounting.base import Document
 from oms_desktop.errors import OmsError
 from oms_desktop.model import BookPosting, Channel, Invoice, Order, Refund, Shipment
 from oms_desktop.services import settings
-from oms_desktop.services.books import documents
+from oms_desktop.services.books import documents, invoicing
 from oms_desktop.services.books.targets import configured
 from oms_desktop.services.events import Event, RefundIssued
 
@@ -31,8 +31,10 @@ def on_shipment_left(session: Session, event: Event) -> None:
         return
     invoice = session.scalar(sa.select(Invoice).where(Invoice.shipment_id == event.shipment_id))
     if invoice is not None:
-        from oms_desktop.services.books import trade
-        trade.enqueue_invoice(session, invoice)
+        order = session.get(Order, invoice.order_id)
+        enqueue(session, invoicing.invoice_key(invoice.number),
+                invoicing.invoice_document(session, invoice), channel_id=order.channel_id,
+                order_id=order.id)
         return
     if settings.get(session, MODE_KEY, "per_order") == "daily_summary":
         return

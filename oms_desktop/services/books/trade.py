@@ -14,14 +14,13 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from oms_desktop.accounting.base import DocLine, Document
-from oms_desktop.accounting.trade import BillDoc, BillLine, PaymentDoc
+from oms_desktop.accounting.trade import BillDoc, BillLine
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
     Actor, Channel, ChannelFee, Invoice, Order, Payment, ShippingLabel, utcnow,
 )
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.books import documents, outbox
+from oms_desktop.services.books import invoicing, outbox
 from oms_desktop.services.books.targets import configured
 from oms_desktop.services.events import PaymentRecorded
 from oms_desktop.storage import Database
@@ -29,43 +28,15 @@ from oms_desktop.storage import Database
 WINDOW_DAYS = 40  # how far back a run looks for carrier days not yet billed
 
 
-# -- a business customer's invoice and its payments --------------------------------------------
-def invoice_key(number: str) -> str:
-    return f"invoice:{number}"
-
-
-def invoice_document(session: Session, inv: Invoice) -> Document:
-    order = session.get(Order, inv.order_id)
-    lines = tuple(DocLine(l.sku, l.name, l.quantity, l.unit_price) for l in inv.lines)
-    return Document("invoice", inv.number, order.customer_po or order.number, inv.issued_on,
-                    order.channel.code, inv.currency, documents.tax_country(order), lines,
-                    customer=customer_key(inv), due=inv.due_on, terms=inv.terms)
-
-
-def customer_key(inv: Invoice) -> str:
-    """A business customer's key in the mappings: its company name."""
-    return inv.customer.company or inv.customer.name
-
-
-def enqueue_invoice(session: Session, inv: Invoice) -> int:
-    order = session.get(Order, inv.order_id)
-    return outbox.enqueue(session, invoice_key(inv.number), invoice_document(session, inv),
-                          channel_id=order.channel_id, order_id=order.id)
-
-
-def payment_document(inv: Invoice, pay: Payment) -> PaymentDoc:
-    return PaymentDoc(f"{inv.number}-P{pay.id}", inv.number, pay.received_on,
-                      customer_key(inv), inv.currency, pay.amount, pay.reference or "")
-
-
+# -- a business customer's payments ---------------------------------------------------------
 def on_payment_recorded(session: Session, event: PaymentRecorded) -> None:
     if not configured(session):
         return
     inv, pay = session.get(Invoice, event.invoice_id), session.get(Payment, event.payment_id)
     order = session.get(Order, inv.order_id)
-    outbox.enqueue(session, f"payment:{pay.id}", payment_document(inv, pay),
+    outbox.enqueue(session, f"payment:{pay.id}", invoicing.payment_document(inv, pay),
                    channel_id=order.channel_id, order_id=order.id,
-                   waits_for=invoice_key(inv.number))
+                   waits_for=invoicing.invoice_key(inv.number))
 
 
 # -- bills: a carrier's labels of a day, a channel's fees ----------------------------------
