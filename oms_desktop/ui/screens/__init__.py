@@ -47,6 +47,10 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("Channels", _S + "channels:ChannelsScreen", Role.manager, "Ctrl+8"),
     ScreenEntry("Rules", _S + "rules:RulesScreen", Role.manager, "Ctrl+9"),
     ScreenEntry("Books", _S + "books:BooksScreen", Role.manager, "Ctrl+Shift+B"),
+    ScreenEntry("Purchase orders", _S + "purchase_orders:PurchaseOrdersScreen",
+                Role.supervisor, "Ctrl+Shift+O"),
+    ScreenEntry("Credit & invoices", _S + "b2b_credit:B2bCreditScreen", Role.supervisor,
+                "Ctrl+Shift+I"),
     ScreenEntry("Settings", _S + "settings:SettingsScreen", Role.supervisor, "Ctrl+,"),
 ]
 ORDER_DETAIL = ScreenEntry("Order", _S + "order_detail:OrderDetailScreen", Role.packer, "")
