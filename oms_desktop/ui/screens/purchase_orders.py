@@ -63,7 +63,9 @@ class PurchaseOrdersScreen(QWidget):
         ship = QHBoxLayout()
         for widget in self.ship.values():
             ship.addWidget(widget)
-        form.addRow(large(QLabel("Ship to"), 14), ship)
+        ship_label = large(QLabel("Ship &to"), 14)
+        ship_label.setBuddy(self.ship["line1"])
+        form.addRow(ship_label, ship)
         self.wanted.setMinimumDate(QDate.currentDate().addDays(-1))
         self.wanted.setSpecialValueText("— (none)")
         self.wanted.setDate(self.wanted.minimumDate())

@@ -1,0 +1,77 @@
+"""A purchase order in the real window, by a supervisor: Ctrl+Shift+O, the customer chosen by
+typing its name, the PO number and ship-to typed by hand, the lines by a scanner's bursts
+(capitals with Shift, Return at the end): the same SKU a dozen times reaches the customer's
+price break, a barcode adds another item; Ctrl+S pressed twice saves one order."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.realwindow.conftest import sign_in
+from tests.realwindow.polling import wait_until
+from tests.realwindow.station import cli
+
+SUPERVISOR = ("Sam", "supervisor", "3333")
+CUSTOMER = "Harbour Hardware Ltd"
+PO = "HH-4471"
+SAVED = """SELECT l.sku, l.quantity, l.unit_price FROM orders o
+    JOIN order_lines l ON l.order_id = o.id WHERE o.customer_po = ? ORDER BY l.line_no"""
+
+
+@pytest.fixture(scope="module")
+def items(desk) -> tuple[str, str, str]:
+    """The harbour's account (a manager sets it up on the command line) and prices: 25.00 a
+    unit of the first product, 20.00 from ten. Returns that SKU, another product's barcode
+    and its SKU."""
+    manager = {**desk.env, "OMS_USER": "manager", "OMS_PIN": "2222"}
+    cli(manager, desk.url, "b2b", "account", CUSTOMER, "--terms", "net 30",
+        "--credit-limit", "100000")
+    [(sku,), (other,)] = desk.records.rows(
+        "SELECT sku FROM products WHERE sku GLOB '*[A-Z]*' AND EXISTS (SELECT 1 FROM "
+        "product_barcodes b WHERE b.product_id = products.id) ORDER BY sku LIMIT 2")
+    barcode = desk.records.value("SELECT b.code FROM product_barcodes b JOIN products p ON "
+                                 "p.id = b.product_id WHERE p.sku = ? ORDER BY b.code", other)
+    for price, least in (("25.00", "1"), ("20.00", "10")):
+        cli(manager, desk.url, "b2b", "price", sku, price, "--customer", CUSTOMER,
+            "--min-qty", least)
+    return sku, barcode, other
+
+
+@pytest.fixture(scope="module")
+def clerk(program, desk, items):
+    sign_in(program, desk.records, *SUPERVISOR)
+    return program
+
+
+def test_a_scan_burst_with_capitals_fills_the_po_and_ctrl_s_saves_it_once(clerk, desk,
+                                                                          items):
+    sku, barcode, other = items
+    clerk.press("ctrl+shift+o")
+    time.sleep(1.5)  # the screen lists the business customers
+    clerk.press("alt+c")
+    clerk.type_by_hand("Harb")
+    clerk.press("alt+p")
+    clerk.type_by_hand(PO)
+    clerk.press("alt+t")
+    for text in ("1 Quay Road", "Portland", "OR", "97201", "US"):
+        clerk.type_by_hand(text, delay_ms=40)
+        clerk.press("Tab")
+    for _ in range(12):
+        clerk.scan(sku)  # e.g. "AO-1001": Shift for each capital, then Return
+    clerk.scan(barcode)
+    time.sleep(1.0)
+    clerk.screenshot(desk.folder / "po-before-save.png")
+    clerk.press("ctrl+s", "ctrl+s")
+
+    rows = desk.records.wait_for(SAVED, PO)
+    listed = desk.records.value("SELECT price FROM products WHERE sku = ?", other)
+    # money is kept in ten-thousandths on SQLite: the break's 20.00, the other's list price
+    assert rows == [(sku, 12, 200_000), (other, 1, listed)]
+    assert not wait_until(lambda: desk.records.value(
+        "SELECT COUNT(*) FROM orders WHERE customer_po = ?", PO) > 1, 2.0)
+    assert desk.records.rows("SELECT o.status, c.company FROM orders o JOIN customers c ON "
+                             "c.id = o.customer_id WHERE o.customer_po = ?", PO) == [
+        ("verified", CUSTOMER)]
+    clerk.screenshot(desk.folder / "po-saved.png")
