@@ -53,8 +53,7 @@ def wait_lines(qtbot, screen, count: int) -> None:
                     screen.lines.queue.idle, timeout=5000)
 
 
-def test_scans_and_typed_codes_priced_with_breaks_and_saved_once(qtbot, screen,
-                                                                 screenshot_dir):
+def test_scans_and_typed_codes_priced_with_breaks_and_saved_once(qtbot, screen):
     for code in ("SKU-1", "SKU-1", "036000291452", "SKU-1"):  # a scanner's bursts
         screen.handle_scan(code)
     qtbot.keyClicks(screen.lines.code, "4006381333931")  # typed by hand, Enter adds one more
@@ -80,7 +79,6 @@ def test_scans_and_typed_codes_priced_with_breaks_and_saved_once(qtbot, screen,
         "93.50 — 906.50 left")
 
     qtbot.keyClicks(screen.po_number, "PO-5001")
-    screen.grab().save(str(screenshot_dir / "purchase_orders.png"))
     qtbot.keyClick(screen.po_number, Qt.Key_S, Qt.ControlModifier)
     qtbot.keyClick(screen.po_number, Qt.Key_S, Qt.ControlModifier)  # pressed twice
     qtbot.waitUntil(lambda: "saved as order PO-5001" in screen.feedback.text(), timeout=5000)
@@ -91,7 +89,8 @@ def test_scans_and_typed_codes_priced_with_breaks_and_saved_once(qtbot, screen,
     qtbot.waitUntil(lambda: "open orders 93.50" in screen.credit_label.text(), timeout=5000)
 
 
-def test_a_paste_takes_the_good_rows_and_lists_each_bad_one_with_its_reason(qtbot, screen):
+def test_a_paste_takes_the_good_rows_and_lists_each_bad_one_with_its_reason(qtbot, screen,
+                                                                          screenshot_dir):
     QGuiApplication.clipboard().setText(
         "Item\tQty\tDate\nSKU-1\t12\n4006381333931\t3\nNO-SUCH\t2\nSKU-2\tten\n"
         "SKU-2\t5\t2020-01-01\n036000291452\t1,000\n")
@@ -104,6 +103,9 @@ def test_a_paste_takes_the_good_rows_and_lists_each_bad_one_with_its_reason(qtbo
         "Row 5: SKU-2 | ten — quantity 'ten' is not a number",
         "Row 6: SKU-2 | 5 | 2020-01-01 — requested date 2020-01-01 is in the past"]
     assert screen.lines.feedback.text() == "Pasted: 3 row(s) taken, 3 not taken (listed below)"
+    assert "OVER by 2,635.00: it will be saved ON CREDIT HOLD" in screen.credit_label.text()
+    screen.po_number.setText("PO-5002")
+    screen.grab().save(str(screenshot_dir / "purchase_orders.png"))
 
     # pasted into the code field, the rows go to the lines, not into the field
     QGuiApplication.clipboard().setText("SKU-1\t5\n")
