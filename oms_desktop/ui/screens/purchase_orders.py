@@ -154,7 +154,7 @@ class PurchaseOrdersScreen(QWidget):
     def _show_total(self) -> None:
         total = self.lines.model.total()
         count = len(self.lines.model.lines)
-        self.total.setText(f"Total {money(total)} · {count} line(s)")
+        self.total.setText(f"Total {money(total)} · {count:,} line(s)")
         self.credit_label.setText(self._credit_text(total))
 
     def _credit_text(self, total: Decimal) -> str:
