@@ -13,13 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from oms_desktop.services.b2b import accounts
 from oms_desktop.services.b2b import purchase_orders as pos
 from oms_desktop.services.orders import views as orders
 from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.ops import Ops
 from oms_desktop.ui.screens.purchase_orders import PurchaseOrdersScreen
-from tests.b2b.world import SUPERVISOR, wholesale_world
+from tests.b2b.world import MANAGER, SUPERVISOR, wholesale_world
 
 
 @pytest.fixture
@@ -162,3 +163,23 @@ def test_a_file_is_uploaded_with_a_saved_mapping(qtbot, screen, tmp_path):
     qtbot.waitUntil(lambda: "from the file" in screen.feedback.text(), timeout=5000)
     assert screen.feedback.text().startswith("2 purchase order(s) saved (F-1, F-2)")
     assert sorted(o.number for o in orders.list_orders(screen._ctx.db)) == ["F-1", "F-2"]
+
+
+def test_another_customer_reprices_the_lines_and_delete_removes_one(qtbot, screen):
+    accounts.set_account(screen._ctx.db, actor=MANAGER, customer="Harbour Hardware",
+                         terms="net 30")  # no price list: the catalogue's prices
+    qtbot.keyClick(screen.po_number, Qt.Key_F5)
+    qtbot.waitUntil(lambda: screen.customer_box.count() == 2, timeout=5000)
+    assert screen.customer_box.currentText() == "Corner Stores Inc · 2/10 net 30"
+    for code in ("SKU-1", "SKU-2"):
+        screen.handle_scan(code)
+    wait_lines(qtbot, screen, 2)
+    screen.customer_box.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: lines(screen) == [("SKU-1", 1, "12.50"), ("SKU-2", 1, "3.99")],
+                    timeout=5000)
+    qtbot.waitUntil(lambda: "No credit limit" in screen.credit_label.text(), timeout=5000)
+    screen.lines.table.setFocus()
+    screen.lines.table.selectRow(0)
+    qtbot.keyClick(screen.lines.table, Qt.Key_Delete)
+    assert lines(screen) == [("SKU-2", 1, "3.99")]
+    assert screen.total.text() == "Total 3.99 · 1 line(s)"

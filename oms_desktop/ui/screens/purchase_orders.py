@@ -1,7 +1,8 @@
 """A business customer's purchase order by keyboard: the customer, the PO number and the
 date wanted; lines by scan, typed code or a paste from a spreadsheet (Ctrl+V); the
 customer's prices with their breaks and the total; the credit position before saving; Ctrl+S
-saves it once; Ctrl+U reads a CSV/XLSX file of purchase orders with a saved mapping."""
+saves it once; Ctrl+U reads a CSV/XLSX file of purchase orders with a saved mapping; F5 reads
+the customers (a new account) and their credit again."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ class PurchaseOrdersScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.upload_button.clicked.connect(self.choose_upload)
         for key, action in (("Ctrl+S", self.save), ("Ctrl+U", self.choose_upload),
-                            ("Ctrl+V", self.paste)):
+                            ("Ctrl+V", self.paste), ("F5", self.reload)):
             QShortcut(QKeySequence(key), self, action, context=Qt.WidgetWithChildrenShortcut)
         self._ctx.changes.changed.connect(self._on_changes)
         for field in self.findChildren(QLineEdit):
