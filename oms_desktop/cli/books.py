@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from oms_desktop.cli import books_trade
 from oms_desktop.cli.channels import _settings
 from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import CliFailure, emit, fail, open_db
@@ -14,7 +15,7 @@ from oms_desktop.errors import ValidationError
 from oms_desktop.model import utcnow
 from oms_desktop.services import settings
 from oms_desktop.services.books import (
-    journal, mappings, outbox, posting, reconcile, status, summaries, targets,
+    journal, mappings, outbox, posting, reconcile, status, summaries, targets, trade,
 )
 
 
@@ -63,6 +64,7 @@ def register(commands, common) -> None:
     p.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="default: 30 days ago")
     p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="default: today")
     p.set_defaults(handler=_reconcile)
+    books_trade.add_parser(sub, common)
 
 
 def _day(text: str | None, default: date) -> date:
@@ -96,6 +98,7 @@ def _status(args) -> int:
 def _post(args) -> int:
     db, actor = open_acting(args)
     summaries.summarise(db, actor=actor)
+    trade.queue_carrier_bills(db, actor=actor)
     result = posting.post_pending(db, actor=actor, target=args.target, limit=args.limit,
                                   lease_s=args.lease_seconds)
     emit(args, result, rows=[[result.target, result.posted, result.failed, result.blocked,

@@ -34,7 +34,7 @@ class PostingView:
 def list_postings(db: Database, *, target: str | None = None, status: str | None = None,
                   limit: int = 500) -> list[PostingView]:
     with db.uow(readonly=True) as uow:
-        query = (sa.select(BookPosting, Channel.code).join(Channel)
+        query = (sa.select(BookPosting, Channel.code).outerjoin(Channel)
                  .order_by(BookPosting.id).limit(limit))
         if target:
             query = query.where(BookPosting.target == target)
@@ -54,7 +54,7 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
         return found
 
 
-def _view(p: BookPosting, channel: str) -> PostingView:
+def _view(p: BookPosting, channel: str | None) -> PostingView:
     return PostingView(p.id, p.target, p.kind, p.source_key, p.document.get("number", ""),
-                       p.day, channel, p.currency, p.amount, p.status, p.attempts, p.remote_id,
+                       p.day, channel or "", p.currency, p.amount, p.status, p.attempts, p.remote_id,
                        p.remote_total, p.last_error, p.next_attempt_at)
