@@ -156,13 +156,16 @@ def _reconcile(args) -> int:
                                  last=_day(args.last, today))
     if args.json:
         emit(args, {"target": report.target, "balanced": report.balanced,
-                    "rows": report.rows, "differences": report.differences})
+                    "rows": report.rows, "trade": report.trade,
+                    "differences": report.differences})
     else:
         emit(args, report, rows=[[r.day, r.channel, r.currency, r.shipped, r.posted_sales,
                                   r.refunded, r.posted_refunds, r.difference]
                                  for r in report.rows],
              headers=["day", "channel", "currency", "shipped", "posted", "refunded",
                       "posted", "difference"])
+        for r in report.trade:
+            print(f"{r.day} {r.kind}s {r.currency}: ours {r.ours}, posted {r.posted}")
         for line in report.differences:
             print(f"difference: {line}")
     return 0 if report.balanced else 3

@@ -94,3 +94,34 @@ def test_sap_takes_the_invoice_with_its_due_date_and_is_not_sent_payments(
         assert made["CardCode"] == "C-CORNER" and made["DocDueDate"] == inv.due_on.isoformat()
         assert Decimal(str(made["DocTotal"])) > Decimal("140.00")  # B1 adds the tax code's
         assert [p.kind for p in postings(db, "sapb1")] == ["invoice"]
+
+
+def test_the_reconciliation_covers_invoices_and_payments(db, books, qbo):
+    from datetime import date
+    from oms_desktop.services.books import reconcile
+    set_up_quickbooks(db, qbo, skip=(("customer", CHAIN),))
+    inv = _invoice(db)
+    invoices.record_payment(db, actor=SYSTEM, invoice=inv.number, amount="40.00",
+                            received_on=inv.issued_on)
+    posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+    today = date.today()
+
+    report = reconcile.reconcile(db, target="quickbooks", first=today, last=inv.issued_on)
+
+    assert not report.balanced
+    assert f"{inv.number}-P" in "\n".join(report.differences)
+    assert any(line.endswith("is pending: waits for invoice:" + inv.number)
+               for line in report.differences)
+    assert {(r.kind, r.ours, r.posted) for r in report.trade} == {
+        ("invoice", Decimal("140.00"), 0), ("payment", Decimal("40.00"), 0)}
+
+    from oms_desktop.services.books import mappings
+    mappings.set_mapping(db, actor=SYSTEM, target="quickbooks", kind="customer", key=CHAIN,
+                         value="61")
+    posting.retry(db, actor=SYSTEM, target="quickbooks")
+    posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+    report = reconcile.reconcile(db, target="quickbooks", first=today, last=today)
+    assert report.balanced, report.differences
+    assert {(r.kind, r.ours, r.posted) for r in report.trade} == {
+        ("invoice", Decimal("140.00"), Decimal("140.00")),
+        ("payment", Decimal("40.00"), Decimal("40.00"))}

@@ -88,3 +88,25 @@ def test_the_fee_command(db, db_url, books, cli_admin, qbo, capsys):
     assert code == 3 and out.split("\n")[1].split()[:3] == ["vendor", "channel:MKT", "1"]
     code, out, _ = _run(capsys, "books", "post", "quickbooks", "--db", db_url)
     assert code == 3 and qbo.docs["Bill"] == {}
+
+
+def test_the_reconciliation_covers_bills(db, books, qbo, monkeypatch):
+    from oms_desktop.services.books import reconcile
+    set_up_quickbooks(db, qbo)
+    _labels(db, monkeypatch)
+    trade.add_fee(db, actor=SYSTEM, channel="MKT", amount="3.15", day=date(2026, 11, 3),
+                  reference="STMT-11-03")
+
+    early = reconcile.reconcile(db, target="quickbooks", first=date(2026, 11, 1),
+                                last=date.today())
+    assert any(line.startswith("MANUAL-261102-USD: 5.80 never queued")
+               for line in early.differences)
+
+    trade.queue_carrier_bills(db, actor=SYSTEM)
+    posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+    report = reconcile.reconcile(db, target="quickbooks", first=date(2026, 11, 1),
+                                 last=date.today())
+
+    assert report.balanced, report.differences
+    assert sorted((r.day.day, r.currency, r.ours) for r in report.trade) == [
+        (2, "USD", Decimal("5.80")), (3, "EUR", Decimal("3.15")), (3, "USD", Decimal("4.50"))]

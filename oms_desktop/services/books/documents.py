@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.accounting.base import CENT, DocLine, Document
 from oms_desktop.model import (
-    SHIPPED_STATES, AuditEvent, Order, Refund, ReturnLine, ReturnUnit, Shipment, utcnow,
+    SHIPPED_STATES, AuditEvent, Invoice, Order, Refund, ReturnLine, ReturnUnit, Shipment,
+    utcnow,
 )
 
 
@@ -95,13 +96,15 @@ def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def shipped_between(session: Session, first: date, last: date) -> list[Shipment]:
-    """Shipments that left on the days first..last (UTC), in id order."""
+    """Shipments that left on the days first..last (UTC), in id order; not those invoiced to
+    a business customer (their invoice is the sale: services/books/invoicing.py)."""
     start, end = _bounds(first, last)
     collected = sa.select(AuditEvent.entity_id).where(
         AuditEvent.entity == "shipment", AuditEvent.action == "hand_over",
         AuditEvent.at >= start, AuditEvent.at < end)
     return list(session.scalars(sa.select(Shipment).where(
-        Shipment.status.in_(SHIPPED_STATES), sa.or_(
+        Shipment.status.in_(SHIPPED_STATES), ~Shipment.id.in_(sa.select(Invoice.shipment_id)),
+        sa.or_(
             sa.and_(Shipment.shipped_at >= start, Shipment.shipped_at < end),
             sa.and_(Shipment.shipped_at.is_(None), Shipment.id.in_(collected))))
         .order_by(Shipment.id)))

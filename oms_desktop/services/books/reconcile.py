@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from oms_desktop.model import BookPosting, Channel, PostingStatus
 from oms_desktop.services import settings
-from oms_desktop.services.books import documents, outbox, targets
+from oms_desktop.services.books import documents, outbox, reconcile_trade, targets
 from oms_desktop.storage import Database
 
 ZERO = Decimal(0)
@@ -43,10 +43,12 @@ class Reconciliation:
     target: str
     rows: list[ReconRow]
     differences: list[str] = field(default_factory=list)
+    trade: list[reconcile_trade.TradeRow] = field(default_factory=list)  # invoices, bills…
 
     @property
     def balanced(self) -> bool:
-        return not self.differences and all(r.matches for r in self.rows)
+        return not self.differences and all(r.matches for r in self.rows) and \
+            all(r.matches for r in self.trade)
 
 
 def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconciliation:
@@ -65,7 +67,8 @@ def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconcil
             _row(rows, doc.day, doc.channel, doc.currency).refunded += doc.total
             sources[f"refund:{refund.id}"] = (doc.number, doc.total)
         found = s.execute(sa.select(BookPosting, Channel.code).join(Channel).where(
-            BookPosting.target == target, BookPosting.day >= first, BookPosting.day <= last)
+            BookPosting.target == target, BookPosting.day >= first, BookPosting.day <= last,
+            BookPosting.kind.in_(("sale", "refund")))
             .order_by(BookPosting.id)).all()
         report = Reconciliation(target, [])
         seen = set()
@@ -80,6 +83,8 @@ def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconcil
             f"{r.day} {r.channel} {r.currency}: shipped {r.shipped}, posted {r.posted_sales}; "
             f"refunded {r.refunded}, posted {r.posted_refunds}"
             for r in report.rows if not r.matches]
+        report.trade, more = reconcile_trade.check(s, target=target, first=first, last=last)
+        report.differences += more
         return report
 
 
