@@ -38,7 +38,8 @@ def labelled(db: Database, monkeypatch, lines: dict[str, int], *, at: datetime,
             labels.void_label(db, actor=SYSTEM, shipment_id=sid)
         labels.create_label(db, actor=SYSTEM, shipment_id=sid, carrier="manual",
                             service=service)
-    with db.uow() as uow:
+    with monkeypatch.context() as clock, db.uow() as uow:
+        clock.setattr("oms_desktop.model.shipment.utcnow", lambda: at)
         s = uow.session
         labels.ship(s, s.get(Shipment, sid), by=SYSTEM)
         s.get(Order, order_id).complete(by=SYSTEM)

@@ -24,7 +24,7 @@ from tests.factories import small_world
 PRICES = {"SKU-1": Decimal("40.00"), "SKU-2": Decimal("10.00")}
 CHAIN = "Corner Stores Inc"  # a business customer, on 2/10 net 30
 QBO_MAP = {"customer": {"WEB": "58", "MKT": "59", CHAIN: "61"},
-           "tax": {"US": "TAX", "DE": "7", "GB": "8"},
+           "tax": {"US": "TAX", "DE": "7", "GB": "8", "EXEMPT": "NON"},
            "item": {"SKU-1": "1", "SKU-2": "2"},
            "account": {"deposit": "35", "shipping": "90", "discount": "86", "postage": "60",
                        "fees": "62"},
@@ -32,7 +32,8 @@ QBO_MAP = {"customer": {"WEB": "58", "MKT": "59", CHAIN: "61"},
 XERO_MAP = {"customer": {"WEB": str(xero_emulator.uuid.UUID(int=1)),
                          "MKT": str(xero_emulator.uuid.UUID(int=2)),
                          CHAIN: str(xero_emulator.uuid.UUID(int=3))},
-            "tax": {"US": "OUTPUT", "DE": "OUTPUT2", "GB": "EXEMPTOUTPUT", "PURCHASES": "INPUT"},
+            "tax": {"US": "OUTPUT", "DE": "OUTPUT2", "GB": "EXEMPTOUTPUT", "PURCHASES": "INPUT",
+                    "EXEMPT": "EXEMPTOUTPUT"},
             "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
             "account": {"income": "200", "shipping": "260", "discount": "400", "bank": "090",
                         "postage": "429", "fees": "404"},

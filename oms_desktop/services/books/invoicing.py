@@ -9,18 +9,23 @@ from sqlalchemy.orm import Session
 from oms_desktop.accounting.base import DocLine, Document
 from oms_desktop.accounting.trade import PaymentDoc
 from oms_desktop.model import Invoice, Order, Payment
-from oms_desktop.services.books import documents
 
 
 def invoice_key(number: str) -> str:
     return f"invoice:{number}"
 
 
+EXEMPT = "EXEMPT"  # the tax-code key of what carries no tax (SAP's shipping lines too)
+
+
 def invoice_document(session: Session, inv: Invoice) -> Document:
+    """Our invoices to business customers carry no tax (trade sales for resale), so their
+    lines take the target's exempt tax code, not the country's: the target must not add
+    any."""
     order = session.get(Order, inv.order_id)
     lines = tuple(DocLine(l.sku, l.name, l.quantity, l.unit_price) for l in inv.lines)
     return Document("invoice", inv.number, order.customer_po or order.number, inv.issued_on,
-                    order.channel.code, inv.currency, documents.tax_country(order), lines,
+                    order.channel.code, inv.currency, EXEMPT, lines,
                     customer=customer_key(inv), due=inv.due_on, terms=inv.terms)
 
 
