@@ -24,6 +24,7 @@ from oms_desktop.services.books import invoicing, outbox
 from oms_desktop.services.books.targets import configured
 from oms_desktop.services.events import PaymentRecorded
 from oms_desktop.storage import Database
+from oms_desktop.storage.concurrency import claim
 
 WINDOW_DAYS = 40  # how far back a run looks for carrier days not yet billed
 
@@ -68,6 +69,7 @@ def queue_carrier_bills(db: Database, *, actor: Actor, through: date | None = No
         s = uow.session
         if not configured(s):
             return 0
+        claim(s, "books:carrier-bills")  # two posting runs at once: one after the other
         made = sum(outbox.enqueue(s, key, bill, channel_id=None, order_id=None)
                    for key, bill in carrier_bills(s, last - timedelta(days=WINDOW_DAYS), last))
         uow.commit()
@@ -104,9 +106,12 @@ def add_fee(db: Database, *, actor: Actor, channel: str, amount: str | Decimal, 
         ch = s.scalar(sa.select(Channel).where(Channel.code == channel))
         if ch is None:
             raise NotFound(f"No channel {channel!r}")
-        if s.scalar(sa.select(ChannelFee.id).where(ChannelFee.channel_id == ch.id,
-                                                   ChannelFee.reference == reference.strip())):
-            raise ValidationError(f"{channel} fee {reference.strip()} is already recorded")
+        claim(s, f"books:fee:{ch.id}:{reference.strip()}")  # the same line twice at once
+        earlier = s.scalar(sa.select(ChannelFee).where(
+            ChannelFee.channel_id == ch.id, ChannelFee.reference == reference.strip()))
+        if earlier is not None:
+            raise ValidationError(f"{channel} fee {reference.strip()} is already recorded "
+                                  f"(by {earlier.created_by})")
         fee = ChannelFee(channel_id=ch.id, day=day, currency=(currency or ch.currency).upper(),
                          amount=value, what=what.strip() or "channel fees",
                          reference=reference.strip(), created_by=actor.name)
