@@ -22,6 +22,11 @@ def register(commands, common) -> None:
     p = sub.add_parser("show", parents=[common], help="one order with lines and timeline")
     p.add_argument("id", metavar="ID")
     p.set_defaults(handler=_show)
+    p = sub.add_parser("dashboard", parents=[common],
+                       help="today's figures: by status, late, packed, shipped, returns")
+    p.add_argument("--brand", metavar="CODE", help="only this brand's sites and channels")
+    p.add_argument("--site", metavar="CODE", help="only this site")
+    p.set_defaults(handler=_dashboard)
     _register_pipeline(sub, common)
     return sub
 
@@ -53,12 +58,12 @@ def _register_pipeline(sub, common) -> None:
         p.set_defaults(handler=handler)
 
 
-def _ids(args, db) -> list[int] | None:
+def _ids(args, db, actor) -> list[int] | None:
     if args.all:
         return None
     if not args.ids:
         raise CliFailure(fail("give order IDs or --all", code=2))
-    return orders.order_ids(db, args.ids)
+    return orders.order_ids(db, args.ids, actor=actor)
 
 
 def _emit_results(args, results) -> int:
@@ -81,8 +86,9 @@ def _verify(args) -> int:
     from oms_desktop.services.orders import pipeline
 
     db = open_db(args)
-    return _emit_results(args, pipeline.verify_orders(db, actor=acting(args, db),
-                                                      order_ids=_ids(args, db)).results)
+    actor = acting(args, db)
+    return _emit_results(args, pipeline.verify_orders(db, actor=actor,
+                                                      order_ids=_ids(args, db, actor)).results)
 
 
 def _allocate(args) -> int:
@@ -90,8 +96,9 @@ def _allocate(args) -> int:
     from oms_desktop.services.orders import allocation
 
     db = open_db(args)
-    return _emit_results(args, allocation.allocate_orders(db, actor=acting(args, db),
-                                                          order_ids=_ids(args, db)).results)
+    actor = acting(args, db)
+    return _emit_results(args, allocation.allocate_orders(db, actor=actor,
+                                                          order_ids=_ids(args, db, actor)).results)
 
 
 def _hold(args) -> int:
@@ -131,8 +138,11 @@ def _cancel(args) -> int:
 
 
 def _list(args) -> int:
-    rows = orders.list_orders(open_db(args), status=args.status, channel=args.channel,
-                              limit=args.limit)
+    from oms_desktop.cli.identity import open_reading
+
+    db, actor = open_reading(args)
+    rows = orders.list_orders(db, status=args.status, channel=args.channel, limit=args.limit,
+                              actor=actor)
     emit(args, rows, rows=[[o.id, o.number, o.channel, o.status, o.customer, o.country,
                             f"{o.total:.2f} {o.currency}", o.ship_by] for o in rows],
          headers=["id", "number", "channel", "status", "customer", "country", "total",
@@ -140,8 +150,25 @@ def _list(args) -> int:
     return 0
 
 
+def _dashboard(args) -> int:
+    from oms_desktop.cli.identity import open_reading
+    from oms_desktop.services.orders import dashboard
+
+    db, actor = open_reading(args)
+    d = dashboard.dashboard(db, actor=actor, brand=args.brand, site=args.site)
+    rate = "-" if d.returns_rate is None else f"{d.returns_rate:.1%}"
+    emit(args, d, rows=[*d.by_status, ("open", d.open_orders), ("late", d.late),
+                        ("due today", d.due_today), ("packed today", d.packed_today),
+                        ("shipped today", d.shipped_today), ("returns 30 days", d.returns_30d),
+                        ("returns rate", rate)], headers=["figure", "value"])
+    return 0
+
+
 def _show(args) -> int:
-    detail = orders.get_order(open_db(args), args.id)
+    from oms_desktop.cli.identity import open_reading
+
+    db, actor = open_reading(args)
+    detail = orders.get_order(db, args.id, actor=actor)
     if args.json:
         emit_json(detail)
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from oms_desktop.cli.identity import open_acting
+from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import emit, emit_json, open_db
 from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
@@ -44,6 +44,8 @@ def register(commands, common) -> None:
     p = sub.add_parser("stats", parents=[common], help="return rates and reasons")
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.add_argument("--csv", metavar="FILE", help="also write the figures as CSV")
+    p.add_argument("--brand", metavar="CODE", help="only this brand's sites and channels")
+    p.add_argument("--site", metavar="CODE", help="only this site")
     p.set_defaults(handler=_stats)
 
 
@@ -78,7 +80,7 @@ def _create(args) -> int:
 
 def _receive(args) -> int:
     db, actor = open_acting(args)
-    rma = returns.find_rma(db, args.rma)
+    rma = returns.find_rma(db, args.rma, actor=actor)
     for text in args.unit:
         sku, condition, disposition = _split(text, 3, "SKU:CONDITION:DISPOSITION")
         rma = return_intake.receive_unit(
@@ -91,7 +93,7 @@ def _receive(args) -> int:
 
 def _refund(args) -> int:
     db, actor = open_acting(args)
-    rma = returns.find_rma(db, args.rma)
+    rma = returns.find_rma(db, args.rma, actor=actor)
     if rma.resolution == "exchange":
         emit_json(refunds.exchange(db, actor=actor, rma=args.rma))
         return 0
@@ -104,7 +106,8 @@ def _refund(args) -> int:
 
 
 def _list(args) -> int:
-    rows = returns.list_returns(open_db(args), status=args.status)
+    db, actor = open_reading(args)
+    rows = returns.list_returns(db, status=args.status, actor=actor)
     emit(args, rows, rows=[[r.rma_number, r.order_number, r.status, r.resolution,
                             sum(l.quantity for l in r.lines),
                             sum(l.received for l in r.lines)] for r in rows],
@@ -119,7 +122,8 @@ def _stats(args) -> int:
             since = datetime.fromisoformat(args.since).replace(tzinfo=timezone.utc)
         except ValueError:
             raise ValidationError(f"--since {args.since!r} is not a date (YYYY-MM-DD)") from None
-    result = return_stats.stats(open_db(args), since=since)
+    db, actor = open_reading(args)
+    result = return_stats.stats(db, since=since, actor=actor, brand=args.brand, site=args.site)
     if args.csv:
         return_stats.export_csv(result, args.csv)
     emit(args, result, rows=[[r.key, r.shipped, r.returned, f"{r.rate:.1%}"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from oms_desktop.cli.output import emit, open_db
+from oms_desktop.cli.identity import open_reading
+from oms_desktop.cli.output import emit
 from oms_desktop.services.inventory import stock
 
 
@@ -15,7 +16,8 @@ def register(commands, common) -> None:
 
 
 def _stock(args) -> int:
-    rows = stock.levels(open_db(args), sku=args.sku, location=args.location)
+    db, actor = open_reading(args)
+    rows = stock.levels(db, sku=args.sku, location=args.location, actor=actor)
     data = [{"sku": r.sku, "location": r.location, "on_hand": r.on_hand,
              "reserved": r.reserved, "available": r.available} for r in rows]
     emit(args, data, rows=[[r.sku, r.location, r.on_hand, r.reserved, r.available]

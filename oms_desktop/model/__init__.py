@@ -18,6 +18,7 @@ AREAS: dict[str, str] = {
         "InvoiceStatus Payment PurchaseOrderLine TradingPartner"),
     "base": "Base Money UtcDateTime utcnow",
     "books": "BookMapping BookPosting ChannelFee PostingStatus",
+    "brand": "Brand",
     "catalog": "BarcodeKind KitComponent Product ProductBarcode",
     "channels": "ChannelOrderState ChannelOutbox ChannelSkuLevel InventorySyncLog",
     "counting": "COUNT_FLOW CountBin CountLine CountStatus CycleCount",
@@ -40,6 +41,7 @@ AREAS: dict[str, str] = {
         "TrackingEvent"),
     "stock": "MoveReason Reservation ReservationStatus StockLevel StockMove",
     "sync": "ReportFile SyncCursor SyncError SyncRun",
+    "transfer": "TRANSFER_FLOW StockTransfer StockTransferLine TransferStatus",
     "user": "AuditEvent User UserSite",
     "workflow": "SYSTEM Actor Role StateMachine",
 }

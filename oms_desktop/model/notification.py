@@ -46,6 +46,8 @@ class OutboxMessage(Base):
     kind: Mapped[NotificationKind]
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     recipient: Mapped[str] = mapped_column(sa.String(255))
+    # the brand's From (the order's channel's brand); none: the smtp.sender setting
+    sender: Mapped[str | None] = mapped_column(sa.String(255))
     language: Mapped[str] = mapped_column(sa.String(16))
     subject: Mapped[str]
     body_text: Mapped[str] = mapped_column(sa.Text)

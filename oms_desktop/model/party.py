@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oms_desktop.model.base import Base, utcnow
+from oms_desktop.model.brand import Brand  # noqa: F401 - channels.brand_id refers to it
 from oms_desktop.model.location import Location
 
 
@@ -53,5 +54,6 @@ class Channel(Base):
     language: Mapped[str | None] = mapped_column(sa.String(16))
     safety_buffer: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    brand_id: Mapped[int | None] = mapped_column(sa.ForeignKey("brands.id"), index=True)
 
     locations: Mapped[list[Location]] = relationship(secondary=channel_locations)

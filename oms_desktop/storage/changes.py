@@ -79,6 +79,8 @@ AREA_OF_TABLE: dict[str, Area] = {
               "purchase_order_lines", "invoices", "invoice_lines", "invoice_payments",
               "edi_documents"),
     **_tables(Area.books, "book_postings", "book_mappings", "channel_fees"),
+    **_tables(Area.channels, "brands"),  # a brand is what its channels' documents carry
+    **_tables(Area.stock, "stock_transfers", "stock_transfer_lines"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)

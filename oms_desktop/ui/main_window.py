@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None or now - self._counted_at < COUNTS_MIN_GAP:
             return
         self._counted_at = now
-        self.ops.run(lambda: orders.queue_counts(self.db), success=self._show_counts,
+        self.ops.run(lambda: orders.queue_counts(self.db, actor=self.ctx.actor), success=self._show_counts,
                      network=True)  # read-only and slow at scale: beside the db worker
 
     def _show_counts(self, counts: orders.QueueCounts) -> None:

@@ -147,12 +147,16 @@ def consume(db: Database, *, actor: Actor, reservation_id: int,
         uow.commit()
 
 
-def levels(db: Database, *, sku: str | None = None, location: str | None = None) -> list[StockRow]:
-    """on_hand, reserved and available per (product, location)."""
+def levels(db: Database, *, sku: str | None = None, location: str | None = None,
+           actor: Actor | None = None) -> list[StockRow]:
+    """on_hand, reserved and available per (product, location), where `actor` may see."""
+    from oms_desktop.services.users import scope
+
     with db.uow(readonly=True) as uow:
         query = (sa.select(Product.sku, Location.code, StockLevel.on_hand, StockLevel.reserved)
                  .join(Product, Product.id == StockLevel.product_id)
                  .join(Location, Location.id == StockLevel.location_id)
+                 .where(*scope.stock_where(scope.of(uow.session, actor)))
                  .order_by(Product.sku, Location.code))
         if sku:
             query = query.where(Product.sku == product_by_code(uow.session, sku).sku)

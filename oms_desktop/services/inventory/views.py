@@ -85,7 +85,7 @@ def location_tree(db: Database, *, actor: Actor) -> list[LocationNode]:
     require(actor, "stock.view")
     with db.uow(readonly=True) as uow:
         locations = _tree_locations(uow.session)
-        totals = _totals_by_location(uow.session)
+        totals = _totals_by_location(uow.session, _seen(uow.session, actor))
     children = defaultdict(list)
     for loc in locations:
         children[loc.parent_id].append(loc)
@@ -102,9 +102,16 @@ def _tree_locations(session: Session) -> list:
         .order_by(Location.walk_sequence, Location.code)))
 
 
-def _totals_by_location(session: Session) -> dict[int, tuple[int, int]]:
+def _seen(session: Session, actor: Actor) -> list:
+    """The stock the person may see (their sites'; services.users.scope)."""
+    from oms_desktop.services.users import scope
+
+    return scope.stock_where(scope.of(session, actor))
+
+
+def _totals_by_location(session: Session, seen: list) -> dict[int, tuple[int, int]]:
     query = (sa.select(StockLevel.location_id, sa.func.sum(StockLevel.on_hand),
-                       sa.func.sum(StockLevel.reserved))
+                       sa.func.sum(StockLevel.reserved)).where(*seen)
              .group_by(StockLevel.location_id))
     return {loc: (int(on_hand), int(reserved))
             for loc, on_hand, reserved in session.execute(query)}
@@ -124,7 +131,8 @@ def sku_view(db: Database, *, actor: Actor, code: str) -> SkuView:
     require(actor, "stock.view")
     with db.uow(readonly=True) as uow:
         product = product_by_code(uow.session, code.strip())
-        rows = _stock_rows(uow.session, StockLevel.product_id == product.id)
+        rows = _stock_rows(uow.session, StockLevel.product_id == product.id,
+                           *_seen(uow.session, actor))
         return SkuView(product.sku, product.name,
                        tuple(sorted(b.code for b in product.barcodes)), tuple(rows))
 
@@ -135,7 +143,7 @@ def location_contents(db: Database, *, actor: Actor, code: str) -> list[StockAt]
     with db.uow(readonly=True) as uow:
         ids = subtree_ids(uow.session, code)
         return _stock_rows(uow.session, StockLevel.location_id.in_(ids),
-                           StockLevel.on_hand > 0)
+                           StockLevel.on_hand > 0, *_seen(uow.session, actor))
 
 
 def subtree_ids(session: Session, code: str) -> list[int]:

@@ -95,7 +95,8 @@ def allocate_orders(db: Database, *, actor: Actor,
                     order_ids: list[int] | None = None) -> BatchResult:
     """Allocate the given orders (all verified ones when None)."""
     require(actor, "orders.allocate")
-    ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.verified,))
+    ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.verified,),
+                                                         actor=actor)
     return run_batches(db, ids, lambda s, batch: allocate_in_session(s, actor, batch))
 
 

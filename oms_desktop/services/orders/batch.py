@@ -46,10 +46,15 @@ def _alone(db: Database, order_id: int, work: Work) -> list[OrderResult]:
         return [failure(order_id, str(order_id), f"{type(exc).__name__}: {exc}")]
 
 
-def ids_in(db: Database, statuses: tuple[OrderStatus, ...]) -> list[int]:
-    """Orders in the given states, oldest first."""
+def ids_in(db: Database, statuses: tuple[OrderStatus, ...], *,
+           actor: Actor | None = None) -> list[int]:
+    """Orders in the given states (of those `actor` may see), oldest first."""
+    from oms_desktop.services.users import scope
+
     with db.uow(readonly=True) as uow:
-        return list(uow.session.scalars(sa.select(Order.id).where(Order.status.in_(statuses))
+        seen = scope.orders_where(scope.of(uow.session, actor))
+        return list(uow.session.scalars(sa.select(Order.id).where(Order.status.in_(statuses),
+                                                                  *seen)
                                         .order_by(Order.placed_at, Order.id)))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.model import Actor, AuditEvent, Order, OrderStatus, Return
 from oms_desktop.policies.permissions import require
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 
 OPEN_STATUSES = (OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold,
@@ -69,52 +70,62 @@ class Dashboard:
 
 
 def dashboard(db: Database, *, actor: Actor, now: datetime | None = None,
-              tz: tzinfo | None = None) -> Dashboard:
-    """The figures as of `now` (default: the clock), days and hours in `tz` (default: local)."""
+              tz: tzinfo | None = None, brand: str | None = None,
+              site: str | None = None) -> Dashboard:
+    """The figures as of `now` (default: the clock), days and hours in `tz` (default: local),
+    of the orders `actor` may see, narrowed to one brand and/or site when given."""
     require(actor, "orders.view")
     now = (now or datetime.now(timezone.utc)).astimezone(tz)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with db.uow(readonly=True) as uow:
         s = uow.session
-        events = _floor_events(s, since=min(day_start, _first_hour(now)))
+        seen = scope.orders_where(scope.of(s, actor)) + \
+            scope.orders_where(scope.narrowed(s, brand=brand, site=site))
+        events = _floor_events(s, since=min(day_start, _first_hour(now)), seen=seen)
         today = [e for e in events if e[0] >= day_start]
+        since = now - timedelta(days=RETURNS_WINDOW_DAYS)
         return Dashboard(
-            as_of=now, by_status=_by_status(s), late=_late(s, now.date()),
-            due_today=_due(s, now.date()),
+            as_of=now, by_status=_by_status(s, seen), late=_late(s, now.date(), seen),
+            due_today=_due(s, now.date(), seen),
             packed_today=sum(1 for e in today if e[2] == "pack"),
             shipped_today=sum(1 for e in today if e[2] == "ship"),
             per_hour=_per_hour(events, now), per_packer=_per_packer(today),
-            returns_30d=_returns_since(s, now - timedelta(days=RETURNS_WINDOW_DAYS)),
-            shipped_orders_30d=_shipped_orders_since(
-                s, now - timedelta(days=RETURNS_WINDOW_DAYS)))
+            returns_30d=_returns_since(s, since, seen),
+            shipped_orders_30d=_shipped_orders_since(s, since, seen))
 
 
-def _by_status(session: Session) -> tuple[tuple[str, int], ...]:
+def _of_orders(column, seen: list) -> list:
+    """`column` (an order id) among the orders seen; nothing when every order is."""
+    return [column.in_(sa.select(Order.id).where(*seen))] if seen else []
+
+
+def _by_status(session: Session, seen: list) -> tuple[tuple[str, int], ...]:
     counts = dict(session.execute(
-        sa.select(Order.status, sa.func.count()).group_by(Order.status)).all())
+        sa.select(Order.status, sa.func.count()).where(*seen).group_by(Order.status)).all())
     return tuple((status.value, counts.get(status, 0)) for status in OrderStatus)
 
 
-def _late(session: Session, today: date) -> int:
+def _late(session: Session, today: date, seen: list) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Order).where(
-        Order.status.in_(OPEN_STATUSES), Order.ship_by < today))
+        Order.status.in_(OPEN_STATUSES), Order.ship_by < today, *seen))
 
 
-def _due(session: Session, today: date) -> int:
+def _due(session: Session, today: date, seen: list) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Order).where(
-        Order.status.in_(OPEN_STATUSES), Order.ship_by == today))
+        Order.status.in_(OPEN_STATUSES), Order.ship_by == today, *seen))
 
 
 def _first_hour(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=HOURS_SHOWN - 1)
 
 
-def _floor_events(session: Session, *, since: datetime) -> list[tuple[datetime, str, str]]:
+def _floor_events(session: Session, *, since: datetime,
+                  seen: list) -> list[tuple[datetime, str, str]]:
     """(local time, who, "pack" | "ship") for every shipment packed or shipped since."""
     rows = session.execute(
         sa.select(AuditEvent.at, AuditEvent.actor_name, AuditEvent.action).where(
             AuditEvent.entity == "shipment", AuditEvent.action.in_(("pack", "ship")),
-            AuditEvent.at >= since))
+            AuditEvent.at >= since, *_of_orders(AuditEvent.order_id, seen)))
     return [(at.astimezone(since.tzinfo), who, action) for at, who, action in rows]
 
 
@@ -133,12 +144,12 @@ def _per_packer(events: list) -> tuple[PackerStat, ...]:
     return tuple(PackerStat(n, counts[(n, "pack")], counts[(n, "ship")]) for n in names)
 
 
-def _returns_since(session: Session, since: datetime) -> int:
+def _returns_since(session: Session, since: datetime, seen: list) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(Return).where(
-        Return.created_at >= since))
+        Return.created_at >= since, *_of_orders(Return.order_id, seen)))
 
 
-def _shipped_orders_since(session: Session, since: datetime) -> int:
+def _shipped_orders_since(session: Session, since: datetime, seen: list) -> int:
     return session.scalar(sa.select(sa.func.count(sa.distinct(AuditEvent.order_id))).where(
         AuditEvent.entity == "shipment", AuditEvent.action == "ship",
-        AuditEvent.at >= since))
+        AuditEvent.at >= since, *_of_orders(AuditEvent.order_id, seen)))

@@ -26,6 +26,7 @@ from oms_desktop.services.orders.results import (
     BatchResult, CheckInfo, OrderResult, result, shipments_of, snap_result,
 )
 from oms_desktop.services.orders.writes import Writes
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import Change, last_changes, refusal, told
 
@@ -43,7 +44,7 @@ def verify_orders(db: Database, *, actor: Actor,
     again. An order already verified, or past verification, is refused naming who moved it
     there and when (another station, or an earlier click, got there first)."""
     require(actor, "orders.verify")
-    ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.new,))
+    ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.new,), actor=actor)
     return run_batches(db, ids, lambda s, batch: verify_in_session(s, actor, batch,
                                                                    again=False))
 
@@ -198,10 +199,11 @@ def _overrides(session: Session, order_ids: list[int]) -> dict[int, frozenset[st
 
 
 # -- holds, releases, approval, edits, cancellation ------------------------------------------
-def _one(db: Database, ref, change) -> OrderResult:
+def _one(db: Database, ref, change, actor: Actor) -> OrderResult:
     with db.uow() as uow:
         s = uow.session
         order = order_by_ref(s, ref, locked=True)
+        scope.check_order(s, actor, order.id, str(ref).strip())
         message = change(s, order)
         s.flush()
         out = result(order, message=message, shipments=shipments_of(s, order.id))
@@ -222,7 +224,7 @@ def hold_order(db: Database, *, actor: Actor, order_id: int | str, reason: str) 
         order.hold(HoldReason.manual, by=actor, note=reason.strip())
         publish(s, OrderChanged(actor=actor, order_id=order.id))
         return f"Held: {reason.strip()}"
-    return _one(db, order_id, change)
+    return _one(db, order_id, change, actor)
 
 
 def release_order(db: Database, *, actor: Actor, order_id: int | str,
@@ -246,7 +248,7 @@ def release_order(db: Database, *, actor: Actor, order_id: int | str,
         order.release(by=actor, reasons={h.reason for h in lifted})
         _changed(s, actor, order, was)
         return "Released: " + ", ".join(h.reason.value for h in lifted)
-    return _one(db, order_id, change)
+    return _one(db, order_id, change, actor)
 
 
 def approve_order(db: Database, *, actor: Actor, order_id: int | str,
@@ -265,7 +267,7 @@ def approve_order(db: Database, *, actor: Actor, order_id: int | str,
         order.release(by=actor, reasons={HoldReason.fraud_review})
         _changed(s, actor, order, was)
         return "Fraud review approved" + (", still held" if order.active_holds else "")
-    return _one(db, order_id, change)
+    return _one(db, order_id, change, actor)
 
 
 def _released(order: Order, reasons: set[str] | None):
@@ -298,7 +300,7 @@ def cancel_order(db: Database, *, actor: Actor, order_id: int | str,
         publish(s, OrderChanged(actor=actor, order_id=order.id))
         return "Cancelled" + (f", released {sum(released.values())} reserved units"
                               if released else "")
-    return _one(db, order_id, change)
+    return _one(db, order_id, change, actor)
 
 
 EDITABLE = {"ship_name", "ship_company", "ship_line1", "ship_line2", "ship_city", "ship_region",
@@ -316,6 +318,7 @@ def edit_order(db: Database, *, actor: Actor, order_id: int | str, **changes) ->
     with db.uow() as uow:
         s = uow.session
         order = order_by_ref(s, order_id, locked=True)
+        scope.check_order(s, actor, order.id, str(order_id).strip())
         _set_fields(s, order, changes)
         s.add(AuditEvent.of(actor, entity="order", entity_id=order.id, order_id=order.id,
                             action="edit", detail={k: str(v) for k, v in changes.items()}))

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
-    Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
+    Actor, Channel, Customer, Location, Order, OrderHold, OrderLine, OrderStatus, OrderTag, Shipment,
 )
 from oms_desktop.model import search
 from oms_desktop.model.text import fold
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 
 SORT_KEYS = ("ship_by", "placed_at", "number", "total", "status", "customer")
@@ -72,34 +73,35 @@ class QueuePage:
 
 def fetch_page(db: Database, flt: QueueFilter, *, sort: str = "ship_by",
                descending: bool = False, after: tuple | None = None,
-               limit: int = 100) -> QueuePage:
-    """One page of the queue; `after` is the previous page's next_after."""
+               limit: int = 100, actor: Actor | None = None) -> QueuePage:
+    """One page of the queue (of the orders `actor` may see); `after` is the previous
+    page's next_after."""
     _check(flt, sort, limit)
     with db.uow(readonly=True) as uow:
-        found = _page_rows(uow.session, flt, sort, descending, after, limit + 1)
+        found = _page_rows(uow.session, flt, sort, descending, after, limit + 1, actor)
         more = len(found) > limit
         last = found[limit - 1] if more else None
         return QueuePage([_row(r[1:]) for r in found[:limit]],
                          (last[0], last[1]) if more else None)
 
 
-def count(db: Database, flt: QueueFilter) -> int:
+def count(db: Database, flt: QueueFilter, *, actor: Actor | None = None) -> int:
     _check(flt, "ship_by", 1)
     with db.uow(readonly=True) as uow:
         return uow.session.scalar(sa.select(sa.func.count()).select_from(Order)
-                                  .where(*matching(uow.session, flt)))
+                                  .where(*matching(uow.session, flt, actor=actor)))
 
 
-def matching(session: Session, flt: QueueFilter) -> list:
-    """The WHERE conditions of every order the filter shows."""
-    where = _conditions(session, flt)
+def matching(session: Session, flt: QueueFilter, *, actor: Actor | None = None) -> list:
+    """The WHERE conditions of every order the filter shows (to `actor`)."""
+    where = _conditions(session, flt, actor)
     if flt.statuses:
         where.append(O.status.in_(flt.statuses))
     return where
 
 
 def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = "ship_by",
-               descending: bool = False) -> int:
+               descending: bool = False, actor: Actor | None = None) -> int:
     """Write the whole filtered queue, in order, page by page; the number of rows written."""
     written, after = 0, None
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
@@ -108,7 +110,7 @@ def export_csv(db: Database, flt: QueueFilter, path: str | Path, *, sort: str = 
                       "items", "total", "currency", "ship_by", "placed_at", "carrier", "tags"])
         while True:
             page = fetch_page(db, flt, sort=sort, descending=descending, after=after,
-                              limit=EXPORT_PAGE)
+                              limit=EXPORT_PAGE, actor=actor)
             out.writerows(_csv_row(r) for r in page.rows)
             written += len(page.rows)
             if page.next_after is None:
@@ -142,9 +144,9 @@ def _sort_key(sort: str):
 
 
 def _page_rows(session: Session, flt: QueueFilter, sort: str, descending: bool,
-               after: tuple | None, n: int) -> list:
+               after: tuple | None, n: int, actor: Actor | None) -> list:
     """(key, *detail columns) of the next n rows after `after`: one statement a segment."""
-    where = _conditions(session, flt)
+    where = _conditions(session, flt, actor)
     if sort not in NULLABLE:
         return _segment(session, flt, where, sort, descending, after, n, empty=None)
     rows = []
@@ -228,9 +230,10 @@ def _after(key, after: tuple, descending: bool, *, ids_only: bool):
 
 
 # -- filters --------------------------------------------------------------------------------
-def _conditions(session: Session, flt: QueueFilter) -> list:
-    """Every filter but the statuses (which _segment spreads over the index)."""
-    where = []
+def _conditions(session: Session, flt: QueueFilter, actor: Actor | None = None) -> list:
+    """Every filter but the statuses (which _segment spreads over the index), and the
+    orders the person may see."""
+    where = scope.orders_where(scope.of(session, actor))
     if flt.hold_reasons:
         where.append(O.id.in_(sa.select(OrderHold.order_id).where(
             OrderHold.released_at.is_(None), OrderHold.reason.in_(flt.hold_reasons))))

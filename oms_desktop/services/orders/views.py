@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import (
+    Actor,
     ORDER_FLOW, SITE_KINDS, AuditEvent, Channel, Location, Order, OrderStatus, OrderTag,
     Shipment, StockLevel, SyncError, SyncRun,
 )
 from oms_desktop.services.lookup import order_by_ref
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 
 
@@ -127,13 +129,15 @@ def _summary(order: Order, channel_code: str) -> OrderSummary:
 
 
 def list_orders(db: Database, *, status: str | None = None, channel: str | None = None,
-                limit: int = 100) -> list[OrderSummary]:
+                limit: int = 100, actor: Actor | None = None) -> list[OrderSummary]:
+    """The newest orders (of those `actor` may see)."""
     if status is not None and status not in OrderStatus.__members__:
         raise ValidationError(f"Unknown status {status!r}: one of {', '.join(OrderStatus)}")
     if limit < 1:
         raise ValidationError(f"The limit must be 1 or more, not {limit}")
     with db.uow(readonly=True) as uow:
         query = (sa.select(Order, Channel.code).join(Channel)
+                 .where(*scope.orders_where(scope.of(uow.session, actor)))
                  .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit))
         if status:
             query = query.where(Order.status == OrderStatus(status))
@@ -142,16 +146,23 @@ def list_orders(db: Database, *, status: str | None = None, channel: str | None 
         return [_summary(o, code) for o, code in uow.session.execute(query)]
 
 
-def order_ids(db: Database, refs) -> list[int]:
-    """The ids of orders named by id, ORD-<id> or channel number; NotFound for any unknown."""
+def order_ids(db: Database, refs, *, actor: Actor | None = None) -> list[int]:
+    """The ids of orders named by id, ORD-<id> or channel number; NotFound for any unknown
+    (or outside what `actor` may see)."""
     with db.uow(readonly=True) as uow:
-        return [order_by_ref(uow.session, ref).id for ref in refs]
+        return [_visible(uow.session, ref, actor).id for ref in refs]
 
 
-def get_order(db: Database, ref: str | int) -> OrderDetail:
+def _visible(session, ref, actor: Actor | None) -> Order:
+    order = order_by_ref(session, ref)
+    scope.check_order(session, actor, order.id, str(ref).strip())
+    return order
+
+
+def get_order(db: Database, ref: str | int, *, actor: Actor | None = None) -> OrderDetail:
     with db.uow(readonly=True) as uow:
         s = uow.session
-        order = order_by_ref(s, ref)
+        order = _visible(s, ref, actor)
         shipments = s.scalars(sa.select(Shipment).where(Shipment.order_id == order.id)
                               .options(selectinload(Shipment.lines), selectinload(Shipment.location),
                                        selectinload(Shipment.packages))
@@ -247,17 +258,20 @@ class QueueCounts:
     late: int  # open and past its ship-by date
 
 
-def queue_counts(db: Database, *, today: date | None = None) -> QueueCounts:
+def queue_counts(db: Database, *, today: date | None = None,
+                 actor: Actor | None = None) -> QueueCounts:
     """Each count is an index range scan on (status, ship_by)."""
     today = today or date.today()
     with db.uow(readonly=True) as uow:
         s = uow.session
+        seen = scope.orders_where(scope.of(s, actor))
         by_status = dict(s.execute(
             sa.select(Order.status, sa.func.count())
-            .where(Order.status.in_([OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold]))
+            .where(Order.status.in_([OrderStatus.new, OrderStatus.verified, OrderStatus.on_hold]),
+                   *seen)
             .group_by(Order.status)).all())
         late = s.scalar(sa.select(sa.func.count()).select_from(Order)
-                        .where(Order.status.in_(OPEN_STATES), Order.ship_by < today))
+                        .where(Order.status.in_(OPEN_STATES), Order.ship_by < today, *seen))
     return QueueCounts(by_status.get(OrderStatus.new, 0), by_status.get(OrderStatus.verified, 0),
                        by_status.get(OrderStatus.on_hold, 0), late or 0)
 

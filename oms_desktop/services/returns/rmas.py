@@ -16,6 +16,7 @@ from oms_desktop.model import (
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.conflicts import event_by_whom, last_event
+from oms_desktop.services.users import scope
 from oms_desktop.services.lookup import order_by_ref
 from oms_desktop.storage import Database
 
@@ -249,14 +250,23 @@ def _find_rma(session: Session, ref: str) -> tuple[int, int]:
     return found.id, found.order_id
 
 
-def find_rma(db: Database, ref: str) -> RmaView:
+def find_rma(db: Database, ref: str, *, actor: Actor | None = None) -> RmaView:
+    """An RMA by reference; NotFound for one outside what `actor` may see."""
     with db.uow(readonly=True) as uow:
-        return view(load_rma(uow.session, ref))
+        rma = load_rma(uow.session, ref)
+        where = scope.returns_where(scope.of(uow.session, actor))
+        if where and uow.session.scalar(sa.select(Return.id).where(Return.id == rma.id,
+                                                                   *where)) is None:
+            raise NotFound(f"No RMA, return tracking number or order {ref!r}")
+        return view(rma)
 
 
-def list_returns(db: Database, *, status: str | None = None, limit: int = 200) -> list[RmaView]:
+def list_returns(db: Database, *, status: str | None = None, limit: int = 200,
+                 actor: Actor | None = None) -> list[RmaView]:
+    """The newest RMAs (of those `actor` may see)."""
     with db.uow(readonly=True) as uow:
         query = (sa.select(Return).options(*_LOAD, selectinload(Return.order))
+                 .where(*scope.returns_where(scope.of(uow.session, actor)))
                  .order_by(Return.id.desc()).limit(limit))
         if status:
             if status not in ReturnStatus.__members__:

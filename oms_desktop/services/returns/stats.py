@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from oms_desktop.documents.csv_cells import SafeWriter
 from oms_desktop.model import (
-    SHIPPED_STATES, Channel, Order, Product, Return, ReturnLine, ReturnStatus, ReturnUnit,
+    SHIPPED_STATES, Actor, Channel, Order, Product, Return, ReturnLine, ReturnStatus, ReturnUnit,
     Shipment, ShipmentLine,
 )
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 
 MIN_SHIPPED_TO_JUDGE = 20  # too few shipped units say nothing about a SKU's rate
@@ -40,9 +41,13 @@ class ReturnStats:
     outliers: list[tuple[str, str, float, float]]  # sku, category, its rate, category rate
 
 
-def stats(db: Database, *, since: datetime | None = None) -> ReturnStats:
+def stats(db: Database, *, since: datetime | None = None, actor: Actor | None = None,
+          brand: str | None = None, site: str | None = None) -> ReturnStats:
+    """Of the orders `actor` may see (narrowed to a brand or site when given)."""
     with db.uow(readonly=True) as uow:
         s = uow.session
+        seen = scope.orders_where(scope.of(s, actor)) + \
+            scope.orders_where(scope.narrowed(s, brand=brand, site=site))
         shipped_q = (sa.select(Product.sku, Product.category, Channel.code, Shipment.shipped_at,
                                ShipmentLine.quantity)
                      .join(ShipmentLine, ShipmentLine.product_id == Product.id)
@@ -57,6 +62,9 @@ def stats(db: Database, *, since: datetime | None = None) -> ReturnStats:
         graded_q = (sa.select(ReturnLine.reason_code, ReturnUnit.condition, sa.func.count())
                     .join(ReturnUnit).join(Return).group_by(ReturnLine.reason_code,
                                                             ReturnUnit.condition))
+        if seen:
+            shipped_q, returned_q = shipped_q.where(*seen), returned_q.where(*seen)
+            graded_q = graded_q.where(Return.order_id.in_(sa.select(Order.id).where(*seen)))
         if since is not None:
             shipped_q = shipped_q.where(Shipment.shipped_at >= since)
             returned_q = returned_q.where(Return.created_at >= since)

@@ -36,7 +36,14 @@ def _via(parent: str, key: str) -> str:
 
 ORDER_SITES = ("channel_id IN (SELECT channel_id FROM channel_locations "
                "WHERE location_id {seen}) OR pickup_location_id {seen} "
-               "OR preferred_location_id {seen}")
+               "OR preferred_location_id {seen} "
+               # a person limited to a brand: the orders of the brand's channels too
+               "OR channel_id IN (SELECT c.id FROM channels c JOIN brands b ON b.id = c.brand_id "
+               "WHERE b.location_id {seen})")
+# the transit locations of the transfers to or from the sites a login sees (both sides
+# write the stock in transit between them)
+TRANSIT = ("IN (SELECT t.transit_location_id FROM stock_transfers t "
+           "WHERE t.from_site_id {seen} OR t.to_site_id {seen})")
 
 TABLES: dict[str, TableAccess] = {
     "alembic_version": TableAccess(),
@@ -62,12 +69,13 @@ TABLES: dict[str, TableAccess] = {
     "kit_components": TableAccess(write=M),
     "locations": TableAccess(write=P, rows=f"oms_at_least('manager') OR kind IN {VIRTUAL_KINDS}"),
     # stock: a packer receives and moves, only a supervisor adjusts or posts counts
-    "stock_levels": TableAccess(write=P, sites="site_id {seen}"),
+    "stock_levels": TableAccess(write=P, sites="site_id {seen} OR location_id " + TRANSIT),
     "stock_moves": TableAccess(
         write=P, append_only=True,
         rows="oms_at_least('supervisor') OR reason NOT IN ('adjustment', 'cycle_count')",
         sites="EXISTS (SELECT 1 FROM locations l WHERE l.id IN (from_location_id, "
-              "to_location_id) AND l.site_id {seen})"),
+              "to_location_id) AND l.site_id {seen}) OR from_location_id " + TRANSIT
+              + " OR to_location_id " + TRANSIT),
     "reservations": TableAccess(write=P, sites=_via("stock_levels", "stock_level_id")),
     "cycle_counts": TableAccess(write=P),
     "cycle_count_bins": TableAccess(write=P),
@@ -124,6 +132,12 @@ TABLES: dict[str, TableAccess] = {
     "invoice_lines": TableAccess(write=P),
     "invoice_payments": TableAccess(write=S, append_only=True),
     "edi_documents": TableAccess(write=P),
+    # brands: read by all, kept by a manager (one limited to brands keeps only theirs)
+    "brands": TableAccess(write=M, rows="(SELECT oms_all_sites()) OR location_id = ANY "
+                                        "((SELECT oms_sites())::integer[])"),
+    # transfers between sites: each side sees and confirms the ones it is party to
+    "stock_transfers": TableAccess(write=P, sites="from_site_id {seen} OR to_site_id {seen}"),
+    "stock_transfer_lines": TableAccess(write=P, sites=_via("stock_transfers", "transfer_id")),
 }
 
 

@@ -142,8 +142,9 @@ class OrderDetailScreen(QWidget):
 
     def reload(self) -> None:
         if self.order_id is not None:
-            order_id, db = self.order_id, self.ctx.db
-            self.ctx.ops.run(lambda: order_service.get_order(db, order_id), success=self.display)
+            order_id, db, actor = self.order_id, self.ctx.db, self.ctx.actor
+            self.ctx.ops.run(lambda: order_service.get_order(db, order_id, actor=actor),
+                             success=self.display)
 
     def _on_changes(self, areas: set[str]) -> None:
         if self.isVisible() and areas & {"orders", "shipments", "stock"}:

@@ -183,9 +183,9 @@ class OrdersScreen(QWidget):
         self._count()
 
     def _count(self) -> None:
-        flt, db = self.model.flt, self.ctx.db
+        flt, db, actor = self.model.flt, self.ctx.db, self.ctx.actor
         # Long read-only queries run beside the database worker so pages never wait for them.
-        self.ctx.ops.run(lambda: (flt, queue.count(db, flt)), success=self._show_count,
+        self.ctx.ops.run(lambda: (flt, queue.count(db, flt, actor=actor)), success=self._show_count,
                          network=True)
 
     def _show_count(self, answer) -> None:
@@ -315,7 +315,9 @@ class OrdersScreen(QWidget):
     def export_to(self, path: str) -> None:
         flt, sort, desc, db = self.model.flt, self.model.sort, self.model.descending, self.ctx.db
         self.selection_label.setText("Exporting…")
-        self.ctx.ops.run(lambda: queue.export_csv(db, flt, path, sort=sort, descending=desc),
+        actor = self.ctx.actor
+        self.ctx.ops.run(lambda: queue.export_csv(db, flt, path, sort=sort, descending=desc,
+                                                  actor=actor),
                          success=lambda n: self.selection_label.setText(
                              f"Exported {n:,} orders to {path}"))
 

@@ -159,8 +159,8 @@ class IntakePanel(QWidget):
         return text.upper().startswith(("RMA-", "ORD-"))
 
     def _open(self, ref: str) -> None:
-        db = self.ctx.db
-        self.ctx.ops.run(lambda: returns.find_rma(db, ref), success=self._opened,
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: returns.find_rma(db, ref, actor=actor), success=self._opened,
                          failure=self._failed)
 
     def _opened(self, rma: returns.RmaView) -> None:

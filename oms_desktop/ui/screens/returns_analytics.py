@@ -49,8 +49,8 @@ class ReturnAnalyticsPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        db = self.ctx.db
-        self.ctx.ops.run(lambda: return_stats.stats(db), success=self.show_stats)
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(lambda: return_stats.stats(db, actor=actor), success=self.show_stats)
 
     def show_stats(self, result: return_stats.ReturnStats) -> None:
         if not shiboken6.isValid(self.table):  # the answer came after the screen was closed

@@ -122,9 +122,9 @@ class OrderTableModel(QAbstractTableModel):
     def _read(self, page: int, done) -> None:
         gen, flt, sort, desc, db = (self._generation, self.flt, self.sort, self.descending,
                                     self.ctx.db)
-        after = self._bounds[page]
+        after, actor = self._bounds[page], self.ctx.actor
         self.ctx.ops.run(lambda: queue.fetch_page(db, flt, sort=sort, descending=desc,
-                                                  after=after, limit=PAGE),
+                                                  after=after, limit=PAGE, actor=actor),
                          success=lambda result: done(gen, result),
                          failure=lambda exc: self._fetch_failed(gen, exc))
 
