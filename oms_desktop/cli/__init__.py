@@ -44,6 +44,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "catalogue": ("oms_desktop.cli.setup", "the catalogue from stores, and its review"),
     "b2b": ("oms_desktop.cli.b2b", "business customers: terms, POs, EDI, invoices"),
     "books": ("oms_desktop.cli.books", "postings to the books (QuickBooks, Xero), journal"),
+    "brands": ("oms_desktop.cli.brands", "brands: sender, address, logo, e-mails, channels"),
+    "transfers": ("oms_desktop.cli.transfers", "stock transfers between sites, both sides confirm"),
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from oms_desktop.cli.identity import open_acting, open_reading
 from oms_desktop.cli.output import emit, emit_json, open_db
-from oms_desktop.documents import rma_slip
 from oms_desktop.errors import ValidationError
 from oms_desktop.services.returns import intake as return_intake
 from oms_desktop.services.returns import labels as return_labels
@@ -67,8 +66,7 @@ def _create(args) -> int:
     rma = returns.create_rma(db, actor=actor, order=args.order, lines=lines,
                              resolution=args.resolution)
     if args.slip_out:
-        data = rma_slip.collect(rma, return_to=returns.return_address(db, rma.rma_number))
-        Path(args.slip_out).write_bytes(rma_slip.render(data))
+        Path(args.slip_out).write_bytes(returns.slip_pdf(db, rma))
     if args.label_out:
         fmt = "zpl" if args.label_out.lower().endswith(".zpl") else "pdf"
         label = return_labels.buy_return_label(db, actor=actor, rma=rma.rma_number, fmt=fmt)

@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
+from oms_desktop.documents.logo import draw_logo
 
 PAGES = {"A4": A4, "Letter": LETTER}
 MARGIN = 18 * mm
@@ -31,6 +32,7 @@ class InvoiceData:
     total: str
     due_note: str
     state: str
+    logo_path: str | None = None  # the brand's, drawn at the top
 
 
 def _money(value: Decimal, currency: str) -> str:
@@ -52,7 +54,7 @@ def collect(inv, *, seller: tuple[str, ...] | None = None) -> InvoiceData:
     lines = tuple((l.sku, l.name, l.quantity, _money(l.unit_price, cur), _money(l.amount, cur))
                   for l in inv.lines)
     return InvoiceData(inv.number, seller, inv.bill_to, facts, lines, _money(inv.total, cur),
-                       due, inv.state)
+                       due, inv.state, getattr(inv, "logo_path", None))
 
 
 def _day(d: date) -> str:
@@ -73,6 +75,8 @@ def render(data: InvoiceData, *, page: str = "A4") -> bytes:
 
 def _head(c: Canvas, data: InvoiceData, width: float, top: float) -> float:
     regular, bold = document_fonts()[0], document_fonts()[1]
+    if data.logo_path:
+        top -= draw_logo(c, data.logo_path, x=MARGIN, top=top) + 4 * mm
     c.setFont(bold, 24)
     c.drawString(MARGIN, top - 20, "Invoice")
     if data.state == "paid":

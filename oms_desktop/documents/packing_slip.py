@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
+from oms_desktop.documents.logo import draw_logo
 from oms_desktop.documents.picklist import PAGES
 from oms_desktop.errors import ValidationError
 from oms_desktop.policies.wording import plural
@@ -39,15 +40,19 @@ class PackingSlipData:
     lines: tuple[SlipLine, ...]
     packages: int
     return_instructions: str
+    sender_address: tuple[str, ...] = ()  # the brand's address under its name
+    logo_path: str | None = None
 
 
 def collect(pack, *, sender: str, ship_to: tuple[str, ...],
-            return_instructions: str | None = None) -> PackingSlipData:
-    """From a PackView (order, lines, packages) and the addresses."""
+            return_instructions: str | None = None, sender_address: tuple[str, ...] = (),
+            logo_path: str | None = None) -> PackingSlipData:
+    """From a PackView (order, lines, packages), the addresses and the brand's logo."""
     lines = tuple(SlipLine(l.sku, l.description, l.quantity) for l in pack.lines)
     return PackingSlipData(f"ORD-{pack.order_id}", pack.order_number, pack.label, sender,
                            tuple(a for a in ship_to if a), lines, max(1, len(pack.packages)),
-                           return_instructions or DEFAULT_RETURNS)
+                           return_instructions or DEFAULT_RETURNS,
+                           tuple(a for a in sender_address if a), logo_path)
 
 
 def render_pdf(data: PackingSlipData, page: str = "A4") -> bytes:
@@ -65,6 +70,8 @@ def render_pdf(data: PackingSlipData, page: str = "A4") -> bytes:
 
 
 def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
+    if data.logo_path:
+        top -= draw_logo(c, data.logo_path, x=MARGIN, top=top) + 4 * mm
     c.setFont(document_fonts()[1], 20)
     c.drawString(MARGIN, top - 18, "Packing slip")
     c.setFont(document_fonts()[0], 10)
@@ -73,6 +80,9 @@ def _head(c: Canvas, data: PackingSlipData, width: float, top: float) -> float:
     c.drawString(MARGIN, top - 48, f"From {data.sender}")
     draw_code128(c, data.order_barcode, x=width - MARGIN - 55 * mm, y=top - 40,
                  module=0.4 * mm, height=12 * mm, max_width=55 * mm)
+    for i, text in enumerate(data.sender_address[:4]):
+        c.drawString(MARGIN + 11 * mm, top - 61 - 12 * i, text)
+    top -= 12 * len(data.sender_address[:4])
     c.setFont(document_fonts()[1], 10)
     c.drawString(MARGIN, top - 72, "Ship to")
     c.setFont(document_fonts()[0], 10)

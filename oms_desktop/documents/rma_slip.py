@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from oms_desktop.documents.barcode_drawing import draw_code128
 from oms_desktop.documents.fonts import document_fonts
+from oms_desktop.documents.logo import draw_logo
 
 PAGES = {"A4": A4, "Letter": LETTER}
 
@@ -24,9 +25,12 @@ class RmaSlipData:
     lines: list[tuple[str, int, str]]  # sku, quantity, reason
     return_to: list[str]
     instructions: list[str]
+    brand: str | None = None  # the brand's sender name, under the logo
+    logo_path: str | None = None
 
 
-def collect(rma, *, return_to: list[str]) -> RmaSlipData:
+def collect(rma, *, return_to: list[str], brand: str | None = None,
+            logo_path: str | None = None) -> RmaSlipData:
     """From the returns service's RmaView (rma_number, order_number, customer, lines)."""
     lines = [(l.sku, l.quantity, l.reason.replace("_", " ")) for l in rma.lines
              if not l.unexpected]
@@ -34,7 +38,7 @@ def collect(rma, *, return_to: list[str]) -> RmaSlipData:
         "Put the items in their original packaging if you still have it.",
         "Put this slip inside the parcel and write the RMA number on the outside.",
         "Send the parcel to the address below within 30 days.",
-    ])
+    ], brand, logo_path)
 
 
 def render(data: RmaSlipData, *, page: str = "A4") -> bytes:
@@ -44,6 +48,12 @@ def render(data: RmaSlipData, *, page: str = "A4") -> bytes:
     c = Canvas(buffer, pagesize=(width, height))
     c.setTitle(f"Return authorisation {data.rma_number}")
     top = height - 20 * mm
+    if data.logo_path:
+        top -= draw_logo(c, data.logo_path, x=20 * mm, top=top + 8 * mm)
+    if data.brand:
+        c.setFont(regular, 10)
+        c.drawString(20 * mm, top + 2 * mm, data.brand)
+        top -= 6 * mm
     c.setFont(bold, 20)
     c.drawString(20 * mm, top, "Return authorisation")
     draw_code128(c, data.rma_number, x=width - 95 * mm, y=top - 14 * mm, module=0.4 * mm,

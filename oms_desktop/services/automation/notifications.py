@@ -30,6 +30,7 @@ from oms_desktop.plugins.redaction import redact, remember
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import events as ev
 from oms_desktop.services import settings
+from oms_desktop.services.brands import profiles
 from oms_desktop.services.automation.templates.notifications import (
     CARRIER_NAMES, DEFAULTS, FALLBACK_LANGUAGE, PLACEHOLDERS, TRACKING_URLS,
 )
@@ -135,12 +136,7 @@ def set_template(db: Database, *, actor: Actor, kind: str, language: str, subjec
                  body_text: str, body_html: str) -> TemplateView:
     """Store an edited template for a kind and language (the default stays for the others)."""
     require(actor, "settings.edit")
-    kind = _kind(kind)
-    for part in (subject, body_text, body_html):
-        unknown = set(string.Template(part).get_identifiers()) - PLACEHOLDERS
-        if unknown or not string.Template(part).is_valid():
-            raise ValidationError(f"Unknown placeholder(s) {', '.join(sorted(unknown)) or '$'}:"
-                                  f" use {', '.join('$' + p for p in sorted(PLACEHOLDERS))}")
+    kind = check_template(kind, (subject, body_text, body_html))
     with db.uow() as uow:
         row = uow.session.scalar(sa.select(NotificationTemplate).where(
             NotificationTemplate.kind == kind, NotificationTemplate.language == language))
@@ -151,6 +147,17 @@ def set_template(db: Database, *, actor: Actor, kind: str, language: str, subjec
         row.updated_by = actor.name
         uow.commit()
     return TemplateView(kind.value, language, subject, body_text, body_html, edited=True)
+
+
+def check_template(kind: str, parts: tuple[str, str, str]) -> NotificationKind:
+    """The kind, if it is one and the parts use only known placeholders."""
+    kind = _kind(kind)
+    for part in parts:
+        unknown = set(string.Template(part).get_identifiers()) - PLACEHOLDERS
+        if unknown or not string.Template(part).is_valid():
+            raise ValidationError(f"Unknown placeholder(s) {', '.join(sorted(unknown)) or '$'}:"
+                                  f" use {', '.join('$' + p for p in sorted(PLACEHOLDERS))}")
+    return kind
 
 
 def _kind(kind: str) -> NotificationKind:
@@ -207,9 +214,15 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
     key = _key(kind, order, shipment_id, return_id, refund_id)
     language = language_of(order.customer.language if order.customer else None,
                            order.channel.language)
+    brand = profiles.for_order(session, order)
     values = _values(session, order, shipment_id, return_id, refund_id)
-    subject, text, body_html = render(_template(session, kind, language), values)
+    if brand is not None:
+        values["shop_name"] = brand.sender_name
+    parts = (brand and brand.template(kind.value, language)) or \
+        _template(session, kind, language)
+    subject, text, body_html = render(parts, values)
     row = dict(key=key, kind=kind.name, order_id=order.id, recipient=recipient,
+               sender=brand.email_sender if brand else None,
                language=language, subject=subject[:255], body_text=text, body_html=body_html,
                status=OutboxStatus.pending.name, attempts=0, next_attempt_at=utcnow(),
                created_at=utcnow())
@@ -426,7 +439,7 @@ def _claim(db: Database, message_id: int, now: datetime):
 def _send_one(db: Database, connection: _Connection, row, *, now: datetime,
               base: float) -> OutboxStatus:
     try:
-        connection.send(_email(row, connection.config.sender))
+        connection.send(_email(row, row.sender or connection.config.sender))
     except (OSError, smtplib.SMTPException) as exc:
         status = OutboxStatus.failed if _permanent(exc) else OutboxStatus.pending
         _record(db, row.id, status=status, error=f"{type(exc).__name__}: {exc}"[:2000],

@@ -5,6 +5,8 @@ A customer with a trading partner also gets the 856 ship notice and the 810 invo
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,6 +25,7 @@ from oms_desktop.policies import trade_terms
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import messagebus, settings
 from oms_desktop.services.b2b import edi
+from oms_desktop.services.brands import profiles
 from oms_desktop.services.events import PaymentRecorded, ShipmentShipped
 from oms_desktop.services.shipping.carriers import assign_ssccs, ensure_packages, take_number
 from oms_desktop.storage import Database
@@ -59,8 +62,9 @@ class InvoiceView:
     balance: Decimal
     paid_on: date | None
     bill_to: tuple[str, ...]
-    seller: tuple[str, ...]  # our name and the shipping site's address
+    seller: tuple[str, ...]  # our name and the shipping site's address (or the brand's)
     lines: tuple[InvoiceLineView, ...]
+    logo_path: str | None = None  # the brand's logo, when the order's channel has a brand
 
 
 # -- issuing: a handler of ShipmentShipped ----------------------------------------------------
@@ -247,11 +251,21 @@ def _view(session: Session, inv: Invoice, today: date) -> InvoiceView:
         inv.terms, inv.issued_on, inv.due_on, inv.discount_until, inv.discount_percent,
         inv.currency, inv.total, inv.paid_total, inv.discount_taken, inv.balance, inv.paid_on,
         bill_to, _seller(session, inv), tuple(InvoiceLineView(l.sku, l.name, l.quantity, l.unit_price, l.amount)
-                       for l in inv.lines))
+                       for l in inv.lines), _logo(session, order))
+
+
+def _logo(session: Session, order: Order) -> str | None:
+    brand = profiles.for_order(session, order)
+    return brand.logo_path if brand else None
 
 
 def _seller(session: Session, inv: Invoice) -> tuple[str, ...]:
+    brand = profiles.for_order(session, inv.order_id)
+    if brand is not None and len(brand.address) > 1:  # the brand bills under its own address
+        return brand.address
     a = _ship_from(session, session.get(Shipment, inv.shipment_id))
+    if brand is not None:
+        a = dataclasses.replace(a, name=brand.sender_name)
     place = " ".join(x for x in (a.city, a.region, a.postal_code) if x)
     return tuple(x for x in (a.name, a.line1, place, a.country) if x)
 

@@ -13,6 +13,7 @@ from oms_desktop.documents import packing_slip
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor, Shipment
 from oms_desktop.services import settings
+from oms_desktop.services.brands import profiles
 from oms_desktop.services.floor import packing
 from oms_desktop.services.shipping import labels as shipping
 from oms_desktop.services.shipping import needs_label, printing
@@ -56,12 +57,18 @@ def packing_slip_pdf(db: Database, shipment_id: int, page: str = "A4") -> tuple[
     with db.uow(readonly=True) as uow:
         shipment = uow.session.get(Shipment, shipment_id)
         order = shipment.order
+        brand = profiles.for_order(uow.session, order)
+        sender = brand.sender_name if brand else \
+            shipment.location.name if shipment.location else order.channel.name
         data = packing_slip.collect(
-            pack, sender=shipment.location.name if shipment.location else order.channel.name,
+            pack, sender=sender,
             ship_to=(order.ship_name, order.ship_company, order.ship_line1, order.ship_line2,
                      " ".join(x for x in (order.ship_postal_code, order.ship_city) if x),
                      order.ship_region, order.ship_country),
-            return_instructions=settings.get(uow.session, "documents.return_instructions"))
+            return_instructions=(brand and brand.return_instructions) or settings.get(
+                uow.session, "documents.return_instructions"),
+            sender_address=brand.address[1:] if brand else (),
+            logo_path=brand.logo_path if brand else None)
     return data.order_number, packing_slip.render_pdf(data, page=page)
 
 

@@ -16,7 +16,7 @@ from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.returns.rmas import load_rma
 from oms_desktop.services.shipping.carriers import (
-    enabled_carriers, make_carrier, order_address, site_address,
+    branded, enabled_carriers, make_carrier, order_address, site_address,
 )
 from oms_desktop.services.shipping.parcels import return_parcel
 from oms_desktop.storage import Database
@@ -43,7 +43,8 @@ def buy_return_label(db: Database, *, actor: Actor, rma: str, fmt: str = "pdf") 
             raise ValidationError(f"{ret.rma_number} has no site to return to")
         dto = ShipmentDTO(id=ret.id, reference=ret.rma_number,
                           ship_from=order_address(ret.order),
-                          ship_to=site_address(s, s.get(Location, ret.location_id)),
+                          ship_to=branded(s, site_address(s, s.get(Location, ret.location_id)),
+                                          ret.order_id),
                           parcels=(_parcel(s, ret),), currency=ret.order.currency)
         name = settings.get(s, "returns.carrier") or enabled_carriers(s)[0]
         carrier = make_carrier(s, db, name)

@@ -275,10 +275,28 @@ def list_returns(db: Database, *, status: str | None = None, limit: int = 200,
         return [view(r) for r in uow.session.scalars(query)]
 
 
-def return_address(db: Database, rma: str) -> list[str]:
-    """Where the parcel goes: the company's returns address from settings, else the site
-    the order shipped from."""
+def slip_pdf(db: Database, rma: RmaView) -> bytes:
+    """The RMA slip, with the brand of the order's channel (name and logo) when it has one."""
+    from oms_desktop.documents import rma_slip
+    from oms_desktop.services.brands import profiles
+
     with db.uow(readonly=True) as uow:
+        brand = profiles.for_order(uow.session, load_rma(uow.session, rma.rma_number).order_id)
+    data = rma_slip.collect(rma, return_to=return_address(db, rma.rma_number),
+                            brand=brand.sender_name if brand else None,
+                            logo_path=brand.logo_path if brand else None)
+    return rma_slip.render(data)
+
+
+def return_address(db: Database, rma: str) -> list[str]:
+    """Where the parcel goes: the brand's address (the brand of the order's channel), else
+    the company's returns address from settings, else the site the order shipped from."""
+    from oms_desktop.services.brands import profiles
+
+    with db.uow(readonly=True) as uow:
+        brand = profiles.for_order(uow.session, load_rma(uow.session, rma).order_id)
+        if brand is not None and brand.street:
+            return list(brand.address)
         configured = settings.get(uow.session, "company.return_address")
         if configured:
             return list(configured)

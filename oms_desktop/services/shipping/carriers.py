@@ -4,6 +4,8 @@ is given (packages and SSCCs created here, never by a plugin)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,7 +87,22 @@ def _ship_from(session: Session, shipment: Shipment) -> AddressDTO:
     site = session.get(Location, location.site_id) if location and location.site_id else location
     if site is None:
         raise ValidationError(f"{shipment.label} has no location to ship from")
-    return site_address(session, site)
+    return branded(session, site_address(session, site), shipment.order_id)
+
+
+def branded(session: Session, address: AddressDTO, order_id: int) -> AddressDTO:
+    """The return address on an order's label: its brand's (the brand of the order's
+    channel) when the brand has one, else the site's under the brand's sender name."""
+    from oms_desktop.services.brands import profiles
+
+    brand = profiles.for_order(session, order_id)
+    if brand is None:
+        return address
+    if not brand.street:
+        return dataclasses.replace(address, name=brand.sender_name)
+    return AddressDTO(name=brand.sender_name, street1=brand.street, city=brand.city or "",
+                      postal_code=brand.postal_code or "",
+                      country=brand.country or address.country, region=brand.region)
 
 
 def site_address(session: Session, site: Location) -> AddressDTO:
