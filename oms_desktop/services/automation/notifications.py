@@ -23,14 +23,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from oms_desktop.errors import OmsError, ValidationError
 from oms_desktop.model import (
-    Actor, NotificationKind, NotificationTemplate, Order, OutboxMessage, OutboxStatus, Refund,
+    Actor, Brand, Channel, NotificationKind, NotificationTemplate, Order, OutboxMessage, OutboxStatus, Refund,
     Return, Shipment, utcnow,
 )
 from oms_desktop.plugins.redaction import redact, remember
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import events as ev
 from oms_desktop.services import settings
-from oms_desktop.services.brands import profiles
 from oms_desktop.services.automation.templates.notifications import (
     CARRIER_NAMES, DEFAULTS, FALLBACK_LANGUAGE, PLACEHOLDERS, TRACKING_URLS,
 )
@@ -214,12 +213,11 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
     key = _key(kind, order, shipment_id, return_id, refund_id)
     language = language_of(order.customer.language if order.customer else None,
                            order.channel.language)
-    brand = profiles.for_order(session, order)
+    brand = _brand(session, order.channel_id)
     values = _values(session, order, shipment_id, return_id, refund_id)
     if brand is not None:
         values["shop_name"] = brand.sender_name
-    parts = (brand and brand.template(kind.value, language)) or \
-        _template(session, kind, language)
+    parts = _brand_template(brand, kind.value, language) or _template(session, kind, language)
     subject, text, body_html = render(parts, values)
     row = dict(key=key, kind=kind.name, order_id=order.id, recipient=recipient,
                sender=brand.email_sender if brand else None,
@@ -228,6 +226,25 @@ def enqueue(session: Session, kind: str, *, order: Order, shipment_id: int | Non
                created_at=utcnow())
     session.info.setdefault(_PENDING, []).append(row)
     return True
+
+
+def _brand(session: Session, channel_id: int) -> Brand | None:
+    """The brand of the channel (its sender, name and templates), read once per unit of work."""
+    cache = session.info.setdefault("notifications.brands", {})
+    if channel_id not in cache:
+        cache[channel_id] = session.scalar(
+            sa.select(Brand).join(Channel, Channel.brand_id == Brand.id)
+            .where(Channel.id == channel_id, Brand.active.is_(True)))
+    return cache[channel_id]
+
+
+def _brand_template(brand: Brand | None, kind: str, language: str):
+    """The brand's own template of a kind: for the language, else for every language."""
+    if brand is None:
+        return None
+    found = (brand.templates or {}).get(f"{kind}.{language}") or \
+        (brand.templates or {}).get(kind)
+    return (found["subject"], found["body_text"], found["body_html"]) if found else None
 
 
 @sa.event.listens_for(Session, "before_commit")

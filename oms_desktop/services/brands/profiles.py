@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, PermissionDenied, ValidationError
-from oms_desktop.model import Actor, AuditEvent, Brand, Channel, Location, LocationKind, Order
+from oms_desktop.model import (
+    Actor, AuditEvent, Brand, Channel, Location, LocationKind, NotificationKind, Order,
+)
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
@@ -117,10 +119,8 @@ def assign_channel(db: Database, *, actor: Actor, channel: str, brand: str | Non
 def set_template(db: Database, *, actor: Actor, code: str, kind: str, language: str | None,
                  subject: str, body_text: str, body_html: str) -> BrandView:
     """The brand's own e-mail of a kind (for one language, or all when None)."""
-    from oms_desktop.services.automation import notifications
-
     require(actor, "settings.edit")
-    notifications.check_template(kind, (subject, body_text, body_html))
+    _check_template(kind, (subject, body_text, body_html))
     with db.uow() as uow:
         brand = _mine(uow.session, actor, code)
         key = f"{kind}.{language}" if language else kind
@@ -168,6 +168,20 @@ def _profile(b: Brand) -> BrandProfile:
 
 
 # -- helpers -----------------------------------------------------------------------------
+def _check_template(kind: str, parts: tuple[str, str, str]) -> None:
+    """A known kind, with only the placeholders the shared templates know."""
+    from oms_desktop.services.automation.templates.notifications import PLACEHOLDERS
+
+    if kind not in NotificationKind.__members__:
+        raise ValidationError(f"Unknown notification {kind!r}: one of "
+                              f"{', '.join(NotificationKind)}")
+    for part in parts:
+        unknown = set(string.Template(part).get_identifiers()) - PLACEHOLDERS
+        if unknown or not string.Template(part).is_valid():
+            raise ValidationError(f"Unknown placeholder(s) {', '.join(sorted(unknown)) or '$'}"
+                                  f": use {', '.join('$' + p for p in sorted(PLACEHOLDERS))}")
+
+
 def _code(code: str) -> str:
     text = (code or "").strip().upper()
     if not text or len(text) > 32 or not text.replace("-", "").replace("_", "").isalnum():

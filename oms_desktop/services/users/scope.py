@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from oms_desktop.errors import NotFound, PermissionDenied
 from oms_desktop.model import (
-    SITE_KINDS, Actor, Brand, Channel, Location, LocationKind, Order, Return, StockLevel,
-    StockTransfer, UserSite, channel_locations,
+    SITE_KINDS, Actor, Brand, Channel, Location, LocationKind, Order, UserSite,
+    channel_locations,
 )
 
 # the tree is walked down to the sites, not into their zones and bins
@@ -115,6 +115,8 @@ def orders_where(scope: Scope) -> list:
 
 def stock_where(scope: Scope) -> list:
     """Stock at the scope's sites, and in transit on the transfers to or from them."""
+    from oms_desktop.model import StockLevel, StockTransfer  # the stock areas, when asked
+
     if scope.everything:
         return []
     transit = sa.select(StockTransfer.transit_location_id).where(sa.or_(
@@ -126,6 +128,8 @@ def stock_where(scope: Scope) -> list:
 
 def returns_where(scope: Scope) -> list:
     """Returns to the scope's sites, or of the orders it sees."""
+    from oms_desktop.model import Return  # the returns area, only when asked
+
     if scope.everything:
         return []
     visible = sa.select(Order.id).where(*orders_where(scope))
