@@ -1,7 +1,8 @@
 """A purchase order in the real window, by a supervisor: Ctrl+Shift+O, the customer chosen by
 typing its name, the PO number and ship-to typed by hand, the lines by a scanner's bursts
 (capitals with Shift, Return at the end): the same SKU a dozen times reaches the customer's
-price break, a barcode adds another item; Ctrl+S pressed twice saves one order."""
+price break, a barcode adds another item; Ctrl+U in a text field opens the upload and leaves
+the field alone; Ctrl+S pressed twice saves one order."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ CUSTOMER = "Harbour Hardware Ltd"
 PO = "HH-4471"
 SAVED = """SELECT l.sku, l.quantity, l.unit_price FROM orders o
     JOIN order_lines l ON l.order_id = o.id WHERE o.customer_po = ? ORDER BY l.line_no"""
+
+
+def window_titled(station, title: str) -> bool:
+    try:
+        found = station.xdotool("search", "--all", "--onlyvisible", "--pid",
+                                str(station.process.pid), "--name", f"^{title}$", timeout=5)
+    except RuntimeError:  # xdotool exits 1 when nothing matches
+        return False
+    return bool(found.split())
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +59,19 @@ def test_a_scan_burst_with_capitals_fills_the_po_and_ctrl_s_saves_it_once(clerk,
                                                                           items):
     sku, barcode, other = items
     clerk.press("ctrl+shift+o")
-    time.sleep(1.5)  # the screen lists the business customers
+    time.sleep(3.0)  # the screen lists the business customers (nothing to poll: no writes)
     clerk.press("alt+c")
     clerk.type_by_hand("Harb")
     clerk.press("alt+p")
     clerk.type_by_hand(PO)
+    # Ctrl+U in the field opens the upload (on X11 a text field would take it to delete
+    # the line): the file dialog comes, Escape closes it, the PO number is still there
+    clerk.press("ctrl+u")
+    assert wait_until(lambda: window_titled(clerk, "Purchase orders file"), 10.0), \
+        "Ctrl+U did not open the file dialog"
+    clerk.press("Escape")
+    assert wait_until(lambda: not window_titled(clerk, "Purchase orders file"), 5.0)
+    clerk.focus()
     clerk.press("alt+t")
     for text in ("1 Quay Road", "Portland", "OR", "97201", "US"):
         clerk.type_by_hand(text, delay_ms=40)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from oms_desktop.services.b2b import accounts
 from oms_desktop.services.b2b import purchase_orders as pos
@@ -154,13 +154,21 @@ def test_an_unknown_code_says_so_and_adds_nothing(qtbot, screen):
     assert screen.lines.model.lines == []
 
 
-def test_a_file_is_uploaded_with_a_saved_mapping(qtbot, screen, tmp_path):
+def test_a_file_is_uploaded_with_a_saved_mapping(qtbot, screen, tmp_path, monkeypatch):
     pos.save_mapping(screen._ctx.db, actor=SUPERVISOR, name="corner",
                      columns={"po_number": "PO", "sku": "Item", "quantity": "Qty"})
     path = tmp_path / "pos.csv"
     path.write_text("PO,Item,Qty\nF-1,SKU-1,2\nF-2,SKU-2,3\n")
-    screen.upload(path, "corner")
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (asked.append("file"), (str(path), ""))[1])
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda _p, _t, _l, names, *a: (asked.append(names), ("corner", True))[1])
+    # Ctrl+U from the PO number field: the screen's key, not the field's "delete the line"
+    screen.po_number.setText("keep me")
+    qtbot.keyClick(screen.po_number, Qt.Key_U, Qt.ControlModifier)
     qtbot.waitUntil(lambda: "from the file" in screen.feedback.text(), timeout=5000)
+    assert asked == ["file", ["corner"]] and screen.po_number.text() == "keep me"
     assert screen.feedback.text().startswith("2 purchase order(s) saved (F-1, F-2)")
     assert sorted(o.number for o in orders.list_orders(screen._ctx.db)) == ["F-1", "F-2"]
 
