@@ -118,3 +118,18 @@ def test_the_invoice_pdf_is_rendered_for_the_preview(db, chain):
     [inv] = invoices.list_invoices(db)
     pdf = desk.invoice_pdf_bytes(db, inv.number)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_a_person_limited_to_a_store_sees_no_other_channels_credit_holds(db, chain):
+    from oms_desktop.services.users import accounts as people
+    from oms_desktop.values import Actor, Role
+
+    admin = Actor("ada", Role.admin, station="OFFICE-1")
+    held = save(db, chain, "PO-BIG", [("SKU-1", 120)])
+    assert held.credit_hold
+    made = people.create_user(db, actor=admin, username="fran", display_name="Fran",
+                              role="manager", secret="9999")
+    people.set_sites(db, actor=admin, user_id=made.id, locations=["STORE1"])
+    fran = Actor("fran", Role.manager, user_id=made.id, station="STORE1")
+    assert desk.credit_holds(db, actor=fran) == []
+    assert [h.name for h in desk.credit_holds(db, actor=MANAGER)] == [CHAIN]

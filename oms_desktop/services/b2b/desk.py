@@ -28,6 +28,7 @@ from oms_desktop.services.b2b import invoices
 from oms_desktop.services.b2b import purchase_orders as pos
 from oms_desktop.services.b2b.accounts import price_book
 from oms_desktop.services.orders.pipeline import release_order
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import Change, told
 from oms_desktop.values import Actor
@@ -247,13 +248,15 @@ class HeldCustomer:
     orders: tuple[HeldOrder, ...]
 
 
-def credit_holds(db: Database) -> list[HeldCustomer]:
-    """Customers with orders on credit hold, each with its credit position and those orders."""
+def credit_holds(db: Database, *, actor: Actor | None = None) -> list[HeldCustomer]:
+    """Customers with orders on credit hold, each with its credit position and those orders;
+    for a person limited to brands or sites, the held orders they may see."""
     with db.uow(readonly=True) as uow:
         s = uow.session
         rows = s.execute(sa.select(Order, OrderHold.note).join(OrderHold).where(
             OrderHold.reason == HoldReason.credit_limit, OrderHold.released_at.is_(None),
-            Order.status == OrderStatus.on_hold).order_by(Order.customer_id, Order.id))
+            Order.status == OrderStatus.on_hold, *scope.orders_where(scope.of(s, actor)))
+            .order_by(Order.customer_id, Order.id))
         held: dict[int, list[HeldOrder]] = {}
         for order, note in rows:
             held.setdefault(order.customer_id, []).append(HeldOrder(

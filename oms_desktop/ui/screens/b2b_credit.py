@@ -130,9 +130,9 @@ class B2bCreditScreen(QWidget):
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
-        db, state = self._ctx.db, self.state_box.currentText()
+        db, actor, state = self._ctx.db, self._ctx.actor, self.state_box.currentText()
         run_for(self, self._ctx, lambda: (
-            desk.credit_holds(db),
+            desk.credit_holds(db, actor=actor),
             invoices.list_invoices(db, state_is=None if state == "all" else state),
             invoices.aging(db)), success=self._show, failure=lambda e: report(self.feedback, e))
 
