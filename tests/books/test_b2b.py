@@ -62,6 +62,7 @@ def test_a_payment_recorded_before_its_invoice_was_taken_waits_for_it(db, books,
     assert waiting["invoice"].status.value == "blocked"
     assert f"customer for {CHAIN}" in waiting["invoice"].last_error
     assert waiting["payment"].status.value == "pending" and waiting["payment"].attempts == 0
+    assert waiting["payment"].last_error == f"waits for invoice {inv.number} to be posted"
     assert xero.writes() == []
 
     from oms_desktop.services.books import mappings

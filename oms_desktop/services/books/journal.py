@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from oms_desktop.accounting.base import Document
 from oms_desktop.documents.csv_cells import safe_cell
 from oms_desktop.errors import ValidationError
-from oms_desktop.services.books import documents, mappings
+from oms_desktop.services.books import documents, journal_trade, mappings
 from oms_desktop.storage import Database
 
 TARGET = "journal"
@@ -48,7 +48,13 @@ def journal(db: Database, *, first: date, last: date, period: str = "day") -> li
         s = uow.session
         names = mappings.load(s, TARGET)
         docs = _docs(s, first, last)
+        others = journal_trade.entries(s, first, last, names,
+                                       names.get(("account", "income"), DEFAULTS["income"]))
     sums: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for day, account, tax, reference, currency, debit, credit in others:
+        key = (_period_end(day, period), account, tax, reference, currency)
+        sums[key][0] += debit
+        sums[key][1] += credit
     for doc in docs:
         for account, tax, debit, credit in _entries(doc, names):
             key = (_period_end(doc.day, period), account, tax,

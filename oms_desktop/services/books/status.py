@@ -57,4 +57,11 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
 def _view(p: BookPosting, channel: str | None) -> PostingView:
     return PostingView(p.id, p.target, p.kind, p.source_key, p.document.get("number", ""),
                        p.day, channel or "", p.currency, p.amount, p.status, p.attempts, p.remote_id,
-                       p.remote_total, p.last_error, p.next_attempt_at)
+                       p.remote_total, _why(p), p.next_attempt_at)
+
+
+def _why(p: BookPosting) -> str | None:
+    """The last error, or what a pending posting waits for (a payment: its invoice)."""
+    if p.last_error is None and p.waits_for and p.status == PostingStatus.pending:
+        return f"waits for {p.waits_for.replace(':', ' ', 1)} to be posted"
+    return p.last_error
