@@ -133,3 +133,19 @@ def test_a_person_limited_to_a_store_sees_no_other_channels_credit_holds(db, cha
     fran = Actor("fran", Role.manager, user_id=made.id, station="STORE1")
     assert desk.credit_holds(db, actor=fran) == []
     assert [h.name for h in desk.credit_holds(db, actor=MANAGER)] == [CHAIN]
+
+
+def test_the_preview_counts_what_verification_counts_when_an_invoice_is_part_paid(db, chain):
+    import re
+
+    [sid] = packed_b2b_shipments(db, 1)  # one mug, 10.00
+    ship(db, {"shipments": [sid]}, 0)
+    [inv] = invoices.list_invoices(db)
+    invoices.record_payment(db, actor=SUPERVISOR, invoice=inv.number, amount="4.00")
+    credit = desk.credit_check(db, customer_id=chain)
+    assert (credit.open_invoices, credit.open_orders) == (D("6.00"), D("4.00"))
+
+    held = save(db, chain, "PO-BIG", [("SKU-1", 120)])  # the order is unpaid until settled
+    [customer] = desk.credit_holds(db)
+    counted = D(re.search(r"open ([\d.]+) \+", customer.orders[0].note)[1])
+    assert held.credit_hold and counted == credit.open_invoices + credit.open_orders

@@ -116,7 +116,7 @@ def _customer(session: Session, customer_id: int) -> Customer:
 class Credit:
     limit: Decimal | None  # None: no limit
     open_invoices: Decimal  # what is still owed on issued invoices
-    open_orders: Decimal  # unpaid orders not yet invoiced
+    open_orders: Decimal  # unpaid orders beyond their open invoices' balances
     adding: Decimal  # this order
 
     @property
@@ -139,17 +139,24 @@ def credit_check(db: Database, *, customer_id: int, adding: Decimal = Decimal(0)
 
 
 def _credit(session: Session, customer: Customer, adding: Decimal) -> Credit:
-    open_invoices = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(
-        Invoice.total - Invoice.paid_total - Invoice.discount_taken), 0)).where(
+    """Open invoices at their balance; open orders: what the unpaid orders add beyond those
+    balances. Together they are what verification's credit check counts (every unpaid
+    order's total, an invoice part-paid included), so the preview says what saving does."""
+    balance = Invoice.total - Invoice.paid_total - Invoice.discount_taken
+    unpaid = (Order.customer_id == customer.id, Order.status != OrderStatus.cancelled,
+              Order.financial_status.in_(UNPAID))
+    open_invoices = _sum(session, sa.select(sa.func.sum(balance)).where(
         Invoice.customer_id == customer.id, Invoice.status == InvoiceStatus.open))
-    invoiced = (sa.select(sa.func.coalesce(sa.func.sum(Invoice.total), 0))
-                .where(Invoice.order_id == Order.id).scalar_subquery())
-    open_orders = session.scalar(sa.select(sa.func.coalesce(
-        sa.func.sum(Order.total - invoiced), 0)).where(
-        Order.customer_id == customer.id, Order.status != OrderStatus.cancelled,
-        Order.financial_status.in_(UNPAID)))
-    return Credit(customer.credit_limit, Decimal(open_invoices), Decimal(open_orders),
+    invoiced_unpaid = _sum(session, sa.select(sa.func.sum(balance)).join(
+        Order, Order.id == Invoice.order_id).where(Invoice.status == InvoiceStatus.open,
+                                                   *unpaid))
+    orders = _sum(session, sa.select(sa.func.sum(Order.total)).where(*unpaid))
+    return Credit(customer.credit_limit, open_invoices, orders - invoiced_unpaid,
                   Decimal(adding))
+
+
+def _sum(session: Session, query) -> Decimal:
+    return Decimal(session.scalar(query) or 0)
 
 
 # -- saving a purchase order ------------------------------------------------------------------
