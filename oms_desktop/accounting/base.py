@@ -81,8 +81,9 @@ class Document:
                 "discount": str(self.discount),
                 "lines": [[l.sku, l.description, l.quantity, str(l.unit_price), str(l.tax)]
                           for l in self.lines],
-                **({"customer": self.customer, "due": self.due.isoformat(),
-                    "terms": self.terms} if self.customer else {})}
+                **({"customer": self.customer, "terms": self.terms,
+                    "due": self.due.isoformat() if self.due else None}
+                   if self.customer else {})}
 
     @classmethod
     def from_json(cls, d: dict) -> "Document":

@@ -153,6 +153,14 @@ class QuickBooksEmulator(Emulator):
             return 400, fault("2500", "Invalid Reference Id", f"Invalid Vendor Id : {vendor}"), {}
         if not body.get("Line"):
             return 400, fault("2020", "Required param missing", "Line"), {}
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", body.get("TxnDate", "")):
+            return 400, fault("2020", "Required param missing", "TxnDate"), {}
+        if (body.get("CurrencyRef") or {}).get("value", "USD") not in self.currencies:
+            return 400, fault("6000", "A business validation error has occurred",
+                              "Unsupported currency"), {}
+        if len(body.get("DocNumber", "")) > 21:
+            return 400, fault("6000", "A business validation error has occurred",
+                              "DocNumber too long"), {}
         for line in body["Line"]:
             if line.get("DetailType") != "AccountBasedExpenseLineDetail":
                 return 400, fault("2010", "Unsupported DetailType", str(line.get("DetailType"))), {}

@@ -127,3 +127,17 @@ def test_the_reconciliation_covers_invoices_and_payments(db, books, qbo):
     assert {(r.kind, r.ours, r.posted) for r in report.trade} == {
         ("invoice", Decimal("140.00"), Decimal("140.00")),
         ("payment", Decimal("40.00"), Decimal("40.00"))}
+
+
+def test_a_refund_of_an_invoiced_order_goes_to_the_business_customer(db, books, qbo):
+    from tests.books.world import refunded_unit
+    set_up_quickbooks(db, qbo)
+    chain = business_customer(db)
+    order = shipped(db, {"SKU-1": 3, "SKU-2": 2}, customer_id=chain)
+    refunded_unit(db, order, "SKU-2")
+
+    result = posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+
+    assert result.posted == 2, result.errors
+    [refund] = qbo.docs["RefundReceipt"].values()
+    assert refund["CustomerRef"] == {"value": "61"}  # the chain, not the web shop's customer

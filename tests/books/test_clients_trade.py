@@ -100,3 +100,29 @@ def test_xero_python_reads_our_payment_and_pays_the_rest_once(db, books, xero):
     assert made[0].payment_id == made[1].payment_id and len(xero.docs["Payments"]) == 2
     paid = api.get_invoice(TENANT, invoice_id).invoices[0]
     assert paid.amount_due == 0 and paid.status == "PAID"
+
+
+def test_the_emulators_refuse_a_payment_they_cannot_apply(db, books, qbo, xero, monkeypatch):
+    """A payment for an invoice the target does not have, or for more than it owes, is
+    refused as the services refuse it: QuickBooks with its Fault, Xero with HasErrors."""
+    import httpx
+
+    from tests.books import qbo_emulator, xero_emulator
+    qbo.access_tokens.add("t")
+    xero.access_tokens.add("t")
+    auth = {"Authorization": "Bearer t", "Accept": "application/json"}
+    line = {"Amount": 10.0, "LinkedTxn": [{"TxnId": "999", "TxnType": "Invoice"}]}
+    answer = httpx.post(f"{qbo.url}/v3/company/{qbo_emulator.REALM}/payment",
+                        params={"requestid": "p-1"}, headers=auth,
+                        json={"CustomerRef": {"value": "61"}, "TotalAmt": 10.0, "Line": [line]})
+    assert answer.status_code == 400 and \
+        answer.json()["Fault"]["Error"][0]["Message"] == "Object Not Found"
+    answer = httpx.put(f"{xero.url}/api.xro/2.0/Payments", params={"summarizeErrors": "false"},
+                       headers=dict(auth, **{"Xero-tenant-id": xero_emulator.TENANT}),
+                       json={"Payments": [{"Invoice": {"InvoiceID": "nope"},
+                                           "Account": {"Code": "090"}, "Date": "2026-11-03",
+                                           "Amount": 10.0}]})
+    made = answer.json()["Payments"][0]
+    assert answer.status_code == 200 and made["HasErrors"] and \
+        made["ValidationErrors"] == [{"Message": "Invoice could not be found"}]
+    assert qbo.docs["Payment"] == {} and xero.docs["Payments"] == {}

@@ -73,7 +73,15 @@ def refund(session: Session, row: Refund) -> Document:
                     row.created_at.date(), order.channel.code, row.currency,
                     tax_country(order), tuple(lines),
                     shipping=(row.shipping_amount + max(rest, Decimal(0))).quantize(CENT),
-                    discount=max(-rest, Decimal(0)).quantize(CENT))
+                    discount=max(-rest, Decimal(0)).quantize(CENT),
+                    customer=invoiced_to(session, order.id))
+
+
+def invoiced_to(session: Session, order_id: int) -> str | None:
+    """The business customer an order was invoiced to (its refunds are theirs), if any."""
+    invoice = session.scalars(sa.select(Invoice).where(Invoice.order_id == order_id)
+                              .order_by(Invoice.id)).first()
+    return invoice and (invoice.customer.company or invoice.customer.name)
 
 
 def _spread_tax(goods, tax: Decimal) -> list[DocLine]:
