@@ -110,3 +110,15 @@ def test_the_reconciliation_covers_bills(db, books, qbo, monkeypatch):
     assert report.balanced, report.differences
     assert sorted((r.day.day, r.currency, r.ours) for r in report.trade) == [
         (2, "USD", Decimal("5.80")), (3, "EUR", Decimal("3.15")), (3, "USD", Decimal("4.50"))]
+
+
+def test_a_carrier_days_missing_vendor_is_listed_before_its_bill_is_queued(db, books, qbo,
+                                                                          monkeypatch):
+    set_up_quickbooks(db, qbo, skip=(("vendor", "carrier:manual"),))
+    _labels(db, monkeypatch)
+
+    missing = mappings.unmapped(db, "quickbooks")
+
+    assert [(m.kind, m.key, m.postings, m.example) for m in missing] == [
+        ("vendor", "carrier:manual", 2, "MANUAL-261102-USD")]
+    assert not [p for p in postings(db) if p.kind == "bill"]  # nothing queued by looking

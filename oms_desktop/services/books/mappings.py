@@ -14,7 +14,7 @@ from oms_desktop.accounting.trade import load_document
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, BookMapping, BookPosting, PostingStatus
 from oms_desktop.policies.permissions import require
-from oms_desktop.services.books import targets
+from oms_desktop.services.books import targets, trade
 from oms_desktop.storage import Database
 
 KINDS = {"item": "item for SKU", "customer": "customer for",
@@ -98,8 +98,9 @@ def unmapped(db: Database, target: str) -> list[MissingMapping]:
         waiting = s.scalars(sa.select(BookPosting.document).where(
             BookPosting.target == target, BookPosting.status.in_(
                 (PostingStatus.pending, PostingStatus.blocked, PostingStatus.failed)))).all()
+        due = [bill.to_json() for bill in trade.bills_to_queue(s, target)]  # not queued yet
     found: dict[MappingKey, list[str]] = {}
-    for document in waiting:
+    for document in [*waiting, *due]:
         doc = load_document(document)
         for k in plugin.needs(doc):
             if k not in known:

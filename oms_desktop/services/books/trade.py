@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from oms_desktop.accounting.trade import BillDoc, BillLine
 from oms_desktop.errors import NotFound, ValidationError
 from oms_desktop.model import (
-    Actor, Channel, ChannelFee, Invoice, Order, Payment, ShippingLabel, utcnow,
+    Actor, BookPosting, Channel, ChannelFee, Invoice, Order, Payment, ShippingLabel, utcnow,
 )
 from oms_desktop.policies.permissions import require
 from oms_desktop.services.books import invoicing, outbox
@@ -74,6 +74,18 @@ def queue_carrier_bills(db: Database, *, actor: Actor, through: date | None = No
                    for key, bill in carrier_bills(s, last - timedelta(days=WINDOW_DAYS), last))
         uow.commit()
         return made
+
+
+def bills_to_queue(session: Session, target: str) -> list[BillDoc]:
+    """The finished carrier days the next posting run will bill to `target`: what the mapping
+    screen lists before they are queued."""
+    if not outbox.takes(target, "bill"):
+        return []
+    last = utcnow().date() - timedelta(days=1)
+    queued = set(session.scalars(sa.select(BookPosting.source_key).where(
+        BookPosting.target == target, BookPosting.source_key.like("bill:carrier:%"))))
+    return [bill for key, bill in carrier_bills(session, last - timedelta(days=WINDOW_DAYS),
+                                                last) if key not in queued]
 
 
 @dataclass(frozen=True)

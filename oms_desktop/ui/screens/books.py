@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from oms_desktop.services.books import mappings, posting, status, targets
+from oms_desktop.services.books import mappings, posting, status, targets, trade
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, large, report, run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table, selected_row
@@ -126,8 +126,8 @@ class BooksScreen(QWidget):
         if not target:
             return
         self.feedback.ok(f"Posting to {target}…")
-        self._ctx.ops.run(lambda: posting.post_pending(db, actor=actor, target=target),
-                          network=True, success=self._posted,
+        self._ctx.ops.run(lambda: _post(db, actor, target), network=True,
+                          success=self._posted,
                           failure=lambda e: report(self.feedback, e))
 
     def _posted(self, result) -> None:
@@ -136,3 +136,9 @@ class BooksScreen(QWidget):
         (self.feedback.ok if not (result.failed or result.blocked) else
          self.feedback.problem)(text)
         self.reload()
+
+
+def _post(db, actor, target: str):
+    """The finished carrier days billed first, then everything due sent."""
+    trade.queue_carrier_bills(db, actor=actor)
+    return posting.post_pending(db, actor=actor, target=target)
