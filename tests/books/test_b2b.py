@@ -141,3 +141,22 @@ def test_a_refund_of_an_invoiced_order_goes_to_the_business_customer(db, books, 
     assert result.posted == 2, result.errors
     [refund] = qbo.docs["RefundReceipt"].values()
     assert refund["CustomerRef"] == {"value": "61"}  # the chain, not the web shop's customer
+
+
+def test_in_daily_summary_mode_a_business_invoice_is_still_posted_on_its_own(db, books,
+                                                                             xero):
+    from datetime import date
+    from oms_desktop.services import settings
+    from oms_desktop.services.books import outbox, summaries
+    set_up_xero(db, xero)
+    settings.write(db, actor=SYSTEM, key=outbox.MODE_KEY, value="daily_summary")
+    inv = _invoice(db)
+    shipped(db, {"SKU-1": 1})  # a web sale: left to the day's summary
+
+    assert [(p.kind, p.number) for p in postings(db, "xero")] == [("invoice", inv.number)]
+    assert summaries.summarise(db, actor=SYSTEM, through=date.today()) == 0  # today: not over
+    from oms_desktop.services.books import documents
+    with db.uow(readonly=True) as uow:
+        groups = summaries.day_summaries(uow.session, date.today(), date.today())
+        assert [len(doc.lines) for _, doc in groups] == [1]  # the web sale only
+        assert len(documents.shipped_between(uow.session, date.today(), date.today())) == 1
