@@ -93,3 +93,47 @@ def test_a_scan_burst_with_capitals_fills_the_po_and_ctrl_s_saves_it_once(clerk,
                              "c.id = o.customer_id WHERE o.customer_po = ?", PO) == [
         ("verified", CUSTOMER)]
     clerk.screenshot(desk.folder / "po-saved.png")
+
+
+MANAGER = ("Mor", "manager", "2222")
+HELD = """SELECT o.customer_po, COALESCE(c.company, c.name), o.id FROM orders o
+    JOIN customers c ON c.id = o.customer_id JOIN order_holds h ON h.order_id = o.id
+    WHERE h.reason = 'credit_limit' AND h.released_at IS NULL AND o.status = 'on_hold'"""
+CREDIT_HOLD = """SELECT h.released_by FROM order_holds h JOIN orders o ON o.id = h.order_id
+    WHERE o.customer_po = ? AND h.reason = 'credit_limit'"""
+
+
+def test_f6_on_credit_and_invoices_is_refused_to_a_supervisor_and_done_by_a_manager(
+        clerk, desk, items):
+    sku = items[0]
+    # a purchase order over the harbour's 100,000.00 limit (6,000 x 20.00), entered on the
+    # command line by the supervisor
+    desk.oms("b2b", "po", "add", CUSTOMER, "--po", "HH-BIG", "--line", f"{sku}:6000",
+             "--ship-line1", "1 Quay Road", "--ship-city", "Portland", "--ship-region", "OR",
+             "--ship-postal-code", "97201", "--ship-country", "US")
+    assert desk.records.rows(CREDIT_HOLD, "HH-BIG") == [(None,)]
+
+    clerk.press("ctrl+shift+i")
+    time.sleep(2.0)  # the held orders are listed by customer, the first selected
+    choose_held(clerk, desk, "HH-BIG")
+    clerk.press("F6")  # the button is off for a supervisor; the key asks the service
+    time.sleep(2.0)
+    clerk.screenshot(desk.folder / "credit-refused.png")
+    assert desk.records.rows(CREDIT_HOLD, "HH-BIG") == [(None,)]
+
+    clerk.press("ctrl+l")  # switch user: the manager signs in at the same station
+    sign_in(clerk, desk.records, *MANAGER)
+    clerk.press("ctrl+shift+i")
+    time.sleep(2.0)
+    choose_held(clerk, desk, "HH-BIG")
+    clerk.press("F6")
+    assert desk.records.wait_for(CREDIT_HOLD + " AND h.released_by = 'manager'", "HH-BIG")
+    clerk.screenshot(desk.folder / "credit-released.png")
+
+
+def choose_held(station, desk, po: str) -> None:
+    """The held orders as the screen lists them (by customer, then order); Ctrl+Home to the
+    first row, Down to the one of `po`."""
+    held = sorted(desk.records.rows(HELD), key=lambda r: (r[1].casefold(), r[2]))
+    rows = [r[0] for r in held]
+    station.press("ctrl+Home", *["Down"] * rows.index(po))

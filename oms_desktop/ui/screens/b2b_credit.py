@@ -70,9 +70,11 @@ class B2bCreditScreen(QWidget):
         self._ctx = ctx
         self.holds = RowTableModel(HOLD_COLUMNS, self)
         self.holds_table = make_table(self.holds, "Orders on credit hold", stretch="Why")
-        self.release_button = QPushButton("&Release credit hold (F6)", objectName="Primary",
+        may_release = allowed(ctx.actor, "orders.release")
+        self.release_button = QPushButton("&Release credit hold (F6)",
+                                          objectName="Primary" if may_release else "",
                                           accessibleName="Release credit hold")
-        self.release_button.setEnabled(allowed(ctx.actor, "orders.release"))
+        self.release_button.setEnabled(may_release)
         self.state_box = large(QComboBox(accessibleName="Invoice state"), 13)
         self.state_box.addItems(["all", "open", "overdue", "paid"])
         self.invoices = InvoiceTableModel(INVOICE_COLUMNS, self)
@@ -91,6 +93,7 @@ class B2bCreditScreen(QWidget):
             large(table, 12)
         self._build()
         self._connect()
+        self.setFocusProxy(self.holds_table)  # opened, the keys go to the held orders
         self.reload()
 
     def _build(self) -> None:

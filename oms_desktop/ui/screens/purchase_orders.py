@@ -52,6 +52,7 @@ class PurchaseOrdersScreen(QWidget):
         self.feedback = Feedback("Last purchase order action")
         self._build()
         self._connect()
+        self.setFocusProxy(self.customer_box)  # opened, the first field has the keys
         self.reload()
 
     def _build(self) -> None:
