@@ -50,19 +50,34 @@ class QuickBooksTarget(AccountingTarget):
         return keys
 
     def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
-        entity = ENTITY[doc.kind]
+        if doc.kind == "payment" and doc.discount:
+            made = self._create("Payment", self.discounted_payment(doc, mapped, key), key)
+        else:
+            made = self._create(ENTITY[doc.kind], self._body(doc, mapped), key)
+        return Posted(str(made["Id"]), made.get("DocNumber"), Decimal(str(made["TotalAmt"])))
+
+    def _create(self, entity: str, body: dict, key: str) -> dict:
         response = self.http.request(
             "POST", f"/v3/company/{self.settings['realm_id']}/{entity.lower()}",
             params={"minorversion": self.settings["minorversion"], "requestid": key},
-            json=self._body(doc, mapped))
+            json=body)
         data = json_or_empty(response)
         if "Fault" in data or response.status_code >= 400:
             raise _fault(data, response.status_code)
         if entity not in data:
             raise Transient(f"QuickBooks answered without the {entity}",
                             answer=response.text[:500])
-        made = data[entity]
-        return Posted(str(made["Id"]), made.get("DocNumber"), Decimal(str(made["TotalAmt"])))
+        return data[entity]
+
+    def discounted_payment(self, doc, mapped: Mapped, key: str) -> dict:
+        """An early payment less its discount: the discount as a credit memo (its own request
+        id, so a repeat finds the same one), applied with the money in one Payment."""
+        credit = self._create("CreditMemo", _credit_body(doc, mapped), f"{key}-credit")
+        body = _payment_body(doc, mapped)
+        body["Line"][0]["Amount"] = money(doc.amount + doc.discount)
+        body["Line"].append({"Amount": money(doc.discount), "LinkedTxn": [
+            {"TxnId": str(credit["Id"]), "TxnType": "CreditMemo"}]})
+        return body
 
     def _body(self, doc, mapped: Mapped) -> dict:
         if doc.kind == "invoice":
@@ -121,6 +136,16 @@ def _payment_body(doc, mapped: Mapped) -> dict:
             "PrivateNote": f"Invoice {doc.invoice} ({doc.number})",
             "Line": [{"Amount": money(doc.amount), "LinkedTxn": [
                 {"TxnId": mapped.posted(f"invoice:{doc.invoice}"), "TxnType": "Invoice"}]}]}
+
+
+def _credit_body(doc, mapped: Mapped) -> dict:
+    """The early-payment discount a customer took, as a credit memo of one service line."""
+    return {"CustomerRef": {"value": mapped.customer(doc.customer)},
+            "TxnDate": doc.day.isoformat(), "CurrencyRef": {"value": doc.currency},
+            "DocNumber": f"{doc.number}-D"[-DOC_NUMBER_MAX:],
+            "PrivateNote": f"Early-payment discount on {doc.invoice}",
+            "Line": [_item_line("Early-payment discount", mapped.account("payment_discount"), 1,
+                                doc.discount, mapped.tax("EXEMPT"))]}
 
 
 def _bill_body(doc, mapped: Mapped) -> dict:

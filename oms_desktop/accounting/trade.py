@@ -13,6 +13,7 @@ from decimal import Decimal
 from oms_desktop.accounting.base import CENT, Document, MappingKey
 
 PURCHASE_TAX = "PURCHASES"  # the tax-code key bills use on targets that want one
+EXEMPT = "EXEMPT"  # the tax-code key of what carries no tax
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class PaymentDoc:
     currency: str
     amount: Decimal
     reference: str = ""
+    discount: Decimal = Decimal(0)  # an early-payment discount taken with it
     kind: str = "payment"
 
     @property
@@ -33,18 +35,22 @@ class PaymentDoc:
         return self.amount
 
     def needs(self, target) -> list[MappingKey]:
-        return [("customer", self.customer), ("account", target.PAYMENT_ACCOUNT)]
+        keys = [("customer", self.customer), ("account", target.PAYMENT_ACCOUNT)]
+        if self.discount:  # credited on the invoice, to its own account, without tax
+            keys += [("account", "payment_discount"), ("tax", EXEMPT)]
+        return keys
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "number": self.number, "invoice": self.invoice,
                 "day": self.day.isoformat(), "customer": self.customer,
                 "currency": self.currency, "amount": str(self.amount),
-                "reference": self.reference}
+                "reference": self.reference, "discount": str(self.discount)}
 
     @classmethod
     def from_json(cls, d: dict) -> "PaymentDoc":
         return cls(d["number"], d["invoice"], date.fromisoformat(d["day"]), d["customer"],
-                   d["currency"], Decimal(d["amount"]), d.get("reference", ""))
+                   d["currency"], Decimal(d["amount"]), d.get("reference", ""),
+                   Decimal(d.get("discount", "0")))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, Posted, Refused
 from oms_desktop.accounting.tokens import json_or_empty, money, refresh_auth
-from oms_desktop.accounting.trade import PURCHASE_TAX
+from oms_desktop.accounting.trade import EXEMPT, PURCHASE_TAX
 from oms_desktop.plugins.errors import RateLimited, Transient
 from oms_desktop.plugins.http import PluginHttp
 from oms_desktop.plugins.settings import SettingField
@@ -50,19 +50,37 @@ class XeroTarget(AccountingTarget):
 
     def post(self, doc: Document, mapped: Mapped, *, key: str) -> Posted:
         resource, kind, noun = RESOURCE[doc.kind]
+        if doc.kind == "payment" and doc.discount:
+            self.credit_discount(doc, mapped, key)
+        made = self._put(resource, [self._body(doc, mapped, kind, noun)], key, noun)
+        return Posted(str(made[f"{noun}ID"]), made.get(f"{noun}Number"),
+                      Decimal(str(made["Amount" if noun == "Payment" else "Total"])))
+
+    def credit_discount(self, doc, mapped: Mapped, key: str) -> None:
+        """An early payment's discount: a credit note allocated to the invoice, each call
+        with its own key (a repeat after a crash finds what the first made)."""
+        note = self._put("CreditNotes", [_credit_body(doc, mapped)], f"{key}-credit",
+                         "CreditNote")
+        self._put(f"CreditNotes/{note['CreditNoteID']}/Allocations", [{
+            "Invoice": {"InvoiceID": mapped.posted(f"invoice:{doc.invoice}")},
+            "Amount": money(doc.discount), "Date": doc.day.isoformat()}],
+            f"{key}-alloc", "Allocation", wrapper="Allocations")
+
+    def _put(self, path: str, elements: list, key: str, noun: str, *,
+             wrapper: str | None = None) -> dict:
+        wrapper = wrapper or path
         self._mind_the_limits()
-        response = self.http.request("PUT", resource, params={"summarizeErrors": "false"},
+        response = self.http.request("PUT", path, params={"summarizeErrors": "false"},
                                      headers={"Idempotency-Key": key},
-                                     json={resource: [self._body(doc, mapped, kind, noun)]})
+                                     json={wrapper: elements})
         self._read_limits(response.headers)
         data = json_or_empty(response)
-        made = (data.get(resource) or [None])[0]
+        made = (data.get(wrapper) or [None])[0]
         if response.status_code >= 400 or (made and made.get("HasErrors")):
             raise _validation(data, made, response.status_code)
         if not made:
             raise Transient(f"Xero answered without the {noun}", answer=response.text[:500])
-        return Posted(str(made[f"{noun}ID"]), made.get(f"{noun}Number"),
-                      Decimal(str(made["Amount" if noun == "Payment" else "Total"])))
+        return made
 
     def _read_limits(self, headers) -> None:
         """What is left of this minute's and this day's calls, as Xero tells after each."""
@@ -117,6 +135,18 @@ def _payment_body(doc, mapped: Mapped) -> dict:
     return {"Invoice": {"InvoiceID": mapped.posted(f"invoice:{doc.invoice}")},
             "Account": {"Code": mapped.account("bank")}, "Date": doc.day.isoformat(),
             "Amount": money(doc.amount), "Reference": doc.reference or doc.number}
+
+
+def _credit_body(doc, mapped: Mapped) -> dict:
+    """The early-payment discount a customer took, as a credit note (ACCRECCREDIT)."""
+    return {"Type": "ACCRECCREDIT", "Contact": {"ContactID": mapped.customer(doc.customer)},
+            "Date": doc.day.isoformat(), "CreditNoteNumber": f"{doc.number}-D",
+            "Reference": f"Early-payment discount on {doc.invoice}",
+            "CurrencyCode": doc.currency, "LineAmountTypes": "NoTax", "Status": "AUTHORISED",
+            "LineItems": [{"Description": "Early-payment discount", "Quantity": 1,
+                           "UnitAmount": money(doc.discount),
+                           "AccountCode": mapped.account("payment_discount"),
+                           "TaxType": mapped.tax(EXEMPT), "LineAmount": money(doc.discount)}]}
 
 
 def _bill_body(doc, mapped: Mapped) -> dict:

@@ -15,7 +15,8 @@ from tests.books.emulator import Emulator
 
 REALM = "9130350000000001"
 ENTITIES = {"salesreceipt": "SalesReceipt", "refundreceipt": "RefundReceipt",
-            "invoice": "Invoice", "payment": "Payment", "bill": "Bill"}
+            "invoice": "Invoice", "payment": "Payment", "bill": "Bill",
+            "creditmemo": "CreditMemo"}
 NOW = "2026-12-05T10:00:00.000-08:00"
 
 
@@ -29,7 +30,8 @@ class QuickBooksEmulator(Emulator):
 
     def __init__(self, *, per_second: int = 10):
         super().__init__()
-        self.items = {"1": "SKU-1", "2": "SKU-2", "3": "SKU-3", "90": "Shipping"}
+        self.items = {"1": "SKU-1", "2": "SKU-2", "3": "SKU-3", "90": "Shipping",
+                      "91": "Early-payment discount"}
         self.customers = {"58": "Web customer", "59": "Marketplace customer",
                           "61": "Corner Stores Inc"}
         self.vendors = {"70": "EasyPost", "71": "Marketplace"}
@@ -89,7 +91,7 @@ class QuickBooksEmulator(Emulator):
         if entity in ("Payment", "Bill"):
             return self._create_payment(body) if entity == "Payment" else \
                 self._create_bill(body)
-        problem = self._check(body, deposit=entity != "Invoice")
+        problem = self._check(body, deposit=entity not in ("Invoice", "CreditMemo"))
         if problem:
             return 400, fault(*problem), {}
         goods = Decimal(0)
@@ -101,6 +103,8 @@ class QuickBooksEmulator(Emulator):
                    MetaData={"CreateTime": NOW, "LastUpdatedTime": NOW})
         if entity == "SalesReceipt":
             doc["Balance"] = 0
+        if entity == "CreditMemo":
+            doc["Balance"] = doc["TotalAmt"]  # credit left to apply
         if entity == "Invoice":
             if not re.fullmatch(r"\d{4}-\d\d-\d\d", body.get("DueDate", "")):
                 return 400, fault("2020", "Required param missing", "DueDate"), {}
@@ -123,19 +127,21 @@ class QuickBooksEmulator(Emulator):
         applied, targets = Decimal(0), []
         for line in body.get("Line") or []:
             for link in line.get("LinkedTxn") or []:
-                inv = self.docs["Invoice"].get(str(link.get("TxnId")))
-                if link.get("TxnType") != "Invoice" or inv is None:
+                kind = link.get("TxnType")
+                inv = self.docs.get(kind, {}).get(str(link.get("TxnId"))) \
+                    if kind in ("Invoice", "CreditMemo") else None
+                if inv is None:
                     return 400, fault("610", "Object Not Found",
-                                      f"Invoice {link.get('TxnId')}"), {}
+                                      f"{kind} {link.get('TxnId')}"), {}
                 if inv["CustomerRef"]["value"] != customer:
                     return 400, fault("6000", "A business validation error has occurred",
-                                      "The invoice belongs to another customer"), {}
+                                      f"The {kind} belongs to another customer"), {}
                 amount = Decimal(str(line["Amount"]))
                 if amount > Decimal(str(inv["Balance"])):
                     return 400, fault("6000", "A business validation error has occurred",
-                                      "The payment is more than the invoice's balance"), {}
+                                      f"The amount is more than the {kind}'s balance"), {}
                 targets.append((inv, amount))
-                applied += amount
+                applied += amount if kind == "Invoice" else -amount
         total = Decimal(str(body["TotalAmt"]))
         if applied > total:
             return 400, fault("6000", "A business validation error has occurred",

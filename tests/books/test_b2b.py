@@ -11,6 +11,7 @@ from decimal import Decimal
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.b2b import invoices
 from oms_desktop.services.books import posting
+from tests.books import qbo_emulator
 from tests.books.world import (
     CHAIN, business_customer, postings, set_up_quickbooks, set_up_sap, set_up_xero, shipped,
 )
@@ -160,3 +161,35 @@ def test_in_daily_summary_mode_a_business_invoice_is_still_posted_on_its_own(db,
         groups = summaries.day_summaries(uow.session, date.today(), date.today())
         assert [len(doc.lines) for _, doc in groups] == [1]  # the web sale only
         assert len(documents.shipped_between(uow.session, date.today(), date.today())) == 1
+
+
+def test_an_early_payment_credits_its_discount_on_the_invoice_once(db, books, qbo, xero,
+                                                                  monkeypatch):
+    set_up_quickbooks(db, qbo)
+    set_up_xero(db, xero)
+    inv = _invoice(db)  # 140.00 on 2/10 net 30: 2.80 off within ten days
+    invoices.record_payment(db, actor=SYSTEM, invoice=inv.number, amount="137.20",
+                            received_on=inv.issued_on + timedelta(days=4))
+    # QuickBooks refuses the payment once, after the credit memo was made: sent again, the
+    # payment finds the same credit memo by its request id
+    answer = qbo._create_payment
+    refused = iter([True])
+    monkeypatch.setattr(qbo, "_create_payment", lambda body: (
+        (400, qbo_emulator.fault("5010", "Stale Object Error", "try again"), {})
+        if next(refused, False) else answer(body)))
+
+    first = posting.post_pending(db, actor=SYSTEM, target="quickbooks")
+    assert (first.posted, first.failed) == (1, 1)
+    posting.retry(db, actor=SYSTEM, target="quickbooks")
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
+    assert posting.post_pending(db, actor=SYSTEM, target="xero").posted == 2
+
+    [credit] = qbo.docs["CreditMemo"].values()  # once, though asked for twice
+    assert credit["TotalAmt"] == 2.8 and credit["CustomerRef"] == {"value": "61"}
+    [paid] = qbo.docs["Payment"].values()
+    assert paid["TotalAmt"] == 137.2 and [l["Amount"] for l in paid["Line"]] == [140.0, 2.8]
+    assert [i["Balance"] for i in qbo.docs["Invoice"].values()] == [0]
+    [note] = xero.docs["CreditNotes"].values()
+    assert note["Total"] == 2.8 and note["RemainingCredit"] == 0
+    [made] = xero.docs["Invoices"].values()
+    assert (made["Status"], made["AmountDue"], made["AmountPaid"]) == ("PAID", 0, 137.2)

@@ -27,7 +27,7 @@ QBO_MAP = {"customer": {"WEB": "58", "MKT": "59", CHAIN: "61"},
            "tax": {"US": "TAX", "DE": "7", "GB": "8", "EXEMPT": "NON"},
            "item": {"SKU-1": "1", "SKU-2": "2"},
            "account": {"deposit": "35", "shipping": "90", "discount": "86", "postage": "60",
-                       "fees": "62"},
+                       "fees": "62", "payment_discount": "91"},
            "vendor": {"carrier:manual": "70", "channel:MKT": "71"}}
 XERO_MAP = {"customer": {"WEB": str(xero_emulator.uuid.UUID(int=1)),
                          "MKT": str(xero_emulator.uuid.UUID(int=2)),
@@ -36,7 +36,7 @@ XERO_MAP = {"customer": {"WEB": str(xero_emulator.uuid.UUID(int=1)),
                     "EXEMPT": "EXEMPTOUTPUT"},
             "item": {"SKU-1": "SKU-1", "SKU-2": "SKU-2"},
             "account": {"income": "200", "shipping": "260", "discount": "400", "bank": "090",
-                        "postage": "429", "fees": "404"},
+                        "postage": "429", "fees": "404", "payment_discount": "400"},
             "vendor": {"carrier:manual": str(xero_emulator.uuid.UUID(int=4)),
                        "channel:MKT": str(xero_emulator.uuid.UUID(int=5))}}
 

@@ -76,6 +76,11 @@ class XeroEmulator(Emulator):
         if "application/json" not in headers.get("accept", ""):
             return 200, b"<Response><Status>OK</Status></Response>", dict(
                 remaining, **{"Content-Type": "text/xml"})
+        alloc = re.fullmatch(r"/api\.xro/2\.0/CreditNotes/([\w-]+)/Allocations", path)
+        if alloc and method == "PUT":
+            status, payload, _ = self.once(headers.get("idempotency-key"),
+                                           lambda: self._allocate(alloc.group(1), body))
+            return status, payload, remaining
         m = re.fullmatch(r"/api\.xro/2\.0/(\w+)(?:/([\w-]+))?", path)
         if not m or m.group(1) not in RESOURCES:
             return 404, {"Message": "The resource you're looking for cannot be found"}, remaining
@@ -195,6 +200,7 @@ class XeroEmulator(Emulator):
                          "SubTotal": float(sub.quantize(CENT)), "TotalTax": float(tax),
                          "Total": float((sub + tax).quantize(CENT)), "HasErrors": False,
                          "AmountDue": float((sub + tax).quantize(CENT)), "AmountPaid": 0.0,
+                         "RemainingCredit": float((sub + tax).quantize(CENT)),
                          "UpdatedDateUTC": ms_date(date.today().isoformat())})
         with self.lock:
             self.docs[resource][doc[f"{noun}ID"]] = doc
@@ -227,6 +233,38 @@ class XeroEmulator(Emulator):
                          "Message": "A validation exception occurred",
                          "Elements": [e for e in made if e.get("HasErrors")]}, {}
         return 200, self._envelope("Payments", made), {}
+
+    def _allocate(self, note_id: str, body):
+        """PUT /CreditNotes/{id}/Allocations: credit applied to an AUTHORISED invoice of the
+        same contact, never more than the credit left or the invoice's AmountDue."""
+        note = self.docs["CreditNotes"].get(note_id)
+        if note is None:
+            return 404, {"Message": "The resource you're looking for cannot be found"}, {}
+        if not isinstance(body, dict) or not isinstance(body.get("Allocations"), list):
+            return 400, {"ErrorNumber": 14, "Type": "PostDataInvalidException",
+                         "Message": "The request body must have an Allocations array"}, {}
+        made = []
+        for a in body["Allocations"]:
+            inv = self.docs["Invoices"].get((a.get("Invoice") or {}).get("InvoiceID"))
+            amount = Decimal(str(a.get("Amount", 0)))
+            problem = ("Invoice could not be found" if inv is None else
+                       "The invoice is not AUTHORISED" if inv["Status"] != "AUTHORISED" else
+                       "The contacts differ" if inv["Contact"] != note["Contact"] else
+                       "The amount is more than the credit left or the amount due"
+                       if amount <= 0 or amount > Decimal(str(note["RemainingCredit"]))
+                       or amount > Decimal(str(inv["AmountDue"])) else
+                       None if written_date(a.get("Date")) else "Date is required")
+            if problem:
+                return 400, {"ErrorNumber": 10, "Type": "ValidationException",
+                             "Message": "A validation exception occurred",
+                             "Elements": [dict(a, ValidationErrors=[{"Message": problem}])]}, {}
+            due = (Decimal(str(inv["AmountDue"])) - amount).quantize(CENT)
+            inv.update(AmountDue=float(due), AmountCredited=float(
+                Decimal(str(inv.get("AmountCredited", 0))) + amount),
+                Status="PAID" if not due else inv["Status"])
+            note["RemainingCredit"] = float(Decimal(str(note["RemainingCredit"])) - amount)
+            made.append(dict(a, AllocationID=str(uuid.uuid4())))
+        return 200, {"Allocations": made}, {}
 
     def _check_payment(self, e: dict) -> list[str]:
         inv = self.docs["Invoices"].get((e.get("Invoice") or {}).get("InvoiceID"))

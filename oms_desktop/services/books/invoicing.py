@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from oms_desktop.accounting.base import DocLine, Document
+from oms_desktop.accounting import trade
 from oms_desktop.accounting.trade import PaymentDoc
 from oms_desktop.model import Invoice, Order, Payment
 
@@ -15,7 +16,7 @@ def invoice_key(number: str) -> str:
     return f"invoice:{number}"
 
 
-EXEMPT = "EXEMPT"  # the tax-code key of what carries no tax (SAP's shipping lines too)
+EXEMPT = trade.EXEMPT  # what carries no tax (SAP's shipping lines too)
 
 
 def invoice_document(session: Session, inv: Invoice) -> Document:
@@ -36,6 +37,7 @@ def customer_key(inv: Invoice) -> str:
 
 def payment_document(inv: Invoice, pay: Payment) -> PaymentDoc:
     return PaymentDoc(f"{inv.number}-P{pay.id}", inv.number, pay.received_on,
-                      customer_key(inv), inv.currency, pay.amount, pay.reference or "")
+                      customer_key(inv), inv.currency, pay.amount, pay.reference or "",
+                      pay.discount)
 
 
