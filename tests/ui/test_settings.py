@@ -70,7 +70,8 @@ def test_a_supervisor_cannot_edit_company_settings_nor_manage_users(qtbot, make_
     screen = open_settings(window)
     assert not screen.company_save.isEnabled()
     assert [screen.tabs.tabText(i) for i in range(screen.tabs.count())] == [
-        "This station", "Company", "Printers", "Boxes", "Shipping methods"]  # to see, not to change
+        "This station", "Company", "Printers", "Boxes", "Shipping methods",
+        "Brands"]  # to see, not to change
     with pytest.raises(PermissionDenied):
         shared.write(demo_db, actor=window.ctx.actor, key="company.name", value="Mine")
 

@@ -19,6 +19,7 @@ from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.screens.inventory_count import CountTab
 from oms_desktop.ui.screens.inventory_receive import ReceiveTab
 from oms_desktop.ui.screens.inventory_sku import SkuTab
+from oms_desktop.ui.screens.inventory_transfers import TransfersTab
 from oms_desktop.ui.screens.inventory_tree import LocationsTab
 from oms_desktop.ui.widgets.stock_scan import report, run_for
 
@@ -39,6 +40,7 @@ class InventoryScreen(QWidget):
         self.sku = SkuTab(ctx, locations=lambda: [c for c, _ in self.locations.codes])
         self.receive = ReceiveTab(ctx)
         self.count = CountTab(ctx, locations=lambda: self.locations.codes)
+        self.transfers = TransfersTab(ctx)
         self.replenish = self._replenishment_tab()
         self.tabs = QTabWidget(accessibleName="Inventory views")
         self._build()
@@ -58,6 +60,7 @@ class InventoryScreen(QWidget):
                  (self.receive, "&Receive"), (self.count, "Cycle &count")]
         if self.replenish is not None:
             pages.append((self.replenish, "Re&plenish"))
+        pages.append((self.transfers, "&Transfers"))
         for index, (page, title) in enumerate(pages):
             self.tabs.addTab(page, title)
             QShortcut(QKeySequence(f"Alt+{index + 1}"), self,
@@ -74,7 +77,8 @@ class InventoryScreen(QWidget):
     def _focus_tab(self) -> None:
         page = self.tabs.currentWidget()
         target = {self.receive: self.receive.scan, self.count: self.count.scan,
-                  self.sku: self.sku.search, self.locations: self.locations.tree}.get(page)
+                  self.sku: self.sku.search, self.locations: self.locations.tree,
+                  self.transfers: self.transfers.lines}.get(page)
         if target is not None:
             target.setFocus()
 
@@ -86,6 +90,7 @@ class InventoryScreen(QWidget):
         self.locations.reload()
         self.sku.reload()
         self.count.reload()
+        self.transfers.reload()
         if self.replenish is not None:
             self.replenish.reload()
 
@@ -96,7 +101,7 @@ class InventoryScreen(QWidget):
     # -- scanning -----------------------------------------------------------------------
     def handle_scan(self, text: str) -> None:
         page = self.tabs.currentWidget()
-        if page is self.receive or page is self.count:
+        if page is self.receive or page is self.count or page is self.transfers:
             page.handle_scan(text)
             return
         actor = self._ctx.actor

@@ -21,6 +21,7 @@ from oms_desktop.ui import theme
 from oms_desktop.ui.context import AppContext
 from oms_desktop.ui.errors import show_error
 from oms_desktop.ui.widgets.boxes_panel import BoxesPanel
+from oms_desktop.ui.widgets.brands_panel import BrandsPanel
 from oms_desktop.ui.widgets.printer_profiles import PrinterProfilesPanel
 from oms_desktop.ui.widgets.shipping_methods_panel import ShippingMethodsPanel
 
@@ -49,6 +50,8 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.boxes, "Boxes")
         self.shipping_methods = ShippingMethodsPanel(ctx)
         self.tabs.addTab(self.shipping_methods, "Shipping methods")
+        self.brands = BrandsPanel(ctx)
+        self.tabs.addTab(self.brands, "Brands")
         if allowed(ctx.actor, "users.manage"):
             from oms_desktop.ui.widgets.users_panel import UsersPanel
 
