@@ -92,7 +92,8 @@ def test_two_stores_confirm_a_transfer_with_the_keyboard(qtbot, world):
     qtbot.keyClicks(b.lines, "MUG:4, BOWL")
     qtbot.keyClick(b.lines, Qt.Key_Return, Qt.ControlModifier)
     qtbot.waitUntil(lambda: "proposed: 5 units CORK-A → CORK-B" in b.feedback.text())
-    assert b.model.rowCount() == 1 and not b.buttons["receive"].isEnabled()
+    qtbot.waitUntil(lambda: b.model.rowCount() == 1 and b.buttons["dispatch"].isEnabled())
+    assert not b.buttons["receive"].isEnabled()
     qtbot.keyClick(b.table, Qt.Key_F6)  # the receiver cannot dispatch for the sender
     qtbot.waitUntil(lambda: "Only CORK-A can dispatch" in b.feedback.text())
 
