@@ -137,3 +137,26 @@ def order_channels(db: Database, ids) -> set[str]:
     with db.uow(readonly=True) as uow:
         return set(uow.session.scalars(sa.select(Channel.code).join(
             Order, Order.channel_id == Channel.id).where(Order.id.in_(list(ids)))))
+
+
+def ship(db: Database, order_id: int) -> None:
+    """Verify, allocate, pack and ship an order the way the floor would, from its store."""
+    from oms_desktop.model import LocationKind as Kind, Reservation, Shipment
+    from oms_desktop.services.inventory import stock_ops
+    from oms_desktop.services.lookup import virtual_location
+    from oms_desktop.services.orders import allocation, pipeline
+
+    pipeline.verify_orders(db, actor=SYSTEM, order_ids=[order_id])
+    allocation.allocate_orders(db, actor=SYSTEM, order_ids=[order_id])
+    with db.uow() as uow:
+        s = uow.session
+        customer = virtual_location(s, Kind.customer)
+        for shipment in s.scalars(sa.select(Shipment).where(Shipment.order_id == order_id)):
+            held = s.scalars(sa.select(Reservation).where(Reservation.shipment_line_id.in_(
+                [line.id for line in shipment.lines]), Reservation.status == "active"))
+            for reservation in list(held):
+                stock_ops.consume(s, reservation, target=customer, by=SYSTEM)
+            shipment.pack(by=SYSTEM)
+            shipment.ship(by=SYSTEM, tracking_number=f"1Z{order_id:08d}")
+        s.get(Order, order_id).complete(by=SYSTEM)
+        uow.commit()
