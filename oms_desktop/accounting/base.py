@@ -176,3 +176,12 @@ class AccountingTarget(abc.ABC):
 
     def close(self) -> None:
         pass
+
+    # -- journals (accounting/journals.py): the month's stock valuation ------------------------
+    def journal_needs(self, doc) -> list[MappingKey]:
+        """A journal needs an account for each role its lines use."""
+        return [("account", role) for role in doc.roles]
+
+    def post_journal(self, doc, mapped: Mapped, *, key: str) -> Posted:
+        """Create the journal entry once (a repeat with the same `key` creates nothing)."""
+        raise Refused(f"{self.title} takes no journal entries from oms-desktop yet")

@@ -118,6 +118,21 @@ class QuickBooksTarget(AccountingTarget):
     def close(self) -> None:
         self.http.close()
 
+    # -- journals: a JournalEntry (Debit and Credit lines on accounts, balanced) -------------
+    def post_journal(self, doc, mapped: Mapped, *, key: str) -> Posted:
+        response = self.http.request(
+            "POST", f"/v3/company/{self.settings['realm_id']}/journalentry",
+            params={"minorversion": self.settings["minorversion"], "requestid": key},
+            json=journal_body(doc, mapped))
+        data = json_or_empty(response)
+        if "Fault" in data or response.status_code >= 400:
+            raise _fault(data, response.status_code)
+        made = data.get("JournalEntry")
+        if not made:
+            raise Transient("QuickBooks answered without the JournalEntry",
+                            answer=response.text[:500])
+        return Posted(str(made["Id"]), made.get("DocNumber"), Decimal(str(made["TotalAmt"])))
+
 
 def _item_line(text: str, item: str, quantity: int, price: Decimal, tax_code: str) -> dict:
     return {"DetailType": "SalesItemLineDetail", "Description": text,
@@ -157,6 +172,16 @@ def _bill_body(doc, mapped: Mapped) -> dict:
                       "Description": l.description, "AccountBasedExpenseLineDetail": {
                           "AccountRef": {"value": mapped.account(l.account)}}}
                      for l in doc.lines]}
+
+
+def journal_body(doc, mapped: Mapped) -> dict:
+    lines = [{"Id": str(n), "Description": l.description[:4000],
+              "Amount": money(l.debit or l.credit), "DetailType": "JournalEntryLineDetail",
+              "JournalEntryLineDetail": {"PostingType": "Debit" if l.debit else "Credit",
+                                         "AccountRef": {"value": mapped.account(l.role)}}}
+             for n, l in enumerate(doc.lines)]
+    return {"DocNumber": doc.number[-DOC_NUMBER_MAX:], "TxnDate": doc.day.isoformat(),
+            "CurrencyRef": {"value": doc.currency}, "PrivateNote": doc.memo, "Line": lines}
 
 
 def _fault(data: dict, status: int) -> Exception:

@@ -80,6 +80,18 @@ class SapB1Target(AccountingTarget):
                 "NumAtCard": reference, "Comments": f"Order {doc.reference} ({doc.number})",
                 "DocumentLines": lines}
 
+    # -- journals: JournalEntries (Debit/Credit lines on G/L accounts, balanced) ---------------
+    def post_journal(self, doc, mapped: Mapped, *, key: str) -> Posted:
+        """Our key goes in Reference2 (as NumAtCard for documents) and is looked up first."""
+        reference = KEY_PREFIX + key
+        found = self._call("GET", "JournalEntries", params={
+            "$filter": f"Reference2 eq '{reference}'", "$select": "JdtNum,JournalEntryLines"})
+        made = (found.get("value") or [None])[0] or self._call(
+            "POST", "JournalEntries", json=journal_body(doc, mapped, reference))
+        debits = sum((Decimal(str(l.get("Debit") or 0)) for l in made["JournalEntryLines"]),
+                     Decimal(0))
+        return Posted(str(made["JdtNum"]), str(made["JdtNum"]), debits)
+
     def _call(self, method: str, path: str, **kwargs) -> dict:
         """One call in a live session: logged in first, and once again on a 401."""
         for attempt in (1, 2):
@@ -112,6 +124,17 @@ class SapB1Target(AccountingTarget):
 
     def close(self) -> None:
         self.http.close()
+
+
+def journal_body(doc, mapped: Mapped, reference: str) -> dict:
+    """In the company's local currency (the setting books.stock_currency); Memo holds 50
+    characters, LineMemo 50."""
+    return {"ReferenceDate": doc.day.isoformat(), "TaxDate": doc.day.isoformat(),
+            "DueDate": doc.day.isoformat(), "Memo": doc.memo[:50], "Reference": doc.number,
+            "Reference2": reference,
+            "JournalEntryLines": [{"AccountCode": mapped.account(l.role),
+                                   "Debit": money(l.debit), "Credit": money(l.credit),
+                                   "LineMemo": l.description[:50]} for l in doc.lines]}
 
 
 def _posted(doc: dict) -> Posted:

@@ -129,6 +129,34 @@ class XeroTarget(AccountingTarget):
     def close(self) -> None:
         self.http.close()
 
+    # -- journals: a ManualJournal (lines add up to zero: debits +, credits -) -------------
+    def post_journal(self, doc, mapped: Mapped, *, key: str) -> Posted:
+        self._mind_the_limits()
+        response = self.http.request("PUT", "ManualJournals",
+                                     params={"summarizeErrors": "false"},
+                                     headers={"Idempotency-Key": key},
+                                     json={"ManualJournals": [journal_body(doc, mapped)]})
+        self._read_limits(response.headers)
+        data = json_or_empty(response)
+        made = (data.get("ManualJournals") or [None])[0]
+        if response.status_code >= 400 or (made and made.get("HasErrors")):
+            raise _validation(data, made, response.status_code)
+        if not made:
+            raise Transient("Xero answered without the ManualJournal",
+                            answer=response.text[:500])
+        debits = sum((Decimal(str(l["LineAmount"])) for l in made.get("JournalLines") or []
+                      if Decimal(str(l["LineAmount"])) > 0), Decimal(0))
+        return Posted(str(made["ManualJournalID"]), None, debits)
+
+
+def journal_body(doc, mapped: Mapped) -> dict:
+    """Xero keeps a manual journal in the organisation's base currency: stock values are in
+    it (the setting books.stock_currency)."""
+    return {"Narration": f"{doc.memo} ({doc.number})", "Date": doc.day.isoformat(),
+            "Status": "POSTED", "LineAmountTypes": "NoTax",
+            "JournalLines": [{"Description": l.description, "AccountCode": mapped.account(l.role),
+                              "LineAmount": money(l.debit - l.credit)} for l in doc.lines]}
+
 
 def _payment_body(doc, mapped: Mapped) -> dict:
     """A payment applied to the invoice the invoice's posting made, into the bank account."""

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from oms_desktop.cli import books_trade
+from oms_desktop.cli import books_stock
 from oms_desktop.cli.channels import _settings
 from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import CliFailure, emit, fail, open_db
@@ -65,6 +66,7 @@ def register(commands, common) -> None:
     p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="default: today")
     p.set_defaults(handler=_reconcile)
     books_trade.add_parser(sub, common)
+    books_stock.add_parser(sub, common)
 
 
 def _day(text: str | None, default: date) -> date:

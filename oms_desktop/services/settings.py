@@ -183,6 +183,8 @@ KNOWN: dict[str, Spec] = {
     "gs1.sscc_extension": Spec("int", "the SSCC extension digit", 0, 0, 9),
     "setup.wizard_dismissed": Spec("bool", "the set-up wizard no longer opens by itself at "
                                            "an admin's sign-in", False),
+    "books.stock_currency": Spec("text", "the currency of stock costs and of the month's stock "
+                                 "journal (the books' home currency)", "USD"),
 }
 # Never settings: secrets go to the OS keyring.
 SECRETS = {"smtp.password": "keyring set oms-desktop smtp:USERNAME (USERNAME: smtp.username)"}

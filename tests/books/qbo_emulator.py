@@ -12,6 +12,7 @@ import time
 from decimal import Decimal
 
 from tests.books.emulator import Emulator
+from tests.books.journal_emulators import QboJournals
 
 REALM = "9130350000000001"
 ENTITIES = {"salesreceipt": "SalesReceipt", "refundreceipt": "RefundReceipt",
@@ -25,7 +26,7 @@ def fault(code: str, message: str, detail: str, kind: str = "ValidationFault") -
                                  "element": ""}], "type": kind}, "time": NOW}
 
 
-class QuickBooksEmulator(Emulator):
+class QuickBooksEmulator(QboJournals, Emulator):
     token_path = "/oauth2/v1/tokens/bearer"
 
     def __init__(self, *, per_second: int = 10):
@@ -66,6 +67,8 @@ class QuickBooksEmulator(Emulator):
                               "AuthorizationFault"), {}
         entity = ENTITIES.get(m.group(2))
         self.minorversions.append(query.get("minorversion"))
+        if m.group(2) == "journalentry":
+            return self.journal_entry(method, query, body)
         if method == "GET" and m.group(2) == "query":
             return self._query(query.get("query", ""))
         if entity is None:

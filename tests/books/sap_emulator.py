@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import unquote
 
 from tests.books.emulator import Emulator
+from tests.books.journal_emulators import SapJournals
 
 COMPANY, USER, PASSWORD = "SBODEMOUS", "manager", "b1-password-1"
 CENT = Decimal("0.01")
@@ -22,7 +23,7 @@ def error(code: int, text: str) -> dict:
     return {"error": {"code": code, "message": {"lang": "en-us", "value": text}}}
 
 
-class SapB1Emulator(Emulator):
+class SapB1Emulator(SapJournals, Emulator):
     token_path = "/b1s/v1/Login"
 
     def __init__(self):
@@ -65,6 +66,8 @@ class SapB1Emulator(Emulator):
             if self.calls_left <= 0:
                 self.sessions.clear()
                 self.calls_left = None
+        if path == "/b1s/v1/JournalEntries":
+            return self.journal_entries(method, query, body)
         m = re.fullmatch(r"/b1s/v1/(Invoices|CreditNotes)", path)
         if not m:
             return 404, error(-1, f"Resource not found for the segment '{path}'"), {}

@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from tests.books.emulator import Emulator
+from tests.books.journal_emulators import XeroJournals
 
 TENANT = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 RESOURCES = {"Invoices": ("Invoice", "ACCREC ACCPAY"),
@@ -38,7 +39,7 @@ def written_date(value) -> str | None:
     return m.group(1) if m else None
 
 
-class XeroEmulator(Emulator):
+class XeroEmulator(XeroJournals, Emulator):
     token_path = "/connect/token"
 
     def __init__(self, *, per_minute: int = 60, per_day: int = 5000):
@@ -82,6 +83,8 @@ class XeroEmulator(Emulator):
                                            lambda: self._allocate(alloc.group(1), body))
             return status, payload, remaining
         m = re.fullmatch(r"/api\.xro/2\.0/(\w+)(?:/([\w-]+))?", path)
+        if m and m.group(1) == "ManualJournals":
+            return self.manual_journals(method, query, body, headers, remaining)
         if not m or m.group(1) not in RESOURCES:
             return 404, {"Message": "The resource you're looking for cannot be found"}, remaining
         resource = m.group(1)

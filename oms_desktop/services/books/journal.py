@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from oms_desktop.accounting.base import Document
 from oms_desktop.documents.csv_cells import safe_cell
 from oms_desktop.errors import ValidationError
-from oms_desktop.services.books import documents, journal_trade, mappings
+from oms_desktop.services.books import documents, journal_trade, mappings, stock_value
 from oms_desktop.storage import Database
 
 TARGET = "journal"
@@ -50,6 +50,7 @@ def journal(db: Database, *, first: date, last: date, period: str = "day") -> li
         docs = _docs(s, first, last)
         others = journal_trade.entries(s, first, last, names,
                                        names.get(("account", "income"), DEFAULTS["income"]))
+        stock = stock_value.months(s, stock_value.ended_months(first, last))
     sums: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for day, account, tax, reference, currency, debit, credit in others:
         key = (_period_end(day, period), account, tax, reference, currency)
@@ -61,9 +62,19 @@ def journal(db: Database, *, first: date, last: date, period: str = "day") -> li
                    f"{doc.channel} {'sales' if doc.kind == 'sale' else 'refunds'}", doc.currency)
             sums[key][0] += debit
             sums[key][1] += credit
-    return [JournalRow(day, account, d, c, tax, ref, currency)
-            for (day, account, tax, ref, currency), (d, c) in sorted(sums.items())
-            if d or c]
+    rows = [JournalRow(day, account, d, c, tax, ref, currency)
+            for (day, account, tax, ref, currency), (d, c) in sorted(sums.items()) if d or c]
+    return sorted(rows + _stock_rows(stock, names),
+                  key=lambda r: (r.date, r.account, r.tax, r.reference, r.currency))
+
+
+def _stock_rows(months: list[stock_value.StockMonth], names: dict) -> list[JournalRow]:
+    """Each month's stock valuation journal, dated its last day."""
+    return [JournalRow(m.last, names.get(("account", l.role),
+                                         stock_value.DEFAULT_ACCOUNTS[l.role]),
+                       l.debit, l.credit, "", f"{m.journal.number}: {l.description}",
+                       m.currency)
+            for m in months for l in m.journal.lines]
 
 
 def _docs(session: Session, first: date, last: date) -> list[Document]:

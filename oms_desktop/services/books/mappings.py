@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from oms_desktop.accounting import journals
 from oms_desktop.accounting.base import AccountingTarget, Document, Mapped, MappingKey
-from oms_desktop.accounting.trade import load_document
 from oms_desktop.errors import ValidationError
 from oms_desktop.model import Actor, BookMapping, BookPosting, PostingStatus
 from oms_desktop.policies.permissions import require
@@ -64,9 +64,9 @@ def load(session: Session, target: str) -> dict[MappingKey, str]:
 
 
 def resolve(known: dict[MappingKey, str], plugin: AccountingTarget,
-            doc: Document) -> tuple[Mapped | None, str | None]:
+            doc: Document | journals.JournalDoc) -> tuple[Mapped | None, str | None]:
     """The document's mappings, or None and the reason naming what is missing."""
-    needed = plugin.needs(doc)
+    needed = journals.needs(plugin, doc)
     missing = [k for k in needed if k not in known]
     if missing:
         what = "; ".join(f"{KINDS[kind]} {key}" for kind, key in missing)
@@ -101,8 +101,8 @@ def unmapped(db: Database, target: str) -> list[MissingMapping]:
         due = [bill.to_json() for bill in trade.bills_to_queue(s, target)]  # not queued yet
     found: dict[MappingKey, list[str]] = {}
     for document in [*waiting, *due]:
-        doc = load_document(document)
-        for k in plugin.needs(doc):
+        doc = journals.load(document)
+        for k in journals.needs(plugin, doc):
             if k not in known:
                 found.setdefault(k, []).append(doc.number)
     plugin.close()

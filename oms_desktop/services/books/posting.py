@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm
 
+from oms_desktop.accounting import journals
 from oms_desktop.accounting.base import AccountingTarget, Mapped, Posted, Refused
-from oms_desktop.accounting.trade import load_document
 from oms_desktop.errors import OmsError
 from oms_desktop.model import Actor, BookPosting, PostingStatus, utcnow
 from oms_desktop.plugins.backoff import exponential
@@ -70,7 +70,7 @@ def post_pending(db: Database, *, actor: Actor, target: str, lease_s: float = LE
 def _one(db: Database, plugin: AccountingTarget, known, claimed: tuple[int, dict, str],
          me: str, result: PostResult) -> None:
     posting_id, document, key = claimed
-    doc = load_document(document)
+    doc = journals.load(document)
     mapped, missing = mappings.resolve(known, plugin, doc)
     if mapped is None:
         _finish(db, posting_id, me, status=_P.blocked, error=missing)
@@ -79,7 +79,7 @@ def _one(db: Database, plugin: AccountingTarget, known, claimed: tuple[int, dict
     if doc.kind == "payment":
         mapped = _with_invoice(db, plugin.name, doc, mapped)
     try:
-        posted = plugin.post(doc, mapped, key=key)
+        posted = journals.send(plugin, doc, mapped, key=key)
     except Refused as exc:
         _finish(db, posting_id, me, status=_P.failed, error=str(exc), attempt=True)
         result.failed += 1

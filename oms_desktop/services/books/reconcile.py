@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from oms_desktop.model import BookPosting, Channel, PostingStatus
 from oms_desktop.services import settings
-from oms_desktop.services.books import documents, outbox, reconcile_trade, targets
+from oms_desktop.services.books import documents, outbox, reconcile_trade, stock_journal, targets
 from oms_desktop.storage import Database
 
 ZERO = Decimal(0)
@@ -85,6 +85,7 @@ def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconcil
             for r in report.rows if not r.matches]
         report.trade, more = reconcile_trade.check(s, target=target, first=first, last=last)
         report.differences += more
+        report.differences += stock_journal.differences(s, target=target, first=first, last=last)
         return report
 
 
