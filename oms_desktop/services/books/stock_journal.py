@@ -51,6 +51,13 @@ def queue_month(db: Database, *, actor: Actor, month: str) -> Queued:
     valued = value_month(db, month=month)
     if not valued.journal.lines:
         raise ValidationError(f"Nothing moved the stock's value in {month}: no journal")
+    return enqueue(db, actor=actor, valued=valued)
+
+
+def enqueue(db: Database, *, actor: Actor, valued: StockMonth) -> Queued:
+    """The valued month's postings, for the targets that have none (see queue_month)."""
+    require(actor, "books.post")
+    month = valued.month
     with db.uow() as uow:
         s = uow.session
         claim(s, f"books.{source_key(month)}")  # a second station waits here, then sees ours
