@@ -10,7 +10,7 @@ in) is valued at the product's last known cost, else at zero, and counted as `gu
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -93,13 +93,16 @@ class FifoBook:
 
     @staticmethod
     def _put(queue: list[Layer], pieces: list[Layer]) -> None:
+        """Into the queue by age; a piece of a layer already there joins it."""
         for piece in pieces:
-            same = next((l for l in queue if l.seq == piece.seq
-                         and l.unit_cost == piece.unit_cost), None)
-            if same is not None:
-                same.quantity += piece.quantity
+            at = bisect_left(queue, piece)
+            while at < len(queue) and queue[at].seq == piece.seq:
+                if queue[at].unit_cost == piece.unit_cost:
+                    queue[at].quantity += piece.quantity
+                    break
+                at += 1
             else:
-                insort(queue, Layer(piece.seq, piece.unit_cost, piece.quantity))
+                queue.insert(at, Layer(piece.seq, piece.unit_cost, piece.quantity))
 
     # -- what is held ------------------------------------------------------------------------
     def quantity(self, product: int, location: int) -> int:

@@ -61,8 +61,8 @@ _COLUMNS = (StockMove.id, StockMove.product_id, StockMove.from_location_id,
 def entries(session: Session, where: Holding, *, until: datetime) -> Iterator[Entry]:
     """The moves made before `until`, oldest first (by time, then id: a move recorded late
     with an earlier time takes its place in the queue)."""
-    rows = session.execute(sa.select(*_COLUMNS).where(StockMove.at < until)
-                           .order_by(StockMove.at, StockMove.id)).all()
+    rows = session.connection().execute(sa.select(*_COLUMNS).where(StockMove.at < until)
+                                        .order_by(StockMove.at, StockMove.id)).all()
     origins = _origins(session, rows)
     for r in rows:
         reason = MoveReason(r.reason)
