@@ -143,3 +143,38 @@ def test_books_stock_shows_the_month_and_queues_it_once(db, books, qbo, capsys, 
     assert err.count("\n") == 1 and "queued already" in err
     assert main(["books", "stock", "--month", "March", "--db", url]) != 0
     assert "'March' is not a month (YYYY-MM)" in capsys.readouterr().err
+
+
+def test_a_stale_month_is_corrected_by_a_journal_of_the_difference_posted_once(
+        db, books, qbo):
+    from oms_desktop.services.books import mappings, posting
+    from tests.books.stock_world import ACCOUNTS
+
+    order_id = a_quarter_of_stock(db)
+    set_up_quickbooks(db, qbo)
+    for role, value in ACCOUNTS["quickbooks"].items():
+        mappings.set_mapping(db, actor=SYSTEM, target="quickbooks", kind="account", key=role,
+                             value=value)
+    stock_journal.queue_month(db, actor=SYSTEM, month=MONTH)
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
+    # a second mug of the order comes back, recorded late but dated in March
+    with dated(db, "2025-03-29"):
+        restocked(db, order_id, "SKU-1")
+    march = (date(2025, 3, 1), date(2025, 3, 31))
+    assert "stale" in reconcile.reconcile(db, target="quickbooks", first=march[0],
+                                          last=march[1]).differences[0]
+
+    queued = stock_journal.queue_month(db, actor=SYSTEM, month=MONTH)
+    assert list(queued.postings) == ["quickbooks"]
+    assert posting.post_pending(db, actor=SYSTEM, target="quickbooks").posted == 1
+    first, correction = sorted(qbo.journals.values(), key=lambda j: int(j["Id"]))
+    assert correction["DocNumber"] == "STOCK-2025-03-2"
+    # the mug came back at 20.00 (the second of the order's ten at 20.00): the correction is
+    # inventory +20.00 against cost of goods sold
+    assert sorted((l["JournalEntryLineDetail"]["AccountRef"]["value"],
+                   l["JournalEntryLineDetail"]["PostingType"], l["Amount"])
+                  for l in correction["Line"]) == [("120", "Debit", 20.0), ("80", "Credit", 20.0)]
+    assert reconcile.reconcile(db, target="quickbooks", first=march[0],
+                               last=march[1]).balanced
+    with pytest.raises(ConcurrentChange, match="have not changed since"):
+        stock_journal.queue_month(db, actor=SYSTEM, month=MONTH)
