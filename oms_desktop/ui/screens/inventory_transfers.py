@@ -74,8 +74,11 @@ class TransfersTab(QWidget):
         row = QHBoxLayout()
         for verb, button in self.buttons.items():
             button.clicked.connect(lambda _=False, v=verb: self.act(v))
-            QShortcut(QKeySequence(VERBS[verb][1]), self.table, lambda v=verb: self.act(v),
-                      context=Qt.WidgetShortcut)
+            # F6/F7 anywhere in the tab; Delete only in the list (it edits text elsewhere)
+            owner, where = (self.table, Qt.WidgetShortcut) if verb == "cancel" else \
+                (self, Qt.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(VERBS[verb][1]), owner, lambda v=verb: self.act(v),
+                      context=where)
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
