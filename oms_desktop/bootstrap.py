@@ -26,7 +26,7 @@ HANDLERS: dict[type[ev.Event], list[str]] = {
     ev.OrderChanged: [RULES],
     ev.OrderVerified: [],
     ev.OrderCancelled: [],
-    ev.OrderAllocated: [],
+    ev.OrderAllocated: ["b2b.deliveries.on_order_allocated"],
     ev.StockChanged: [RULES, "automation.replenishment.on_stock_changed",
                       "orders.backorders.on_stock_changed"],
     ev.ShipmentPacked: [RULES],

@@ -46,6 +46,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "books": ("oms_desktop.cli.books", "postings to the books (QuickBooks, Xero), journal"),
     "brands": ("oms_desktop.cli.brands", "brands: sender, address, logo, e-mails, channels"),
     "transfers": ("oms_desktop.cli.transfers", "stock transfers between sites, both sides confirm"),
+    "freight": ("oms_desktop.cli.freight", "staged deliveries, pallets, freight bookings, BOLs"),
 }
 
 

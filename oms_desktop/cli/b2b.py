@@ -56,7 +56,8 @@ def _po_commands(sub, common) -> None:
     p = sub.add_parser("add", parents=[common], help="enter a purchase order by hand")
     p.add_argument("customer")
     p.add_argument("--po", required=True, metavar="NUMBER")
-    p.add_argument("--line", action="append", required=True, metavar="SKU:QTY")
+    p.add_argument("--line", action="append", required=True, metavar="SKU:QTY[:DATE]",
+                   help="a line; with a date (YYYY-MM-DD) of its own, a delivery stage")
     for field in pos.ADDRESS_FIELDS:
         p.add_argument(f"--ship-{field.replace('_', '-')}", dest=f"ship_{field}")
     p.add_argument("--requested", type=_date, metavar="YYYY-MM-DD")
@@ -152,10 +153,7 @@ def _price(args) -> int:
 def _po_add(args) -> int:
     lines = []
     for n, text in enumerate(args.line, 1):
-        sku, _, qty = text.rpartition(":")
-        if not sku or not qty.isdigit():
-            raise ValidationError(f"--line {text!r} is not SKU:QTY")
-        lines.append(pos.LineIn(sku, int(qty), str(n)))
+        lines.append(_po_line(text, n))
     ship_to = {f: getattr(args, f"ship_{f}") for f in pos.ADDRESS_FIELDS
                if getattr(args, f"ship_{f}")}
     db, actor = open_acting(args)
@@ -163,6 +161,16 @@ def _po_add(args) -> int:
         args.po, tuple(lines), requested_on=args.requested, ship_to=ship_to))
     _show_po(args, [result])
     return 0
+
+
+def _po_line(text: str, n: int) -> pos.LineIn:
+    """SKU:QTY, or SKU:QTY:YYYY-MM-DD for a line with its own requested date."""
+    parts = text.split(":")
+    day = _date(parts.pop()) if len(parts) > 2 and "-" in parts[-1] else None
+    sku, _, qty = ":".join(parts).rpartition(":")
+    if not sku or not qty.isdigit():
+        raise ValidationError(f"--line {text!r} is not SKU:QTY or SKU:QTY:YYYY-MM-DD")
+    return pos.LineIn(sku, int(qty), str(n), requested_on=day)
 
 
 def _po_mapping(args) -> int:

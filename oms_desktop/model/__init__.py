@@ -22,6 +22,9 @@ AREAS: dict[str, str] = {
     "catalog": "BarcodeKind KitComponent Product ProductBarcode",
     "channels": "ChannelOrderState ChannelOutbox ChannelSkuLevel InventorySyncLog",
     "counting": "COUNT_FLOW CountBin CountLine CountStatus CycleCount",
+    "freight": (
+        "BackorderPolicy DeliveryStage DeliveryStageLine DeliveryTerms FreightBooking Pallet "
+        "PalletCarton StageStatus"),
     "floor": (
         "PickLineStatus PickList PickListItem PickListKind PickListLine PickListSlot "
         "PickListStatus ScanEvent ScanResult ShortPick ShortPickStatus"),

@@ -185,6 +185,8 @@ KNOWN: dict[str, Spec] = {
                                            "an admin's sign-in", False),
     "books.stock_currency": Spec("text", "the currency of stock costs and of the month's stock "
                                  "journal (the books' home currency)", "USD"),
+    "freight.release_days_ahead": Spec("int", "days before its date a delivery stage is "
+                                              "released for picking", 2, 0, 60),
 }
 # Never settings: secrets go to the OS keyring.
 SECRETS = {"smtp.password": "keyring set oms-desktop smtp:USERNAME (USERNAME: smtp.username)"}

@@ -25,6 +25,7 @@ from oms_desktop.policies import trade_terms
 from oms_desktop.policies.permissions import require
 from oms_desktop.services import settings
 from oms_desktop.services.b2b.accounts import account_of, customer_by_ref, price_book
+from oms_desktop.services.b2b import deliveries
 from oms_desktop.services.events import OrderImported
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders.pipeline import verify_in_session
@@ -111,6 +112,8 @@ def place_in_session(session: Session, actor: Actor, customer: Customer, po: PoI
         if line is not None:
             po_line.order_line_id = line.id
             session.add(po_line)
+    deliveries.stage_order(session, order, [(line, po_line.requested_on)
+                                            for line, po_line in judged if line is not None])
     publish(session, OrderImported(actor=actor, order_id=order.id))
     session.flush()
     verify_in_session(session, actor, [order.id], again=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from oms_desktop.services.inventory import stock_ops
 from oms_desktop.services.lookup import locked_shipment
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders import snapshots as data
+from oms_desktop.services.orders import stages
 from oms_desktop.services.orders.batch import ids_in, run_batches
 from oms_desktop.services.orders.results import (
     BatchResult, OrderResult, ShipmentInfo, result, snap_result,
@@ -91,31 +93,51 @@ class _Pending:
         return [d for d, _ in self.legs] + ([self.backorder] if self.backorder else [])
 
 
-def allocate_orders(db: Database, *, actor: Actor,
-                    order_ids: list[int] | None = None) -> BatchResult:
-    """Allocate the given orders (all verified ones when None)."""
+def allocate_orders(db: Database, *, actor: Actor, order_ids: list[int] | None = None,
+                    today: date | None = None) -> BatchResult:
+    """Allocate the given orders (all verified ones, and those with a delivery stage due,
+    when None); delivery stages due by `today` are released first, each its own shipment."""
     require(actor, "orders.allocate")
-    ids = order_ids if order_ids is not None else ids_in(db, (OrderStatus.verified,),
-                                                         actor=actor)
-    return run_batches(db, ids, lambda s, batch: allocate_in_session(s, actor, batch))
+    ids = order_ids if order_ids is not None else _with_due_stages(
+        db, ids_in(db, (OrderStatus.verified,), actor=actor), today)
+    return run_batches(db, ids, lambda s, batch: allocate_in_session(s, actor, batch,
+                                                                      today=today))
 
 
-def allocate_in_session(session: Session, actor: Actor,
-                        order_ids: list[int]) -> list[OrderResult]:
+def _with_due_stages(db: Database, ids: list[int], today: date | None) -> list[int]:
+    with db.uow(readonly=True) as uow:
+        due = {s.order_id for s in stages.due_stages(uow.session, today=today or utcnow().date())}
+    return ids + sorted(due - set(ids))
+
+
+def allocate_in_session(session: Session, actor: Actor, order_ids: list[int], *,
+                        only_lines: set[int] | None = None,
+                        today: date | None = None) -> list[OrderResult]:
+    """`only_lines`: allocate these order lines alone (one delivery stage being released);
+    otherwise due stages are released first and lines of stages not yet due are left."""
+    released = {} if only_lines is not None else stages.release_in_session(
+        session, actor, order_ids, today=today, allocate=allocate_in_session)
     orders = data.load_snapshots(session, order_ids)
-    run = Allocation(session, actor, orders)
+    run = Allocation(session, actor, orders, only_lines=only_lines)
     skipped = {o.id: run.skip_reason(o) for o in orders}
     urgent_first = sorted(orders, key=lambda o: (-o.priority, o.placed_at, o.id))
     pending = [run.plan(o) for o in urgent_first if skipped[o.id] is None]
     run.write([p for p in pending if p is not None])
     refused = run.moved_on([o for o in orders if o.id not in run.done and (
-        skipped[o.id] is None or o.status in DONE)])
-    return [refused.get(o.id) or run.outcome(o, skipped[o.id]) for o in orders]
+        skipped[o.id] is None or o.status in DONE) and o.id not in released
+        and not run.waits(o)])
+    return [released.get(o.id) or refused.get(o.id) or run.outcome(o, skipped[o.id])
+            for o in orders]
 
 
 class Allocation:
-    def __init__(self, session: Session, actor: Actor, orders: list):
+    def __init__(self, session: Session, actor: Actor, orders: list, *,
+                 only_lines: set[int] | None = None):
         self.session, self.actor = session, actor
+        ids = [o.id for o in orders]
+        self.only_lines = only_lines
+        self.held = set() if only_lines is not None else stages.held_lines(session, ids)
+        self.whole_only = stages.whole_only(session, ids)
         self.catalog = data.Catalog(session, orders)
         self.network = data.Network(session, self.catalog.stock_ids())
         self.covered = _covered(session, [o.id for o in orders])
@@ -131,6 +153,10 @@ class Allocation:
                                                                 changes[o.id])))
                 for o in orders if o.id in changes}
 
+    def waits(self, order) -> bool:
+        """Some of the order's lines wait for a delivery stage not yet released."""
+        return any(line.id in self.held for line in order.lines)
+
     def skip_reason(self, order) -> str | None:
         if order.active_holds:
             return "Not allocated: on hold (" + ", ".join(
@@ -142,6 +168,9 @@ class Allocation:
     def needs(self, order) -> tuple[routing.Need, ...]:
         out = []
         for line in order.lines:
+            if line.id in self.held or (self.only_lines is not None
+                                        and line.id not in self.only_lines):
+                continue
             for pid, units in self.catalog.line_facts(line).needs():
                 left = units - self.covered.get((line.id, pid), 0)
                 if left > 0:
@@ -158,6 +187,9 @@ class Allocation:
             return None
         request = data.routing_request(order, needs, self.network)
         pending = _Pending(order, routing.route(request, self.network.sites, self.network.stock))
+        if pending.plan.backorder and order.id in self.whole_only:
+            pending.plan = routing.Plan((), tuple((n, n.quantity) for n in needs),
+                                        "the customer takes complete deliveries only")
         for leg in pending.plan.legs:
             draft = _Draft(order, leg.items, leg.site_id)
             pending.legs.append((draft, leg))
@@ -221,7 +253,9 @@ class Allocation:
     def outcome(self, order, skipped: str | None) -> OrderResult:
         p = self.done.get(order.id)
         if skipped or p is None:
-            return snap_result(order, message=skipped or "Nothing left to allocate")
+            return snap_result(order, message=skipped or (
+                "Waiting for a delivery stage to be released" if self.waits(order)
+                else "Nothing left to allocate"))
         return snap_result(order, message=_message(p), shipments=_infos(p), why=p.plan.why,
                            backordered=units(p.plan.backorder))
 

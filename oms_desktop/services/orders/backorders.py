@@ -19,6 +19,7 @@ from oms_desktop.services.inventory.stock import receive_in
 from oms_desktop.services.lookup import location_by_code, product_by_code
 from oms_desktop.services.messagebus import publish
 from oms_desktop.services.orders import snapshots as data
+from oms_desktop.services.orders import stages
 from oms_desktop.services.orders.allocation import Allocation, StockTaken, reserve, units
 from oms_desktop.services.orders.batch import audit_row
 from oms_desktop.services.orders.pipeline import verify_in_session
@@ -68,23 +69,24 @@ def allocate_backorders(session: Session, actor: Actor, *,
     orders = data.load_orders(session, sorted({s.order_id for s in shipments}))
     run = Allocation(session, actor, orders)
     by_id = {o.id: o for o in orders}
+    whole = stages.whole_only(session, list(by_id))
     out = []
     for shipment in shipments:
         order = by_id[shipment.order_id]
         if not order.active_holds:
-            filled = _fill(session, run, order, shipment)
+            filled = _fill(session, run, order, shipment, whole=order.id in whole)
             if filled is not None:
                 out.append(filled)
     return out
 
 
-def _fill(session: Session, run: Allocation, order: Order,
-          waiting: Shipment) -> OrderResult | None:
+def _fill(session: Session, run: Allocation, order: Order, waiting: Shipment, *,
+          whole: bool = False) -> OrderResult | None:
     needs = tuple(routing.Need((l.order_line_id, l.product_id), l.product_id, l.quantity,
                                run.sku(l.product_id, l.order_line)) for l in waiting.lines)
     plan = routing.route(data.routing_request(order, needs, run.network), run.network.sites,
                          run.network.stock)
-    if not plan.legs:
+    if not plan.legs or (whole and plan.backorder):  # complete deliveries only: wait
         return None
     savepoint = session.begin_nested()
     try:

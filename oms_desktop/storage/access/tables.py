@@ -138,6 +138,14 @@ TABLES: dict[str, TableAccess] = {
     # transfers between sites: each side sees and confirms the ones it is party to
     "stock_transfers": TableAccess(write=P, sites="from_site_id {seen} OR to_site_id {seen}"),
     "stock_transfer_lines": TableAccess(write=P, sites=_via("stock_transfers", "transfer_id")),
+    # staged deliveries and freight: terms by a manager, stages released by whoever
+    # allocates, cartons put on pallets at the pack bench, freight booked by a supervisor
+    "delivery_terms": TableAccess(write=M),
+    "delivery_stages": TableAccess(write=S),
+    "delivery_stage_lines": TableAccess(write=S),
+    "pallets": TableAccess(write=P),
+    "pallet_cartons": TableAccess(write=P),
+    "freight_bookings": TableAccess(write=S),
 }
 
 
