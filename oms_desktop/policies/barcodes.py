@@ -42,3 +42,12 @@ def sscc(company_prefix: str, serial: int, extension: int = 0) -> str:
     if serial_len < 1 or serial >= 10 ** serial_len:
         raise ValidationError(f"serial {serial} does not fit prefix {company_prefix}")
     return with_check_digit(f"{extension}{company_prefix}{serial:0{serial_len}d}")
+
+
+def gsin(company_prefix: str, serial: int) -> str:
+    """A 17-digit Global Shipment Identification Number (GS1 AI 402), used as the bill of
+    lading number: GS1 company prefix, shipper reference, check digit."""
+    serial_len = 16 - len(company_prefix)
+    if serial_len < 1 or serial >= 10 ** serial_len:
+        raise ValidationError(f"serial {serial} does not fit prefix {company_prefix}")
+    return with_check_digit(f"{company_prefix}{serial:0{serial_len}d}")

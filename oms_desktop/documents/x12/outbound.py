@@ -50,6 +50,13 @@ class Pack:
 
 
 @dataclass(frozen=True)
+class Tare:
+    """A pallet: its SSCC-18 and the cartons on it."""
+    sscc: str
+    packs: tuple[Pack, ...]
+
+
+@dataclass(frozen=True)
 class ShipNotice:
     shipment_ref: str
     po_number: str
@@ -60,7 +67,10 @@ class ShipNotice:
     weight_lb: Decimal | None
     ship_to: Address
     ship_from: Address
-    packs: tuple[Pack, ...]
+    packs: tuple[Pack, ...]  # cartons not on a pallet
+    tares: tuple[Tare, ...] = ()
+    scac: str | None = None        # a freight carrier's own SCAC (LTL)
+    bol_number: str | None = None  # the bill of lading (REF*BM)
 
 
 @dataclass(frozen=True)
@@ -124,35 +134,60 @@ def ack_855(po_number: str, po_date: date, lines: list[AckLine]) -> list[str]:
 
 
 def asn_856(n: ShipNotice) -> list[str]:
-    """Shipment ▸ order ▸ pack (SSCC-18 in MAN*GM) ▸ item, each HL naming its parent."""
+    """Shipment ▸ order ▸ tare (a pallet, SSCC-18 in MAN*GM) ▸ pack (a carton, its own
+    SSCC-18) ▸ item, each HL naming its parent; cartons not on a pallet hang from the order."""
     body = [segment("BSN", "00", text(n.shipment_ref, 30), _d(n.shipped_at),
                     n.shipped_at.strftime("%H%M"), "0001")]
     body.append(segment("HL", 1, "", "S"))
-    if n.weight_lb:
-        body.append(segment("TD1", "CTN25", len(n.packs), "", "", "", "G",
-                            n.weight_lb.quantize(Decimal("0.1")), "LB"))
-    if n.carrier:
-        scac = SCAC.get(n.carrier.upper())
-        body.append(segment("TD5", "", "2" if scac else "ZZ",
-                            scac or text(n.carrier, 17).upper(), "M"))
-    if n.tracking_number:
-        body.append(segment("REF", "CN", text(n.tracking_number, 30)))
-    body.append(segment("DTM", "011", _d(n.shipped_at)))
-    body += _n1("ST", n.ship_to) + _n1("SF", n.ship_from)
+    body += _shipment_level(n)
     body += [segment("HL", 2, 1, "O"), segment("PRF", text(n.po_number, 22), "", "", _d(n.po_date))]
-    hl = 2
+    hl = [2]
+    for tare in n.tares:
+        hl[0] += 1
+        tare_hl = hl[0]
+        body += [segment("HL", tare_hl, 2, "T"), segment("MAN", "GM", tare.sscc)]
+        for pack in tare.packs:
+            body += _pack(pack, tare_hl, hl)
     for pack in n.packs:
-        hl += 1
-        pack_hl = hl
-        body.append(segment("HL", pack_hl, 2, "P"))
-        if pack.sscc:
-            body.append(segment("MAN", "GM", pack.sscc))
-        for item in pack.items:
-            hl += 1
-            body += [segment("HL", hl, pack_hl, "I"),
-                     segment("LIN", text(item.po_line, 20), *_parts(item)),
-                     segment("SN1", "", item.quantity, item.uom)]
-    return body + [segment("CTT", hl)]
+        body += _pack(pack, 2, hl)
+    return body + [segment("CTT", hl[0])]
+
+
+def _shipment_level(n: ShipNotice) -> list[str]:
+    """TD1 (cartons, and pallets when any), TD5 (carrier), REF (BOL, PRO or tracking)."""
+    cartons = len(n.packs) + sum(len(t.packs) for t in n.tares)
+    out = []
+    if n.weight_lb:
+        out.append(segment("TD1", "CTN25", cartons, "", "", "", "G",
+                           n.weight_lb.quantize(Decimal("0.1")), "LB"))
+    if n.tares:
+        out.append(segment("TD1", "PLT94", len(n.tares)))
+    if n.scac:
+        out.append(segment("TD5", "", "2", text(n.scac, 4), "LT", text(n.carrier, 35)))
+    elif n.carrier:
+        scac = SCAC.get(n.carrier.upper())
+        out.append(segment("TD5", "", "2" if scac else "ZZ",
+                           scac or text(n.carrier, 17).upper(), "M"))
+    if n.bol_number:
+        out.append(segment("REF", "BM", text(n.bol_number, 30)))
+    if n.tracking_number:
+        out.append(segment("REF", "CN", text(n.tracking_number, 30)))
+    return out + [segment("DTM", "011", _d(n.shipped_at))] + _n1("ST", n.ship_to) \
+        + _n1("SF", n.ship_from)
+
+
+def _pack(pack: Pack, parent: int, hl: list[int]) -> list[str]:
+    hl[0] += 1
+    pack_hl = hl[0]
+    out = [segment("HL", pack_hl, parent, "P")]
+    if pack.sscc:
+        out.append(segment("MAN", "GM", pack.sscc))
+    for item in pack.items:
+        hl[0] += 1
+        out += [segment("HL", hl[0], pack_hl, "I"),
+                segment("LIN", text(item.po_line, 20), *_parts(item)),
+                segment("SN1", "", item.quantity, item.uom)]
+    return out
 
 
 def invoice_810(inv: InvoiceDoc) -> list[str]:

@@ -27,6 +27,7 @@ from oms_desktop.services import messagebus, settings
 from oms_desktop.services.b2b import edi
 from oms_desktop.services.brands import profiles
 from oms_desktop.services.events import PaymentRecorded, ShipmentShipped
+from oms_desktop.services.freight import bookings, pallets
 from oms_desktop.services.shipping.carriers import assign_ssccs, ensure_packages, take_number
 from oms_desktop.storage import Database
 from oms_desktop.values import Actor
@@ -135,16 +136,20 @@ def _po_date(po: dict) -> date | None:
 def _queue_asn(session: Session, partner: TradingPartner, shipment: Shipment) -> None:
     order, po = shipment.order, edi.po_lines(session, shipment.order)
     by_sku = {l.order_line.sku: l for l in shipment.lines}
-    packs = tuple(outbound.Pack(p.sscc, tuple(
+    packs = {p.id: outbound.Pack(p.sscc, tuple(
         replace(_item(po, by_sku[sku]), quantity=qty) for sku, qty in (p.contents or {}).items()
-        if sku in by_sku)) for p in shipment.packages)
+        if sku in by_sku)) for p in shipment.packages}
+    tares = tuple(outbound.Tare(sscc, tuple(packs.pop(i) for i in ids))
+                  for sscc, ids in pallets.tares(session, shipment.id))
     grams = sum(p.weight_g or 0 for p in shipment.packages)
+    booking = bookings.booking_of(session, shipment.id)
     notice = outbound.ShipNotice(
         shipment.label, order.customer_po or order.number, _po_date(po),
         shipment.shipped_at or utcnow(), shipment.provider or shipment.carrier,
         shipment.tracking_number,
         (Decimal(grams) / Decimal("453.59237")) if grams else None,
-        _address(order), _ship_from(session, shipment), packs)
+        _address(order), _ship_from(session, shipment), tuple(packs.values()), tares,
+        booking.scac if booking else None, booking.bol_number if booking else None)
     edi.queue(session, partner, "856", [outbound.asn_856(notice)], order_id=order.id,
               shipment_id=shipment.id)
 

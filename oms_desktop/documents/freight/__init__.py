@@ -1,0 +1,1 @@
+"""Freight papers: pallet labels, the pallet packing list, the bill of lading."""

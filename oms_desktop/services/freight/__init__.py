@@ -1,0 +1,1 @@
+"""Freight: pallets of cartons and less-than-truckload bookings."""
