@@ -64,10 +64,10 @@ def steps_in(s: Session) -> list[SetupStep]:
         SetupStep("boxes", "Box catalogue", bool(settings.get(s, BOXES_KEY)),
                   "boxes add CODE L W H"),
         SetupStep("printers", "Printers", _printers_set(),
-                  "set-up wizard, or: setup printer --label … --document …"),
+                  "set-up wizard, or: setup printer label …"),
         SetupStep("email", "Customer e-mail", bool(settings.get(s, "smtp.host")
                                                   and settings.get(s, "smtp.sender")),
-                  "set-up wizard, or: setup email --host … --sender …"),
+                  "set-up wizard, or: setup email …"),
         SetupStep("users", "Users and roles", count(sa.select(User.id)) > 1,
                   "Settings ▸ Users, or: setup user NAME --role ROLE"),
     ]

@@ -420,6 +420,9 @@ class MainWindow(QMainWindow):
         self.scan_filter.scanned.connect(self.route_scan)
 
     def route_scan(self, text: str) -> None:
+        if getattr(QApplication.activeWindow(), "scans_typed", False):  # the set-up wizard
+            self.scan_filter.type_into_focus(text)
+            return
         screen = self.current_screen()
         if screen is not None and hasattr(screen, "handle_scan"):
             screen.handle_scan(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QVBoxLayout, QWidget, QWizardPage,
@@ -32,7 +33,7 @@ class StepPage(QWizardPage):
         super().__init__()
         self.ctx = ctx
         self.setTitle(title)
-        self.setSubTitle(text + "  Skip it with Next and come back to it later.")
+        self.setSubTitle(text + "  Skip it with Next (Page Down) and come back to it later.")
         self.form = QFormLayout()
         self.button = QPushButton(action, accessibleName=action.replace("&", ""))
         self.outcome = QLabel("", wordWrap=True, accessibleName=f"{title} outcome")
@@ -43,6 +44,34 @@ class StepPage(QWizardPage):
         layout.addWidget(self.outcome)
         layout.addStretch(1)
         self.button.clicked.connect(self.act)
+        self.extra_buttons: list[QPushButton] = []  # before the action button in Tab order
+
+    def initializePage(self) -> None:
+        """Tab goes down the form, then to the page's buttons; the first field has the
+        keyboard (after the wizard has placed its own focus)."""
+        self.order_tabs()
+        QTimer.singleShot(0, self.focus_first)
+
+    def focus_first(self) -> None:
+        fields = self.fields()
+        (fields[0] if fields else self.button).setFocus()
+
+    def order_tabs(self) -> list[QWidget]:
+        chain = [*self.fields(), *self.extra_buttons, self.button]
+        for first, then in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, then)
+        return chain
+
+    def fields(self) -> list[QWidget]:
+        found = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.FieldRole)
+            widget = item.widget() if item else None
+            if widget is None:
+                continue
+            found += [widget] if widget.focusPolicy() & Qt.TabFocus else [
+                w for w in widget.findChildren(QWidget) if w.focusPolicy() & Qt.TabFocus]
+        return found
 
     def act(self) -> None:
         try:
@@ -50,6 +79,7 @@ class StepPage(QWizardPage):
         except Exception as exc:  # noqa: BLE001 - a bad entry is shown, not raised
             self.failed(exc)
             return
+        self._focused = self.button.hasFocus()  # disabling moves the focus away: it comes back
         self.button.setEnabled(False)
         run_for(self, self.ctx, fn, success=self.succeeded, failure=self.failed)
 
@@ -59,8 +89,14 @@ class StepPage(QWizardPage):
     def describe(self, result) -> str:
         return getattr(result, "summary", str(result))
 
-    def succeeded(self, result) -> None:
+    def enable(self) -> None:
         self.button.setEnabled(True)
+        if getattr(self, "_focused", False):
+            self.button.setFocus()
+            self._focused = False
+
+    def succeeded(self, result) -> None:
+        self.enable()
         text = self.describe(result)
         rejected = getattr(result, "rejected_file", None)
         if rejected:
@@ -68,7 +104,7 @@ class StepPage(QWizardPage):
         self.show_outcome(text, ok=not rejected)
 
     def failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
+        self.enable()
         self.show_outcome(str(exc), ok=False)
 
     def show_outcome(self, text: str, *, ok: bool) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWizardPage
 
@@ -68,6 +68,9 @@ class ScanStockPage(QWizardPage):
         column.addWidget(self.received, 1)
 
     def initializePage(self) -> None:
+        QTimer.singleShot(0, self.focus_first)  # after the wizard places its own
+
+    def focus_first(self) -> None:
         self.bin_field.setFocus()
 
     def scan_bin(self, code: str) -> None:

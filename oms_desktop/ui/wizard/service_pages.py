@@ -5,6 +5,7 @@ typed into password fields, go to the keyring through the services and are never
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget, QWizardPage,
 )
@@ -45,6 +46,7 @@ class ChannelPage(StepPage):
     def _build(self) -> None:
         info = next((i for i in self.kinds if i.kind == self.kind.currentData()), None)
         self.settings.build(info.fields if info else ())
+        self.order_tabs()
 
     def work(self):
         db, actor, kind = self.ctx.db, self.ctx.actor, self.kind.currentData()
@@ -75,6 +77,7 @@ class CarrierPage(StepPage):
         self.test = QPushButton("&Test rates", accessibleName="Test rates")
         self.test.clicked.connect(self.test_rates)
         self.layout().insertWidget(1, self.test)
+        self.extra_buttons = [self.test]
         self.carrier.currentTextChanged.connect(self.load)
         easypost = self.carrier.findText("easypost")
         self.carrier.setCurrentIndex(max(easypost, 0))
@@ -90,6 +93,7 @@ class CarrierPage(StepPage):
 
         self.seen = saved.version
         self.settings.build(registry.load().get(saved.name).SETTINGS, saved.config)
+        self.order_tabs()
         self.key.setPlaceholderText("stored in the keyring — leave empty to keep"
                                     if saved.has_key else "not set")
         if saved.saved_by:
@@ -142,6 +146,7 @@ class EmailPage(StepPage):
         self.test = QPushButton("Send t&est message", accessibleName="Send test message")
         self.test.clicked.connect(self.send_test)
         self.layout().insertWidget(1, self.test)
+        self.extra_buttons = [self.test]
         run_for(self, ctx, lambda: email_setup.email_setup(ctx.db), success=self._show)
 
     def _show(self, saved: email_setup.EmailSetup) -> None:
@@ -177,9 +182,18 @@ class PanelPage(QWizardPage):
     def __init__(self, title: str, text: str, panel: QWidget):
         super().__init__()
         self.setTitle(title)
-        self.setSubTitle(text + "  Skip it with Next and come back to it later.")
+        self.setSubTitle(text + "  Skip it with Next (Page Down) and come back to it later.")
         self.panel = panel
         QVBoxLayout(self).addWidget(panel)
+
+    def initializePage(self) -> None:
+        QTimer.singleShot(0, self.focus_first)
+
+    def focus_first(self) -> None:
+        """The keyboard in the panel's first field (its forms' order, top to bottom)."""
+        first = next((w for w in self.panel.findChildren(QLineEdit)), None)
+        if first is not None:
+            first.setFocus()
 
 
 def panel_pages(ctx: AppContext) -> list[QWizardPage]:

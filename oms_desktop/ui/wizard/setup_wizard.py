@@ -8,7 +8,7 @@ someone presses "Don't open by itself"."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWizard
 
@@ -24,6 +24,8 @@ from oms_desktop.ui.wizard.summary_page import SummaryPage
 
 
 class SetupWizard(QWizard):
+    scans_typed = True  # in front, a scanner's burst goes into its focused field (the shell)
+
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -67,6 +69,22 @@ class SetupWizard(QWizard):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def changeEvent(self, event) -> None:
+        """On coming to the front, a keyboard user starts in the page's first field, not on
+        a wizard button (where the space of a typed name would press Next)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow():
+            focused = self.focusWidget()
+            if focused is None or focused in self._own_buttons():
+                page = self.currentPage()
+                if hasattr(page, "focus_first"):
+                    page.focus_first()
+
+    def _own_buttons(self) -> list:
+        return [self.button(b) for b in (QWizard.NextButton, QWizard.BackButton,
+                                         QWizard.FinishButton, QWizard.CancelButton,
+                                         QWizard.CustomButton1)]
 
     def dismiss(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
