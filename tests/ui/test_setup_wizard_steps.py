@@ -43,7 +43,9 @@ def ring():
 
 
 @pytest.fixture
-def wizard(qtbot, ctx):
+def wizard(qtbot, ctx, ring):
+    """(After the test keyring: the pages' first reads of the keyring run on the worker, and
+    keyring's own first use would put the machine's backend back over it.)"""
     made = SetupWizard(ctx)
     qtbot.addWidget(made)
     made.show()
@@ -59,7 +61,7 @@ def outcome_after(qtbot, ctx, page, button, text: str) -> str:
 
 
 def test_a_carrier_is_tried_and_saved_and_a_save_made_meanwhile_is_named(
-        qtbot, ctx, wizard, ring, screenshot_dir):
+        qtbot, ctx, ring, wizard, screenshot_dir):
     wizard.open_at("carriers")
     page = wizard.currentPage()
     assert isinstance(page, CarrierPage) and page.carrier.currentText() == "easypost"
@@ -84,7 +86,8 @@ def test_a_carrier_is_tried_and_saved_and_a_save_made_meanwhile_is_named(
     assert carrier_setup.carrier_setup(ctx.db, "easypost").saved_by == "olga"
 
 
-def test_email_is_saved_and_a_test_message_arrives(qtbot, ctx, wizard, ring, mailbox):  # noqa: F811
+def test_email_is_saved_and_a_test_message_arrives(qtbot, ctx, ring, wizard,
+                                                    mailbox):  # noqa: F811
     wizard.open_at("email")
     page = wizard.currentPage()
     assert isinstance(page, EmailPage)
@@ -116,7 +119,8 @@ def test_opening_stock_by_scanning_bin_product_and_quantity(qtbot, ctx, wizard, 
 
     folder = Path(tempfile.mkdtemp())
     site_import.import_bins(ctx.db, actor=SYSTEM, path=write_csv(
-        folder / "bins.csv", ["site", "zone", "bin"], [["MAIN", "A", "A-01"], ["MAIN", "A", "A-02"]]))
+        folder / "bins.csv", ["site", "zone", "bin"],
+        [["MAIN", "A", "A-01"], ["MAIN", "A", "A-02"]]))
     catalog_import.import_catalogue(ctx.db, actor=SYSTEM, path=write_csv(
         folder / "cat.csv", ["sku", "name", "barcode"],
         [["MUG-BLUE", "Blue mug", "4006381333931"], ["CUP", "Cup", ""]]))

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWi
 
 from oms_desktop.services.inventory import scan_receipt
 from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.widgets.stock_scan import Feedback, ScanField, ScanQueue, large, report, run_for
+from oms_desktop.ui.widgets.stock_scan import (
+    Feedback, ScanField, ScanQueue, large, report, run_for,
+)
 
 
 class WizardScanField(ScanField):
