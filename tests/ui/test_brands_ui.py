@@ -144,3 +144,20 @@ def test_the_brands_settings_screenshot(qtbot, world, screenshot_dir, tmp_path):
     qtbot.wait(100)
     screen.grab().save(str(screenshot_dir / "brands.png"))
     assert (screenshot_dir / "brands.png").stat().st_size > 10_000
+
+
+def test_the_dashboard_narrows_to_a_brand_and_a_site(qtbot, world):
+    from oms_desktop.ui.screens.dashboard import DashboardScreen
+
+    screen = DashboardScreen(make_context(world, actor(world, "owner")), use_charts=False)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.data is not None and screen.site.count() == 4)
+    assert screen.cards["open"].figure.text() == "12"
+    assert [screen.brand.itemText(i) for i in range(screen.brand.count())] == [
+        "Every brand", "CLAY", "CORK"]
+    screen.brand.setCurrentText("CORK")
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.cards["open"].figure.text() == "9")
+    screen.site.setCurrentText("CORK-B")
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.cards["open"].figure.text() == "6")

@@ -153,3 +153,16 @@ def _shipped_orders_since(session: Session, since: datetime, seen: list) -> int:
     return session.scalar(sa.select(sa.func.count(sa.distinct(AuditEvent.order_id))).where(
         AuditEvent.entity == "shipment", AuditEvent.action == "ship",
         AuditEvent.at >= since, *_of_orders(AuditEvent.order_id, seen)))
+
+
+def filter_choices(db: Database) -> tuple[list[str], list[str]]:
+    """The brands (with sites) and the sites the dashboard may be narrowed to."""
+    from oms_desktop.model import SITE_KINDS, Brand, Location
+
+    with db.uow(readonly=True) as uow:
+        s = uow.session
+        brands = list(s.scalars(sa.select(Brand.code).where(Brand.location_id.is_not(None))
+                                .order_by(Brand.code)))
+        sites = list(s.scalars(sa.select(Location.code).where(
+            Location.kind.in_([k.value for k in SITE_KINDS])).order_by(Location.code)))
+        return brands, sites

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from oms_desktop.services.orders import dashboard as service
@@ -18,6 +18,7 @@ from oms_desktop.ui.widgets.setup_checklist import SetupChecklist
 from oms_desktop.ui.widgets.stock_scan import run_for
 from oms_desktop.ui.widgets.stock_table import Column, RowTableModel, make_table
 
+ALL_BRANDS, ALL_SITES = "Every brand", "Every site"
 REFRESH_MS = 30_000
 CHANGE_DELAY_MS = 500
 AREAS = {"orders", "shipments", "returns", "stock", "settings", "catalog", "locations",
@@ -65,6 +66,13 @@ class DashboardScreen(QWidget):
         self.packers_view.setMinimumWidth(240)
         self.as_of = QLabel("", objectName="Muted", accessibleName="Figures as of")
         self.refresh_button = QPushButton("&Refresh (F5)", accessibleName="Refresh dashboard")
+        # the figures of one brand or one site (within what the person sees)
+        self.brand = QComboBox(accessibleName="Dashboard brand")
+        self.site = QComboBox(accessibleName="Dashboard site")
+        for combo, every in ((self.brand, ALL_BRANDS), (self.site, ALL_SITES)):
+            combo.addItem(every)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+            combo.activated.connect(lambda _i: self.reload())
         self.setup = SetupChecklist(ctx, self)
         self.setup.setVisible(False)
         self.setup.open_wizard.connect(lambda: self.open_wizard(self._first_to_do()))
@@ -81,6 +89,8 @@ class DashboardScreen(QWidget):
         head = QHBoxLayout()
         head.addWidget(QLabel("Dashboard", objectName="ScreenTitle"))
         head.addStretch(1)
+        head.addWidget(self.brand)
+        head.addWidget(self.site)
         head.addWidget(self.as_of)
         head.addWidget(self.refresh_button)
         cards = QGridLayout()  # three a row: whole captions on a 1024 px screen
@@ -115,9 +125,24 @@ class DashboardScreen(QWidget):
 
     def reload(self) -> None:
         db, actor = self._ctx.db, self._ctx.actor
-        run_for(self, self._ctx, lambda: service.dashboard(db, actor=actor),
+        brand, site = self._chosen(self.brand, ALL_BRANDS), self._chosen(self.site, ALL_SITES)
+        run_for(self, self._ctx, lambda: service.dashboard(db, actor=actor, brand=brand,
+                                                           site=site),
                 success=self.show_data)
+        if self.brand.count() == 1:
+            run_for(self, self._ctx, lambda: service.filter_choices(db),
+                    success=self._choices)
         self.setup.reload()
+
+    @staticmethod
+    def _chosen(combo: QComboBox, every: str) -> str | None:
+        text = combo.currentText()
+        return None if text == every else text
+
+    def _choices(self, choices: tuple[list[str], list[str]]) -> None:
+        for combo, items in zip((self.brand, self.site), choices):
+            if combo.count() == 1:
+                combo.addItems(items)
 
     def open_wizard(self, step: str | None = None) -> None:
         """The set-up wizard, on the page of checklist step `step` (the first page: None)."""
