@@ -220,3 +220,40 @@ def test_a_business_sets_up_its_services_from_the_command_line(
     code, out, err = run("setup", "status", "--json")
     done = {s["key"]: s["done"] for s in json.loads(out)}
     assert done["carriers"] and done["email"] and done["printers"] and done["users"]
+
+
+def scanned_world(db, tmp_path):
+    from oms_desktop.model import SYSTEM
+    from oms_desktop.services.inventory import catalog_import, site_import
+    from tests.integration.test_catalogue_import import write_csv
+
+    site_import.import_bins(db, actor=SYSTEM, path=write_csv(
+        tmp_path / "bins.csv", ["site", "zone", "bin"], [["MAIN", "A", "A-01"]]))
+    catalog_import.import_catalogue(db, actor=SYSTEM, path=write_csv(
+        tmp_path / "cat.csv", ["sku", "name", "barcode"],
+        [["MUG-BLUE", "Blue mug", "4006381333931"]]))
+
+
+def test_opening_stock_by_scanning_is_received_once_per_scan(db, tmp_path):
+    from oms_desktop.services.inventory import scan_receipt, stock
+
+    scanned_world(db, tmp_path)
+    first = scan_receipt.receive_scanned(db, actor=ADMIN, bin="A-01", code="MUG-BLUE",
+                                         quantity=6, request_id="scan:1")
+    assert (first.sku, first.on_hand) == ("MUG-BLUE", 6)
+    by_barcode = scan_receipt.receive_scanned(db, actor=ADMIN, bin=" A-01 ",
+                                              code="4006381333931", quantity=2,
+                                              request_id="scan:2")
+    assert by_barcode.on_hand == 8
+    with pytest.raises(ConcurrentChange):  # the same scan sent again (a double Enter)
+        scan_receipt.receive_scanned(db, actor=ADMIN, bin="A-01", code="MUG-BLUE",
+                                     quantity=6, request_id="scan:1")
+    for bad, message in ((dict(bin="MAIN"), "MAIN is a warehouse, not a bin"),
+                         (dict(bin="Z-99"), "No location with code 'Z-99'"),
+                         (dict(code="NOPE"), "No product with SKU or barcode 'NOPE'"),
+                         (dict(quantity=0), "A quantity is 1 to 100,000, not 0")):
+        values = dict(bin="A-01", code="MUG-BLUE", quantity=1) | bad
+        with pytest.raises(OmsError, match=message):
+            scan_receipt.receive_scanned(db, actor=ADMIN, **values)
+    assert [r.on_hand for r in stock.levels(db, sku="MUG-BLUE")] == [8]
+    assert stock.reconcile(db) == []

@@ -160,8 +160,13 @@ def test_the_summary_lists_done_and_skipped_and_a_checklist_row_opens_its_step(q
     qtbot.waitUntil(lambda: screen.setup.steps is not None, timeout=15000)
     rows = {b.accessibleName(): b for b in screen.setup.findChildren(QPushButton)}
     assert "Company and brands" not in rows and "Printers" in rows and "Customer e-mail" in rows
-    qtbot.mouseClick(rows["Carriers"], Qt.LeftButton)
+    # The checklist's button resumes at the first step not done (the company is done), with
+    # the pages before it a Back away.
+    qtbot.mouseClick(screen.setup.button, Qt.LeftButton)
     wizard = screen.wizard
+    assert wizard.currentId() == wizard.steps["sites"]
+    assert wizard.button(QWizard.BackButton).isEnabled()
+    qtbot.mouseClick(rows["Carriers"], Qt.LeftButton)
     assert wizard.isVisible() and isinstance(wizard.currentPage(), CarrierPage)
     wizard.open_at("users")
     wizard.next()
