@@ -178,3 +178,17 @@ def test_a_stale_month_is_corrected_by_a_journal_of_the_difference_posted_once(
                                last=march[1]).balanced
     with pytest.raises(ConcurrentChange, match="have not changed since"):
         stock_journal.queue_month(db, actor=SYSTEM, month=MONTH)
+
+
+def test_going_back_before_books_2_is_refused_while_a_stock_journal_is_queued(db, books, qbo):
+    from oms_desktop.errors import OmsError
+    from oms_desktop.storage import migrate
+
+    a_quarter_of_stock(db)
+    set_up_quickbooks(db, qbo)
+    stock_journal.queue_month(db, actor=SYSTEM, month=MONTH)
+    heads = migrate.current(db)
+    with pytest.raises(OmsError, match=r"1 postings have no channel .*nothing was changed"):
+        migrate.downgrade(db, "firstday_1")
+    assert migrate.current(db) == heads
+    assert stock_journal.value_month(db, month=MONTH).closing == D("212.00")
