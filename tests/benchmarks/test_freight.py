@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from oms_desktop.services import settings
 from oms_desktop.services.b2b import deliveries
 from oms_desktop.services.b2b import purchase_orders as pos
 from tests.b2b.acts import ADDRESS
@@ -21,11 +22,15 @@ TODAY = date(2026, 12, 7)
 def test_releasing_200_delivery_stages(benchmark, db):
     wholesale_world(db, credit_limit="10000000")
     stock_up(db, {("SKU-1", "WH1-A-03"): 1000})
+    with db.uow() as uow:  # a hundred alike orders within minutes are not duplicates here
+        settings.put(uow.session, "verification.duplicate_minutes", 0)
+        uow.commit()
     for n in range(ORDERS):
-        pos.place_order(db, actor=SUPERVISOR, customer=CHAIN, po=pos.PoIn(f"PO-B{n}", (
+        placed = pos.place_order(db, actor=SUPERVISOR, customer=CHAIN, po=pos.PoIn(f"PO-B{n}", (
             pos.LineIn("SKU-1", 1, "1", requested_on=TODAY + timedelta(days=1)),
             pos.LineIn("SKU-1", 2, "2", requested_on=TODAY + timedelta(days=2))),
             ship_to=ADDRESS))
+        assert placed.status == "verified", placed
 
     got = benchmark.pedantic(lambda: deliveries.release_due(db, actor=SUPERVISOR, today=TODAY),
                              rounds=1, iterations=1)
