@@ -175,3 +175,24 @@ def test_the_command_line_sets_terms_takes_dated_lines_and_releases(db, cli_admi
                  "--db", url]) != 0
     err = capsys.readouterr().err
     assert "'2026-13-08' is not a date" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_person_limited_to_a_store_releases_no_stage_of_orders_they_cannot_see(world):
+    from oms_desktop.model import Location, Role, User, UserSite
+    from oms_desktop.values import Actor
+
+    db = world
+    po = place(db, "PO-S7", ("SKU-1", 1, 0), ("SKU-1", 2, 1))
+    with db.uow() as uow:
+        s = uow.session
+        store = s.scalar(sa.select(Location.id).where(Location.code == "STORE1"))
+        user = User(username="fran", display_name="Fran", role=Role.supervisor)
+        s.add(user)
+        s.flush()
+        s.add(UserSite(user_id=user.id, location_id=store))
+        uow.commit()
+        fran = Actor("fran", Role.supervisor, user_id=user.id, station="STORE1-1")
+    assert deliveries.release_due(db, actor=fran, today=TODAY).stages == ()
+    allocation.allocate_orders(db, actor=fran, today=TODAY)
+    assert shipments(db, po.order_id) == []
+    assert len(deliveries.release_due(db, actor=SUPERVISOR, today=TODAY).stages) == 2

@@ -23,6 +23,7 @@ from oms_desktop.services.b2b.accounts import customer_by_ref
 from oms_desktop.services.events import OrderAllocated
 from oms_desktop.services.orders import allocation, stages
 from oms_desktop.services.orders.results import OrderResult
+from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 from oms_desktop.values import Actor
 
@@ -147,6 +148,8 @@ def release_due(db: Database, *, actor: Actor, today: date | None = None) -> Rel
     started = utcnow()
     with db.uow(readonly=True) as uow:
         due = {st.id: st.order_id for st in stages.due_stages(uow.session, today=day)}
+        seen = set(scope.visible_orders(uow.session, actor, sorted(set(due.values()))))
+        due = {sid: oid for sid, oid in due.items() if oid in seen}
     batch = allocation.allocate_orders(db, actor=actor, order_ids=sorted(set(due.values())),
                                        today=day)
     with db.uow(readonly=True) as uow:

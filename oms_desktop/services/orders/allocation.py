@@ -98,16 +98,10 @@ def allocate_orders(db: Database, *, actor: Actor, order_ids: list[int] | None =
     """Allocate the given orders (all verified ones, and those with a delivery stage due,
     when None); delivery stages due by `today` are released first, each its own shipment."""
     require(actor, "orders.allocate")
-    ids = order_ids if order_ids is not None else _with_due_stages(
-        db, ids_in(db, (OrderStatus.verified,), actor=actor), today)
+    ids = order_ids if order_ids is not None else stages.with_due(
+        db, ids_in(db, (OrderStatus.verified,), actor=actor), actor=actor, today=today)
     return run_batches(db, ids, lambda s, batch: allocate_in_session(s, actor, batch,
                                                                       today=today))
-
-
-def _with_due_stages(db: Database, ids: list[int], today: date | None) -> list[int]:
-    with db.uow(readonly=True) as uow:
-        due = {s.order_id for s in stages.due_stages(uow.session, today=today or utcnow().date())}
-    return ids + sorted(due - set(ids))
 
 
 def allocate_in_session(session: Session, actor: Actor, order_ids: list[int], *,

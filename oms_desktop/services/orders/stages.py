@@ -20,6 +20,7 @@ from oms_desktop.model import (
     OrderStatus, StageStatus, utcnow,
 )
 from oms_desktop.services import settings
+from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import locking
 from oms_desktop.storage.crashpoints import crash_point
 
@@ -69,6 +70,16 @@ def due_stages(session: Session, *, today: date, order_ids=None) -> list[Deliver
         query = query.where(DeliveryStage.order_id.in_(list(order_ids)))
     return list(session.scalars(locking(query, DeliveryStage).options(
         selectinload(DeliveryStage.lines))))
+
+
+def with_due(db: Database, ids: list[int], *, actor: Actor, today: date | None) -> list[int]:
+    """`ids` and, after them, the orders (that `actor` may see) with a stage due."""
+    from oms_desktop.services.users import scope
+
+    with db.uow(readonly=True) as uow:
+        due = {st.order_id for st in due_stages(uow.session, today=today or utcnow().date())}
+        due = set(scope.visible_orders(uow.session, actor, sorted(due - set(ids))))
+    return ids + sorted(due)
 
 
 def rounds(stages: list[DeliveryStage]) -> list[list[DeliveryStage]]:
