@@ -25,7 +25,7 @@ def register(commands, common) -> None:
                               "journal, reconciliation").add_subparsers(
         dest="books_command", metavar="ACTION", required=True)
     p = sub.add_parser("setup", parents=[common], help="set up a target (secrets: keyring)")
-    p.add_argument("target", help="quickbooks or xero")
+    p.add_argument("target", help="quickbooks, xero, sapb1 or s4hana")
     p.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--mode", choices=outbox.MODES, help="per order, or a daily summary")
     p.set_defaults(handler=_setup)

@@ -77,7 +77,9 @@ def reconcile(db: Database, *, target: str, first: date, last: date) -> Reconcil
             _posted(report, _row(rows, p.day, channel, p.currency), p)
         for key, (number, total) in sources.items():
             if key not in seen and (per_order or key.startswith("refund:")):
-                report.differences.append(f"{number}: {total} never queued for {target}")
+                why = "never queued for" if outbox.takes(target, key.split(":")[0]) \
+                    else "not taken by"  # S/4HANA's sales order API has no credit memo
+                report.differences.append(f"{number}: {total} {why} {target}")
         report.rows = [rows[k] for k in sorted(rows)]
         report.differences += [
             f"{r.day} {r.channel} {r.currency}: shipped {r.shipped}, posted {r.posted_sales}; "
