@@ -17,7 +17,7 @@ def import_stock(db, ctx, station):
 
 
 def save_carrier(db, ctx, station):
-    """An admin saving EasyPost with their own key, having seen it never saved (version 0);
+    """An admin saving EasyPost with their own key, having seen it at version ctx["seen"];
     the key goes to a file keyring all the stations share."""
     import keyring
     from keyrings.alt.file import PlaintextKeyring
@@ -29,5 +29,6 @@ def save_carrier(db, ctx, station):
     keyring.set_keyring(ring)
     saved = carrier_setup.save_carrier(db, actor=station_actor(station), name="easypost",
                                        config={"base_url": ctx["url"]},
-                                       api_key=f"key-of-station{station}", seen_version=0)
+                                       api_key=f"key-of-station{station}",
+                                       seen_version=ctx["seen"])
     return saved.version

@@ -45,31 +45,45 @@ def test_the_same_opening_stock_at_once_is_received_once(race, tmp_path):
 
 
 def test_two_admins_saving_the_same_carrier_one_wins_and_keeps_its_key(race, tmp_path):
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    from oms_desktop.services.shipping import carrier_setup
-
+    """Both when it was never saved (the row is made by the first) and when both saw the same
+    saved version (the row is locked before its version is read)."""
     path = str(tmp_path / "keyring.cfg")
-    outcomes = race.run(acts.save_carrier, {"keyring": path, "url": "http://127.0.0.1:9"})
+    for seen in (0, 1):
+        outcomes = race.run(acts.save_carrier,
+                            {"keyring": path, "url": "http://127.0.0.1:9", "seen": seen})
+        winner = one_carrier_save_won(outcomes, version=seen + 1)
+        saved, key = saved_carrier(race.db, path)
+        assert (saved.version, saved.saved_by, saved.has_key) == (seen + 1, winner, True)
+        assert key == f"key-of-{winner}", "a refused save never replaces the key"
+    with race.db.uow(readonly=True) as uow:
+        from oms_desktop.services import settings
+        assert settings.get(uow.session, "shipping.carriers").count("easypost") == 1
+
+
+def one_carrier_save_won(outcomes, *, version: int) -> str:
     no_defects(outcomes)
     winners = [o for o in outcomes if o.ok]
-    assert len(winners) == 1 and winners[0].value == 1, show(outcomes)
+    assert len(winners) == 1 and winners[0].value == version, show(outcomes)
     winner = f"station{winners[0].station}"
     for o in outcomes:
         if o is not winners[0]:
             assert o.error == "ConcurrentChange" and f"saved by {winner} at" in o.message, \
                 show(outcomes)
+    return winner
+
+
+def saved_carrier(db, keyring_path: str):
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    from oms_desktop.services.shipping import carrier_setup
+
     ring = PlaintextKeyring()
-    ring.file_path = path
+    ring.file_path = keyring_path
     before = keyring.get_keyring()
     keyring.set_keyring(ring)
     try:
-        saved = carrier_setup.carrier_setup(race.db, "easypost")
+        return carrier_setup.carrier_setup(db, "easypost"), \
+            ring.get_password("oms-desktop", "carrier:easypost")
     finally:
         keyring.set_keyring(before)
-    assert (saved.version, saved.saved_by, saved.has_key) == (1, winner, True)
-    assert ring.get_password("oms-desktop", "carrier:easypost") == f"key-of-{winner}"
-    with race.db.uow(readonly=True) as uow:
-        from oms_desktop.services import settings
-        assert settings.get(uow.session, "shipping.carriers").count("easypost") == 1
