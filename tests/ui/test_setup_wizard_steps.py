@@ -208,3 +208,26 @@ def test_the_demo_never_opens_the_wizard_by_itself(qtbot, make_window):
     window.ops.wait()
     screen = window.current_screen()
     assert getattr(screen, "wizard", None) is None
+
+
+def test_the_store_is_connected_with_its_token_in_the_keyring(qtbot, ctx, ring, wizard):
+    from oms_desktop.services.channels import setup as channels
+    from oms_desktop.ui.wizard.service_pages import ChannelPage
+
+    wizard.open_at("channels")
+    page = wizard.currentPage()
+    assert isinstance(page, ChannelPage)
+    # Without a name: one line, nothing saved.
+    assert outcome_after(qtbot, ctx, page, page.button, "Name") == "Name the store first"
+    page.kind.setCurrentIndex(page.kind.findData("shopify"))
+    qtbot.keyClicks(page.name, "Web shop")
+    qtbot.keyClicks(page.settings.inputs["shop_url"], "https://cork-clay.myshopify.com")
+    qtbot.keyClicks(page.settings.inputs["access_token"], "shpat_0123456789abcdef")
+    done = outcome_after(qtbot, ctx, page, page.button, "Connected")
+    assert done == "Connected: Web shop (web-shop); its keys are in the keyring"
+    assert ring.get_password("oms-desktop", "channel:web-shop:access_token") == \
+        "shpat_0123456789abcdef"
+    assert "shpat_0123456789abcdef" not in stored_text(ctx.db)
+    [channel] = channels.list_channels(ctx.db)
+    assert channel.code == "web-shop" and channel.secrets_set["access_token"]
+    assert "shpat_0123456789abcdef" not in str(channel.settings)
