@@ -7,9 +7,9 @@ from __future__ import annotations
 from oms_desktop.cli.identity import open_acting
 from oms_desktop.cli.output import emit, emit_table, open_db
 from oms_desktop.services.books import stock_journal
-from oms_desktop.services.books.stock_value import BUCKETS
+from oms_desktop.services.books.stock_value import BUCKETS, TRANSFERRED
 
-COLUMNS = list(BUCKETS)
+COLUMNS = [*BUCKETS, TRANSFERRED]
 
 
 def add_parser(sub, common) -> None:

@@ -31,8 +31,13 @@ def test_a_month_is_valued_fifo_per_location_with_its_cost_of_goods_sold(db, boo
     # 12 shipped: the 10 at 20.00 first, then 2 of March's at 26.00; the one back comes in
     # at 20.00 (what it left with), the one scrapped goes at 26.00 (the oldest then)
     assert by["WH1"].moved == {"received": D("260.00"), "sold": D("252.00"),
-                               "returned": D("20.00"), "lost": D("26.00")}
-    assert by["STORE1"].moved == {"received": D("10.00")}
+                               "returned": D("20.00"), "lost": D("26.00"),
+                               "transferred": D("-52.00")}
+    assert by["STORE1"].moved == {"received": D("10.00"), "transferred": D("52.00")}
+    sign = {"sold": -1, "lost": -1, "to_supplier": -1}
+    for row in march.locations:  # each site's row adds up
+        assert row.opening + sum(sign.get(k, 1) * v for k, v in row.moved.items()) == \
+            row.closing
     assert march.cogs == D("232.00")
     # WH1: 5 at 26 + the returned one at 20; STORE1: 2 moved at 26 + 4 spoons at 2.50
     assert (by["WH1"].closing, by["STORE1"].closing, march.closing) == (

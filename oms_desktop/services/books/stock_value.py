@@ -36,6 +36,7 @@ BUCKETS = {
     "lost": ("stock_adjustment", "inventory", "Stock scrapped, lost or counted down"),
     "to_supplier": ("grni", "inventory", "Goods returned to suppliers"),
 }
+TRANSFERRED = "transferred"  # net value moved in from other sites (no journal line)
 
 # the general-ledger journal's account names when `books map journal account ROLE NAME` is not
 DEFAULT_ACCOUNTS = {"inventory": "Inventory", "cogs": "Cost of goods sold",
@@ -145,10 +146,12 @@ class _Month:
     def add(self, entry: stock_ledger.Entry, costed) -> None:
         self.moves += 1
         self.guessed += costed.guessed
-        bucket = _bucket(entry)
+        m, bucket = entry.move, _bucket(entry)
         if bucket is not None:
-            held = entry.move.target if entry.move.source is None else entry.move.source
-            self._at(held).moved[bucket] += costed.value
+            self._at(m.target if m.source is None else m.source).moved[bucket] += costed.value
+        elif None not in (m.source, m.target) and m.source != m.target:  # between two sites
+            self._at(m.source).moved[TRANSFERRED] -= costed.value
+            self._at(m.target).moved[TRANSFERRED] += costed.value
 
     def result(self, first: date, last: date, currency: str, closing: dict[int, Decimal],
                digest: str) -> StockMonth:
