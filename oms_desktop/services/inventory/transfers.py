@@ -26,6 +26,7 @@ from oms_desktop.services.messagebus import publish
 from oms_desktop.services.users import scope
 from oms_desktop.storage import Database
 from oms_desktop.storage.concurrency import insert_unless_there, lock, locking
+from oms_desktop.storage.crashpoints import crash_point
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def dispatch(db: Database, *, actor: Actor, transfer: int | str) -> TransferView
         transit = s.get(Location, t.transit_location_id)
         for line in t.lines:
             _send(s, actor, t, line, transit)
+            crash_point("transfer.dispatch.line")  # a killed dispatch leaves nothing sent
         publish(s, StockChanged(actor=actor, product_ids=tuple(l.product_id for l in t.lines)))
         uow.commit()
         return _view(s, t)
@@ -115,6 +117,7 @@ def receive(db: Database, *, actor: Actor, transfer: int | str,
             stock_ops.move(s, product_id=line.product_id, source=transit, target=target,
                            quantity=line.quantity, reason=MoveReason.transfer, by=actor,
                            reference=t.label)
+            crash_point("transfer.receive.line")
         publish(s, StockChanged(actor=actor, product_ids=tuple(l.product_id for l in t.lines)))
         uow.commit()
         return _view(s, t)
