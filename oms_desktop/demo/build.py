@@ -30,6 +30,12 @@ CHANNELS = [  # code, name, kind, currency, sites, countries with weights
     ("AMZ", "Amazon Seller Central (file import)", "file", "USD", ("WH1", "WH2"),
      {"US": 45, "IN": 20, "JP": 20, "CA": 10, "DE": 5}),
 ]
+DEMO_BRANDS = [  # code, sender, street, city, postal code, country, e-mail
+    ("BR1", "Alpine Outfitters", "12 Summit Road", "Denver", "80202", "US",
+     "orders@alpine.example"),
+    ("BR2", "Hearth & Home", "7 Ofenstraße", "Leipzig", "04109", "DE", "hallo@hearth.example"),
+]
+CHANNEL_BRANDS = {"SHOP-US": "BR1", "WOO-EU": "BR2"}  # the marketplace sells unbranded
 DEMO_USERS = [("admin", "Alex Admin", "admin", "1111"),
               ("manager", "Morgan Manager", "manager", "2222"),
               ("supervisor", "Sam Supervisor", "supervisor", "3333"),
@@ -71,6 +77,7 @@ class DemoBuilder:
         rows: Rows = {}
         rows["users"] = self._users(hashes)
         rows["locations"] = self._locations()
+        rows["brands"] = self._brands()
         rows["channels"], rows["channel_locations"] = self._channels()
         rows["products"], rows["product_barcodes"], rows["kit_components"] = self._products()
         rows["stock_levels"] = self._levels()
@@ -117,12 +124,23 @@ class DemoBuilder:
             add(code, code.title(), kind)
         return out
 
+    def _brands(self) -> list[dict]:
+        """Each brand's profile (no logo: a file of the station's), on its brand node."""
+        return [dict(id=i, code=code, name=name, location_id=self.world.loc[code],
+                     sender_name=name, address_line1=street, city=city, postal_code=postal,
+                     country=country, email_sender=f"{name} <{mail}>", templates={},
+                     active=True, created_at=self.world.now - timedelta(days=90))
+                for i, (code, name, street, city, postal, country, mail) in enumerate(
+                    DEMO_BRANDS, 1)]
+
     def _channels(self) -> tuple[list[dict], list[dict]]:
         rows, links = [], []
+        brand_ids = {code: i for i, (code, *_rest) in enumerate(DEMO_BRANDS, 1)}
         for cid, (code, name, kind, currency, sites, weights) in enumerate(CHANNELS, 1):
             rows.append(dict(id=cid, code=code, name=name, kind=kind, settings={},
                              currency=currency, language=None, safety_buffer=2 if
-                             kind == "file" else 0, active=True))
+                             kind == "file" else 0, active=True,
+                             brand_id=brand_ids.get(CHANNEL_BRANDS.get(code))))
             site_ids = tuple(self.world.loc[s] for s in sites)
             links += [dict(channel_id=cid, location_id=s) for s in site_ids]
             self.world.channels.append((cid, code, currency, site_ids, weights))

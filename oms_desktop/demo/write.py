@@ -16,7 +16,7 @@ load_all()  # the writer inserts into tables by name
 
 BATCH_ROWS = 10_000
 # Parents before children: the order the foreign keys need.
-TABLES = ["users", "locations", "channels", "channel_locations", "products", "product_barcodes",
+TABLES = ["users", "locations", "brands", "channels", "channel_locations", "products", "product_barcodes",
           "kit_components", "stock_levels", "customers", "orders", "order_lines", "order_words", "order_holds",
           "order_tags", "shipments", "shipment_lines", "reservations", "stock_moves",
           "audit_events", "settings"]
