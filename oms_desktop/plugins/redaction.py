@@ -30,8 +30,10 @@ _PATTERNS = [
                 r"[sr]k_(?:live|test)_[0-9A-Za-z]{10,}|EZ[AT]K[0-9A-Za-z]{16,}|"
                 r"shippo_(?:live|test)_[0-9a-fA-F]{16,}|"
                 r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})\b"), MASK),
-    # anything long and key-like: 32+ letters and digits mixed (no tracking number is)
-    (re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b"), MASK),
+    # anything long and key-like: 32+ letters and digits mixed (no tracking number is), but
+    # not the name of the variable a secret goes in (OMS_SECRET_BOOKS_S4HANA_PASSWORD)
+    (re.compile(r"\b(?!OMS_SECRET_[A-Z0-9_]+\b)(?=[A-Za-z0-9_-]*\d)"
+                r"(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b"), MASK),
 ]
 
 _known: set[str] = set()

@@ -163,6 +163,18 @@ def test_a_wrong_sales_area_and_a_wrong_password_are_one_clear_line(db, books, s
     assert "\n" not in str(caught.value) and "wrong" not in str(caught.value)
 
 
+def test_a_missing_password_says_where_it_goes(s4, monkeypatch):
+    monkeypatch.setenv(targets.secret_ref("s4hana", "username").env_name, s4_emulator.USER)
+    with memory_keyring_installed(), pytest.raises(AuthFailed) as caught:
+        _plugin(s4).post(_doc("sale"), Mapped({("customer", "WEB"): "17100001",
+                                               ("item", "SKU-1"): "MZ-FG-R100"}), key="k")
+    assert str(caught.value) == (
+        "The password of books target s4hana is not set; store it with: keyring set "
+        "oms-desktop books:s4hana:password, or set the environment variable "
+        "OMS_SECRET_BOOKS_S4HANA_PASSWORD")  # a name, not a secret: never masked
+    assert s4.requests == []
+
+
 def test_429_waits_and_a_5xx_after_the_order_was_made_finds_it_instead_of_a_second(
         db, books, s4, monkeypatch):
     set_up_s4(db, s4, monkeypatch)
