@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import time
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
@@ -81,10 +82,21 @@ class S4Emulator(Emulator):
             return self._service_document(headers)
         if method == "GET" and rest == "$metadata":
             return 200, meta.edmx(), {"Content-Type": "application/xml"}
+        if method != "GET":
+            self._wait_for_sessions()
         if method != "GET" and not self._csrf_ok(headers):
             self.csrf_refusals += 1
             return 403, b"CSRF token validation failed", {**TEXT, "x-csrf-token": "Required"}
         return self._entities(method, rest, query, body)
+
+    def _wait_for_callers(self, timeout: float = 30.0) -> None:
+        """(The base waits for OAuth tokens: S/4 has sessions, waited for by writes only.)"""
+
+    def _wait_for_sessions(self, timeout: float = 30.0) -> None:
+        """Writes wait until `callers_expected` sessions exist: posters really compete."""
+        end = time.monotonic() + timeout
+        while len(self.sessions) < self.callers_expected and time.monotonic() < end:
+            time.sleep(0.01)
 
     def _service_document(self, headers):
         extra = {}

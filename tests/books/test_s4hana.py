@@ -6,7 +6,6 @@ taken (the API has no credit memo) and the reconciliation says so."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from oms_desktop.plugins.errors import AuthFailed
 from oms_desktop.plugins.secrets import SERVICE
 from oms_desktop.services.books import mappings, outbox, posting, reconcile, targets
 from tests.books import s4_emulator
-from tests.books.processes_helpers import start_post
 from tests.books.s4_emulator import S4Emulator
 from tests.keyrings import memory_keyring_installed
 from tests.books.world import CHAIN, _map, business_customer, postings, refunded_unit, shipped
@@ -189,24 +187,6 @@ def test_429_waits_and_a_5xx_after_the_order_was_made_finds_it_instead_of_a_seco
     assert waits[0] == 0 and len(waits) == 2  # the 429's Retry-After, then one backoff
     (p,) = postings(db)
     assert p.remote_id == s4.all_orders()[0]["SalesOrder"]
-
-
-def test_a_poster_killed_after_s4_answered_finds_its_order_instead_of_making_another(
-        db, db_url, books, s4, monkeypatch, cli_admin):
-    set_up_s4(db, s4, monkeypatch)
-    for i in range(3):
-        shipped(db, {"SKU-1": 1, "SKU-2": i + 1})
-
-    killed = start_post(db_url, "s4hana", crash_at="books.posted", lease=1)
-    killed.wait(timeout=60)
-    assert killed.returncode == -9 and len(s4.all_orders()) == 1
-    time.sleep(1.2)  # the dead worker's lease runs out
-    rerun = start_post(db_url, "s4hana")
-    assert rerun.wait(timeout=60) == 0, rerun.stderr.read()
-
-    assert len(s4.all_orders()) == 3 and len(s4.writes()) == 3  # the first only looked up
-    assert len({o["PurchaseOrderByCustomer"] for o in s4.all_orders()}) == 3
-    assert all(p.status.value == "posted" for p in postings(db))
 
 
 def _plugin(s4) -> s4hana.S4HanaTarget:
