@@ -82,3 +82,17 @@ def test_the_dashboard_filters_by_brand_and_site_within_what_the_person_sees(wor
     assert dashboard.dashboard(db, actor=actor(db, "fran-a"), brand="CLAY").open_orders == 0
     with pytest.raises(NotFound):
         dashboard.dashboard(db, actor=owner, brand="NOPE")
+
+
+def test_a_franchise_receives_and_moves_stock_only_at_its_store(world):
+    from oms_desktop.errors import PermissionDenied
+
+    db, _ = world
+    fran = actor(db, "fran-a")
+    stock.receive(db, actor=fran, sku="MUG", location="CORK-A-R1", quantity=2)
+    with pytest.raises(PermissionDenied, match="cannot receive stock at CORK-B"):
+        stock.receive(db, actor=fran, sku="MUG", location="CORK-B-R1", quantity=2)
+    with pytest.raises(PermissionDenied, match="cannot move stock at CORK-B"):
+        stock.move(db, actor=fran, sku="MUG", source="CORK-A-R1", target="CORK-B-R1",
+                   quantity=1)
+    assert {r.location: r.on_hand for r in stock.levels(db, sku="MUG")}["CORK-B-R1"] == 20

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from oms_desktop.demo.seed import seed_demo
 from oms_desktop.errors import PermissionDenied
 from oms_desktop.model import (
-    Location, Order, OrderStatus, Return, StockLevel, channel_locations,
+    Actor, Location, Order, OrderStatus, Return, Role, StockLevel, channel_locations,
 )
 from oms_desktop.services.inventory import stock
 from oms_desktop.services.orders import queue
@@ -102,9 +102,14 @@ def test_a_franchise_cannot_write_stock_at_another_brands_site(people):
             StockLevel, StockLevel.location_id == Location.id).where(
             StockLevel.site_id.not_in(brand_sites(people.owner))).limit(1))
     franchise = people.db("franchise")
-    with pytest.raises(PermissionDenied, match="row-level security"):
+    with pytest.raises(PermissionDenied, match="not one of their sites"):  # the program says so
         stock.receive(franchise, actor=people.actor("franchise"), sku=first_sku(people),
                       location=elsewhere, quantity=5)
+    # and a program that builds an Actor of its own (no user: no scope) meets the database
+    forged = Actor(people.names["franchise"], Role.supervisor, station="PACK-1")
+    with pytest.raises(PermissionDenied, match="row-level security"):
+        stock.receive(franchise, actor=forged, sku=first_sku(people), location=elsewhere,
+                      quantity=5)
     with people.sql("franchise") as conn:
         changed = conn.execute("UPDATE stock_levels SET reserved = reserved WHERE NOT site_id = "
                                f"ANY(ARRAY{sorted(brand_sites(people.owner))})").rowcount

@@ -53,6 +53,7 @@ def receive(db: Database, *, actor: Actor, sku: str, location: str, quantity: in
     require(actor, "stock.receive")
     with db.uow() as uow:
         product, target = product_by_code(uow.session, sku), location_by_code(uow.session, location)
+        _ours(uow.session, actor, target, "receive stock at")
         receive_in(uow.session, actor=actor, product=product, target=target, quantity=quantity,
                    reference=reference, request_id=request_id)
         uow.commit()
@@ -85,6 +86,7 @@ def adjust(db: Database, *, actor: Actor, sku: str, location: str, delta: int,
         raise ValidationError("An adjustment needs a reason code")
     with db.uow() as uow:
         product, here = product_by_code(uow.session, sku), location_by_code(uow.session, location)
+        _ours(uow.session, actor, here, "adjust stock at")
         inventory = virtual_location(uow.session, LocationKind.inventory)
         source, target = (inventory, here) if delta > 0 else (here, inventory)
         stock_ops.move(uow.session, product_id=product.id, source=source, target=target,
@@ -103,6 +105,8 @@ def move(db: Database, *, actor: Actor, sku: str, source: str, target: str, quan
         s = uow.session
         product = product_by_code(s, sku)
         src, dst = location_by_code(s, source), location_by_code(s, target)
+        for place in (src, dst):
+            _ours(s, actor, place, "move stock at")
         stock_ops.move(s, product_id=product.id, source=src, target=dst, quantity=quantity,
                        reason=MoveReason.transfer, by=actor, reference=reference,
                        request_id=request_id)
@@ -198,6 +202,14 @@ def ledger_differences(session) -> list[str]:
     problems += [f"ledger has {q} of product {p} at location {l} without a level"
                  for (p, l), q in ledger.items() if l in stocked and q]
     return problems
+
+
+def _ours(session, actor: Actor, location: Location, doing: str) -> None:
+    """A person limited to sites works only at theirs (services.users.scope)."""
+    from oms_desktop.services.users import scope
+
+    if location.site_id is not None or location.holds_stock:
+        scope.check_site(session, actor, location.site_id, doing=doing)
 
 
 def _reservation(session, reservation_id: int) -> Reservation:

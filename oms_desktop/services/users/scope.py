@@ -154,8 +154,10 @@ def visible_orders(session: Session, actor: Actor | None, ids: list[int]) -> lis
     return [i for i in ids if i in seen]
 
 
-def check_site(session: Session, actor: Actor | None, site_id: int, *, doing: str) -> None:
+def check_site(session: Session, actor: Actor | None, site_id: int | None, *,
+               doing: str) -> None:
     scope = of(session, actor)
     if not scope.sees_site(site_id):
-        code = session.scalar(sa.select(Location.code).where(Location.id == site_id))
+        code = session.scalar(sa.select(Location.code).where(Location.id == site_id)) \
+            if site_id is not None else "a place of no site"
         raise PermissionDenied(f"{actor.name} cannot {doing} {code}: not one of their sites")
