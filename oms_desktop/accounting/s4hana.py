@@ -110,9 +110,9 @@ class S4HanaTarget(AccountingTarget):
                         for n, l in enumerate(doc.lines, 1)]}
 
     def _find(self, reference: str, sold_to: str) -> dict | None:
-        quoted = reference.replace("'", "''")
         response = self._call("GET", "A_SalesOrder", params={
-            "$filter": f"PurchaseOrderByCustomer eq '{quoted}' and SoldToParty eq '{sold_to}'",
+            "$filter": f"PurchaseOrderByCustomer eq {_literal(reference)} and "
+                       f"SoldToParty eq {_literal(sold_to)}",
             "$select": ORDER_FIELDS, "$format": "json"})
         found = (json_or_empty(response).get("d") or {}).get("results") or []
         return found[0] if found else None
@@ -175,6 +175,11 @@ def error_line(response: httpx.Response) -> str:
                if isinstance(d, dict) and d.get("message") and d.get("message") != text]
     line = "; ".join([str(text), *map(str, dict.fromkeys(details))])
     return " ".join(f"{line} ({error.get('code')})".split())
+
+
+def _literal(text: str) -> str:
+    """An OData string literal: quoted, a quote inside doubled."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _posted(order: dict) -> Posted:

@@ -173,6 +173,18 @@ def test_a_missing_password_says_where_it_goes(s4, monkeypatch):
     assert s4.requests == []
 
 
+def test_a_number_with_a_quote_is_found_again_instead_of_made_twice(s4, monkeypatch):
+    for field, value in (("username", s4_emulator.USER), ("password", s4_emulator.PASSWORD)):
+        monkeypatch.setenv(targets.secret_ref("s4hana", field).env_name, value)
+    doc = Document("sale", "O'BRIEN-7-S1", "O'BRIEN-7", date.today(), "WEB", "USD", "US",
+                   (DocLine("SKU-1", "Widget", 1, Decimal("40.00")),))
+    mapped = Mapped({("customer", "WEB"): "17100001", ("item", "SKU-1"): "MZ-FG-R100"})
+    first = _plugin(s4).post(doc, mapped, key="k")
+    again = _plugin(s4).post(doc, mapped, key="k")  # a retry by another run
+    assert again == first and len(s4.writes()) == 1
+    assert s4.all_orders()[0]["PurchaseOrderByCustomer"] == "O'BRIEN-7-S1"
+
+
 def test_429_waits_and_a_5xx_after_the_order_was_made_finds_it_instead_of_a_second(
         db, books, s4, monkeypatch):
     set_up_s4(db, s4, monkeypatch)
