@@ -161,3 +161,26 @@ def test_the_dashboard_narrows_to_a_brand_and_a_site(qtbot, world):
     screen.site.setCurrentText("CORK-B")
     screen.reload()
     qtbot.waitUntil(lambda: screen.cards["open"].figure.text() == "6")
+
+
+def test_return_analytics_narrow_to_a_brand(qtbot, world):
+    from oms_desktop.services.returns.rmas import RequestedLine, create_rma
+    from oms_desktop.ui.screens.returns_analytics import ReturnAnalyticsPanel
+    from tests.brands.world import ship
+
+    ids = {code: n for code, n in (("TILL-A", 1), ("WEB-CLAY", 10))}
+    for order in ids.values():
+        ship(world, order)
+        create_rma(world, actor=actor(world, "owner"), order=order,
+                   lines=[RequestedLine("MUG", 1, "defective")])
+    panel = ReturnAnalyticsPanel(make_context(world, actor(world, "owner")))
+    qtbot.addWidget(panel)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.result is not None and panel.brand.count() == 3)
+    assert panel.result.by_reason == {"defective": 2}
+    panel.brand.setCurrentText("CLAY")
+    panel.result = None
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.result is not None)
+    assert panel.result.by_reason == {"defective": 1}
+    assert [r.key for r in panel.result.by_channel] == ["WEB-CLAY"]

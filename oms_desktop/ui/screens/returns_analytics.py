@@ -7,7 +7,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -33,9 +33,17 @@ class ReturnAnalyticsPanel(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setAccessibleName("Export analytics as CSV")
         self.export_button.clicked.connect(self.export)
+        # one brand's or one site's returns (within what the person sees)
+        self.brand = QComboBox(accessibleName="Analytics brand")
+        self.site = QComboBox(accessibleName="Analytics site")
+        for combo, every in ((self.brand, "Every brand"), (self.site, "Every site")):
+            combo.addItem(every)
+            combo.activated.connect(lambda _i: self.refresh())
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.brand)
+        buttons.addWidget(self.site)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -49,8 +57,22 @@ class ReturnAnalyticsPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        from oms_desktop.services.orders.dashboard import filter_choices
+
         db, actor = self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(lambda: return_stats.stats(db, actor=actor), success=self.show_stats)
+        brand = self.brand.currentText() if self.brand.currentIndex() > 0 else None
+        site = self.site.currentText() if self.site.currentIndex() > 0 else None
+        self.ctx.ops.run(lambda: return_stats.stats(db, actor=actor, brand=brand, site=site),
+                         success=self.show_stats)
+        if self.brand.count() == 1:
+            self.ctx.ops.run(lambda: filter_choices(db), success=self._choices)
+
+    def _choices(self, choices: tuple[list[str], list[str]]) -> None:
+        if not shiboken6.isValid(self.brand):
+            return
+        for combo, items in zip((self.brand, self.site), choices):
+            if combo.count() == 1:
+                combo.addItems(items)
 
     def show_stats(self, result: return_stats.ReturnStats) -> None:
         if not shiboken6.isValid(self.table):  # the answer came after the screen was closed
