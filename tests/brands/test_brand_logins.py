@@ -111,3 +111,19 @@ def test_a_franchise_login_cannot_write_a_transfer_or_stock_of_other_stores(peop
     with pytest.raises(NotFound):
         transfers.get_transfer(people.db("fran_a"), actor=people.actor("fran_a"),
                                transfer=99999)
+
+
+def test_a_brand_managers_login_keeps_its_own_brand_and_no_other(people):
+    from oms_desktop.services.brands import profiles
+
+    boss = people.actor("boss")
+    changed = profiles.update_brand(people.db("boss"), actor=boss, code="CORK",
+                                    phone="+353 21 000 0000")
+    assert changed.phone == "+353 21 000 0000"
+    with pytest.raises(PermissionDenied):
+        profiles.update_brand(people.db("boss"), actor=boss, code="CLAY", sender_name="Mine")
+    with people.sql("boss") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE brands SET sender_name = 'Mine' WHERE code = 'CLAY'")
+    with people.sql("fran_b") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE brands SET sender_name = 'Mine' WHERE code = 'CORK'")
+    assert profiles.get_brand(people.owner, "CLAY").sender_name == "Clay Studio"
