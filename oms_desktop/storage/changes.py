@@ -81,6 +81,10 @@ AREA_OF_TABLE: dict[str, Area] = {
     **_tables(Area.books, "book_postings", "book_mappings", "channel_fees"),
     **_tables(Area.channels, "brands"),  # a brand is what its channels' documents carry
     **_tables(Area.stock, "stock_transfers", "stock_transfer_lines"),
+    # a customer's delivery terms and an order's dated stages are the order's; pallets and
+    # freight bookings are its shipments'
+    **_tables(Area.orders, "delivery_terms", "delivery_stages", "delivery_stage_lines"),
+    **_tables(Area.shipments, "pallets", "pallet_cartons", "freight_bookings"),
 }
 IGNORED_TABLES = frozenset({"audit_events", "alembic_version"})
 ALL_AREAS = frozenset(Area)
