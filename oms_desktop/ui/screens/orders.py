@@ -75,6 +75,7 @@ class OrdersScreen(QWidget):
         self.table = self._table()
         self.bulk_row = FlowLayout(align_right=True)  # wraps at 1024 px, never cuts labels
         self.selection_label = QLabel("No orders selected", objectName="Muted")
+        self._selection_shown: tuple[str, int] | None = None
         self.progress = BulkProgress(self.ctx)
         self.progress.finished.connect(lambda _r: self.refresh())
         column = QVBoxLayout(self)
@@ -240,7 +241,11 @@ class OrdersScreen(QWidget):
         else:
             n = len(self.selection.ids)
             text = f"{n:,} selected" if n else "No orders selected"
-        self.selection_label.setText(text)
+        # A reload after another station's commit re-announces the same selection: the line
+        # keeps what it says then ("… ready: path" of the pick list just made).
+        if (text, n) != self._selection_shown:
+            self._selection_shown = (text, n)
+            self.selection_label.setText(text)
         for button in self.bulk_buttons.values():
             button.setEnabled(bool(n) and not self.progress.running)
 
