@@ -44,14 +44,20 @@ def collect(shipment, *, tracking_number: str, carrier: str,
 
 
 def render_pdf(labels: list[LabelData], *, dpi: int = 203) -> bytes:
+    return render_pages(labels, _draw, title="Shipping labels", dpi=dpi)
+
+
+def render_pages(labels: list, draw, *, title: str, dpi: int) -> bytes:
+    """4 x 6 inch label pages, one a label, each drawn by `draw(canvas, label, dpi, fonts)`
+    with its barcodes at the thermal printer's `dpi`."""
     if dpi not in DPIS:
         raise ValueError(f"labels are made for {DPIS} dpi, not {dpi}")
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=PAGE, pageCompression=0)
-    canvas.setTitle("Shipping labels")
+    canvas.setTitle(title)
     fonts = document_fonts()
     for label in labels:
-        _draw(canvas, label, dpi, fonts)
+        draw(canvas, label, dpi, fonts)
         canvas.showPage()
     canvas.save()
     return out.getvalue()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from oms_desktop.errors import ValidationError
 
 CENT = Decimal("0.01")
 _TERMS = re.compile(r"^(?:(\d+(?:\.\d+)?)/(\d+)\s+)?net\s+(\d+)$", re.IGNORECASE)
@@ -87,3 +89,14 @@ def aging_bucket(due: date, today: date) -> str:
     if late <= 60:
         return "31-60"
     return "61-90" if late <= 90 else "90+"
+
+
+def money_above_zero(value) -> Decimal:
+    """A payment's or a fee's amount as typed: a number of whole cents above zero."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(f"{value!r} is not an amount") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{value!r} is not an amount of money above zero")
+    return amount

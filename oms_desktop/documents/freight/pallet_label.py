@@ -6,19 +6,14 @@ postal code as GS1-128 (420); the pallet's SSCC-18 as GS1-128 (00) across the bo
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from oms_desktop.documents.fonts import document_fonts
 from oms_desktop.documents.label_barcodes import (
     draw_modules, gs1_128_modules, module_for, snap, sscc_human,
 )
-
-PAGE = (288.0, 432.0)
-MARGIN = 12.0
-DPIS = (203, 300)
+from oms_desktop.documents.labels import DPIS, MARGIN, PAGE, render_pages  # noqa: F401 - DPIS: the command line offers them
 
 
 @dataclass(frozen=True)
@@ -54,17 +49,7 @@ def _postal(code: str) -> str:
 
 
 def render_pdf(labels: list[PalletLabelData], *, dpi: int = 203) -> bytes:
-    if dpi not in DPIS:
-        raise ValueError(f"labels are made for {DPIS} dpi, not {dpi}")
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=PAGE, pageCompression=0)
-    canvas.setTitle("Pallet labels")
-    fonts = document_fonts()
-    for label in labels:
-        _draw(canvas, label, dpi, fonts)
-        canvas.showPage()
-    canvas.save()
-    return out.getvalue()
+    return render_pages(labels, _draw, title="Pallet labels", dpi=dpi)
 
 
 def _draw(c: Canvas, label: PalletLabelData, dpi: int, fonts: tuple[str, str]) -> None:

@@ -10,7 +10,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -174,7 +174,7 @@ def record_payment(db: Database, *, actor: Actor, invoice: str, amount: Decimal 
     """What the customer paid. Paid in full within the discount period, the early-payment
     discount is taken; more than the balance is refused."""
     require(actor, "b2b.payments")
-    paid = _amount(amount)
+    paid = trade_terms.money_above_zero(amount)
     day = received_on or utcnow().date()
     with db.uow() as uow:
         s = uow.session
@@ -205,14 +205,6 @@ def record_payment(db: Database, *, actor: Actor, invoice: str, amount: Decimal 
         return _view(s, inv, day)
 
 
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError(f"{value!r} is not an amount") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{value!r} is not an amount of money above zero")
-    return amount
 
 
 def _settle_order(session: Session, order_id: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from oms_desktop.model import (
     Actor, BookPosting, Channel, ChannelFee, Invoice, Order, Payment, ShippingLabel, utcnow,
 )
 from oms_desktop.policies.permissions import require
+from oms_desktop.policies.trade_terms import money_above_zero
 from oms_desktop.services.books import invoicing, outbox
 from oms_desktop.services.books.targets import configured
 from oms_desktop.services.events import PaymentRecorded
@@ -110,7 +111,7 @@ def add_fee(db: Database, *, actor: Actor, channel: str, amount: str | Decimal, 
     """A fee the channel charged (a payout statement's line), kept once per channel and
     reference and queued as a bill from the channel in the same transaction."""
     require(actor, "books.post")
-    value = _amount(amount)
+    value = money_above_zero(amount)
     if not reference.strip():
         raise ValidationError("A fee needs the statement's reference (to keep it once)")
     with db.uow() as uow:
@@ -134,13 +135,3 @@ def add_fee(db: Database, *, actor: Actor, channel: str, amount: str | Decimal, 
         uow.commit()
         return FeeView(fee.id, ch.code, fee.day, fee.currency, fee.amount, fee.what,
                        fee.reference)
-
-
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError(f"{value!r} is not an amount") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{value!r} is not an amount of money above zero")
-    return amount
