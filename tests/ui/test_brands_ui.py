@@ -105,6 +105,8 @@ def test_two_stores_confirm_a_transfer_with_the_keyboard(qtbot, world):
     qtbot.waitUntil(lambda: a.feedback.text().endswith("dispatched"))
     a.window().close()  # back at store B's station
     b.window().activateWindow()
+    # F6/F7 are the window's shortcuts: they fire once store B's window has the keyboard again
+    qtbot.waitUntil(lambda: b.window().isActiveWindow())
     b.table.setFocus()
     b.reload()
     qtbot.waitUntil(lambda: b.model.rowCount() == 1 and b.model.row(0).status == "dispatched")
