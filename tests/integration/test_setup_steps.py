@@ -20,25 +20,12 @@ from oms_desktop.plugins.errors import MissingCredential
 from oms_desktop.services import setup_status
 from oms_desktop.services.automation import email_setup
 from oms_desktop.services.shipping import carrier_setup
-from tests.carriers.emulators import EasyPostEmulator
+from tests.carriers.conftest import easypost, memory_keyring  # noqa: F401 - fixtures
 from tests.integration.test_notifications import PASSWORD, Mailbox, free_port, start
-from tests.keyrings import memory_keyring_installed
 
 ADMIN = Actor("owner", Role.admin)
 OTHER = Actor("olga", Role.admin)
 PACKER = Actor("pat", Role.packer)
-
-
-@pytest.fixture
-def ring():
-    with memory_keyring_installed() as ring:
-        yield ring
-
-
-@pytest.fixture
-def easypost():
-    with EasyPostEmulator() as emulator:
-        yield emulator
 
 
 class RefusingMailbox(Mailbox):
@@ -65,7 +52,7 @@ def stored_text(db) -> str:
         return json.dumps([[r.key, r.value] for r in uow.session.scalars(sa.select(Setting))])
 
 
-def test_a_carrier_is_saved_with_its_key_in_the_keyring_and_its_rates_tried(db, ring, easypost):
+def test_a_carrier_is_saved_with_its_key_in_the_keyring_and_its_rates_tried(db, memory_keyring, easypost):
     # Rates are tried with the key typed, before anything is saved.
     config = {"base_url": easypost.url}
     rates = carrier_setup.test_rates(db, name="easypost", config=config,
@@ -81,14 +68,14 @@ def test_a_carrier_is_saved_with_its_key_in_the_keyring_and_its_rates_tried(db, 
                                        api_key=easypost.api_key, seen_version=0)
     assert (saved.enabled, saved.has_key, saved.version, saved.saved_by) == \
         (True, True, 1, "owner")
-    assert ring.get_password("oms-desktop", "carrier:easypost") == easypost.api_key
+    assert memory_keyring.get_password("oms-desktop", "carrier:easypost") == easypost.api_key
     assert easypost.api_key not in stored_text(db)
     # Saved: the test uses what is stored.
     assert carrier_setup.test_rates(db, name="easypost") == rates
     assert next(s for s in setup_status.setup_steps(db) if s.key == "carriers").done
 
 
-def test_a_carrier_saved_meanwhile_refuses_the_stale_save_and_keeps_the_winners_key(db, ring,
+def test_a_carrier_saved_meanwhile_refuses_the_stale_save_and_keeps_the_winners_key(db, memory_keyring,
                                                                                    easypost):
     config = {"base_url": easypost.url}
     carrier_setup.save_carrier(db, actor=ADMIN, name="easypost", config=config,
@@ -96,11 +83,11 @@ def test_a_carrier_saved_meanwhile_refuses_the_stale_save_and_keeps_the_winners_
     with pytest.raises(ConcurrentChange, match=r"EasyPost was saved by owner at \d\d:\d\d"):
         carrier_setup.save_carrier(db, actor=OTHER, name="easypost", config=config,
                                    api_key="second-key", seen_version=0)
-    assert ring.get_password("oms-desktop", "carrier:easypost") == "first-key"
+    assert memory_keyring.get_password("oms-desktop", "carrier:easypost") == "first-key"
     assert carrier_setup.carrier_setup(db, "easypost").version == 1
 
 
-def test_bad_carrier_entries_are_one_line_and_save_nothing(db, ring):
+def test_bad_carrier_entries_are_one_line_and_save_nothing(db, memory_keyring):
     with pytest.raises(ValidationError, match="EasyPost needs its API key"):
         carrier_setup.save_carrier(db, actor=ADMIN, name="easypost", config={})
     with pytest.raises(ValidationError, match="Unknown setting"):
@@ -109,7 +96,7 @@ def test_bad_carrier_entries_are_one_line_and_save_nothing(db, ring):
     with pytest.raises(PermissionDenied):
         carrier_setup.save_carrier(db, actor=PACKER, name="easypost", config={}, api_key="k")
     assert carrier_setup.carrier_setup(db, "easypost").version == 0
-    assert ring.get_password("oms-desktop", "carrier:easypost") is None
+    assert memory_keyring.get_password("oms-desktop", "carrier:easypost") is None
 
 
 def test_a_carrier_key_without_a_keyring_says_to_use_the_environment(db, monkeypatch):
@@ -123,12 +110,12 @@ def test_a_carrier_key_without_a_keyring_says_to_use_the_environment(db, monkeyp
     assert carrier_setup.carrier_setup(db, "easypost").version == 0  # nothing half saved
 
 
-def test_email_is_saved_and_a_test_message_goes_through_a_real_smtp_server(db, ring, mailbox):
+def test_email_is_saved_and_a_test_message_goes_through_a_real_smtp_server(db, memory_keyring, mailbox):
     saved = email_setup.save_email(db, actor=ADMIN, host="127.0.0.1", port=mailbox.port,
                                    security="none", sender="shop@example.com",
                                    username="shop", password=PASSWORD)
     assert saved.done and saved.has_password
-    assert ring.get_password("oms-desktop", "smtp:shop") == PASSWORD
+    assert memory_keyring.get_password("oms-desktop", "smtp:shop") == PASSWORD
     assert PASSWORD not in stored_text(db)
     answer = email_setup.send_test(db, to="owner@example.com")
     assert answer == f"Test message sent to owner@example.com through 127.0.0.1:{mailbox.port}"
@@ -138,7 +125,7 @@ def test_email_is_saved_and_a_test_message_goes_through_a_real_smtp_server(db, r
     assert next(s for s in setup_status.setup_steps(db) if s.key == "email").done
 
 
-def test_a_wrong_mail_password_is_one_line_without_the_password(db, ring, mailbox):
+def test_a_wrong_mail_password_is_one_line_without_the_password(db, memory_keyring, mailbox):
     email_setup.save_email(db, actor=ADMIN, host="127.0.0.1", port=mailbox.port,
                            security="none", sender="shop@example.com", username="shop")
     with pytest.raises(OmsError) as refused:
@@ -162,7 +149,7 @@ def test_the_mail_password_comes_from_the_environment_without_a_keyring(db, mail
     assert mailbox.logins == [("shop", True)] and len(mailbox.messages) == 1
 
 
-def test_bad_email_settings_are_refused_before_anything_is_saved(db, ring):
+def test_bad_email_settings_are_refused_before_anything_is_saved(db, memory_keyring):
     with pytest.raises(ValidationError, match="is not a host name"):
         email_setup.save_email(db, actor=ADMIN, host="smtp://mail", sender="a@b.example")
     with pytest.raises(ValidationError, match="needs its login name"):
@@ -185,7 +172,7 @@ def test_the_checklist_has_printers_and_email_and_the_wizard_opens_only_when_due
 
 
 def test_a_business_sets_up_its_services_from_the_command_line(
-        db_url, db, cli_admin, ring, easypost, mailbox, tmp_path, capsys, monkeypatch):
+        db_url, db, cli_admin, memory_keyring, easypost, mailbox, tmp_path, capsys, monkeypatch):
     from tests.carriers.zpl_printer import ZplPrinter
     from tests.carriers.zpl_reader import barcodes
     from oms_desktop.services.printer_setup import TEST_CODE
