@@ -4,6 +4,8 @@ Rendered for the README."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -19,20 +21,18 @@ from tests.keyrings import memory_keyring_installed
 MANAGER = Actor("mia", Role.manager, station="OFFICE-1")
 
 
-@pytest.fixture
-def screen(qtbot, qapp, sqlite_db, qbo, monkeypatch):
+@contextmanager
+def books_screen(qtbot, qapp, db, qbo, monkeypatch, *, skip, fill):
+    """The books screen themed as shipped, on a world QuickBooks is set up for (less the
+    mappings in `skip`), after `fill(db)`; it waits until the two missing rows are listed."""
     saved = (qapp.styleSheet(), qapp.palette(), qapp.font())
     theme.apply(qapp)
-    books_world(sqlite_db)
+    books_world(db)
     secrets_env(monkeypatch, "quickbooks")
     with memory_keyring_installed():
-        set_up_quickbooks(sqlite_db, qbo, skip=(("tax", "DE"), ("item", "SKU-2")))
-        shipped(sqlite_db, {"SKU-1": 2}, number="#1001")
-        shipped(sqlite_db, {"SKU-1": 1, "SKU-2": 3}, channel="MKT", currency="EUR",
-                country="DE", tax_rate="0.19", number="#1002")
-        shipped(sqlite_db, {"SKU-2": 1}, channel="MKT", currency="EUR", country="DE",
-                tax_rate="0.19", number="#1003")
-        ctx = AppContext(db=sqlite_db, actor=MANAGER, ops=Ops())
+        set_up_quickbooks(db, qbo, skip=skip)
+        fill(db)
+        ctx = AppContext(db=db, actor=MANAGER, ops=Ops())
         widget = BooksScreen(ctx)
         qtbot.addWidget(widget)
         widget.resize(1360, 860)
@@ -43,6 +43,21 @@ def screen(qtbot, qapp, sqlite_db, qbo, monkeypatch):
     qapp.setStyleSheet(saved[0])
     qapp.setPalette(saved[1])
     qapp.setFont(saved[2])
+
+
+def three_orders(db) -> None:
+    shipped(db, {"SKU-1": 2}, number="#1001")
+    shipped(db, {"SKU-1": 1, "SKU-2": 3}, channel="MKT", currency="EUR",
+            country="DE", tax_rate="0.19", number="#1002")
+    shipped(db, {"SKU-2": 1}, channel="MKT", currency="EUR", country="DE",
+            tax_rate="0.19", number="#1003")
+
+
+@pytest.fixture
+def screen(qtbot, qapp, sqlite_db, qbo, monkeypatch):
+    with books_screen(qtbot, qapp, sqlite_db, qbo, monkeypatch,
+                      skip=(("tax", "DE"), ("item", "SKU-2")), fill=three_orders) as widget:
+        yield widget
 
 
 def test_a_manager_maps_what_is_missing_and_posts_by_keyboard(qtbot, screen, qbo,

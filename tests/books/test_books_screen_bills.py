@@ -8,41 +8,24 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from oms_desktop.model import SYSTEM, Actor, Role
+from oms_desktop.model import SYSTEM
 from oms_desktop.services.books import trade
-from oms_desktop.ui import theme
-from oms_desktop.ui.context import AppContext
-from oms_desktop.ui.ops import Ops
-from oms_desktop.ui.screens.books import BooksScreen
-from tests.books.world import books_world, secrets_env, set_up_quickbooks, shipped
-from tests.keyrings import memory_keyring_installed
+from tests.books.world import shipped
+from tests.books.test_books_screen import books_screen
 
-MANAGER = Actor("mia", Role.manager, station="OFFICE-1")
+
+def one_order_and_a_fee(db) -> None:
+    shipped(db, {"SKU-1": 2}, number="#1001")
+    trade.add_fee(db, actor=SYSTEM, channel="MKT", amount="3.15",
+                  day=date(2026, 11, 3), reference="STMT-11-03", what="referral fees")
 
 
 @pytest.fixture
 def screen(qtbot, qapp, sqlite_db, qbo, monkeypatch):
-    saved = (qapp.styleSheet(), qapp.palette(), qapp.font())
-    theme.apply(qapp)
-    books_world(sqlite_db)
-    secrets_env(monkeypatch, "quickbooks")
-    with memory_keyring_installed():
-        set_up_quickbooks(sqlite_db, qbo, skip=(("vendor", "channel:MKT"),
-                                                ("account", "fees")))
-        shipped(sqlite_db, {"SKU-1": 2}, number="#1001")
-        trade.add_fee(sqlite_db, actor=SYSTEM, channel="MKT", amount="3.15",
-                      day=date(2026, 11, 3), reference="STMT-11-03", what="referral fees")
-        ctx = AppContext(db=sqlite_db, actor=MANAGER, ops=Ops())
-        widget = BooksScreen(ctx)
-        qtbot.addWidget(widget)
-        widget.resize(1360, 860)
-        widget.show()
-        qtbot.waitUntil(lambda: widget.missing.rowCount() == 2, timeout=5000)
+    with books_screen(qtbot, qapp, sqlite_db, qbo, monkeypatch,
+                      skip=(("vendor", "channel:MKT"), ("account", "fees")),
+                      fill=one_order_and_a_fee) as widget:
         yield widget
-        ctx.ops.wait()
-    qapp.setStyleSheet(saved[0])
-    qapp.setPalette(saved[1])
-    qapp.setFont(saved[2])
 
 
 def test_a_bills_missing_vendor_and_fee_account_are_listed_and_mapped(qtbot, screen, qbo,
