@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from oms_desktop.model import SYSTEM
 from oms_desktop.services.books import trade
-from tests.books.world import shipped
 from tests.books.test_books_screen import books_screen
+from tests.books.world import shipped
 
 
 def one_order_and_a_fee(db) -> None:
